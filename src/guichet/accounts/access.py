@@ -1,0 +1,65 @@
+"""View guards: sign-in, application grants, vendor staff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import Application
+
+View = Callable[..., HttpResponse]
+
+
+def application_forbidden(request: HttpRequest, application: str) -> HttpResponse:
+    """The 403 page: says which application is closed and how to ask for it."""
+    return render(
+        request,
+        "accounts/application_forbidden.html",
+        {"application": application, "application_label": Application(application).label},
+        status=403,
+    )
+
+
+def customer_required(view: View) -> View:
+    """A signed-in customer with an active organisation (staff work in the console)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.organisation is None:  # type: ignore[attr-defined]
+            return render(request, "accounts/no_organisation.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def application_required(application: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @customer_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if application not in request.granted_applications:  # type: ignore[attr-defined]
+                return application_forbidden(request, application)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def staff_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_vendor_staff:
+            return render(request, "403.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

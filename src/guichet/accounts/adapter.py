@@ -1,0 +1,39 @@
+"""allauth hooks: where to land after login, throttled-login audit, profile on signup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+
+from guichet.core import audit
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        language = getattr(request.user, "language", "") or translation.get_language()
+        target = "console:home" if getattr(request.user, "is_vendor_staff", False) else "portal:home"
+        with translation.override(language):
+            return reverse(target)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except Exception:
+            audit.record(
+                "auth.login_throttled",
+                actor_label=str(credentials.get("email", ""))[:254],
+                request=request,
+            )
+            raise
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        # Names and language belong on the row from its first save.
+        data = getattr(form, "cleaned_data", {})
+        for field in ("first_name", "last_name", "language", "country"):
+            if data.get(field):
+                setattr(user, field, data[field])
+        return super().save_user(request, user, form, commit=commit)

@@ -1,0 +1,111 @@
+"""API: tokens and the caller's identity."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from guichet.core.api import AUTH, ErrorOut
+from guichet.core.errors import DomainError, PermissionDenied
+
+from . import selectors
+from .models import ApiToken, User
+
+router = Router(tags=["account"])
+
+
+class TokenIn(Schema):
+    email: str
+    password: str
+    otp: str | None = None
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class Unauthenticated(DomainError):
+    code = "invalid_credentials"
+    status = 401
+
+
+@router.post("auth/token", response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}, auth=None)
+def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Exchange e-mail + password (+ `otp` when MFA is on) for a bearer token."""
+    adapter = get_adapter(request)
+    try:
+        user = adapter.authenticate(request, email=payload.email.strip().lower(), password=payload.password)
+    except DjangoValidationError:
+        raise DomainError(_("Too many failed login attempts. Try again later."), code="throttled") from None
+    if user is None:
+        raise Unauthenticated(_("The e-mail address and/or password you specified are not correct."))
+    assert isinstance(user, User)
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        raise PermissionDenied(_("Verify your e-mail address first."), code="email_unverified")
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        if not payload.otp:
+            raise Unauthenticated(_("Enter the code from your authenticator app."), code="otp_required")
+        if not TOTP(totp).validate_code(payload.otp):
+            raise Unauthenticated(_("Incorrect code."), code="otp_invalid")
+    elif user.is_vendor_staff:
+        raise PermissionDenied(_("Agents and administrators must enable two-factor authentication."), code="mfa_required")
+    return TokenOut(token=ApiToken.issue(user))
+
+
+class OrganisationOut(Schema):
+    customer_number: str
+    name: str
+    country: str
+    role: str
+
+
+class MeOut(Schema):
+    email: str
+    first_name: str
+    last_name: str
+    language: str
+    kind: str
+    organisations: list[OrganisationOut]
+    active_organisation: str | None
+    applications: list[str]
+
+
+@router.get("me", response=MeOut, auth=AUTH)
+def me(request: HttpRequest) -> MeOut:
+    user: User = request.user  # type: ignore[assignment]
+    memberships = list(selectors.memberships_of(user))
+    wanted = request.headers.get("X-Organisation", "")
+    active = next((m for m in memberships if m.organisation.customer_number == wanted), None) if wanted else None
+    if active is None and memberships and not wanted:
+        active = memberships[0]
+    applications: list[str] = []
+    if active is not None:
+        from guichet.core.tenancy import tenant_scope
+
+        with tenant_scope(active.organisation):
+            applications = sorted(selectors.granted_applications(user, active.organisation))
+    return MeOut(
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        language=user.language,
+        kind=user.kind,
+        organisations=[
+            OrganisationOut(
+                customer_number=m.organisation.customer_number,
+                name=m.organisation.name,
+                country=m.organisation.country,
+                role=m.role,
+            )
+            for m in memberships
+        ],
+        active_organisation=active.organisation.customer_number if active else None,
+        applications=applications,
+    )

@@ -1,0 +1,78 @@
+"""Per-request organisation context and the MFA rule for vendor staff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+
+from guichet.core.tenancy import tenant_scope
+
+from . import selectors
+
+
+class ActiveOrganisationMiddleware:
+    """Attach the active organisation, membership and granted applications.
+
+    Customer requests then run inside the organisation's tenant scope, so
+    tenant querysets work; staff and anonymous requests run without one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.organisation = None  # type: ignore[attr-defined]
+        request.membership = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        request.granted_applications = set()  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated and not user.is_vendor_staff:
+            memberships = list(selectors.memberships_of(user))
+            active_id = request.session.get("active_organisation")
+            membership = next((m for m in memberships if m.organisation_id == active_id), None)
+            if membership is None and memberships:
+                membership = memberships[0]
+            request.memberships = memberships  # type: ignore[attr-defined]
+            if membership is not None:
+                request.membership = membership  # type: ignore[attr-defined]
+                request.organisation = membership.organisation  # type: ignore[attr-defined]
+                with tenant_scope(membership.organisation):
+                    request.granted_applications = selectors.granted_applications(  # type: ignore[attr-defined]
+                        user, membership.organisation
+                    )
+                    return self.get_response(request)
+        return self.get_response(request)
+
+
+# Paths a member of staff without MFA may still open: enrolment itself, logout, assets.
+_MFA_EXEMPT_PREFIXES = ("/static/", "/media/", "/api/", "/i18n/")
+_MFA_EXEMPT_NAMES = ("account_logout", "mfa_activate_totp", "mfa_index", "mfa_add_webauthn",
+                     "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "account_reauthenticate",
+                     "set_language")
+
+
+def has_mfa(user: object) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+class StaffMfaRequiredMiddleware:
+    """Agents and administrators must enrol a second factor before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_vendor_staff and not request.path.startswith(_MFA_EXEMPT_PREFIXES):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if (match is None or match.url_name not in _MFA_EXEMPT_NAMES) and not has_mfa(user):
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

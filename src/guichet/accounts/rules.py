@@ -1,0 +1,34 @@
+"""Who may open which application for whom (domain.md: two-step access). Pure policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Contracts online is opened only by the vendor's agents, never by a customer admin.
+AGENT_ONLY_APPLICATIONS = frozenset({"contracts"})
+
+# Version of the consent wording shown at registration; bump it when the text changes.
+CONSENT_WORDING_VERSION = "2026-11"
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # "customer" | "agent" | "admin"
+    country: str = ""  # agents: the country they serve
+    role_in_org: str = ""  # customers: "admin" | "member" | "" (not a member)
+
+
+def can_grant(actor: Actor, *, org_country: str, application: str) -> bool:
+    """May `actor` grant (or refuse, or revoke) `application` in an organisation of `org_country`?"""
+    if actor.kind == "admin":
+        return True
+    if actor.kind == "agent":
+        return actor.country == org_country
+    if actor.kind == "customer":
+        return actor.role_in_org == "admin" and application not in AGENT_ONLY_APPLICATIONS
+    return False
+
+
+def can_see_organisation(actor: Actor, *, org_country: str) -> bool:
+    """Vendor staff see the organisations of their own country; administrators see all."""
+    return actor.kind == "admin" or (actor.kind == "agent" and actor.country == org_country)

@@ -1,0 +1,229 @@
+"""Writes: one transaction each, with its audit event and outbox e-mails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
+
+from guichet.core import audit
+from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.notifications.outbox import enqueue
+
+from . import rules, selectors
+from .models import (
+    AccessRequest,
+    Application,
+    ApplicationGrant,
+    Consent,
+    Membership,
+    Organisation,
+    User,
+)
+
+
+def _ensure_can_grant(actor: User, organisation: Organisation, application: str) -> None:
+    if not rules.can_grant(
+        selectors.actor_for(actor, organisation), org_country=organisation.country, application=application
+    ):
+        raise PermissionDenied(_("You may not grant this application for this organisation."))
+
+
+def _application_url(language: str, application: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse("portal:application", kwargs={"application": application})
+
+
+def _new_customer_number(country: str) -> str:
+    # Self-registered organisations get a provisional number until an agent matches them.
+    return f"{country}-P{get_random_string(8, allowed_chars='0123456789')}"
+
+
+@transaction.atomic
+def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest | None) -> Membership:
+    """Complete a new identity: profile, consents, and its organisation membership.
+
+    A known customer number of the same country joins that organisation as a
+    member (with no application: a representative must grant each one);
+    otherwise a provisional organisation is created for an agent to verify.
+    """
+    user.first_name = data["first_name"]
+    user.last_name = data["last_name"]
+    user.phone = data["phone"]
+    user.country = data["country"]
+    user.language = data["language"]
+    user.kind = User.Kind.CUSTOMER
+    user.save()
+
+    ip = audit.client_ip(request)
+    for purpose in (Consent.Purpose.CONTACT, Consent.Purpose.TRANSFER):
+        Consent.objects.create(user=user, purpose=purpose, wording_version=rules.CONSENT_WORDING_VERSION, ip=ip)
+
+    organisation = None
+    number = (data.get("customer_number") or "").strip()
+    if number:
+        organisation = Organisation.objects.filter(customer_number__iexact=number, country=data["country"]).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(
+            customer_number=_new_customer_number(data["country"]),
+            name=data["company_name"],
+            country=data["country"],
+            language=data["language"],
+        )
+    membership = Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MEMBER)
+    audit.record(
+        "account.registered",
+        actor=user,
+        organisation=organisation,
+        target=user.email,
+        request=request,
+        data={"consents": ["contact", "transfer"], "wording_version": rules.CONSENT_WORDING_VERSION},
+    )
+    return membership
+
+
+@transaction.atomic
+def profile_update(*, actor: User, changes: dict[str, Any], request: HttpRequest | None) -> User:
+    before = {field: getattr(actor, field) for field in changes}
+    for field, value in changes.items():
+        setattr(actor, field, value)
+    actor.save(update_fields=list(changes))
+    changed = {field: [before[field], value] for field, value in changes.items() if before[field] != value}
+    if changed:
+        audit.record("account.profile_changed", actor=actor, target=actor.email, request=request, data=changed)
+    return actor
+
+
+@transaction.atomic
+def access_request_create(
+    *, actor: User, organisation: Organisation, application: str, note: str = "", request: HttpRequest | None
+) -> AccessRequest:
+    if application not in Application.values:
+        raise DomainError(_("Unknown application."), code="unknown_application")
+    if selectors.membership_for(actor, organisation.pk) is None:
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    if application in selectors.granted_applications(actor, organisation):
+        raise Conflict(_("You already have access to this application."), code="already_granted")
+    try:
+        with transaction.atomic():
+            access_request = AccessRequest.objects.create(
+                organisation=organisation, user=actor, application=application, note=note.strip()[:1000]
+            )
+    except IntegrityError:
+        raise Conflict(_("You have already asked for this application."), code="already_requested") from None
+    audit.record(
+        "access.requested", actor=actor, organisation=organisation, target=application, request=request
+    )
+    return access_request
+
+
+def _grant(*, actor: User, organisation: Organisation, user: User, application: str) -> ApplicationGrant:
+    grant, _created = ApplicationGrant.objects.get_or_create(
+        organisation=organisation, user=user, application=application, defaults={"granted_by": actor}
+    )
+    return grant
+
+
+def _tell_decision(access_request: AccessRequest) -> None:
+    user = access_request.user
+    granted = access_request.status == AccessRequest.Status.GRANTED
+    enqueue(
+        to=user.email,
+        language=user.language,
+        template="access_granted" if granted else "access_refused",
+        context={
+            "first_name": user.first_name,
+            "organisation": access_request.organisation.name,
+            "application": access_request.application,
+            "reason": access_request.reason,
+            "url": _application_url(user.language, access_request.application),
+        },
+        thread_key=f"access-{access_request.pk}",
+    )
+
+
+@transaction.atomic
+def access_request_decide(
+    *, actor: User, access_request: AccessRequest, grant: bool, reason: str = "", request: HttpRequest | None
+) -> AccessRequest:
+    organisation = access_request.organisation
+    _ensure_can_grant(actor, organisation, access_request.application)
+    locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk, organisation=organisation)
+    if locked.status != AccessRequest.Status.PENDING:
+        raise Conflict(_("This request has already been decided."), code="already_decided")
+    reason = reason.strip()
+    if not grant and not reason:
+        raise DomainError(_("Give the customer a reason for the refusal."), code="reason_required")
+    locked.status = AccessRequest.Status.GRANTED if grant else AccessRequest.Status.REFUSED
+    locked.reason = reason[:1000]
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save()
+    if grant:
+        _grant(actor=actor, organisation=organisation, user=locked.user, application=locked.application)
+    audit.record(
+        "access.granted" if grant else "access.refused",
+        actor=actor,
+        organisation=organisation,
+        target=f"{locked.user.email}:{locked.application}",
+        request=request,
+        data={"reason": locked.reason} if locked.reason else {},
+    )
+    _tell_decision(locked)
+    return locked
+
+
+@transaction.atomic
+def application_grant(
+    *, actor: User, organisation: Organisation, user: User, application: str, request: HttpRequest | None
+) -> ApplicationGrant:
+    """Open an application directly (a customer admin for a colleague, or an agent)."""
+    _ensure_can_grant(actor, organisation, application)
+    if selectors.membership_for(user, organisation.pk) is None:
+        raise PermissionDenied(_("This person is not a member of the organisation."))
+    grant = _grant(actor=actor, organisation=organisation, user=user, application=application)
+    # A direct grant answers any pending request for the same application.
+    for pending in AccessRequest.objects.filter(
+        organisation=organisation, user=user, application=application, status=AccessRequest.Status.PENDING
+    ):
+        pending.status = AccessRequest.Status.GRANTED
+        pending.decided_by = actor
+        pending.decided_at = timezone.now()
+        pending.save()
+        _tell_decision(pending)
+    audit.record(
+        "access.granted", actor=actor, organisation=organisation, target=f"{user.email}:{application}", request=request
+    )
+    return grant
+
+
+@transaction.atomic
+def application_revoke(
+    *, actor: User, organisation: Organisation, user: User, application: str, request: HttpRequest | None
+) -> None:
+    _ensure_can_grant(actor, organisation, application)
+    deleted, _rows = ApplicationGrant.objects.filter(
+        organisation=organisation, user=user, application=application
+    ).delete()
+    if deleted:
+        audit.record(
+            "access.revoked",
+            actor=actor,
+            organisation=organisation,
+            target=f"{user.email}:{application}",
+            request=request,
+        )
+
+
+def organisation_switch(*, actor: User, organisation_id: int, request: HttpRequest) -> Membership:
+    membership = selectors.membership_for(actor, organisation_id)
+    if membership is None:
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    request.session["active_organisation"] = membership.organisation_id
+    return membership

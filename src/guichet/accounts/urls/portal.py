@@ -1,0 +1,13 @@
+from django.urls import path
+
+from ..views import portal
+
+app_name = "portal"
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("access/", portal.access, name="access"),
+    path("team/", portal.team, name="team"),
+    path("profile/", portal.profile, name="profile"),
+    path("organisation/switch/", portal.switch_organisation, name="switch_organisation"),
+    path("app/<slug:application>/", portal.application, name="application"),
+]

@@ -1,0 +1,74 @@
+"""Agent console: access requests of the agent's country, organisations, audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import tenant_scope
+
+from .. import selectors, services
+from ..access import staff_required
+from ..forms import DecisionForm
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    pending = selectors.pending_access_requests_for_staff(request.user)
+    return render(request, "accounts/console/home.html", {"pending": pending, "form": DecisionForm()})
+
+
+@require_POST
+@staff_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = selectors.get_access_request_for_staff(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        pending = selectors.pending_access_requests_for_staff(request.user)
+        return render(
+            request,
+            "accounts/console/home.html",
+            {"pending": pending, "form": form, "invalid_pk": pk},
+            status=400,
+        )
+    try:
+        with tenant_scope(access_request.organisation):
+            services.access_request_decide(
+                actor=request.user,
+                access_request=access_request,
+                grant=form.cleaned_data["decision"] == "grant",
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Decision recorded; the customer is told by e-mail."))
+    return redirect("console:home")
+
+
+@staff_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.search_organisations(request.user, query), 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/console/organisations.html", {"page": page, "q": query})
+
+
+@staff_required
+def organisation(request: HttpRequest, customer_number: str) -> HttpResponse:
+    org = selectors.get_organisation_for_staff(request.user, customer_number)
+    with tenant_scope(org):
+        grants: dict[int, list[str]] = {}
+        for grant in selectors.grants_in(org):
+            grants.setdefault(grant.user_id, []).append(grant.get_application_display())
+        members = [(m, sorted(grants.get(m.user_id, []))) for m in selectors.members_of(org)]
+    return render(
+        request,
+        "accounts/console/organisation.html",
+        {"org": org, "members": members, "audit": selectors.audit_trail_of(org)},
+    )

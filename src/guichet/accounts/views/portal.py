@@ -1,0 +1,157 @@
+"""Customer pages: home, applications and access, team, profile, organisation switch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.core.errors import DomainError
+
+from .. import selectors, services
+from ..access import application_forbidden, customer_required
+from ..forms import AccessRequestForm, GrantForm, ProfileForm
+from ..models import Application
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_vendor_staff:
+        return redirect("console:home")
+    return render(request, "accounts/home.html")
+
+
+@customer_required
+def application(request: HttpRequest, application: str) -> HttpResponse:
+    """An application's entry page; its own issue fills it with the application's pages."""
+    if application not in Application.values:
+        return render(request, "404.html", status=404)
+    if application not in request.granted_applications:  # type: ignore[attr-defined]
+        return application_forbidden(request, application)
+    return render(
+        request,
+        "accounts/application.html",
+        {"application": application, "application_label": Application(application).label},
+    )
+
+
+@customer_required
+def access(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = AccessRequestForm(request.POST or None, initial={"application": request.GET.get("application")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_request_create(
+                actor=request.user,
+                organisation=organisation,
+                application=form.cleaned_data["application"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your request has been sent. You will be told by e-mail."))
+            return redirect("portal:access")
+    requests_by_app = {}
+    for access_request in selectors.access_requests_of(request.user, organisation):
+        requests_by_app.setdefault(access_request.application, access_request)
+    rows = [
+        {
+            "application": app,
+            "label": label,
+            "granted": app in request.granted_applications,  # type: ignore[attr-defined]
+            "last_request": requests_by_app.get(app),
+        }
+        for app, label in Application.choices
+    ]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/access.html", {"form": form, "rows": rows}, status=status)
+
+
+@customer_required
+def team(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    if not request.membership.is_admin:  # type: ignore[attr-defined]
+        return render(request, "403.html", status=403)
+    if request.method == "POST":
+        form = GrantForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("That change could not be understood."))
+            return redirect("portal:team")
+        member = selectors.get_member_for(organisation, form.cleaned_data["user"])
+        change = services.application_grant if form.cleaned_data["action"] == "grant" else services.application_revoke
+        try:
+            change(
+                actor=request.user,
+                organisation=organisation,
+                user=member.user,
+                application=form.cleaned_data["application"],
+                request=request,
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Access updated."))
+        return redirect("portal:team")
+    grants: dict[int, set[str]] = {}
+    for grant in selectors.grants_in(organisation):
+        grants.setdefault(grant.user_id, set()).add(grant.application)
+    pending = {(r.user_id, r.application) for r in selectors.pending_requests_in(organisation)}
+    members = [
+        {
+            "membership": membership,
+            "apps": [
+                {
+                    "value": app,
+                    "label": label,
+                    "granted": app in grants.get(membership.user_id, set()),
+                    "pending": (membership.user_id, app) in pending,
+                    "agent_only": app == Application.CONTRACTS,
+                }
+                for app, label in Application.choices
+            ],
+        }
+        for membership in selectors.members_of(organisation)
+    ]
+    return render(request, "accounts/team.html", {"members": members})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {f: getattr(user, f) for f in ("first_name", "last_name", "phone", "language")}
+    form = ProfileForm(request.POST or None, initial=initial, country=user.country)
+    if request.method == "POST":
+        if form.is_valid():
+            services.profile_update(actor=user, changes=form.cleaned_data, request=request)
+            messages.success(request, _("Your profile has been saved."))
+            return redirect(_profile_url(user.language))
+        return render(request, "accounts/profile.html", {"form": form}, status=400)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def _profile_url(language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse("portal:profile")
+
+
+@require_POST
+@customer_required
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation_id = int(request.POST.get("organisation", ""))
+        services.organisation_switch(actor=request.user, organisation_id=organisation_id, request=request)
+    except (ValueError, DomainError):
+        messages.error(request, _("You are not a member of that organisation."))
+        return HttpResponseRedirect(reverse("portal:home"), status=303)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("portal:home")
+    return HttpResponseRedirect(next_url, status=303)

@@ -1,0 +1,90 @@
+"""API plumbing shared by every router: auth, organisation context, errors, pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from .errors import DomainError, NotFound, PermissionDenied
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from guichet.accounts.models import ApiToken
+
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token), expires_at__gt=timezone.now(), user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+AUTH = [BearerToken(), SessionAuth()]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class PageOut(Schema):
+    count: int
+
+
+def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int = 100) -> tuple[list[Any], int]:
+    """A page of `queryset` and the total count; bad numbers are a 400, not a crash."""
+    if page < 1 or page_size < 1 or page_size > max_size:
+        raise DomainError(
+            "page must be ≥ 1 and page_size between 1 and %(max)s" % {"max": max_size},
+            code="invalid_page",
+        )
+    start = (page - 1) * page_size
+    return list(queryset[start : start + page_size]), queryset.count()
+
+
+def active_organisation(request: HttpRequest) -> Any:
+    """The organisation an API call acts for: `X-Organisation` (customer number), else the first."""
+    from guichet.accounts import selectors
+
+    user = request.user
+    if user.is_vendor_staff:
+        raise PermissionDenied("Customer endpoints are for customer accounts.", code="customer_only")
+    memberships = list(selectors.memberships_of(user))
+    wanted = request.headers.get("X-Organisation", "")
+    if wanted:
+        memberships = [m for m in memberships if m.organisation.customer_number == wanted]
+        if not memberships:
+            raise NotFound("No such organisation.")
+    if not memberships:
+        raise PermissionDenied("This account is not linked to an organisation.", code="no_organisation")
+    return memberships[0].organisation
+
+
+def require_application(request: HttpRequest, application: str) -> Any:
+    """The active organisation, if the user holds a grant for `application` there (else 403)."""
+    from guichet.accounts import selectors
+    from guichet.accounts.models import Application
+
+    organisation = active_organisation(request)
+    if application not in selectors.granted_applications(request.user, organisation):
+        raise PermissionDenied(
+            f"You have no access to {Application(application).label}. Ask for it in the portal.",
+            code="application_not_granted",
+            details={"application": application},
+        )
+    return organisation
+
+
+__all__ = ["AUTH", "ErrorOut", "HttpError", "PageOut", "active_organisation", "paginate", "require_application"]

@@ -1,0 +1,133 @@
+"""Business days and business hours of a support centre.
+
+"Business day" always means the support centre's: Monday to Friday, not a
+public holiday of its country (and province, in Canada), between its opening
+and closing times in its own time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+WORKING_WEEKDAYS = frozenset(range(5))  # Monday..Friday
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision or None)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    country: str
+    tz: ZoneInfo
+    opens: time
+    closes: time
+    subdivision: str | None = None
+    weekdays: frozenset[int] = field(default=WORKING_WEEKDAYS)
+
+    # --- days -----------------------------------------------------------
+    def is_holiday(self, day: date) -> bool:
+        return day in _public_holidays(self.country, self.subdivision)
+
+    def holiday_name(self, day: date) -> str | None:
+        return _public_holidays(self.country, self.subdivision).get(day)
+
+    def is_business_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and not self.is_holiday(day)
+
+    def add_business_days(self, start: date, days: int) -> date:
+        """The day `days` business days after `start` (before it, if negative)."""
+        step = 1 if days >= 0 else -1
+        remaining = abs(days)
+        current = start
+        while remaining:
+            current += timedelta(days=step)
+            if self.is_business_day(current):
+                remaining -= 1
+        return current
+
+    def next_business_day(self, day: date) -> date:
+        """`day` itself if it is a business day, else the next one."""
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    # --- hours ----------------------------------------------------------
+    def local(self, at: datetime) -> datetime:
+        return at.astimezone(self.tz)
+
+    def _opening(self, day: date) -> datetime:
+        return datetime.combine(day, self.opens, tzinfo=self.tz)
+
+    def _closing(self, day: date) -> datetime:
+        return datetime.combine(day, self.closes, tzinfo=self.tz)
+
+    def is_open(self, at: datetime) -> bool:
+        local = self.local(at)
+        return self.is_business_day(local.date()) and self.opens <= local.time() < self.closes
+
+    def next_opening(self, at: datetime) -> datetime:
+        """When the centre next opens after `at` (`at` itself is never returned while open)."""
+        local = self.local(at)
+        day = local.date()
+        if self.is_business_day(day) and local < self._opening(day):
+            return self._opening(day)
+        return self._opening(self.next_business_day(day + timedelta(days=1)))
+
+    def closing_time(self, at: datetime) -> datetime | None:
+        """Today's closing time if the centre is open at `at`."""
+        return self._closing(self.local(at).date()) if self.is_open(at) else None
+
+    def business_hours_between(self, start: datetime, end: datetime) -> timedelta:
+        """Open time between two instants (zero if end is before start)."""
+        if end <= start:
+            return timedelta(0)
+        total = timedelta(0)
+        day = self.local(start).date()
+        last = self.local(end).date()
+        while day <= last:
+            if self.is_business_day(day):
+                window_start = max(self._opening(day), start.astimezone(self.tz))
+                window_end = min(self._closing(day), end.astimezone(self.tz))
+                if window_end > window_start:
+                    total += window_end - window_start
+            day += timedelta(days=1)
+        return total
+
+    def add_business_hours(self, start: datetime, hours: timedelta) -> datetime:
+        """The instant when `hours` of open time have passed since `start`."""
+        remaining = hours
+        local = self.local(start)
+        day = local.date()
+        cursor = local
+        while True:
+            if self.is_business_day(day):
+                window_start = max(self._opening(day), cursor)
+                window_end = self._closing(day)
+                if window_end > window_start:
+                    available = window_end - window_start
+                    if remaining <= available:
+                        return (window_start + remaining).astimezone(UTC)
+                    remaining -= available
+            day += timedelta(days=1)
+            cursor = self._opening(day)
+
+
+def calendar_for(country: str, subdivision: str | None = None) -> BusinessCalendar:
+    """The business calendar of a country's support centre (province for Canada)."""
+    from .countries import get_centre
+
+    centre = get_centre(country)
+    return BusinessCalendar(
+        country=country,
+        tz=ZoneInfo(centre.timezone),
+        opens=centre.opens_at,
+        closes=centre.closes_at,
+        subdivision=subdivision or centre.holiday_subdivision or None,
+    )

@@ -1,0 +1,67 @@
+"""What every page's layout needs: navigation by grants, organisations, the support centre."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .calendar import calendar_for
+from .countries import get_centre, phone
+from .models import Country, SupportCentre
+
+# Without an organisation or a chosen country, the interface language suggests one.
+_COUNTRY_BY_LANGUAGE = {"ro": "RO", "fr": "BE", "en": "CA"}
+
+
+def reader_country(request: HttpRequest) -> str:
+    """The country whose support centre the reader deals with."""
+    organisation = getattr(request, "organisation", None)
+    if organisation is not None:
+        return organisation.country
+    chosen = request.session.get("country") if hasattr(request, "session") else None
+    if chosen in Country.values:
+        return str(chosen)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.country in Country.values:
+        return str(user.country)
+    return _COUNTRY_BY_LANGUAGE.get((translation.get_language() or "en")[:2], "BE")
+
+
+def centre_status(centre: SupportCentre, subdivision: str | None = None) -> dict[str, Any]:
+    calendar = calendar_for(centre.country, subdivision)
+    now = timezone.now()
+    is_open = calendar.is_open(now)
+    return {
+        "open_now": is_open,
+        "closes_at": calendar.closing_time(now) if is_open else None,
+        "next_opening": None if is_open else calendar.next_opening(now),
+        "tz": centre.timezone,
+    }
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    from guichet.accounts.models import Application
+
+    country = reader_country(request)
+    try:
+        centre = get_centre(country)
+    except SupportCentre.DoesNotExist:
+        return {}
+    organisation = getattr(request, "organisation", None)
+    granted = getattr(request, "granted_applications", set())
+    navigation = [
+        {"value": app, "label": label, "url": reverse("portal:application", kwargs={"application": app})}
+        for app, label in Application.choices
+        if app in granted
+    ]
+    return {
+        "centre": centre,
+        "centre_phone": phone(centre.phone),
+        "centre_status": centre_status(centre, getattr(organisation, "province", None) or None),
+        "navigation": navigation,
+        "active_organisation": organisation,
+        "memberships": getattr(request, "memberships", []),
+    }
