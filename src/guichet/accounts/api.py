@@ -55,7 +55,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
         if not TOTP(totp).validate_code(payload.otp):
             raise Unauthenticated(_("Incorrect code."), code="otp_invalid")
     elif user.is_vendor_staff:
-        raise PermissionDenied(_("Agents and administrators must enable two-factor authentication."), code="mfa_required")
+        raise PermissionDenied(
+            _("Agents and administrators must enable two-factor authentication."), code="mfa_required"
+        )
     return TokenOut(token=ApiToken.issue(user))
 
 

@@ -15,10 +15,19 @@ from guichet.core.models import Country
 from .models import Application, Language, User
 
 CANADIAN_PROVINCES = [
-    ("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
-    ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
-    ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Québec"),
-    ("SK", "Saskatchewan"), ("YT", "Yukon"),
+    ("AB", "Alberta"),
+    ("BC", "British Columbia"),
+    ("MB", "Manitoba"),
+    ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"),
+    ("NS", "Nova Scotia"),
+    ("NT", "Northwest Territories"),
+    ("NU", "Nunavut"),
+    ("ON", "Ontario"),
+    ("PE", "Prince Edward Island"),
+    ("QC", "Québec"),
+    ("SK", "Saskatchewan"),
+    ("YT", "Yukon"),
 ]
 
 
@@ -29,17 +38,20 @@ def normalise_phone(raw: str, country: str) -> str:
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise forms.ValidationError(
-            _("Enter a valid phone number for the chosen country."), code="invalid_phone"
-        )
+        raise forms.ValidationError(_("Enter a valid phone number for the chosen country."), code="invalid_phone")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 class ProfileFieldsMixin(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     phone = forms.CharField(
-        label=_("Phone"), max_length=32,
+        label=_("Phone"),
+        max_length=32,
         help_text=_("As you would dial it in your country, or with the international prefix."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -49,24 +61,46 @@ class ProfileFieldsMixin(forms.Form):
 class RegistrationForm(ProfileFieldsMixin):
     """Extra fields of allauth's signup form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    company_name = forms.CharField(label=_("Company or organisation name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    company_name = forms.CharField(
+        label=_("Company or organisation name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     customer_number = forms.CharField(
-        label=_("Customer number (if you know it)"), max_length=20, required=False,
+        label=_("Customer number (if you know it)"),
+        max_length=20,
+        required=False,
         help_text=_("It is printed on your invoices and contracts."),
     )
     country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
     consent_contact = forms.BooleanField(
-        label=_("I agree that my personal data is stored and used to contact me about my requests and my organisation's business with the vendor."),
+        label=_(
+            "I agree that my personal data is stored and used to contact me about my requests "
+            "and my organisation's business with the vendor."
+        ),
         error_messages={"required": _("We need this consent to create your identity.")},
     )
     consent_transfer = forms.BooleanField(
-        label=_("I agree that my personal data may be transferred outside my country of residence, to the vendor's support centres that handle my requests."),
+        label=_(
+            "I agree that my personal data may be transferred outside my country of residence, "
+            "to the vendor's support centres that handle my requests."
+        ),
         error_messages={"required": _("We need this consent to create your identity.")},
     )
 
     field_order = [
-        "email", "first_name", "last_name", "phone", "company_name", "customer_number",
-        "country", "language", "password1", "password2", "consent_contact", "consent_transfer",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "company_name",
+        "customer_number",
+        "country",
+        "language",
+        "password1",
+        "password2",
+        "consent_contact",
+        "consent_transfer",
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -101,12 +135,22 @@ class ProfileForm(ProfileFieldsMixin):
 
 class AccessRequestForm(forms.Form):
     application = forms.ChoiceField(label=_("Application"), choices=Application.choices)
-    note = forms.CharField(label=_("Note for the person who decides (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note for the person who decides (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])
-    reason = forms.CharField(label=_("Reason (sent to the customer)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (sent to the customer)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -49,9 +49,16 @@ class ActiveOrganisationMiddleware:
 
 # Paths a member of staff without MFA may still open: enrolment itself, logout, assets.
 _MFA_EXEMPT_PREFIXES = ("/static/", "/media/", "/api/", "/i18n/")
-_MFA_EXEMPT_NAMES = ("account_logout", "mfa_activate_totp", "mfa_index", "mfa_add_webauthn",
-                     "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "account_reauthenticate",
-                     "set_language")
+_MFA_EXEMPT_NAMES = (
+    "account_logout",
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_add_webauthn",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "account_reauthenticate",
+    "set_language",
+)
 
 
 def has_mfa(user: object) -> bool:

@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -123,7 +123,8 @@ class Organisation(models.Model):
     is_nonprofit = models.BooleanField(_("nonprofit"), default=False)
     partner_id = models.CharField(_("partner identifier"), max_length=32, blank=True)
     verified = models.BooleanField(
-        _("verified"), default=False,
+        _("verified"),
+        default=False,
         help_text=_("Set by an agent once the organisation is matched to a customer account."),
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -188,7 +189,7 @@ class ApplicationGrant(models.Model):
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager()
+    objects: ClassVar[models.Manager[ApplicationGrant]] = TenantManager()
 
     class Meta:
         constraints = [
@@ -217,7 +218,7 @@ class AccessRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager()
+    objects: ClassVar[models.Manager[AccessRequest]] = TenantManager()
 
     class Meta:
         ordering = ["created_at"]
@@ -258,7 +259,5 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User) -> str:
         key = secrets.token_urlsafe(32)
-        cls.objects.create(
-            user=user, key_hash=cls.hash(key), expires_at=timezone.now() + settings.API_TOKEN_LIFETIME
-        )
+        cls.objects.create(user=user, key_hash=cls.hash(key), expires_at=timezone.now() + settings.API_TOKEN_LIFETIME)
         return key

@@ -129,9 +129,7 @@ def audit_trail_of(organisation: Organisation, limit: int = 200) -> QuerySet[Aud
     member_ids = Membership.objects.filter(organisation=organisation).values("user_id")
     # Organisation events, plus the members' own sign-ins and profile changes.
     return (
-        AuditEvent.objects.filter(
-            Q(organisation=organisation) | Q(organisation__isnull=True, actor_id__in=member_ids)
-        )
+        AuditEvent.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True, actor_id__in=member_ids))
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -117,9 +117,7 @@ def access_request_create(
             )
     except IntegrityError:
         raise Conflict(_("You have already asked for this application."), code="already_requested") from None
-    audit.record(
-        "access.requested", actor=actor, organisation=organisation, target=application, request=request
-    )
+    audit.record("access.requested", actor=actor, organisation=organisation, target=application, request=request)
     return access_request
 
 

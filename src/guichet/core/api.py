@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
@@ -47,7 +48,7 @@ def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int =
     """A page of `queryset` and the total count; bad numbers are a 400, not a crash."""
     if page < 1 or page_size < 1 or page_size > max_size:
         raise DomainError(
-            "page must be ≥ 1 and page_size between 1 and %(max)s" % {"max": max_size},
+            _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": max_size},
             code="invalid_page",
         )
     start = (page - 1) * page_size
@@ -59,9 +60,9 @@ def active_organisation(request: HttpRequest) -> Any:
     from guichet.accounts import selectors
 
     user = request.user
-    if user.is_vendor_staff:
+    if getattr(user, "is_vendor_staff", False):
         raise PermissionDenied("Customer endpoints are for customer accounts.", code="customer_only")
-    memberships = list(selectors.memberships_of(user))
+    memberships = list(selectors.memberships_of(user))  # type: ignore[arg-type]
     wanted = request.headers.get("X-Organisation", "")
     if wanted:
         memberships = [m for m in memberships if m.organisation.customer_number == wanted]
@@ -78,7 +79,7 @@ def require_application(request: HttpRequest, application: str) -> Any:
     from guichet.accounts.models import Application
 
     organisation = active_organisation(request)
-    if application not in selectors.granted_applications(request.user, organisation):
+    if application not in selectors.granted_applications(request.user, organisation):  # type: ignore[arg-type]
         raise PermissionDenied(
             f"You have no access to {Application(application).label}. Ask for it in the portal.",
             code="application_not_granted",

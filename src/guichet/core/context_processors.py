@@ -51,7 +51,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     except SupportCentre.DoesNotExist:
         return {}
     organisation = getattr(request, "organisation", None)
-    granted = getattr(request, "granted_applications", set())
+    granted: set[str] = getattr(request, "granted_applications", set())
     navigation = [
         {"value": app, "label": label, "url": reverse("portal:application", kwargs={"application": app})}
         for app, label in Application.choices

@@ -23,7 +23,9 @@ class SupportCentre(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, unique=True)
     timezone = models.CharField(_("time zone"), max_length=64)
     holiday_subdivision = models.CharField(
-        _("default holiday subdivision"), max_length=8, blank=True,
+        _("default holiday subdivision"),
+        max_length=8,
+        blank=True,
         help_text=_("Province or region whose public holidays apply when an organisation has none."),
     )
     languages = models.CharField(_("languages"), max_length=32, help_text=_("Comma-separated codes."))
@@ -57,13 +59,21 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField(_("who (as typed)"), max_length=254, blank=True)
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="audit_events",
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_events",
     )
     action = models.CharField(_("what"), max_length=64, db_index=True)
     target = models.CharField(_("object"), max_length=128, blank=True)

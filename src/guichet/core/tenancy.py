@@ -10,16 +10,19 @@ exception it is.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from typing import Any
+
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 __all__ = ["TenantManager", "across_organisations", "scope", "tenant_scope"]
 
 
-def TenantManager() -> ScopedManager:  # noqa: N802 - used like a manager class
+def TenantManager() -> Any:
     return ScopedManager(organisation="organisation")
 
 
-def tenant_scope(organisation: object):  # type: ignore[no-untyped-def]
+def tenant_scope(organisation: object) -> AbstractContextManager[None]:
     return scope(organisation=organisation)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,17 +15,18 @@ from guichet.core.tenancy import tenant_scope
 from .. import selectors, services
 from ..access import staff_required
 from ..forms import DecisionForm
+from ..http import PortalRequest
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PortalRequest) -> HttpResponse:
     pending = selectors.pending_access_requests_for_staff(request.user)
     return render(request, "accounts/console/home.html", {"pending": pending, "form": DecisionForm()})
 
 
 @require_POST
 @staff_required
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: PortalRequest, pk: int) -> HttpResponse:
     access_request = selectors.get_access_request_for_staff(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -53,14 +54,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: PortalRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     page = Paginator(selectors.search_organisations(request.user, query), 25).get_page(request.GET.get("page"))
     return render(request, "accounts/console/organisations.html", {"page": page, "q": query})
 
 
 @staff_required
-def organisation(request: HttpRequest, customer_number: str) -> HttpResponse:
+def organisation(request: PortalRequest, customer_number: str) -> HttpResponse:
     org = selectors.get_organisation_for_staff(request.user, customer_number)
     with tenant_scope(org):
         grants: dict[int, list[str]] = {}

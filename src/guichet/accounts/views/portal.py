@@ -16,7 +16,8 @@ from guichet.core.errors import DomainError
 from .. import selectors, services
 from ..access import application_forbidden, customer_required
 from ..forms import AccessRequestForm, GrantForm, ProfileForm
-from ..models import Application
+from ..http import CustomerRequest, PortalRequest
+from ..models import AccessRequest, Application
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,11 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
-def application(request: HttpRequest, application: str) -> HttpResponse:
+def application(request: CustomerRequest, application: str) -> HttpResponse:
     """An application's entry page; its own issue fills it with the application's pages."""
     if application not in Application.values:
         return render(request, "404.html", status=404)
-    if application not in request.granted_applications:  # type: ignore[attr-defined]
+    if application not in request.granted_applications:
         return application_forbidden(request, application)
     return render(
         request,
@@ -40,8 +41,8 @@ def application(request: HttpRequest, application: str) -> HttpResponse:
 
 
 @customer_required
-def access(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def access(request: CustomerRequest) -> HttpResponse:
+    organisation = request.organisation
     form = AccessRequestForm(request.POST or None, initial={"application": request.GET.get("application")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,14 +58,14 @@ def access(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your request has been sent. You will be told by e-mail."))
             return redirect("portal:access")
-    requests_by_app = {}
+    requests_by_app: dict[str, AccessRequest] = {}
     for access_request in selectors.access_requests_of(request.user, organisation):
         requests_by_app.setdefault(access_request.application, access_request)
     rows = [
         {
             "application": app,
             "label": label,
-            "granted": app in request.granted_applications,  # type: ignore[attr-defined]
+            "granted": app in request.granted_applications,
             "last_request": requests_by_app.get(app),
         }
         for app, label in Application.choices
@@ -74,9 +75,9 @@ def access(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
-def team(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    if not request.membership.is_admin:  # type: ignore[attr-defined]
+def team(request: CustomerRequest) -> HttpResponse:
+    organisation = request.organisation
+    if not request.membership.is_admin:
         return render(request, "403.html", status=403)
     if request.method == "POST":
         form = GrantForm(request.POST)
@@ -122,7 +123,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: PortalRequest) -> HttpResponse:
     user = request.user
     initial = {f: getattr(user, f) for f in ("first_name", "last_name", "phone", "language")}
     form = ProfileForm(request.POST or None, initial=initial, country=user.country)
@@ -144,7 +145,7 @@ def _profile_url(language: str) -> str:
 
 @require_POST
 @customer_required
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: CustomerRequest) -> HttpResponse:
     try:
         organisation_id = int(request.POST.get("organisation", ""))
         services.organisation_switch(actor=request.user, organisation_id=organisation_id, request=request)

@@ -21,7 +21,7 @@ _CLASS_BY_WIDGET = {
 def control(field: BoundField) -> SafeString:
     """The field's widget, styled, with aria-invalid and aria-describedby set."""
     css = _CLASS_BY_WIDGET.get(field.widget_type, "form-control")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if css:
         attrs["class"] = f"{css} is-invalid" if field.errors else css
     described = []

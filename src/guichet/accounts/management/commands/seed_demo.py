@@ -16,18 +16,53 @@ from guichet.core.tenancy import across_organisations
 DEMO_PASSWORD = "guichet-demo"  # noqa: S105 - documented demo password
 
 ORGANISATIONS = [
-    {"customer_number": "BE-100001", "name": "Atelier Solidaire ASBL", "country": "BE", "language": "fr",
-     "address_line": "Rue Haute 120", "postal_code": "1000", "city": "Bruxelles", "vat_number": "BE0456123789",
-     "is_nonprofit": True, "partner_id": "SW-BE-20731", "verified": True},
-    {"customer_number": "BE-100002", "name": "Brasserie Delvaux SA", "country": "BE", "language": "fr",
-     "address_line": "Chaussée de Louvain 455", "postal_code": "1030", "city": "Schaerbeek",
-     "vat_number": "BE0402987654", "verified": True},
-    {"customer_number": "CA-200001", "name": "Imprimerie Laurentide inc.", "country": "CA", "province": "QC",
-     "language": "fr", "address_line": "2200 rue Saint-Denis", "postal_code": "H2X 3K8", "city": "Montréal",
-     "vat_number": "123456789RT0001", "verified": True},
-    {"customer_number": "RO-300001", "name": "Tipografia Carpați SRL", "country": "RO", "language": "ro",
-     "address_line": "Strada Lipscani 42", "postal_code": "030031", "city": "București",
-     "vat_number": "RO18547290", "verified": True},
+    {
+        "customer_number": "BE-100001",
+        "name": "Atelier Solidaire ASBL",
+        "country": "BE",
+        "language": "fr",
+        "address_line": "Rue Haute 120",
+        "postal_code": "1000",
+        "city": "Bruxelles",
+        "vat_number": "BE0456123789",
+        "is_nonprofit": True,
+        "partner_id": "SW-BE-20731",
+        "verified": True,
+    },
+    {
+        "customer_number": "BE-100002",
+        "name": "Brasserie Delvaux SA",
+        "country": "BE",
+        "language": "fr",
+        "address_line": "Chaussée de Louvain 455",
+        "postal_code": "1030",
+        "city": "Schaerbeek",
+        "vat_number": "BE0402987654",
+        "verified": True,
+    },
+    {
+        "customer_number": "CA-200001",
+        "name": "Imprimerie Laurentide inc.",
+        "country": "CA",
+        "province": "QC",
+        "language": "fr",
+        "address_line": "2200 rue Saint-Denis",
+        "postal_code": "H2X 3K8",
+        "city": "Montréal",
+        "vat_number": "123456789RT0001",
+        "verified": True,
+    },
+    {
+        "customer_number": "RO-300001",
+        "name": "Tipografia Carpați SRL",
+        "country": "RO",
+        "language": "ro",
+        "address_line": "Strada Lipscani 42",
+        "postal_code": "030031",
+        "city": "București",
+        "vat_number": "RO18547290",
+        "verified": True,
+    },
 ]
 
 CUSTOMERS = [
@@ -84,8 +119,14 @@ class Command(BaseCommand):
                         ApplicationGrant.objects.get_or_create(organisation=org, user=user, application=application)
         for email, first, last, language, country, kind in STAFF:
             user, was_created = _user(
-                email, first_name=first, last_name=last, language=language, country=country, kind=kind,
-                is_staff=kind == User.Kind.ADMIN, is_superuser=kind == User.Kind.ADMIN,
+                email,
+                first_name=first,
+                last_name=last,
+                language=language,
+                country=country,
+                kind=kind,
+                is_staff=kind == User.Kind.ADMIN,
+                is_superuser=kind == User.Kind.ADMIN,
             )
             created += was_created
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():

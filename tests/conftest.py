@@ -1,0 +1,114 @@
+"""Shared fixtures: support centres, a clean cache, people in organisations, SMTP sink."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from tests.accounts.factories import (
+    OrganisationFactory,
+    UserFactory,
+    grant_all,
+    make_agent,
+    make_member,
+)
+from tests.smtp_sink import SmtpSink
+
+_centres_migration = importlib.import_module("guichet.core.migrations.0002_launch_support_centres")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_until_asked() -> Iterator[None]:
+    """Each test starts in English: a request's language must not leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def support_centres(request: pytest.FixtureRequest) -> None:
+    """The launch centres; re-created because transactional tests flush migration data."""
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    from guichet.core.models import SupportCentre
+
+    for centre in _centres_migration.CENTRES:
+        SupportCentre.objects.update_or_create(country=centre["country"], defaults=centre)
+
+
+@pytest.fixture
+def org_a(db):  # type: ignore[no-untyped-def]
+    return OrganisationFactory(country="BE", name="Org A SA", language="fr")
+
+
+@pytest.fixture
+def org_b(db):  # type: ignore[no-untyped-def]
+    return OrganisationFactory(country="RO", name="Org B SRL", language="ro")
+
+
+@pytest.fixture
+def customer_a(org_a):  # type: ignore[no-untyped-def]
+    user = make_member(org_a, role="admin", email="a@example.com", language="fr")
+    grant_all(user, org_a)
+    return user
+
+
+@pytest.fixture
+def customer_b(org_b):  # type: ignore[no-untyped-def]
+    user = make_member(org_b, role="admin", email="b@example.com", language="ro")
+    grant_all(user, org_b)
+    return user
+
+
+@pytest.fixture
+def customer_no_grant(org_a):  # type: ignore[no-untyped-def]
+    return make_member(org_a, role="member", email="nogrant@example.com")
+
+
+@pytest.fixture
+def agent_be(db):  # type: ignore[no-untyped-def]
+    return make_agent("BE", email="agent.be@example.com")
+
+
+@pytest.fixture
+def agent_ro(db):  # type: ignore[no-untyped-def]
+    return make_agent("RO", email="agent.ro@example.com")
+
+
+@pytest.fixture
+def administrator(db):  # type: ignore[no-untyped-def]
+    return make_agent("", email="admin@example.com", kind="admin")
+
+
+@pytest.fixture
+def user_factory():  # type: ignore[no-untyped-def]
+    return UserFactory
+
+
+@pytest.fixture
+def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django's mail goes through it."""
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        sink.stop()
