@@ -146,8 +146,13 @@ def test_admin_edit_is_audited_and_reindexed(client, administrator) -> None:  # 
     assert "help-preview" in client.get(change).content.decode()
     response = client.post(
         change,
-        {"article": translation_row.article_id, "language": "en", "title": translation_row.title,
-         "keywords": "zanzibarium", "body": translation_row.body},
+        {
+            "article": translation_row.article_id,
+            "language": "en",
+            "title": translation_row.title,
+            "keywords": "zanzibarium",
+            "body": translation_row.body,
+        },
     )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="help.article_edited", target="recycle-product:en").exists()

@@ -13,8 +13,18 @@ def doc(slug: str, language: str, title: str, text: str, keywords: str = "", cou
 
 
 CORPUS = [
-    doc("terminate", "ro", "Cum reziliez contractul de mentenanță?", "Rezilierea se face cu o lună de preaviz după șase luni."),
-    doc("terminate", "fr", "Comment résilier un contrat de maintenance ?", "La résiliation demande un préavis d'un mois."),
+    doc(
+        "terminate",
+        "ro",
+        "Cum reziliez contractul de mentenanță?",
+        "Rezilierea se face cu o lună de preaviz după șase luni.",
+    ),
+    doc(
+        "terminate",
+        "fr",
+        "Comment résilier un contrat de maintenance ?",
+        "La résiliation demande un préavis d'un mois.",
+    ),
     doc("terminate", "en", "How do I end a maintenance contract?", "Ending maintenance needs one month's notice."),
     doc("invoice", "fr", "Obtenir une copie de facture", "Téléchargez vos factures et notes de crédit en PDF."),
     doc("invoice", "en", "Get a copy of an invoice", "Download your invoices and credit notes as PDF."),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "guichet.core",
     "guichet.accounts",
     "guichet.help",
+    "guichet.support",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "guichet.core.notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "close-resolved-requests": {"task": "guichet.support.tasks.close_resolved_requests", "schedule": 3600.0},
+    "escalate-late-requests": {"task": "guichet.support.tasks.escalate_late_requests", "schedule": 300.0},
 }
 OUTBOX_STUCK_AFTER_SECONDS = int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "120"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))

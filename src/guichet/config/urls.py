@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("console/", include("guichet.accounts.urls.console")),
     path("console/help/", include("guichet.help.urls_console")),
     path("help/", include("guichet.help.urls")),
+    path("requests/", include("guichet.support.urls")),
+    path("console/requests/", include("guichet.support.urls_console")),
     path("accounts/", include("allauth.urls")),
 )
 

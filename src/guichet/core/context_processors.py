@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from .calendar import calendar_for
@@ -44,6 +43,7 @@ def centre_status(centre: SupportCentre, subdivision: str | None = None) -> dict
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     from guichet.accounts.models import Application
+    from guichet.accounts.navigation import application_url
 
     country = reader_country(request)
     try:
@@ -53,7 +53,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     organisation = getattr(request, "organisation", None)
     granted: set[str] = getattr(request, "granted_applications", set())
     navigation = [
-        {"value": app, "label": label, "url": reverse("portal:application", kwargs={"application": app})}
+        {"value": app, "label": label, "url": application_url(app)}
         for app, label in Application.choices
         if app in granted
     ]

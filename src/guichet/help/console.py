@@ -23,9 +23,14 @@ def help_insights(request: PortalRequest) -> HttpResponse:
         opened_h, deflected_h = round(height * week.opened / peak), round(height * week.deflected / peak)
         bars.append(
             {
-                "week": week.week, "opened": week.opened, "deflected": week.deflected, "x": i * 44 + 40,
-                "opened_h": opened_h, "opened_y": baseline - opened_h,
-                "deflected_h": deflected_h, "deflected_y": baseline - deflected_h,
+                "week": week.week,
+                "opened": week.opened,
+                "deflected": week.deflected,
+                "x": i * 44 + 40,
+                "opened_h": opened_h,
+                "opened_y": baseline - opened_h,
+                "deflected_h": deflected_h,
+                "deflected_y": baseline - deflected_h,
             }
         )
     return render(

@@ -10,6 +10,8 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("What were you looking for? (optional)"), required=False, max_length=1000,
+        label=_("What were you looking for? (optional)"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncWeek
@@ -19,7 +20,7 @@ class WeekCount:
     deflected: int
 
 
-def top_searches(days: int = 30, limit: int = 15) -> list[dict[str, object]]:
+def top_searches(days: int = 30, limit: int = 15) -> list[Any]:
     since = timezone.now() - timedelta(days=days)
     return list(
         SearchLog.objects.filter(created_at__gte=since)
@@ -29,7 +30,7 @@ def top_searches(days: int = 30, limit: int = 15) -> list[dict[str, object]]:
     )
 
 
-def searches_without_result(days: int = 30, limit: int = 15) -> list[dict[str, object]]:
+def searches_without_result(days: int = 30, limit: int = 15) -> list[Any]:
     since = timezone.now() - timedelta(days=days)
     return list(
         SearchLog.objects.filter(created_at__gte=since, results=0)
@@ -39,7 +40,7 @@ def searches_without_result(days: int = 30, limit: int = 15) -> list[dict[str, o
     )
 
 
-def helpfulness(limit: int = 50) -> list[dict[str, object]]:
+def helpfulness(limit: int = 50) -> list[Any]:
     return list(
         Feedback.objects.values("article__slug")
         .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))

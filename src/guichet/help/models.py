@@ -39,9 +39,11 @@ class Article(models.Model):
 
 class ArticleTranslation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES + [("nl", "Nederlands")])
+    language = models.CharField(_("language"), max_length=8, choices=[*settings.LANGUAGES, ("nl", "Nederlands")])
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body (Markdown)"), help_text=_("Placeholders such as {{ phone }} are filled per country."))
+    body = models.TextField(
+        _("body (Markdown)"), help_text=_("Placeholders such as {{ phone }} are filled per country.")
+    )
     keywords = models.CharField(_("extra keywords"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -55,7 +57,7 @@ class ArticleTranslation(models.Model):
 
 
 class Feedback(models.Model):
-    """"Was this helpful?" — one answer per reader session and article."""
+    """ "Was this helpful?" — one answer per reader session and article."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
     language = models.CharField(max_length=8)
@@ -99,7 +101,9 @@ class SuggestionOpen(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestion_opens")
     query = models.CharField(max_length=500, blank=True)
     session_key = models.CharField(max_length=64, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     opened_at = models.DateTimeField(default=timezone.now, db_index=True)
     request_submitted_at = models.DateTimeField(null=True, blank=True)
 

@@ -42,7 +42,7 @@ def placeholder_values(country: str, language: str) -> dict[str, str]:
     technical = phone(centre.technical_phone, country) or main
     assert main is not None and technical is not None
     with translation.override(language):
-        hours = _("Monday to Friday, %(opens)s–%(closes)s (local time)") % {
+        hours = _("Monday to Friday, %(opens)s–%(closes)s (local time)") % {  # noqa: RUF001
             "opens": centre.opens_at.strftime("%H:%M"),
             "closes": centre.closes_at.strftime("%H:%M"),
         }

@@ -124,9 +124,7 @@ def search_articles(query: str, *, language: str, country: str, limit: int = 10)
     if not hits:
         return []
     parsed = index.parse(query)
-    translations = ArticleTranslation.objects.filter(article__slug__in=[h.slug for h in hits]).select_related(
-        "article"
-    )
+    translations = ArticleTranslation.objects.filter(article__slug__in=[h.slug for h in hits]).select_related("article")
     by_slug: dict[str, list[ArticleTranslation]] = {}
     for row in translations:
         by_slug.setdefault(row.article.slug, []).append(row)

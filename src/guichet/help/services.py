@@ -63,8 +63,12 @@ def feedback_give(
 def search_logged(*, query: str, normalised: str, language: str, country: str, results: int, source: str) -> None:
     if normalised:
         SearchLog.objects.create(
-            query=query[:200], normalised=normalised[:200], language=language, country=country,
-            results=results, source=source,
+            query=query[:200],
+            normalised=normalised[:200],
+            language=language,
+            country=country,
+            results=results,
+            source=source,
         )
 
 

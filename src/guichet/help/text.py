@@ -12,13 +12,8 @@ from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN, STOPWORDS_FRENCH
 STEMMER_LANGUAGES = {"en": "english", "fr": "french", "ro": "romanian", "nl": "dutch"}
 WORD = re.compile(r"[a-z0-9]+")
 
-_ROMANIAN_STOPWORDS = """
-a acea aceasta aceea acel acest acesta acestea acestei acestui ai al ale am ar as asa asta au ca care ce cel cea
-cei cele cum cu da daca dar de din dintr dintre e ea ei el este eu fi fie fost i il in intr intre isi la le lor lui
-m ma mai mea mele meu mi mie mine mod ne ni nici noi nu o ori ori pe pentru prin sa sau se si sunt suntem sa
-sub tu un una unei unui unor va voi vor cand cine ceva cat cate eu noastra nostru vostru acum aici unde
-""".split()
-_FRENCH_EXTRA = "a au aux ce ces est et je j l la le les leur ma mes mon ne nous on ou par pas qu que qui sa se ses son sur ta un une vos votre vous y".split()
+_ROMANIAN_STOPWORDS = ["a", "acea", "aceasta", "aceea", "acel", "acest", "acesta", "acestea", "acestei", "acestui", "ai", "al", "ale", "am", "ar", "as", "asa", "asta", "au", "ca", "care", "ce", "cel", "cea", "cei", "cele", "cum", "cu", "da", "daca", "dar", "de", "din", "dintr", "dintre", "e", "ea", "ei", "el", "este", "eu", "fi", "fie", "fost", "i", "il", "in", "intr", "intre", "isi", "la", "le", "lor", "lui", "m", "ma", "mai", "mea", "mele", "meu", "mi", "mie", "mine", "mod", "ne", "ni", "nici", "noi", "nu", "o", "ori", "ori", "pe", "pentru", "prin", "sa", "sau", "se", "si", "sunt", "suntem", "sa", "sub", "tu", "un", "una", "unei", "unui", "unor", "va", "voi", "vor", "cand", "cine", "ceva", "cat", "cate", "eu", "noastra", "nostru", "vostru", "acum", "aici", "unde"]
+_FRENCH_EXTRA = ["a", "au", "aux", "ce", "ces", "est", "et", "je", "j", "l", "la", "le", "les", "leur", "ma", "mes", "mon", "ne", "nous", "on", "ou", "par", "pas", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "un", "une", "vos", "votre", "vous", "y"]
 
 
 def fold(text: str) -> str:

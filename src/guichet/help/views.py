@@ -32,7 +32,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "help/home.html",
-        {"categories": selectors.categories_for(country, _language()), "country": country, "countries": Country.choices},
+        {
+            "categories": selectors.categories_for(country, _language()),
+            "country": country,
+            "countries": Country.choices,
+        },
     )
 
 
@@ -43,7 +47,11 @@ def search(request: HttpRequest) -> HttpResponse:
     # Typing-as-you-go fragments are not logged; a submitted search is.
     if query and not request.htmx:  # type: ignore[attr-defined]
         services.search_logged(
-            query=query, normalised=fold(query), language=_language(), country=country, results=len(results),
+            query=query,
+            normalised=fold(query),
+            language=_language(),
+            country=country,
+            results=len(results),
             source="page",
         )
     template = "help/partials/results.html" if request.htmx else "help/search.html"  # type: ignore[attr-defined]
@@ -114,7 +122,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 def check_answers(request: HttpRequest) -> HttpResponse:
-    """"Have you checked these answers?": shown before a customer contacts support."""
+    """ "Have you checked these answers?": shown before a customer contacts support."""
     query = _query(request)
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

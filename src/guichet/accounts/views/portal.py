@@ -18,6 +18,7 @@ from ..access import application_forbidden, customer_required
 from ..forms import AccessRequestForm, GrantForm, ProfileForm
 from ..http import CustomerRequest, PortalRequest
 from ..models import AccessRequest, Application
+from ..navigation import application_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,6 +34,9 @@ def application(request: CustomerRequest, application: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     if application not in request.granted_applications:
         return application_forbidden(request, application)
+    target = application_url(application)
+    if target != request.path:
+        return HttpResponseRedirect(target)
     return render(
         request,
         "accounts/application.html",

@@ -1,0 +1,78 @@
+"""What an uploaded file really is, from its bytes; names and browser claims are not trusted."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import puremagic
+from django.utils.translation import gettext_lazy as _
+
+from guichet.core.errors import DomainError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_UPLOAD = 5
+
+_OOXML = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_OPENDOCUMENT = {
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+}
+ALLOWED = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    *_OOXML.values(),
+    *_OPENDOCUMENT,
+}
+
+
+def _zip_office_type(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                return declared if declared in _OPENDOCUMENT else None
+            if "[Content_Types].xml" in names:
+                for prefix, mime in _OOXML.items():
+                    if any(name.startswith(prefix) for name in names):
+                        return mime
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    return None
+
+
+def sniff(data: bytes) -> str | None:
+    """The MIME type of `data` if it is a type we accept, else None."""
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_office_type(data)
+    try:
+        mime = puremagic.from_string(data, mime=True)
+    except puremagic.PureError:
+        return None
+    return mime if mime in ALLOWED else None
+
+
+def check_upload(name: str, data: bytes) -> str:
+    """The verified MIME type, or a DomainError saying what is wrong with the file."""
+    if len(data) == 0:
+        raise DomainError(_("The file %(name)s is empty.") % {"name": name}, code="empty_file")
+    if len(data) > MAX_BYTES:
+        raise DomainError(
+            _("The file %(name)s is larger than %(mb)s MB.") % {"name": name, "mb": MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    mime = sniff(data)
+    if mime is None:
+        raise DomainError(
+            _("The file %(name)s is not a PDF, an image or an office document.") % {"name": name},
+            code="file_type_refused",
+        )
+    return mime

@@ -1,0 +1,212 @@
+"""Request forms: common fields, the fields each type needs, files checked by content."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from guichet.accounts.forms import normalise_phone
+from guichet.accounts.models import Application
+
+from .models import Priority, RequestType, Status
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,29}$")
+MACHINE_TYPE = re.compile(r"^[A-Za-z0-9]{4}$")
+MACHINE_MODEL = re.compile(r"^[A-Za-z0-9]{3}$")
+SERIAL = re.compile(r"^[A-Za-z0-9]{5,12}$")
+
+
+def _pattern(pattern: re.Pattern[str], message: Any) -> Any:
+    def validate(value: str) -> None:
+        if value and not pattern.match(value):
+            raise forms.ValidationError(message)
+
+    return validate
+
+
+def _type_fields() -> dict[str, dict[str, forms.Field]]:
+    """The specific fields of each request type (the customer adds only these)."""
+    number = _("Use letters, digits and dashes, as printed on your documents.")
+    return {
+        "contracts": {
+            "contract_number": forms.CharField(
+                label=_("Contract number"), max_length=30, validators=[_pattern(NUMBER, number)]
+            ),
+        },
+        "orders": {
+            "order_number": forms.CharField(
+                label=_("Order number"), max_length=30, validators=[_pattern(NUMBER, number)]
+            ),
+        },
+        "inventory": {
+            "machine_type": forms.CharField(
+                label=_("Machine type"),
+                max_length=4,
+                help_text=_("4 characters, e.g. 8286"),
+                validators=[_pattern(MACHINE_TYPE, _("The machine type has 4 letters or digits."))],
+            ),
+            "machine_model": forms.CharField(
+                label=_("Model"),
+                max_length=3,
+                required=False,
+                validators=[_pattern(MACHINE_MODEL, _("The model has 3 letters or digits."))],
+            ),
+            "serial": forms.CharField(
+                label=_("Serial number"),
+                max_length=12,
+                validators=[_pattern(SERIAL, _("The serial number has 5 to 12 letters or digits."))],
+            ),
+        },
+        "invoices": {
+            "invoice_number": forms.CharField(
+                label=_("Invoice number"), max_length=30, validators=[_pattern(NUMBER, number)]
+            ),
+        },
+        "account": {
+            "application": forms.ChoiceField(
+                label=_("Application concerned"), choices=[("", "—"), *Application.choices], required=False
+            ),
+        },
+        "general": {},
+    }
+
+
+TYPE_FIELD_NAMES = {kind: list(fields) for kind, fields in _type_fields().items()}
+
+
+class RequestForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
+    attachments = MultipleFileField(label=_("Attachments (PDF, images, office documents; 10 MB each)"), required=False)
+
+    def __init__(self, *args: Any, request_type: str, country: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request_type = request_type
+        self.country = country
+        specific = _type_fields()[request_type]
+        # Type-specific fields right after the description.
+        ordered = {}
+        for name, field in self.fields.items():
+            ordered[name] = field
+            if name == "description":
+                ordered.update(specific)
+        self.fields = ordered  # type: ignore[assignment]
+
+    def clean_contact_phone(self) -> str:
+        raw = self.cleaned_data.get("contact_phone", "")
+        return normalise_phone(raw, self.country) if raw else ""
+
+    def details(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in TYPE_FIELD_NAMES[self.request_type]}
+
+
+class TypeChoiceForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("What is your request about?"), choices=RequestType.choices, widget=forms.RadioSelect
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen it?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ListFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), ("open", _("Open")), *Status.choices]
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+
+# --- console --------------------------------------------------------------------------------
+
+
+class AgentReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
+    internal = forms.BooleanField(label=_("Internal note (not shown to the customer)"), required=False)
+    then = forms.ChoiceField(
+        label=_("Then set the status to"),
+        required=False,
+        choices=[
+            ("", _("(unchanged)")),
+            (Status.IN_PROGRESS, Status.IN_PROGRESS.label),
+            (Status.WAITING, Status.WAITING.label),
+            (Status.RESOLVED, Status.RESOLVED.label),
+        ],
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+
+
+class BulkForm(forms.Form):
+    numbers = forms.CharField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("assign_me", _("Assign to me")), ("close", _("Close"))])
+
+
+class QueueFilterForm(forms.Form):
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("All")), ("BE", "BE"), ("CA", "CA"), ("RO", "RO")]
+    )
+    type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All")), *RequestType.choices])
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        initial="open",
+        choices=[("open", _("Open")), ("", _("All")), *Status.choices],
+    )
+    sla = forms.ChoiceField(
+        label=_("Service level"),
+        required=False,
+        choices=[("", _("All")), ("at_risk", _("At risk")), ("breached", _("Breached"))],
+    )
+    assignee = forms.ChoiceField(
+        label=_("Assigned"), required=False, choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody"))]
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)

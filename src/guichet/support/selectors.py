@@ -1,0 +1,218 @@
+"""Reads on requests. Customers: their organisation's. Agents: their country's queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from guichet.accounts.models import Organisation, User
+from guichet.core.tenancy import across_organisations
+
+from . import rules
+from .models import Attachment, CannedReply, Comment, Event, Request, Status
+
+SEARCH_CONFIG = "guichet_unaccent"  # created by migration 0002 on PostgreSQL
+
+
+def _search(requests: QuerySet[Request], query: str) -> QuerySet[Request]:
+    query = query.strip()[:200]
+    if not query:
+        return requests
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        in_comments = (
+            Comment.objects.annotate(document=SearchVector("body", config=SEARCH_CONFIG))
+            .filter(document=text_query)
+            .values("request_id")
+        )
+        return requests.annotate(
+            document=SearchVector("number", "subject", "description", config=SEARCH_CONFIG)
+        ).filter(Q(document=text_query) | Q(number__iexact=query) | Q(pk__in=in_comments))
+    # SQLite: case-insensitive containment of every word, in the request or one of its comments.
+    for word in query.split():
+        in_comments = Comment.objects.filter(body__icontains=word).values("request_id")
+        requests = requests.filter(
+            Q(number__icontains=word)
+            | Q(subject__icontains=word)
+            | Q(description__icontains=word)
+            | Q(pk__in=in_comments)
+        )
+    return requests
+
+
+# --- customers ------------------------------------------------------------------------------
+
+
+def requests_of(organisation: Organisation, *, status: str = "", query: str = "") -> QuerySet[Request]:
+    requests = Request.objects.filter(organisation=organisation).select_related("requester", "assignee")
+    if status == "open":
+        requests = requests.filter(status__in=rules.OPEN_STATUSES)
+    elif status in Status.values:
+        requests = requests.filter(status=status)
+    return _search(requests, query).order_by("-created_at")
+
+
+def get_request_for(organisation: Organisation, number: str) -> Request:
+    request = (
+        Request.objects.filter(organisation=organisation, number=number)
+        .select_related("organisation", "requester", "assignee")
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    actor: User | None
+    data: dict[str, object]
+    comment: Comment | None
+    internal: bool
+
+
+def timeline_of(request: Request, *, include_internal: bool) -> list[TimelineEntry]:
+    """Every event of the request, oldest first, with each comment's text and files beside it."""
+    events = Event.objects.filter(organisation=request.organisation, request=request).select_related("actor")
+    comments = Comment.objects.filter(organisation=request.organisation, request=request).prefetch_related(
+        "attachments"
+    )
+    if not include_internal:
+        events = events.filter(internal=False)
+        comments = comments.filter(internal=False)
+    by_id = {comment.pk: comment for comment in comments}
+    entries = []
+    for event in events:
+        comment = by_id.get(event.data.get("comment")) if "comment" in event.data else None  # type: ignore[arg-type]
+        if "comment" in event.data and comment is None:
+            continue  # an internal note hidden from this reader
+        entries.append(TimelineEntry(event.created_at, event.kind, event.actor, event.data, comment, event.internal))
+    return entries
+
+
+def attachments_of(request: Request, *, include_internal: bool) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(organisation=request.organisation, request=request)
+    return attachments if include_internal else attachments.filter(internal=False)
+
+
+def get_attachment_for(request: Request, pk: int, *, include_internal: bool) -> Attachment:
+    attachment = attachments_of(request, include_internal=include_internal).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+# --- agents ---------------------------------------------------------------------------------
+
+
+def _staff_requests(staff: User) -> QuerySet[Request]:
+    requests = Request.objects.all()
+    if not staff.is_administrator:
+        requests = requests.filter(organisation__country=staff.country if staff.is_agent else "--")
+    return requests
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    country: str = ""
+    type: str = ""
+    status: str = "open"
+    sla: str = ""  # "", "at_risk", "breached"
+    assignee: str = ""  # "", "me", "none"
+    query: str = ""
+
+
+def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Request]:
+    now = now or timezone.now()
+    with across_organisations():
+        requests = _staff_requests(staff).select_related("organisation", "requester", "assignee")
+        if filters.country:
+            requests = requests.filter(organisation__country=filters.country)
+        if filters.type:
+            requests = requests.filter(type=filters.type)
+        if filters.status == "open":
+            requests = requests.filter(status__in=rules.OPEN_STATUSES)
+        elif filters.status in Status.values:
+            requests = requests.filter(status=filters.status)
+        if filters.assignee == "me":
+            requests = requests.filter(assignee=staff)
+        elif filters.assignee == "none":
+            requests = requests.filter(assignee__isnull=True)
+        if filters.sla == "breached":
+            requests = requests.filter(status__in=rules.OPEN_STATUSES - {rules.WAITING}, resolution_due__lt=now)
+        elif filters.sla == "at_risk":
+            # Within a day of the due time (a coarse cut; the page shows the exact business time left).
+            requests = requests.filter(
+                status__in=rules.OPEN_STATUSES - {rules.WAITING},
+                resolution_due__gte=now,
+                resolution_due__lt=now + timedelta(hours=24),
+            )
+        return _search(requests, filters.query).order_by("resolution_due", "created_at")
+
+
+def get_request_for_staff(staff: User, number: str) -> Request:
+    with across_organisations():
+        request = (
+            _staff_requests(staff).filter(number=number).select_related("organisation", "requester", "assignee").first()
+        )
+    if request is None:
+        raise Http404
+    return request
+
+
+def agents_for(country: str) -> QuerySet[User]:
+    return User.objects.filter(kind=User.Kind.AGENT, country=country, is_active=True).order_by("last_name")
+
+
+def canned_replies_for(language: str, country: str) -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(language=language).filter(Q(country="") | Q(country=country))
+
+
+def satisfaction(staff: User) -> dict[str, list[dict[str, object]]]:
+    """Average rating and count per agent and per request type, over rated requests."""
+    with across_organisations():
+        rated = _staff_requests(staff).filter(rating__isnull=False)
+        per_agent = list(
+            rated.values("assignee__first_name", "assignee__last_name")
+            .annotate(average=Avg("rating"), count=Count("id"))
+            .order_by("-count")
+        )
+        per_type = list(rated.values("type").annotate(average=Avg("rating"), count=Count("id")).order_by("type"))
+    return {"per_agent": per_agent, "per_type": per_type}
+
+
+@dataclass(frozen=True)
+class SlaView:
+    state: str  # ok, at_risk, breached, paused, done
+    due: datetime | None
+    remaining: timedelta | None
+
+
+def sla_of(request: Request, now: datetime | None = None) -> SlaView:
+    """Where the request stands against its resolution target, in business time."""
+    from .services import calendar_of
+
+    now = now or timezone.now()
+    if request.status in (Status.RESOLVED, Status.CLOSED):
+        return SlaView("done", request.resolution_due, None)
+    if request.status == Status.WAITING:
+        return SlaView("paused", request.resolution_due, None)
+    if request.resolution_due is None:
+        return SlaView("ok", None, None)
+    calendar = calendar_of(request.organisation)
+    target = rules.resolution_target(request.type, request.priority)
+    if now >= request.resolution_due:
+        return SlaView(
+            "breached", request.resolution_due, -calendar.business_hours_between(request.resolution_due, now)
+        )
+    remaining = calendar.business_hours_between(now, request.resolution_due)
+    return SlaView(rules.sla_state(remaining, target), request.resolution_due, remaining)

@@ -1,0 +1,159 @@
+"""Agents' queue: filters, search, assignment, replies and notes, bulk actions, satisfaction."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.access import staff_required
+from guichet.accounts.http import PortalRequest
+from guichet.accounts.models import User
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import tenant_scope
+
+from .. import selectors, services
+from ..forms import AgentReplyForm, BulkForm, QueueFilterForm, StatusForm
+from .portal import _download, _files
+
+
+def _filters(request: PortalRequest) -> tuple[QueueFilterForm, selectors.QueueFilters]:
+    form = QueueFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        return form, selectors.QueueFilters(
+            country=data["country"],
+            type=data["type"],
+            status=data["status"] if "status" in request.GET else "open",
+            sla=data["sla"],
+            assignee=data["assignee"],
+            query=data["q"],
+        )
+    return form, selectors.QueueFilters()
+
+
+@staff_required
+def queue(request: PortalRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    page = Paginator(selectors.queue_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    rows = [(item, selectors.sla_of(item)) for item in page]
+    return render(request, "support/console/queue.html", {"page": page, "rows": rows, "form": form})
+
+
+@staff_required
+def detail(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_request_for_staff(request.user, number)
+    with tenant_scope(item.organisation):
+        context = {
+            "item": item,
+            "sla": selectors.sla_of(item),
+            "timeline": selectors.timeline_of(item, include_internal=True),
+            "attachments": list(selectors.attachments_of(item, include_internal=True)),
+            "reply_form": AgentReplyForm(),
+            "status_form": StatusForm(initial={"status": item.status}),
+            "agents": selectors.agents_for(item.organisation.country),
+            "canned": selectors.canned_replies_for(item.requester.language, item.organisation.country),
+        }
+        return render(request, "support/console/detail.html", context)
+
+
+def _back(number: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("support_console:detail", kwargs={"number": number}), status=303)
+
+
+@require_POST
+@staff_required
+def assign(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_request_for_staff(request.user, number)
+    raw = request.POST.get("assignee", "")
+    assignee = request.user if raw in ("", "me") else User.objects.filter(pk=raw if raw.isdigit() else 0).first()
+    if assignee is None:
+        messages.error(request, _("Choose an agent."))
+        return _back(number)
+    try:
+        with tenant_scope(item.organisation):
+            services.request_assign(actor=request.user, request=item, assignee=assignee, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _back(number)
+
+
+@require_POST
+@staff_required
+def reply(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_request_for_staff(request.user, number)
+    form = AgentReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Write a message."))
+        return _back(number)
+    try:
+        with tenant_scope(item.organisation):
+            services.agent_comment(
+                actor=request.user,
+                request=item,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+                then=form.cleaned_data["then"] or None,
+                files=_files(form.cleaned_data["attachments"]),
+                http_request=request,
+            )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _back(number)
+
+
+@require_POST
+@staff_required
+def set_status(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_request_for_staff(request.user, number)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            with tenant_scope(item.organisation):
+                services.request_set_status(
+                    actor=request.user, request=item, status=form.cleaned_data["status"], http_request=request
+                )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+    return _back(number)
+
+
+@require_POST
+@staff_required
+def bulk(request: PortalRequest) -> HttpResponse:
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose requests and an action."))
+        return HttpResponseRedirect(reverse("support_console:queue"), status=303)
+    done = 0
+    for number in form.cleaned_data["numbers"].split(",")[:200]:
+        try:
+            item = selectors.get_request_for_staff(request.user, number.strip())
+            with tenant_scope(item.organisation):
+                if form.cleaned_data["action"] == "assign_me":
+                    services.request_assign(
+                        actor=request.user, request=item, assignee=request.user, http_request=request
+                    )
+                else:
+                    services.request_set_status(actor=request.user, request=item, status="closed", http_request=request)
+            done += 1
+        except (DomainError, Http404):  # one row already closed or not ours must not stop the others
+            continue
+    messages.success(request, _("%(count)s requests updated.") % {"count": done})
+    return HttpResponseRedirect(reverse("support_console:queue"), status=303)
+
+
+@staff_required
+def attachment_download(request: PortalRequest, number: str, pk: int) -> HttpResponse:
+    item = selectors.get_request_for_staff(request.user, number)
+    with tenant_scope(item.organisation):
+        return _download(selectors.get_attachment_for(item, pk, include_internal=True))
+
+
+@staff_required
+def satisfaction(request: PortalRequest) -> HttpResponse:
+    return render(request, "support/console/satisfaction.html", selectors.satisfaction(request.user))

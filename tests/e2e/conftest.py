@@ -1,0 +1,124 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Chromium missing is a skip on a workstation (with a visible notice) and a
+failure in CI, where a silently skipped browser suite would hide regressions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls
+# made from the test body (fixtures, assertions) are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MISSING_CHROMIUM = "Chromium not installed: browser tests skipped"
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+# Generous for a cold Django view, short enough that a hang fails fast.
+TIMEOUT_MS = 10_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+_notices: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say it once at the end, outside the captured output, so nobody mistakes a skip for a pass."""
+    for notice in dict.fromkeys(_notices):
+        terminalreporter.write_sep("-", "browser tests", yellow=True)
+        terminalreporter.write_line(notice, yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if _in_ci():
+            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing (apt-get install chromium).")
+        notice = f"NOTICE: {MISSING_CHROMIUM} ({CHROMIUM} not found; set CI=true to make this an error)"
+        print(notice)
+        _notices.append(notice)
+        pytest.skip(MISSING_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _new_context(browser: Any, live_server: Any, **options: Any) -> Any:
+    context = browser.new_context(base_url=live_server.url, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """Factory of isolated browser contexts (own cookies), closed after the test."""
+    contexts: list[Any] = []
+
+    def make(*, phone: bool = False, **options: Any) -> Any:
+        if phone:
+            options.setdefault("viewport", PHONE_VIEWPORT)
+            options.setdefault("is_mobile", True)
+            options.setdefault("has_touch", True)
+        context = _new_context(browser, live_server, **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., Any]) -> Any:
+    """A desktop-sized page."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def phone_page(new_context: Callable[..., Any]) -> Any:
+    """A phone-sized page (390x844, touch), for layouts that collapse."""
+    return new_context(phone=True).new_page()
+
+
+def axe_check(page: Any) -> None:
+    """Fail when axe-core finds any accessibility violation on the page as it is now."""
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("async () => await axe.run(document)")
+    violations = results["violations"]
+    lines: list[str] = []
+    if violations:
+        lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"]:
+                lines.append(f"    {node['target']}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+        print("\n".join(lines))
+    assert not violations, "\n".join(lines)
+
+
+@pytest.fixture(name="axe_check")
+def axe_check_fixture() -> Callable[[Any], None]:
+    return axe_check
