@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 # Compiled catalogues are build output (.gitignore); babel compiles them without gettext.
 compile-messages: $(VENV)/.installed
 	@for lang in $(LOCALES); do \
-	  $(BIN)/pybabel compile --use-fuzzy=false -q -D django -d src/guichet/locale -l $$lang || exit 1; \
+	  $(BIN)/pybabel compile -D django -d src/guichet/locale -l $$lang || exit 1; \
 	done
 
 install: $(VENV)/.installed node_modules/.installed compile-messages

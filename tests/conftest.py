@@ -112,3 +112,19 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
         yield sink
     finally:
         sink.stop()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """SQLite tests run on a file (settings, so a worker subprocess can open it): remove it and its WAL."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    database = settings.DATABASES.get("default", {})
+    name = (database.get("TEST") or {}).get("NAME")
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or not name or config.getoption("reuse_db", False):
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{name}{suffix}").unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import translation
 
-from guichet.accounts.models import AccessRequest, Application, Consent, User
+from guichet.accounts.models import AccessRequest, Application, Consent, Organisation, User
 from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import PASSWORD, make_agent, totp_secret
 from tests.smtp_sink import SmtpSink
@@ -120,7 +120,8 @@ def test_registration_to_first_granted_application(
     # What was typed is kept (passwords aside, by design).
     assert customer.input_value("#id_phone") == national_phone
     assert customer.is_checked("#id_consent_contact")
-    assert not User.objects.filter(email=email).exists()
+    assert list(User.objects.values_list("email", flat=True)) == [agent.email]  # no customer row
+    assert not Organisation.objects.exists()
     axe_check(customer)
 
     # (b) Complete the registration; the phone is typed as people write it in the country.

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from guichet.accounts.api import router as accounts_router
 from guichet.core.errors import DomainError
 from guichet.help.api import router as help_router
+from guichet.support.api import router as support_router
 
 api = NinjaAPI(
     title="Guichet API",
@@ -57,3 +58,4 @@ def _scope_error(request: HttpRequest, exc: ScopeError) -> HttpResponse:  # prag
 
 api.add_router("/", accounts_router)
 api.add_router("/", help_router)
+api.add_router("/", support_router)

@@ -78,8 +78,13 @@ def require_application(request: HttpRequest, application: str) -> Any:
     from guichet.accounts import selectors
     from guichet.accounts.models import Application
 
+    from .tenancy import tenant_scope
+
     organisation = active_organisation(request)
-    if application not in selectors.granted_applications(request.user, organisation):  # type: ignore[arg-type]
+    # Bearer-token calls arrive without the tenant scope the page middleware opens.
+    with tenant_scope(organisation):
+        granted = selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]
+    if application not in granted:
         raise PermissionDenied(
             f"You have no access to {Application(application).label}. Ask for it in the portal.",
             code="application_not_granted",

@@ -230,12 +230,19 @@ def customer_reopen(
         raise Conflict(
             _("This request can no longer be reopened; please submit a new one."), code="reopen_window_passed"
         )
+    reason_comment = None
     if reason.strip():
-        Comment.objects.create(organisation=request.organisation, request=request, author=actor, body=reason.strip())
+        reason_comment = Comment.objects.create(
+            organisation=request.organisation, request=request, author=actor, body=reason.strip()
+        )
     request.closed_at = None
     request.resolved_at = None
     _move(request, Status.IN_PROGRESS, actor, "closed_at", "resolved_at")
-    _event(request, "reopened", actor)
+    # The reason rides on the event, so the timeline shows it (a bare comment has no place there).
+    if reason_comment is not None:
+        _event(request, "reopened", actor, comment=reason_comment.pk)
+    else:
+        _event(request, "reopened", actor)
     return request
 
 
@@ -263,7 +270,7 @@ def _ensure_agent_for(actor: User, request: Request) -> None:
 
 def _locked(request: Request) -> Request:
     return (
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("organisation", "requester", "assignee")
         .get(pk=request.pk, organisation=request.organisation)
     )

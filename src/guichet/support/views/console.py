@@ -125,14 +125,17 @@ def set_status(request: PortalRequest, number: str) -> HttpResponse:
 @require_POST
 @staff_required
 def bulk(request: PortalRequest) -> HttpResponse:
-    form = BulkForm(request.POST)
+    # One checkbox per row posts `numbers` several times; a single comma-joined value works too.
+    data = request.POST.copy()
+    data["numbers"] = ",".join(request.POST.getlist("numbers"))
+    form = BulkForm(data)
     if not form.is_valid():
         messages.error(request, _("Choose requests and an action."))
         return HttpResponseRedirect(reverse("support_console:queue"), status=303)
     done = 0
-    for number in form.cleaned_data["numbers"].split(",")[:200]:
+    for number in [n.strip() for n in form.cleaned_data["numbers"].split(",") if n.strip()][:200]:
         try:
-            item = selectors.get_request_for_staff(request.user, number.strip())
+            item = selectors.get_request_for_staff(request.user, number)
             with tenant_scope(item.organisation):
                 if form.cleaned_data["action"] == "assign_me":
                     services.request_assign(

@@ -1,0 +1,370 @@
+"""Requests API: the same forms, services and selectors as the My requests pages.
+
+Every endpoint resolves the caller's organisation and the `requests` grant
+first, then works inside that organisation's tenant scope (API calls arrive
+without one). Requests are addressed by number; another organisation's number
+is a 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from guichet.accounts.models import Organisation, User
+from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import tenant_scope
+
+from . import selectors, services
+from .forms import TYPE_FIELD_NAMES, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
+from .models import Attachment, Comment, Request, RequestType
+
+router = Router(tags=["requests"], auth=AUTH)
+
+APPLICATION = "requests"
+DEFAULT_PAGE_SIZE = 25
+CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
+
+
+class InvalidInput(DomainError):
+    """Form-level validation failed; `details.errors` has the same shape as Ninja's own 422s."""
+
+    code = "validation_error"
+    status = 422
+
+
+def _invalid(errors: list[dict[str, Any]]) -> InvalidInput:
+    return InvalidInput(_("Some fields are missing or invalid."), details={"errors": errors})
+
+
+def _form_errors(
+    form: forms.Form, prefix: list[str], loc_of: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Django form errors as `{"type", "loc", "msg"}` items, the shape of Ninja's own 422s."""
+    loc_of = loc_of or {}
+    errors = []
+    for field, field_errors in form.errors.as_data().items():
+        default = [*prefix] if field == NON_FIELD_ERRORS else [*prefix, field]
+        loc = loc_of.get(field, default)
+        for error in field_errors:
+            errors.append({"type": error.code or "invalid", "loc": loc, "msg": " ".join(error.messages)})
+    return errors
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    name: str
+    content_type: str
+    size: int
+    created_at: datetime
+
+
+class CommentOut(Schema):
+    author: str
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class TimelineEntryOut(Schema):
+    at: datetime
+    kind: str
+    actor: str | None
+    data: dict[str, Any]
+    comment: CommentOut | None
+
+
+class ContactOut(Schema):
+    name: str
+    email: str
+    phone: str
+
+
+class RequestSummaryOut(Schema):
+    number: str
+    type: str
+    status: str
+    priority: str
+    subject: str
+    requester: str
+    assignee: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequestPageOut(PageOut):
+    items: list[RequestSummaryOut]
+
+
+class RequestOut(RequestSummaryOut):
+    description: str
+    details: dict[str, Any]
+    contact: ContactOut
+    language: str
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None
+    attachments: list[AttachmentOut]
+    timeline: list[TimelineEntryOut]
+
+
+class ReplyOut(CommentOut):
+    request_status: str
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class TypeFieldOut(Schema):
+    name: str
+    label: str
+    required: bool
+    help_text: str
+    choices: list[ChoiceOut] | None
+
+
+class RequestTypeOut(Schema):
+    type: str
+    label: str
+    fields: list[TypeFieldOut]
+
+
+def _name(user: User | None) -> str | None:
+    return user.get_full_name() or user.email if user is not None else None
+
+
+def _attachment(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "created_at": attachment.created_at,
+    }
+
+
+def _comment(comment: Comment) -> dict[str, Any]:
+    return {
+        "author": _name(comment.author),
+        "body": comment.body,
+        "created_at": comment.created_at,
+        "attachments": [_attachment(a) for a in comment.attachments.all()],
+    }
+
+
+def _summary(item: Request) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "type": item.type,
+        "status": item.status,
+        "priority": item.priority,
+        "subject": item.subject,
+        "requester": _name(item.requester),
+        "assignee": _name(item.assignee),
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+    }
+
+
+def _detail(item: Request) -> dict[str, Any]:
+    """The request as its customer sees it: internal notes and files left out."""
+    timeline = [
+        {
+            "at": entry.at,
+            "kind": entry.kind,
+            "actor": _name(entry.actor),
+            # The comment's database id stays inside; its text travels in `comment`.
+            "data": {key: value for key, value in entry.data.items() if key != "comment"},
+            "comment": _comment(entry.comment) if entry.comment is not None else None,
+        }
+        for entry in selectors.timeline_of(item, include_internal=False)
+    ]
+    return {
+        **_summary(item),
+        "description": item.description,
+        "details": item.details,
+        "contact": {"name": item.contact_name, "email": item.contact_email, "phone": item.contact_phone},
+        "language": item.language,
+        "resolved_at": item.resolved_at,
+        "closed_at": item.closed_at,
+        "rating": item.rating,
+        "attachments": [_attachment(a) for a in selectors.attachments_of(item, include_internal=False)],
+        "timeline": timeline,
+    }
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("requests", response={200: RequestPageOut, **ERRORS})
+def list_requests(
+    request: HttpRequest, status: str = "", q: str = "", page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> dict[str, Any]:
+    """The organisation's requests, newest first. `status`: a status, `open`, or empty for all."""
+    organisation: Organisation = require_application(request, APPLICATION)
+    filters = ListFilterForm({"status": status, "q": q})
+    if not filters.is_valid():
+        raise _invalid(_form_errors(filters, ["query"]))
+    with tenant_scope(organisation):
+        requests = selectors.requests_of(
+            organisation, status=filters.cleaned_data["status"], query=filters.cleaned_data["q"]
+        )
+        items, count = paginate(requests, page, page_size)
+        return {"items": [_summary(item) for item in items], "count": count}
+
+
+class ContactIn(Schema):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class RequestIn(Schema):
+    type: str
+    subject: str = ""
+    description: str = ""
+    priority: str = "normal"
+    details: dict[str, str | None] = {}
+    contact: ContactIn | None = None
+
+
+def _form_data(user: User, payload: RequestIn) -> dict[str, str]:
+    """What the page form would post: profile contact unless overridden, plus the type's fields."""
+    contact = payload.contact or ContactIn()
+    return {
+        "subject": payload.subject,
+        "description": payload.description,
+        "priority": payload.priority,
+        "contact_name": user.get_full_name() if contact.name is None else contact.name,
+        "contact_email": user.email if contact.email is None else contact.email,
+        "contact_phone": user.phone if contact.phone is None else contact.phone,
+        **{name: value or "" for name, value in payload.details.items()},
+    }
+
+
+@router.post("requests", response={201: RequestOut, **ERRORS})
+def create_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str, Any]]:
+    """Submit a request; validated by the same form as the page, confirmed by e-mail."""
+    organisation: Organisation = require_application(request, APPLICATION)
+    user: User = request.user  # type: ignore[assignment]
+    body = ["body", "payload"]
+    chosen = TypeChoiceForm({"type": payload.type})
+    if not chosen.is_valid():
+        raise _invalid(_form_errors(chosen, body))
+    specific = TYPE_FIELD_NAMES[payload.type]
+    unknown = sorted(set(payload.details) - set(specific))
+    if unknown:
+        raise _invalid(
+            [
+                {
+                    "type": "unknown_field",
+                    "loc": [*body, "details", name],
+                    "msg": _("This request type has no such field."),
+                }
+                for name in unknown
+            ]
+        )
+    form = RequestForm(_form_data(user, payload), request_type=payload.type, country=organisation.country)
+    if not form.is_valid():
+        loc_of = {
+            **{name: [*body, "details", name] for name in specific},
+            **{field: [*body, "contact", key] for field, key in CONTACT_FIELDS.items()},
+        }
+        raise _invalid(_form_errors(form, body, loc_of))
+    with tenant_scope(organisation):
+        created = services.request_submit(
+            actor=user,
+            organisation=organisation,
+            type=payload.type,
+            subject=form.cleaned_data["subject"],
+            description=form.cleaned_data["description"],
+            details=form.details(),
+            priority=form.cleaned_data["priority"],
+            contact={
+                "name": form.cleaned_data["contact_name"],
+                "email": form.cleaned_data["contact_email"],
+                "phone": form.cleaned_data["contact_phone"],
+            },
+            http_request=request,
+        )
+        return Status(201, _detail(created))
+
+
+@router.get("requests/{number}", response={200: RequestOut, **ERRORS})
+def get_request(request: HttpRequest, number: str) -> dict[str, Any]:
+    """One request with its public timeline (agents' internal notes are not part of it)."""
+    organisation: Organisation = require_application(request, APPLICATION)
+    with tenant_scope(organisation):
+        return _detail(selectors.get_request_for(organisation, number))
+
+
+class ReplyIn(Schema):
+    body: str = ""
+
+
+@router.post("requests/{number}/comments", response={201: ReplyOut, 409: ErrorOut, **ERRORS})
+def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[str, Any]]:
+    """The customer's reply; a request waiting on the customer goes back to the agent."""
+    organisation: Organisation = require_application(request, APPLICATION)
+    form = ReplyForm({"body": payload.body})
+    if not form.is_valid():
+        raise _invalid(_form_errors(form, ["body", "payload"]))
+    with tenant_scope(organisation):
+        item = selectors.get_request_for(organisation, number)
+        comment = services.customer_reply(
+            actor=request.user,  # type: ignore[arg-type]
+            request=item,
+            body=form.cleaned_data["body"],
+            http_request=request,
+        )
+        item.refresh_from_db(fields=["status"])
+        return Status(201, {**_comment(comment), "request_status": item.status})
+
+
+@router.get("request-types", response={200: list[RequestTypeOut], **ERRORS})
+def request_types(request: HttpRequest, lang: str = "") -> list[dict[str, Any]]:
+    """Each request type with the fields specific to it, labelled in the request's language.
+
+    The language is `lang` if given, else the one the HTTP request asked for (the
+    `Accept-Language` header, or the signed-in user's profile for session calls).
+    """
+    organisation: Organisation = require_application(request, APPLICATION)
+    languages = dict(settings.LANGUAGES)
+    if lang and lang not in languages:
+        raise DomainError(_("Unknown language."), code="invalid_language", details={"allowed": list(languages)})
+    with translation.override(lang or translation.get_language()):
+        types = []
+        for kind in RequestType:
+            form = RequestForm(request_type=kind.value, country=organisation.country)
+            fields = []
+            for name in TYPE_FIELD_NAMES[kind.value]:
+                field = form.fields[name]
+                choices = getattr(field, "choices", None)
+                fields.append(
+                    {
+                        "name": name,
+                        "label": str(field.label),
+                        "required": field.required,
+                        "help_text": str(field.help_text),
+                        "choices": [{"value": str(v), "label": str(label)} for v, label in choices if v]
+                        if choices
+                        else None,
+                    }
+                )
+            types.append({"type": kind.value, "label": str(kind.label), "fields": fields})
+        return types

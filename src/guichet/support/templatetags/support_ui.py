@@ -1,0 +1,155 @@
+"""Presentation helpers for request pages: status badges, type fields, business durations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.forms import BoundField
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from guichet.accounts.models import Organisation
+from guichet.core.countries import get_centre
+
+from .. import rules
+from ..forms import _type_fields
+from ..models import Request, RequestType, Status
+
+register = template.Library()
+
+# Bootstrap colours only reinforce the label, which always carries the meaning.
+_STATUS_CSS = {
+    Status.SUBMITTED: "text-bg-secondary",
+    Status.ASSIGNED: "text-bg-info",
+    Status.IN_PROGRESS: "text-bg-primary",
+    Status.WAITING: "text-bg-warning",
+    Status.RESOLVED: "text-bg-success",
+    Status.CLOSED: "text-bg-dark",
+}
+_SLA_CSS = {
+    "ok": "text-bg-success",
+    "at_risk": "text-bg-warning",
+    "breached": "text-bg-danger",
+    "paused": "text-bg-secondary",
+    "done": "text-bg-light border",
+}
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+@register.filter
+def status_css(value: str) -> str:
+    return _STATUS_CSS.get(value, "text-bg-secondary")  # type: ignore[call-overload]
+
+
+@register.filter
+def type_label(value: str) -> str:
+    return str(RequestType(value).label) if value in RequestType.values else value
+
+
+@register.filter
+def type_explanation(value: str) -> str:
+    explanations = {
+        RequestType.CONTRACTS: _("A question about a contract, its renewal, a licence or a termination."),
+        RequestType.ORDERS: _("An order, its delivery, a shipment or a missing item."),
+        RequestType.INVENTORY: _("An installed machine: its coverage, maintenance, a repair or a move."),
+        RequestType.INVOICES: _("An invoice, a payment, a credit note or a statement."),
+        RequestType.ACCOUNT: _("Your access to the portal, your colleagues' access or your profile."),
+        RequestType.GENERAL: _("Anything else."),
+    }
+    return explanations.get(value, "")  # type: ignore[call-overload]
+
+
+@register.filter
+def sla_css(state: str) -> str:
+    return _SLA_CSS.get(state, "text-bg-secondary")
+
+
+@register.filter
+def sla_label(state: str) -> str:
+    labels = {
+        "ok": _("On time"),
+        "at_risk": _("At risk"),
+        "breached": _("Breached"),
+        "paused": _("Paused"),
+        "done": _("Done"),
+    }
+    return labels.get(state, state)
+
+
+@register.filter
+def business_duration(value: timedelta | None) -> str:
+    """ "3 h 05 min" of business time, sign dropped (the badge says whether it is late)."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+
+
+@register.filter
+def detail_items(item: Request) -> list[tuple[str, str]]:
+    """The type-specific fields of a request as (label, value), in the form's order, empty ones left out."""
+    fields = _type_fields().get(item.type, {})
+    rows = []
+    for name, field in fields.items():
+        value = item.details.get(name) if isinstance(item.details, dict) else None
+        if not value:
+            continue
+        if hasattr(field, "choices"):
+            value = dict(field.choices).get(value, value)
+        rows.append((str(field.label), str(value)))
+    return rows
+
+
+@register.filter
+def centre_tz(organisation: Organisation | None) -> str:
+    """The time zone of the organisation's support centre, in which its dates are shown."""
+    if organisation is None:
+        return "UTC"
+    return str(get_centre(organisation.country).timezone)
+
+
+@register.filter
+def may_reopen(item: Request) -> bool:
+    if item.status not in (Status.RESOLVED, Status.CLOSED):
+        return False
+    since = item.closed_at or item.resolved_at or item.updated_at
+    return rules.customer_may_reopen(item.status, timezone.now() - since)
+
+
+# While the customer types, the best help articles appear: the query is the subject and the
+# description together, so an article matching either shows up.
+_SUGGEST_QUERY = (
+    'js:{q: (document.getElementById("id_subject").value + " "'
+    ' + document.getElementById("id_description").value).trim()}'
+)
+
+
+@register.simple_tag
+def suggesting_control(field: BoundField, url: str) -> SafeString:
+    """The field's widget, styled like `control`, asking the help centre for suggestions as it changes."""
+    attrs: dict[str, str | bool] = {
+        "class": "form-control is-invalid" if field.errors else "form-control",
+        "hx-get": url,
+        "hx-trigger": "input changed delay:400ms",
+        "hx-target": "#suggestions",
+        "hx-vals": _SUGGEST_QUERY,
+        "hx-params": "q",
+        "hx-swap": "innerHTML",
+        "aria-controls": "suggestions",
+    }
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        described.append(f"{field.auto_id}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)

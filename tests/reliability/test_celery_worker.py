@@ -1,0 +1,169 @@
+"""A real Celery worker (prefork, Redis broker) delivers outbox messages over real SMTP, each exactly once.
+
+The worker is a subprocess: it opens the same test database as this process
+(a file on SQLite, see settings; the test database on PostgreSQL), so the test
+is transactional and commits what it enqueues. Without Redis at 127.0.0.1:6379
+the test is skipped with its reason, except under CI=true, where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.db import connection, transaction
+
+from guichet.config import celery_app
+from guichet.core.models import OutboxMessage
+from guichet.core.notifications.outbox import enqueue
+from tests.smtp_sink import SmtpSink
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# Databases of the Redis server this test may take; a lock key makes concurrent runs use different ones.
+REDIS_DBS = range(10, 16)
+LOCK_KEY = "guichet:test-celery-worker:lock"
+CELERY = Path(sys.executable).with_name("celery")
+MESSAGES = 6
+CONTEXT = {"first_name": "Ana", "organisation": "Tipografia", "application": "invoices", "reason": "", "url": "http://x/"}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+@pytest.fixture
+def redis_db() -> Iterator[int]:
+    """A Redis database number held by this test alone, emptied of any earlier run's queue."""
+    import redis
+
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        reason = f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT} ({exc}): real-worker test skipped"
+        if _in_ci():
+            pytest.fail(f"Redis is required in CI: {reason}")
+        pytest.skip(reason)
+    finally:
+        client.close()
+    for number in REDIS_DBS:
+        db = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=number)
+        if db.set(LOCK_KEY, os.getpid(), nx=True, ex=600):
+            # Leftovers of a killed run (queued or unacknowledged tasks) must not reach this worker.
+            for key in db.scan_iter():
+                if key != LOCK_KEY.encode():
+                    db.delete(key)
+            try:
+                yield number
+            finally:
+                db.delete(LOCK_KEY)
+                db.close()
+            return
+        db.close()
+    pytest.fail(f"every Redis database {REDIS_DBS.start}-{REDIS_DBS.stop - 1} is held by another run")
+
+
+def _database_url() -> str:
+    """The URL of the test database this process uses, for the worker subprocess."""
+    db: dict[str, Any] = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(db["NAME"])
+        if connection.creation.is_in_memory_db(name):  # type: ignore[attr-defined]
+            pytest.fail("the SQLite test database is in memory: set DATABASES TEST NAME to a file (settings)")
+        return f"sqlite:///{Path(name).resolve()}"
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        user = quote(db.get("USER") or "", safe="")
+        password = quote(db.get("PASSWORD") or "", safe="")
+        auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = db.get("HOST") or "127.0.0.1"
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{auth}{host}{port}/{quote(str(db['NAME']), safe='')}"
+    pytest.skip(f"real-worker test does not know how to hand {db['ENGINE']} to a subprocess")
+
+
+@pytest.fixture
+def broker(redis_db: int) -> Iterator[str]:
+    """This process sends tasks to Redis instead of running them eagerly, for the test only."""
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
+    conf = celery_app.conf
+    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
+    celery_app.close()  # no pooled connection to an earlier broker
+    conf.broker_url, conf.task_always_eager = url, False
+    try:
+        yield url
+    finally:
+        celery_app.close()
+        conf.broker_url, conf.task_always_eager = saved["broker_url"], saved["task_always_eager"]
+
+
+@pytest.fixture
+def worker(broker: str, smtp_sink: SmtpSink, transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker,
+        "DATABASE_URL": _database_url(),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "test-only-not-secret",
+        "DJANGO_SETTINGS_MODULE": "guichet.config.settings",
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(CELERY), "-A", "guichet.config", "worker", "--pool=prefork", "-c", "2", "-l", "warning",
+             "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the pool children stop with it
+        )
+    try:
+        yield process
+    finally:
+        # Stop it (and its pool) before pytest-django flushes or drops the database under it.
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        print(f"--- worker log ---\n{log.read_text(errors='replace')}")
+
+
+def test_real_worker_delivers_each_message_exactly_once(worker: subprocess.Popen[bytes], smtp_sink: SmtpSink) -> None:
+    with transaction.atomic():
+        rows = [
+            enqueue(to=f"user{i}@example.com", template="access_granted", language=("fr", "ro", "en")[i % 3],
+                    context=CONTEXT, thread_key=f"worker-{i}")
+            for i in range(MESSAGES)
+        ]
+        assert smtp_sink.messages == []  # not before the commit
+    # Sent on commit to Redis, not run here: the rows are the worker's to take.
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) <= {"pending", "sending", "sent"}
+
+    try:
+        smtp_sink.wait_for(MESSAGES, timeout=60)
+    except AssertionError:
+        assert worker.poll() is None, f"the worker exited with {worker.returncode}"
+        raise
+    time.sleep(1.5)  # a duplicate would arrive now
+
+    received = Counter(str(m["Message-ID"]) for m in smtp_sink.messages)
+    assert received == Counter(row.message_id for row in rows)  # each one, exactly once
+    by_id = {str(m["Message-ID"]): m for m in smtp_sink.messages}
+    for row in rows:
+        assert row.to in str(by_id[row.message_id]["To"])
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+    assert worker.poll() is None  # still up: it delivered, it did not crash

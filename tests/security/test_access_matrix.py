@@ -1,0 +1,765 @@
+"""The access matrix: every URL pattern, every kind of visitor, and what each must get.
+
+House rule 1: a URL pattern without an entry here fails the build, so adding a page
+means deciding, in this table, who may open it. Another organisation's objects
+answer exactly like missing ones: the same 404, the same body.
+
+Each entry lists one outcome per role, in the order of ROLES:
+
+    anonymous  customer_a  customer_b  customer_no_grant  agent_ro  agent_be  administrator
+
+customer_a is the admin of org_a (BE) with every application; customer_b the same
+in org_b (RO); customer_no_grant a plain member of org_a with no application;
+agent_be serves org_a's country, agent_ro another one. The objects in the URLs
+(requests, access requests, organisation, attachments) are org_a's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from guichet.accounts import services as account_services
+from guichet.accounts.models import AccessRequest, ApiToken, Consent, Organisation, User
+from guichet.core.models import AuditEvent, OutboxMessage
+from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.help.models import Article, Feedback
+from guichet.support import services as support_services
+from guichet.support.models import Attachment, Request
+
+ROLES = ("anonymous", "customer_a", "customer_b", "customer_no_grant", "agent_ro", "agent_be", "administrator")
+
+# A 1x1 PNG: the smallest file the attachment checks accept.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f2b4d50000000049454e44ae426082"
+)
+ARTICLE = "contact-support"
+MISSING_NUMBER = "BE-1999-999999"
+MISSING_PK = 987654321
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A status code and, for a redirect, where it leads: a URL name (any language) or a path."""
+
+    status: int
+    to: str = ""
+    same_kwargs: bool = False  # reverse `to` with the entry's own URL values
+    to_suffix: str = ""
+
+    def __str__(self) -> str:
+        target = self.to or (f"*{self.to_suffix}" if self.to_suffix else "")
+        return f"{self.status} -> {target}" if target else str(self.status)
+
+
+OK = Expect(200)
+NO_CONTENT = Expect(204)
+UNAUTHORISED = Expect(401)
+FORBIDDEN = Expect(403)
+NOT_FOUND = Expect(404)
+LOGIN = Expect(302, "account_login")
+ADMIN_LOGIN = Expect(302, "admin:login")
+REAUTH = Expect(302, "account_reauthenticate")
+HOME = Expect(302, "portal:home")
+CONSOLE = Expect(302, "console:home")
+TO_REQUEST = Expect(303, "support:detail", same_kwargs=True)
+TO_QUEUE_ITEM = Expect(303, "support_console:detail", same_kwargs=True)
+TO_QUEUE = Expect(303, "support_console:queue")
+
+
+# --- the world the URLs point into ------------------------------------------------------------
+
+
+@dataclass
+class World:
+    org_a: Organisation
+    member: User  # customer_no_grant, a member of org_a
+    access_request: AccessRequest  # org_a's, pending
+    request: Request  # org_a's support request, by customer_a
+    attachment: Attachment  # on it, visible to the customer
+    request_b: Request  # org_b's support request, by customer_b
+    authenticator: Authenticator  # agent_be's TOTP
+
+    def admin_values(self, pattern: Pattern) -> dict[str, Any]:
+        """URL values for the admin's pages: a real row of the model in the route."""
+        parts = pattern.route.split("/")
+        values: dict[str, Any] = {}
+        for name in pattern.kwarg_names:
+            if name in ("object_id", "id"):
+                model = apps.get_model(parts[1], parts[2])
+                with across_organisations():
+                    row = model._base_manager.order_by("pk").first()
+                assert row is not None, f"the builder made no {model.__name__} for {pattern.key}"
+                values[name] = row.pk
+            elif name == "app_label":
+                values[name] = "accounts"
+        return values
+
+
+def _submit(organisation: Organisation, user: User, files: list[tuple[str, bytes]]) -> Request:
+    with tenant_scope(organisation):
+        return support_services.request_submit(
+            actor=user,
+            organisation=organisation,
+            type="invoices",
+            subject="Invoice copy",
+            description="Please send the invoice again.",
+            details={"invoice_number": "INV-1"},
+            contact={"name": user.get_full_name(), "email": user.email},
+            files=files,
+        )
+
+
+@pytest.fixture
+def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_grant, agent_be) -> World:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    with tenant_scope(org_a):
+        access_request = account_services.access_request_create(
+            actor=customer_no_grant, organisation=org_a, application="orders", request=None
+        )
+    request = _submit(org_a, customer_a, [("invoice.png", PNG)])
+    with tenant_scope(org_a):
+        attachment = Attachment.objects.get(request=request)
+    # One row of every model the admin shows, so each admin page has something to open.
+    Consent.objects.create(user=customer_a, purpose=Consent.Purpose.CONTACT, wording_version="1")
+    AuthGroup.objects.create(name="Matrix")
+    Feedback.objects.create(article=Article.objects.get(slug=ARTICLE), language="en", helpful=True)
+    OutboxMessage.objects.get_or_create(
+        message_id="<matrix@guichet.test>", defaults={"to": customer_a.email, "language": "en", "template": "matrix"}
+    )
+    assert AuditEvent.objects.exists()
+    return World(
+        org_a=org_a,
+        member=customer_no_grant,
+        access_request=access_request,
+        request=request,
+        attachment=attachment,
+        request_b=_submit(org_b, customer_b, []),
+        authenticator=Authenticator.objects.get(user=agent_be, type=Authenticator.Type.TOTP),
+    )
+
+
+def number(w: World) -> dict[str, Any]:
+    return {"number": w.request.number}
+
+
+def attachment(w: World) -> dict[str, Any]:
+    return {"number": w.request.number, "pk": w.attachment.pk}
+
+
+def org_a_on_site(w: World) -> dict[str, Any]:
+    return {"content_type_id": ContentType.objects.get_for_model(Organisation).pk, "object_id": w.org_a.pk}
+
+
+# --- the matrix -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    outcomes: dict[str, Expect]
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] | None = None
+    url: str = ""  # for a pattern reverse() cannot build (no name)
+    query: dict[str, str] | None = None
+    data: Callable[[World], dict[str, Any]] | dict[str, Any] | None = None
+    api: bool = False  # Ninja: bearer token, JSON body
+
+
+def row(*outcomes: Expect, **options: Any) -> Entry:
+    assert len(outcomes) == len(ROLES), outcomes
+    return Entry(outcomes=dict(zip(ROLES, outcomes, strict=True)), **options)
+
+
+F, NF = FORBIDDEN, NOT_FOUND
+EVERYONE = (OK,) * 7
+SIGNED_IN = (LOGIN, *(OK,) * 6)
+CUSTOMER_PAGE = (LOGIN, OK, OK, OK, F, F, F)  # staff have no organisation
+APPLICATION_PAGE = (LOGIN, OK, OK, F, F, F, F)  # and a grant is needed
+STAFF_PAGE = (LOGIN, F, F, F, OK, OK, OK)
+ADMIN_ONLY = (*(ADMIN_LOGIN,) * 6, OK)
+GOES_HOME = (HOME, HOME, HOME, CONSOLE, CONSOLE, CONSOLE)  # signed in: where login would send them
+
+# fmt: off
+MATRIX: dict[str, Entry] = {
+    # portal                       anonymous  cust_a     cust_b     no_grant   agent_ro   agent_be   administrator
+    "portal:home":             row(OK,        OK,        OK,        OK,        CONSOLE,   CONSOLE,   CONSOLE),
+    "portal:access":           row(*CUSTOMER_PAGE),
+    "portal:team":             row(LOGIN,     OK,        OK,        F,         F,         F,         F),
+    "portal:profile":          row(*SIGNED_IN),
+    "portal:application":      row(*APPLICATION_PAGE, kwargs=lambda w: {"application": "invoices"}),
+    "portal:switch_organisation": row(
+                                   LOGIN,     Expect(303, "portal:home"), Expect(303, "portal:home"),
+                                   Expect(303, "portal:home"), F, F, F,
+                                   method="post", data=lambda w: {"organisation": w.org_a.pk}),
+    # console (vendor staff)
+    "console:home":            row(*STAFF_PAGE),
+    "console:organisations":   row(*STAFF_PAGE),
+    "console:organisation":    row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=lambda w: {"customer_number": w.org_a.customer_number}),
+    "console:decide":          row(LOGIN,     F,         F,         F,         NF,        CONSOLE,   CONSOLE,
+                                   method="post", kwargs=lambda w: {"pk": w.access_request.pk},
+                                   data={"decision": "refuse", "reason": "Access matrix."}),
+    "help_console:insights":   row(LOGIN,     F,         F,         F,         F,         F,         OK),
+    # help centre: public
+    "help:home":               row(*EVERYONE),
+    "help:search":             row(*EVERYONE, query={"q": "password"}),
+    "help:article":            row(*EVERYONE, kwargs=lambda w: {"slug": ARTICLE}),
+    "help:feedback":           row(*EVERYONE, kwargs=lambda w: {"slug": ARTICLE}, method="post",
+                                   data={"helpful": "yes"}),
+    "help:contact":            row(*EVERYONE),
+    "help:check":              row(*EVERYONE, query={"q": "password"}),
+    "help:suggest":            row(*EVERYONE, query={"q": "password"}),
+    "help:suggestion":         row(*(Expect(302, "help:article", same_kwargs=True),) * 7,
+                                   kwargs=lambda w: {"slug": ARTICLE}),
+    "set_language":            row(*(Expect(302, "help:home"),) * 7, method="post",
+                                   data={"language": "fr", "next": "/en/help/"}),
+    # support requests: customers with the "requests" application, their organisation's only
+    "support:list":            row(*APPLICATION_PAGE),
+    "support:request_new":     row(*APPLICATION_PAGE),
+    "support:detail":          row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=number),
+    "support:reply":           row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+                                   kwargs=number, method="post", data={"body": "Any news?"}),
+    "support:close":           row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+                                   kwargs=number, method="post"),
+    "support:reopen":          row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+                                   kwargs=number, method="post", data={"reason": "Not solved."}),
+    "support:rate":            row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+                                   kwargs=number, method="post", data={"rating": "5"}),
+    "support:attachment":      row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=attachment),
+    # support queue: agents of the organisation's country, administrators
+    "support_console:queue":   row(*STAFF_PAGE),
+    "support_console:satisfaction": row(*STAFF_PAGE),
+    "support_console:bulk":    row(LOGIN,     F,         F,         F,         TO_QUEUE,  TO_QUEUE,  TO_QUEUE,
+                                   method="post", data=lambda w: {"numbers": w.request.number, "action": "assign_me"}),
+    "support_console:detail":  row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=number),
+    "support_console:assign":  row(LOGIN,     F,         F,         F,         NF,        TO_QUEUE_ITEM, TO_QUEUE_ITEM,
+                                   kwargs=number, method="post", data={"assignee": "me"}),
+    "support_console:reply":   row(LOGIN,     F,         F,         F,         NF,        TO_QUEUE_ITEM, TO_QUEUE_ITEM,
+                                   kwargs=number, method="post", data={"body": "We are on it."}),
+    "support_console:status":  row(LOGIN,     F,         F,         F,         NF,        TO_QUEUE_ITEM, TO_QUEUE_ITEM,
+                                   kwargs=number, method="post", data={"status": "in_progress"}),
+    "support_console:attachment": row(LOGIN,  F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=attachment),
+    # HTTP API (bearer token)
+    "api-1:api-root":          row(*(NOT_FOUND,) * 7, api=True),
+    "api-1:openapi-json":      row(*EVERYONE, api=True),
+    "api-1:openapi-view":      row(*EVERYONE, api=True),
+    "api-1:me":                row(UNAUTHORISED, *(OK,) * 6, api=True),
+    "api-1:issue_token":       row(*(UNAUTHORISED,) * 7, api=True, method="post",
+                                   data={"email": "nobody@example.com", "password": "wrong"}),
+    "api-1:search":            row(*EVERYONE, api=True, query={"q": "password"}),
+    "api-1:suggestions":       row(*EVERYONE, api=True, query={"q": "password"}),
+    "api-1:article":           row(*EVERYONE, api=True, kwargs=lambda w: {"slug": ARTICLE}),
+    "api-1:contact":           row(*EVERYONE, api=True, query={"country": "BE"}),
+    "api-1:suggestion_opened": row(*(NO_CONTENT,) * 7, api=True, method="post",
+                                   kwargs=lambda w: {"slug": ARTICLE}, data={"q": "password"}),
+    # allauth pages that do not fit a group below
+    "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
+    "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
+    "mfa_reauthenticate":      row(LOGIN,     REAUTH,    REAUTH,    REAUTH,    OK,        OK,        OK),
+    "mfa_deactivate_totp":     row(LOGIN,     NF,        NF,        NF,        REAUTH,    REAUTH,    REAUTH),
+    # Django admin: administrators only; its own sign-in page only forwards (allauth signs in, with MFA)
+    "admin:login":             row(LOGIN,     F,         F,         F,         F,         F,
+                                   Expect(302, "admin:index")),
+    "admin:logout":            row(*(Expect(302, "admin:index"),) * 6, OK, method="post"),
+    "admin:core_auditevent_add": row(*ADMIN_ONLY[:6], F),  # the audit trail is evidence: never edited
+    "admin:core_auditevent_delete": row(*ADMIN_ONLY[:6], F),
+    "admin:view_on_site":      row(*ADMIN_ONLY[:6], NF, kwargs=org_a_on_site),  # no model has a public page
+    "admin:autocomplete":      row(*ADMIN_ONLY,
+                                   query={"app_label": "accounts", "model_name": "membership", "field_name": "user"}),
+    "admin/(?P<url>.*)$":      row(*ADMIN_ONLY[:6], NF, url="/admin/no-such-page/"),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Group:
+    """Many patterns, one rule: an explicit set of names, or a prefix."""
+
+    label: str
+    entry: Entry
+    names: frozenset[str] = frozenset()
+    prefix: str = ""
+
+    def covers(self, key: str) -> bool:
+        return key in self.names or (bool(self.prefix) and key.startswith(self.prefix))
+
+
+GROUPS = (
+    Group(
+        "allauth: public pages",
+        row(*EVERYONE),
+        names=frozenset(
+            {
+                "account_email_verification_sent",
+                "account_inactive",
+                "account_reset_password",
+                "account_reset_password_done",
+                "account_reset_password_from_key_done",
+            }
+        ),
+    ),
+    Group(
+        "allauth: public pages with a (here bogus) key",
+        row(*EVERYONE, kwargs=lambda w: {"key": "not-a-real-key", "uidb36": "1"}),
+        names=frozenset({"account_confirm_email", "account_reset_password_from_key"}),
+    ),
+    Group(
+        "allauth: signed-out pages",
+        row(OK, *GOES_HOME),
+        names=frozenset({"account_login", "account_signup"}),
+    ),
+    Group(
+        "allauth: steps of a sign-in in progress",
+        row(LOGIN, *GOES_HOME),
+        names=frozenset({"account_confirm_login_code", "mfa_authenticate", "mfa_login_webauthn"}),
+    ),
+    Group(
+        "allauth: signed-in pages",
+        row(*SIGNED_IN),
+        names=frozenset(
+            {"account_change_password", "account_email", "account_reauthenticate", "mfa_index", "mfa_list_webauthn"}
+        ),
+    ),
+    Group(
+        "allauth: pages that first ask for the password again",
+        row(LOGIN, *(REAUTH,) * 6),
+        names=frozenset(
+            {"mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recovery_codes", "mfa_reauthenticate_webauthn"}
+        ),
+    ),
+    Group(
+        "allauth: one's own passkey, after the password again",
+        row(LOGIN, *(REAUTH,) * 6, kwargs=lambda w: {"pk": w.authenticator.pk}),
+        names=frozenset({"mfa_edit_webauthn", "mfa_remove_webauthn"}),
+    ),
+    Group(
+        "allauth: recovery codes (none were generated)",
+        row(LOGIN, *(NOT_FOUND,) * 6),
+        names=frozenset({"mfa_view_recovery_codes", "mfa_download_recovery_codes"}),
+    ),
+    Group("Django admin pages", row(*ADMIN_ONLY), prefix="admin:"),
+    Group(
+        "Django admin: unnamed object links (forward to the change page)",
+        row(*ADMIN_ONLY[:6], Expect(302, to_suffix="/change/")),
+        prefix="admin/",
+    ),
+)
+
+
+# --- every URL pattern ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # namespace:name, else the route
+    route: str
+    kwarg_names: frozenset[str]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def _walk(
+    items: list[Any], prefix: str = "", namespace: str = "", kwargs: frozenset[str] = frozenset()
+) -> Iterator[Pattern]:
+    for item in items:
+        names = kwargs | frozenset(item.pattern.regex.groupindex)
+        if isinstance(item, URLResolver):
+            inner = ":".join(part for part in (namespace, item.namespace or "") if part)
+            yield from _walk(item.url_patterns, prefix + str(item.pattern), inner, names)
+        else:
+            assert isinstance(item, URLPattern)
+            route = prefix + str(item.pattern)
+            key = (f"{namespace}:{item.name}" if namespace else item.name) if item.name else route
+            yield Pattern(key, route, names)
+
+
+with translation.override(settings.LANGUAGE_CODE):
+    PATTERNS = list(_walk(get_resolver().url_patterns))
+
+
+def entry_for(key: str) -> Entry | None:
+    if key in MATRIX:
+        return MATRIX[key]
+    groups = [group for group in GROUPS if group.covers(key)]
+    assert len(groups) <= 1, f"{key} is in several groups: {[g.label for g in groups]}"
+    return groups[0].entry if groups else None
+
+
+# --- asking and checking ----------------------------------------------------------------------
+
+
+def _user(request: pytest.FixtureRequest, role: str) -> User | None:
+    return None if role == "anonymous" else request.getfixturevalue(role)
+
+
+def _values(pattern: Pattern, entry: Entry, world: World) -> dict[str, Any]:
+    if entry.kwargs is not None:
+        values = entry.kwargs(world)
+        return {name: value for name, value in values.items() if name in pattern.kwarg_names}
+    if pattern.kwarg_names and pattern.route.startswith("admin/"):
+        return world.admin_values(pattern)
+    assert not pattern.kwarg_names, f"{pattern.key}: the matrix gives no values for {sorted(pattern.kwarg_names)}"
+    return {}
+
+
+def _url(pattern: Pattern, entry: Entry, values: dict[str, Any]) -> str:
+    if entry.url:
+        return entry.url
+    if pattern.key != pattern.route:
+        return reverse(pattern.key, kwargs=values)
+    # An unnamed route pattern: fill its <converter:name> parts.
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern.route)
+
+
+def send(client: Client, entry: Entry, url: str, world: World, user: User | None) -> HttpResponse:
+    headers: dict[str, str] = {}
+    if user is not None:
+        if entry.api:
+            headers["Authorization"] = f"Bearer {ApiToken.issue(user)}"
+        else:
+            client.force_login(user)
+    data = entry.data(world) if callable(entry.data) else entry.data or {}
+    if entry.method == "get":
+        return client.get(url, entry.query or {}, headers=headers)
+    if entry.api:
+        return client.generic(entry.method.upper(), url, json.dumps(data), "application/json", headers=headers)
+    return client.generic(
+        entry.method.upper(), url, urlencode(data), "application/x-www-form-urlencoded", headers=headers
+    )
+
+
+def _targets(expected: Expect, values: dict[str, Any]) -> set[str]:
+    if expected.to.startswith("/"):
+        return {expected.to}
+    kwargs = values if expected.same_kwargs else None
+    paths = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            paths.add(reverse(expected.to, kwargs=kwargs))
+    return paths
+
+
+def check(response: HttpResponse, expected: Expect, values: dict[str, Any], what: str) -> None:
+    location = response.get("Location", "")
+    got = f"{response.status_code}" + (f" -> {location}" if location else "")
+    assert response.status_code == expected.status, f"{what}: expected {expected}, got {got}"
+    if expected.to:
+        assert urlsplit(location).path in _targets(expected, values), f"{what}: expected {expected}, got {got}"
+    if expected.to_suffix:
+        assert urlsplit(location).path.endswith(expected.to_suffix), f"{what}: expected {expected}, got {got}"
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    missing = sorted({f"{p.key}  ({p.route})" for p in PATTERNS if entry_for(p.key) is None})
+    assert not missing, "URL patterns without an access-matrix entry:\n  " + "\n  ".join(missing)
+
+
+def test_the_matrix_names_only_existing_patterns() -> None:
+    keys = {p.key for p in PATTERNS}
+    stale = sorted(set(MATRIX) - keys)
+    stale += [f"{g.label}: {name}" for g in GROUPS for name in sorted(g.names - keys)]
+    stale += [f"{g.label}: {g.prefix}*" for g in GROUPS if g.prefix and not any(g.covers(k) for k in keys)]
+    assert not stale, f"matrix entries for patterns that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("pattern", PATTERNS, ids=str)
+def test_access(pattern: Pattern, role: str, client: Client, world: World, request: pytest.FixtureRequest) -> None:
+    entry = entry_for(pattern.key)
+    if entry is None:
+        pytest.fail(f"no access-matrix entry for the URL pattern {pattern.key} ({pattern.route})")
+    values = _values(pattern, entry, world)
+    url = _url(pattern, entry, values)
+    response = send(client, entry, url, world, _user(request, role))
+    response.close()
+    check(response, entry.outcomes[role], values, f"{entry.method.upper()} {url} as {role}")
+
+
+POST_ONLY = (
+    "portal:switch_organisation",
+    "console:decide",
+    "help:feedback",
+    "support:reply",
+    "support:close",
+    "support:reopen",
+    "support:rate",
+    "support_console:bulk",
+    "support_console:assign",
+    "support_console:reply",
+    "support_console:status",
+    "api-1:issue_token",
+    "api-1:suggestion_opened",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", POST_ONLY)
+def test_actions_refuse_get(key: str, role: str, client: Client, world: World, request: pytest.FixtureRequest) -> None:
+    pattern = next(p for p in PATTERNS if p.key == key)
+    entry = MATRIX[key]
+    values = _values(pattern, entry, world)
+    url = _url(pattern, entry, values)
+    get = Entry(outcomes={}, api=entry.api)
+    response = send(client, get, url, world, _user(request, role))
+    check(response, Expect(405), values, f"GET {url} as {role}")
+
+
+# --- another organisation's objects look exactly like missing ones ----------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One object URL, asked for org_a's object and for a missing one."""
+
+    name: str
+    existing: Callable[[World], dict[str, Any]]
+    missing: Callable[[World], dict[str, Any]]
+    outsiders: dict[str, int]  # role -> the status both must get
+    insider: tuple[str, Expect]  # proves the existing object is really there
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] | dict[str, Any] | None = None
+    in_data: bool = False  # the object is named in the form, not the URL
+
+
+def _missing_number(w: World) -> dict[str, Any]:
+    return {"number": MISSING_NUMBER}
+
+
+PROBES = (
+    Probe("support:detail", number, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe(
+        "support:reply",
+        number,
+        _missing_number,
+        {"customer_b": 404},
+        ("customer_a", TO_REQUEST),
+        method="post",
+        data={"body": "Hello"},
+    ),
+    Probe("support:close", number, _missing_number, {"customer_b": 404}, ("customer_a", TO_REQUEST), method="post"),
+    Probe("support:reopen", number, _missing_number, {"customer_b": 404}, ("customer_a", TO_REQUEST), method="post"),
+    Probe(
+        "support:rate",
+        number,
+        _missing_number,
+        {"customer_b": 404},
+        ("customer_a", TO_REQUEST),
+        method="post",
+        data={"rating": "5"},
+    ),
+    Probe(
+        "support:attachment",
+        attachment,
+        lambda w: {"number": MISSING_NUMBER, "pk": w.attachment.pk},
+        {"customer_b": 404},
+        ("customer_a", OK),
+    ),
+    # customer_b's own request, with org_a's attachment id in the URL
+    Probe(
+        "support:attachment",
+        lambda w: {"number": w.request_b.number, "pk": w.attachment.pk},
+        lambda w: {"number": w.request_b.number, "pk": MISSING_PK},
+        {"customer_b": 404},
+        ("customer_b", NOT_FOUND),
+    ),
+    Probe("support_console:detail", number, _missing_number, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "support_console:assign",
+        number,
+        _missing_number,
+        {"agent_ro": 404},
+        ("agent_be", TO_QUEUE_ITEM),
+        method="post",
+        data={"assignee": "me"},
+    ),
+    Probe(
+        "support_console:reply",
+        number,
+        _missing_number,
+        {"agent_ro": 404},
+        ("agent_be", TO_QUEUE_ITEM),
+        method="post",
+        data={"body": "On it."},
+    ),
+    Probe(
+        "support_console:status",
+        number,
+        _missing_number,
+        {"agent_ro": 404},
+        ("agent_be", TO_QUEUE_ITEM),
+        method="post",
+        data={"status": "in_progress"},
+    ),
+    Probe(
+        "support_console:attachment",
+        attachment,
+        lambda w: {"number": w.request.number, "pk": MISSING_PK},
+        {"agent_ro": 404},
+        ("agent_be", OK),
+    ),
+    # Console pages are closed to customers before any lookup: 403 for foreign and missing alike.
+    Probe(
+        "console:organisation",
+        lambda w: {"customer_number": w.org_a.customer_number},
+        lambda w: {"customer_number": "X-000000"},
+        {"agent_ro": 404, "customer_b": 403},
+        ("agent_be", OK),
+    ),
+    Probe(
+        "console:decide",
+        lambda w: {"pk": w.access_request.pk},
+        lambda w: {"pk": MISSING_PK},
+        {"agent_ro": 404, "customer_b": 403},
+        ("agent_be", CONSOLE),
+        method="post",
+        data={"decision": "refuse", "reason": "No."},
+    ),
+    # The team page names a member in its form: org_a's member is not customer_b's to change.
+    Probe(
+        "portal:team",
+        lambda w: {"user": w.member.pk},
+        lambda w: {"user": MISSING_PK},
+        {"customer_b": 404},
+        ("customer_a", Expect(302, "portal:team")),
+        method="post",
+        data={"application": "orders", "action": "grant"},
+        in_data=True,
+    ),
+)
+
+_CSRF = re.compile(r"""(csrfmiddlewaretoken" value=|csrf-token" content=|X-CSRFToken":\s*)["']?[\w-]+""")
+
+
+def _normalised(response: HttpResponse, *urls: str) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    text = _CSRF.sub(r"\1<csrf>", body.decode(errors="replace"))
+    for url in urls:
+        text = text.replace(url, "<url>")
+    return text
+
+
+def _ask(probe: Probe, values: dict[str, Any], world: World, client: Client, user: User) -> tuple[str, HttpResponse]:
+    data = probe.data(world) if callable(probe.data) else dict(probe.data or {})
+    if probe.in_data:
+        data, values = {**data, **values}, {}
+    url = reverse(probe.name, kwargs=values or None)
+    entry = Entry(outcomes={}, method=probe.method, data=data)
+    return url, send(client, entry, url, world, user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: p.name)
+def test_foreign_objects_answer_like_missing_ones(probe: Probe, world: World, request: pytest.FixtureRequest) -> None:
+    role, expected = probe.insider
+    url, response = _ask(probe, probe.existing(world), world, Client(), request.getfixturevalue(role))
+    check(response, expected, probe.existing(world), f"{probe.method.upper()} {url} as {role}")
+    for role, status in probe.outsiders.items():
+        user = request.getfixturevalue(role)
+        foreign_url, foreign = _ask(probe, probe.existing(world), world, Client(), user)
+        missing_url, missing = _ask(probe, probe.missing(world), world, Client(), user)
+        what = f"{probe.method.upper()} {foreign_url} as {role}"
+        assert foreign.status_code == status, f"{what}: expected {status}, got {foreign.status_code}"
+        assert missing.status_code == status, f"{what} (missing object): expected {status}, got {missing.status_code}"
+        assert foreign.get("Content-Type") == missing.get("Content-Type"), what
+        assert _normalised(foreign, foreign_url, missing_url) == _normalised(missing, foreign_url, missing_url), (
+            f"{what}: the body differs from a missing object's"
+        )
+
+
+@pytest.mark.django_db
+def test_customer_b_gets_404_not_403_for_org_a_requests(client: Client, world: World, customer_b: User) -> None:
+    client.force_login(customer_b)
+    for name, values in (("support:detail", number(world)), ("support:attachment", attachment(world))):
+        assert client.get(reverse(name, kwargs=values)).status_code == 404, name
+
+
+@pytest.mark.django_db
+def test_bulk_action_leaves_other_countries_requests_alone(client: Client, world: World, agent_ro: User) -> None:
+    client.force_login(agent_ro)
+    client.post(reverse("support_console:bulk"), {"numbers": world.request.number, "action": "close"})
+    with tenant_scope(world.org_a):
+        world.request.refresh_from_db()
+    assert world.request.status == "submitted"
+    assert world.request.assignee is None
+
+
+# --- the API's own answers --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Basic eDp5"])
+def test_api_me_without_credentials_is_a_401_in_the_error_format(client: Client, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"code", "message", "details"}
+    assert body["code"] == "unauthenticated" and body["message"] and body["details"] == {}
+
+
+@pytest.mark.django_db
+def test_api_me_with_a_token(client: Client, org_a: Organisation, customer_a: User) -> None:
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {ApiToken.issue(customer_a)}"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["email"] == customer_a.email
+    assert body["active_organisation"] == org_a.customer_number
+
+
+@pytest.mark.django_db
+def test_api_me_with_a_session(client: Client, customer_b: User) -> None:
+    client.force_login(customer_b)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json()["email"] == customer_b.email
+
+
+@pytest.mark.django_db
+def test_api_token_of_a_deactivated_user_is_refused(client: Client, customer_a: User) -> None:
+    token = ApiToken.issue(customer_a)
+    User.objects.filter(pk=customer_a.pk).update(is_active=False)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+# --- the admin's sign-in page never takes a password ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_login_form_cannot_skip_mfa(client: Client, customer_no_grant: User, administrator: User) -> None:
+    from tests.accounts.factories import PASSWORD
+
+    client.force_login(customer_no_grant)
+    response = client.post("/admin/login/?next=/admin/", {"username": administrator.email, "password": PASSWORD})
+    assert response.status_code == 403
+    assert client.get("/admin/").status_code == 302
+    assert int(client.session["_auth_user_id"]) == customer_no_grant.pk
