@@ -644,7 +644,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200_000)
     parser.add_argument("--orgs", type=int, default=2_000)
     parser.add_argument("--timed", type=int, default=200, help="timed requests per scenario")
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds per scenario before stopping early")
+    parser.add_argument("--budget", type=float, default=100.0, help="seconds per scenario before stopping early")
     parser.add_argument("--no-readme", action="store_true", help="print only; leave bench/README.md alone")
     args = parser.parse_args()
 

@@ -72,6 +72,7 @@ class Expect:
 
 
 OK = Expect(200)
+CREATED = Expect(201)
 NO_CONTENT = Expect(204)
 UNAUTHORISED = Expect(401)
 FORBIDDEN = Expect(403)
@@ -166,6 +167,20 @@ def attachment(w: World) -> dict[str, Any]:
     return {"number": w.request.number, "pk": w.attachment.pk}
 
 
+def organisation(w: World) -> dict[str, Any]:
+    return {"customer_number": w.org_a.customer_number}
+
+
+def access_request(w: World) -> dict[str, Any]:
+    return {"pk": w.access_request.pk}
+
+
+# The URL builders that name one of org_a's objects.
+OBJECT_URLS = (number, attachment, organisation, access_request)
+
+NEW_REQUEST = {"type": "general", "subject": "A question", "description": "How do I read my statement?"}
+
+
 def org_a_on_site(w: World) -> dict[str, Any]:
     return {"content_type_id": ContentType.objects.get_for_model(Organisation).pk, "object_id": w.org_a.pk}
 
@@ -214,9 +229,9 @@ MATRIX: dict[str, Entry] = {
     "console:home":            row(*STAFF_PAGE),
     "console:organisations":   row(*STAFF_PAGE),
     "console:organisation":    row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
-                                   kwargs=lambda w: {"customer_number": w.org_a.customer_number}),
+                                   kwargs=organisation),
     "console:decide":          row(LOGIN,     F,         F,         F,         NF,        CONSOLE,   CONSOLE,
-                                   method="post", kwargs=lambda w: {"pk": w.access_request.pk},
+                                   method="post", kwargs=access_request,
                                    data={"decision": "refuse", "reason": "Access matrix."}),
     "help_console:insights":   row(LOGIN,     F,         F,         F,         F,         F,         OK),
     # help centre: public
@@ -275,6 +290,15 @@ MATRIX: dict[str, Entry] = {
     "api-1:contact":           row(*EVERYONE, api=True, query={"country": "BE"}),
     "api-1:suggestion_opened": row(*(NO_CONTENT,) * 7, api=True, method="post",
                                    kwargs=lambda w: {"slug": ARTICLE}, data={"q": "password"}),
+    # requests API: like the pages, customers with the grant, their organisation's requests only
+    "api-1:list_requests":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:request_types":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:create_request":    row(UNAUTHORISED, CREATED, CREATED,  F,         F,         F,         F,  api=True,
+                                   method="post", data=NEW_REQUEST),
+    "api-1:get_request":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=number),
+    "api-1:reply":             row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+                                   kwargs=number, method="post", data={"body": "Any news?"}),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -517,6 +541,7 @@ POST_ONLY = (
     "support_console:status",
     "api-1:issue_token",
     "api-1:suggestion_opened",
+    "api-1:reply",
 )
 
 
@@ -548,6 +573,7 @@ class Probe:
     method: str = "get"
     data: Callable[[World], dict[str, Any]] | dict[str, Any] | None = None
     in_data: bool = False  # the object is named in the form, not the URL
+    api: bool = False
 
 
 def _missing_number(w: World) -> dict[str, Any]:
@@ -629,14 +655,14 @@ PROBES = (
     # Console pages are closed to customers before any lookup: 403 for foreign and missing alike.
     Probe(
         "console:organisation",
-        lambda w: {"customer_number": w.org_a.customer_number},
+        organisation,
         lambda w: {"customer_number": "X-000000"},
         {"agent_ro": 404, "customer_b": 403},
         ("agent_be", OK),
     ),
     Probe(
         "console:decide",
-        lambda w: {"pk": w.access_request.pk},
+        access_request,
         lambda w: {"pk": MISSING_PK},
         {"agent_ro": 404, "customer_b": 403},
         ("agent_be", CONSOLE),
@@ -653,6 +679,17 @@ PROBES = (
         method="post",
         data={"application": "orders", "action": "grant"},
         in_data=True,
+    ),
+    Probe("api-1:get_request", number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe(
+        "api-1:reply",
+        number,
+        _missing_number,
+        {"customer_b": 404},
+        ("customer_a", CREATED),
+        method="post",
+        data={"body": "Hello"},
+        api=True,
     ),
 )
 
@@ -672,7 +709,7 @@ def _ask(probe: Probe, values: dict[str, Any], world: World, client: Client, use
     if probe.in_data:
         data, values = {**data, **values}, {}
     url = reverse(probe.name, kwargs=values or None)
-    entry = Entry(outcomes={}, method=probe.method, data=data)
+    entry = Entry(outcomes={}, method=probe.method, data=data, api=probe.api)
     return url, send(client, entry, url, world, user)
 
 
@@ -695,11 +732,18 @@ def test_foreign_objects_answer_like_missing_ones(probe: Probe, world: World, re
         )
 
 
-@pytest.mark.django_db
-def test_customer_b_gets_404_not_403_for_org_a_requests(client: Client, world: World, customer_b: User) -> None:
-    client.force_login(customer_b)
-    for name, values in (("support:detail", number(world)), ("support:attachment", attachment(world))):
-        assert client.get(reverse(name, kwargs=values)).status_code == 404, name
+def test_every_object_url_is_probed_and_customer_b_gets_404() -> None:
+    """Wherever a URL names one of org_a's objects, the probes above cover it, and a
+    customer of another organisation gets the 404 a missing object gets, never a 403."""
+    probed = {probe.name: probe for probe in PROBES}
+    for pattern in PATTERNS:
+        entry = entry_for(pattern.key)
+        if entry is None or entry.kwargs not in OBJECT_URLS:
+            continue
+        assert pattern.key in probed, f"{pattern.key} names an object of org_a but has no probe"
+        if entry.outcomes["customer_a"].status < 400:  # a page for customers
+            assert entry.outcomes["customer_b"] == NOT_FOUND, pattern.key
+            assert probed[pattern.key].outsiders.get("customer_b") == 404, pattern.key
 
 
 @pytest.mark.django_db
@@ -763,3 +807,18 @@ def test_admin_login_form_cannot_skip_mfa(client: Client, customer_no_grant: Use
     assert response.status_code == 403
     assert client.get("/admin/").status_code == 302
     assert int(client.session["_auth_user_id"]) == customer_no_grant.pk
+
+
+@pytest.mark.django_db
+def test_api_organisation_header_naming_another_organisation_is_a_404_like_a_missing_one(
+    client: Client, world: World, customer_b: User
+) -> None:
+    token = ApiToken.issue(customer_b)
+
+    def ask(customer_number: str) -> HttpResponse:
+        headers = {"Authorization": f"Bearer {token}", "X-Organisation": customer_number}
+        return client.get(reverse("api-1:list_requests"), headers=headers)
+
+    foreign, missing = ask(world.org_a.customer_number), ask("X-000000")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()

@@ -45,4 +45,4 @@ def stem(word: str, language: str) -> str:
 
 def stems_any_language(word: str) -> set[str]:
     """The word's stem under every language's rules (for queries in an unknown language)."""
-    return {stem(word, language) for language in ("en", "fr", "ro")}
+    return {stem(word, language) for language in ("en", "fr", "ro", "nl")}
