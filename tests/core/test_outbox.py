@@ -105,3 +105,54 @@ def test_gives_up_after_the_maximum_attempts(settings) -> None:  # type: ignore[
 @pytest.mark.parametrize(("attempts", "seconds"), [(1, 30), (2, 60), (3, 120), (20, 3600)])
 def test_backoff_doubles_and_is_capped(attempts: int, seconds: int) -> None:
     assert delivery.backoff(attempts) == timedelta(seconds=seconds)
+
+
+def test_fresh_row_is_left_to_its_on_commit_task_until_the_deadline(settings) -> None:  # type: ignore[no-untyped-def]
+    with transaction.atomic():
+        row = enqueue(to="x@example.com", template="access_granted", language="en", context=CONTEXT)
+        assert delivery.due_ids() == []  # its task is queued on commit: the sweeper must not add another
+        assert row.available_at >= timezone.now() + timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS - 5)
+        transaction.set_rollback(True)
+
+
+def test_sweep_does_not_queue_a_row_again_before_the_deadline(settings) -> None:  # type: ignore[no-untyped-def]
+    pending = OutboxMessage.objects.create(
+        to="x@example.com",
+        template="access_granted",
+        language="en",
+        context=CONTEXT,
+        message_id=OutboxMessage.new_message_id(),
+        available_at=timezone.now(),
+    )
+    stuck = OutboxMessage.objects.create(
+        to="y@example.com",
+        template="access_granted",
+        language="en",
+        context=CONTEXT,
+        message_id=OutboxMessage.new_message_id(),
+        status=OutboxMessage.Status.SENDING,
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS + 1),
+    )
+    assert sorted(delivery.take_due_for_dispatch()) == sorted([pending.pk, stuck.pk])
+    assert delivery.take_due_for_dispatch() == []  # their tasks are in the broker now
+    stuck.refresh_from_db()
+    assert stuck.status == OutboxMessage.Status.PENDING and stuck.claimed_at is None
+
+    # Their tasks were lost as well (worker killed holding them): due again after the deadline.
+    OutboxMessage.objects.update(available_at=timezone.now())
+    assert sorted(delivery.take_due_for_dispatch()) == sorted([pending.pk, stuck.pk])
+
+
+def test_sweep_leaves_a_row_a_worker_has_just_claimed(settings, smtp_sink) -> None:  # type: ignore[no-untyped-def]
+    row = OutboxMessage.objects.create(
+        to="x@example.com",
+        template="access_granted",
+        language="en",
+        context=CONTEXT,
+        message_id=OutboxMessage.new_message_id(),
+        status=OutboxMessage.Status.SENDING,
+        claimed_at=timezone.now(),
+    )
+    assert delivery.take_due_for_dispatch() == []
+    row.refresh_from_db()
+    assert row.status == OutboxMessage.Status.SENDING

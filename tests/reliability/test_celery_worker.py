@@ -156,7 +156,7 @@ def worker(
     finally:
         # Stop it (and its pool) before pytest-django flushes or drops the database under it.
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            process.terminate()  # warm shutdown: the main process stops its pool
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
