@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -61,40 +61,15 @@ def deliver(message_id: int) -> bool:
     return True
 
 
-def _due(now: datetime) -> Q:
-    stale = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    return Q(status=OutboxMessage.Status.PENDING, available_at__lte=now) | Q(
-        status=OutboxMessage.Status.SENDING, claimed_at__lt=stale
-    )
-
-
 def due_ids(limit: int = 500) -> list[int]:
     """Rows that should be (re)sent now: pending and due, or stuck in sending."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     return list(
-        OutboxMessage.objects.filter(_due(timezone.now()))
+        OutboxMessage.objects.filter(
+            Q(status=OutboxMessage.Status.PENDING, available_at__lte=now)
+            | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=stale)
+        )
         .order_by("available_at")
         .values_list("pk", flat=True)[:limit]
     )
-
-
-def take_due_for_dispatch(limit: int = 500) -> list[int]:
-    """The due rows, marked as handed to the broker: the sweeper leaves them alone for a deadline.
-
-    Each id returned is about to be queued as a task. Without the mark, every
-    sweep would queue again every row of a backlog that is still waiting in the
-    broker (a worker outage, a burst): measured by bench/outbox_reliability, a
-    1,000-message drain queued 11,617 no-op tasks and took four times longer.
-    A row whose task is lost too (its worker killed holding it) is due again
-    after OUTBOX_STUCK_AFTER_SECONDS. Rows stuck in "sending" go back to
-    "pending" so the new task can claim them.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        ids = due_ids(limit)
-        # Re-check "due" in the UPDATE itself: a worker may have claimed a row since the SELECT.
-        OutboxMessage.objects.filter(_due(now), pk__in=ids).update(
-            status=OutboxMessage.Status.PENDING,
-            claimed_at=None,
-            available_at=now + timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS),
-        )
-    return ids

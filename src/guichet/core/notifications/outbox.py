@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from ..models import OutboxMessage
 
@@ -32,8 +29,6 @@ def enqueue(
         context=context or {},
         thread_key=thread_key,
         message_id=OutboxMessage.new_message_id(),
-        # The on-commit task carries it; the sweeper steps in only if that task is lost.
-        available_at=timezone.now() + timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS),
     )
 
     def dispatch() -> None:

@@ -15,7 +15,7 @@ def deliver_outbox_message(message_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Periodic: re-dispatch rows whose worker died or whose retry time has come."""
-    ids = delivery.take_due_for_dispatch()
+    ids = delivery.due_ids()
     for message_id in ids:
         deliver_outbox_message.delay(message_id)
     return len(ids)
