@@ -111,19 +111,31 @@ def _queue_state() -> dict[str, Any]:
         client.close()
 
 
-def _forget_broker_connections() -> None:
-    """Drop the app's pooled broker connections, made from the broker_url of their time.
+def _forget_pooled_connections() -> None:
+    """Make the app take its broker connections from the broker_url of now (what Celery does after a fork).
 
-    Even eager tasks acquire a producer, so earlier tests leave a pool aimed at
-    Celery's default broker (amqp://localhost); without this, .delay() would
-    publish there, not to this test's Redis. (What Celery does after a fork.)
+    Even eager tasks acquire a producer, so earlier tests leave the app holding
+    a pool aimed at Celery's default broker (amqp://localhost); without this,
+    .delay() would publish there, not to this test's Redis. The pools
+    themselves stay open in kombu's registry, for the tests after this one.
     """
-    amqp = celery_app.amqp
-    for pool in (amqp._producer_pool, celery_app._pool):
+    celery_app.amqp._producer_pool = None
+    celery_app._pool = None
+
+
+def _close_pools_of(url: str) -> None:
+    """Close and unregister this test's Redis pools, so no later code reaches them."""
+    from kombu import pools
+    from kombu.utils.collections import eqhash
+
+    with celery_app.connection_for_write(url) as connection:
+        key = eqhash(connection)
+    for group in (pools.producers, pools.connections):
+        pool = dict.pop(group, key, None)
         if pool is not None:
             pool.force_close_all()
-    amqp._producer_pool = None
-    celery_app._pool = None
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
 
 
 @pytest.fixture
@@ -132,12 +144,13 @@ def broker(redis_db: int) -> Iterator[str]:
     url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
     conf = celery_app.conf
     saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
-    _forget_broker_connections()
+    _forget_pooled_connections()
     conf.broker_url, conf.task_always_eager = url, False
     try:
         yield url
     finally:
-        _forget_broker_connections()
+        _close_pools_of(url)
+        _forget_pooled_connections()
         conf.broker_url, conf.task_always_eager = saved["broker_url"], saved["task_always_eager"]
 
 

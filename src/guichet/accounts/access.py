@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from .models import Application
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def application_forbidden(request: HttpRequest, application: str) -> HttpResponse:
@@ -29,7 +30,7 @@ def customer_required(view: View) -> View:
     """A signed-in customer with an active organisation (staff work in the console)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if request.organisation is None:  # type: ignore[attr-defined]
@@ -43,7 +44,7 @@ def application_required(application: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @customer_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if application not in request.granted_applications:  # type: ignore[attr-defined]
                 return application_forbidden(request, application)
             return view(request, *args, **kwargs)
@@ -55,7 +56,7 @@ def application_required(application: str) -> Callable[[View], View]:
 
 def staff_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_vendor_staff:

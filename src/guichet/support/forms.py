@@ -113,7 +113,7 @@ class RequestForm(forms.Form):
             ordered[name] = field
             if name == "description":
                 ordered.update(specific)
-        self.fields = ordered  # type: ignore[assignment]
+        self.fields = ordered
 
     def clean_contact_phone(self) -> str:
         raw = self.cleaned_data.get("contact_phone", "")

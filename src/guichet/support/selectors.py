@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
@@ -27,7 +28,7 @@ def _search(requests: QuerySet[Request], query: str) -> QuerySet[Request]:
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        in_comments = (
+        in_comments: QuerySet[Any, Any] = (
             Comment.objects.annotate(document=SearchVector("body", config=SEARCH_CONFIG))
             .filter(document=text_query)
             .values("request_id")
@@ -37,12 +38,12 @@ def _search(requests: QuerySet[Request], query: str) -> QuerySet[Request]:
         ).filter(Q(document=text_query) | Q(number__iexact=query) | Q(pk__in=in_comments))
     # SQLite: case-insensitive containment of every word, in the request or one of its comments.
     for word in query.split():
-        in_comments = Comment.objects.filter(body__icontains=word).values("request_id")
+        word_in_comments = Comment.objects.filter(body__icontains=word).values("request_id")
         requests = requests.filter(
             Q(number__icontains=word)
             | Q(subject__icontains=word)
             | Q(description__icontains=word)
-            | Q(pk__in=in_comments)
+            | Q(pk__in=word_in_comments)
         )
     return requests
 
@@ -92,7 +93,7 @@ def timeline_of(request: Request, *, include_internal: bool) -> list[TimelineEnt
     by_id = {comment.pk: comment for comment in comments}
     entries = []
     for event in events:
-        comment = by_id.get(event.data.get("comment")) if "comment" in event.data else None  # type: ignore[arg-type]
+        comment = by_id.get(event.data.get("comment")) if "comment" in event.data else None
         if "comment" in event.data and comment is None:
             continue  # an internal note hidden from this reader
         entries.append(TimelineEntry(event.created_at, event.kind, event.actor, event.data, comment, event.internal))
@@ -177,7 +178,7 @@ def canned_replies_for(language: str, country: str) -> QuerySet[CannedReply]:
     return CannedReply.objects.filter(language=language).filter(Q(country="") | Q(country=country))
 
 
-def satisfaction(staff: User) -> dict[str, list[dict[str, object]]]:
+def satisfaction(staff: User) -> dict[str, list[Any]]:
     """Average rating and count per agent and per request type, over rated requests."""
     with across_organisations():
         rated = _staff_requests(staff).filter(rating__isnull=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -151,7 +151,7 @@ def bulk(request: PortalRequest) -> HttpResponse:
 
 
 @staff_required
-def attachment_download(request: PortalRequest, number: str, pk: int) -> HttpResponse:
+def attachment_download(request: PortalRequest, number: str, pk: int) -> FileResponse:
     item = selectors.get_request_for_staff(request.user, number)
     with tenant_scope(item.organisation):
         return _download(selectors.get_attachment_for(item, pk, include_internal=True))

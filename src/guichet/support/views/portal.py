@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,13 +17,13 @@ from guichet.core.errors import DomainError
 
 from .. import selectors, services
 from ..forms import ListFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm
-from ..models import RequestType
+from ..models import Attachment, RequestType
 
 requests_required = application_required("requests")
 
 
-def _files(form_files: list) -> list[tuple[str, bytes]]:  # type: ignore[type-arg]
-    return [(f.name, f.read()) for f in form_files]
+def _files(form_files: list[UploadedFile]) -> list[tuple[str, bytes]]:
+    return [(f.name or "file", f.read()) for f in form_files]
 
 
 @requests_required
@@ -139,7 +140,7 @@ def request_reply(request: CustomerRequest, number: str) -> HttpResponse:
         messages.error(
             request,
             _("Your message could not be added: %(errors)s")
-            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+            % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
         )
     return _back(number)
 
@@ -189,13 +190,13 @@ def request_rate(request: CustomerRequest, number: str) -> HttpResponse:
 
 
 @requests_required
-def attachment_download(request: CustomerRequest, number: str, pk: int) -> HttpResponse:
+def attachment_download(request: CustomerRequest, number: str, pk: int) -> FileResponse:
     item = selectors.get_request_for(request.organisation, number)
     attachment = selectors.get_attachment_for(item, pk, include_internal=False)
     return _download(attachment)
 
 
-def _download(attachment) -> FileResponse:  # type: ignore[no-untyped-def]
+def _download(attachment: Attachment) -> FileResponse:
     # Always a download, never shown inline: an uploaded file is never rendered by our origin.
     response = FileResponse(
         attachment.file.open("rb"),
