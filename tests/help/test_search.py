@@ -103,3 +103,9 @@ def test_snippet_picks_the_matching_sentence() -> None:
     text = "Nothing here. Your invoices are in PDF. Other words."
     assert "<mark>invoices</mark>" in snippet(text, {"invoic"})
     assert "Nothing here" not in snippet(text, {"invoic"})
+
+
+def test_an_empty_help_centre_answers_nothing_rather_than_failing() -> None:
+    empty = HelpIndex([], embedder=None)
+    assert empty.search("facture", language="fr", country="BE") == []
+    assert empty.parse("facture").typed == []

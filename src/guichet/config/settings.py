@@ -127,7 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Test runs use a file, not memory, so a real Celery worker subprocess can open
     # the same database (tests/reliability); one file per run (concurrent runs never
     # share it), removed at its end (tests/conftest.py), `make clean` sweeps leftovers.
-    _X = {
+    DATABASES["default"]["TEST"] = {
         "NAME": str(VAR_DIR / f"test-guichet-{os.getpid()}-{secrets.token_hex(3)}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -127,9 +127,10 @@ class HelpIndex:
         self.docs = docs
         self.embedder = embedder
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [_doc_tokens(doc) or [""] for doc in docs]
-        self.bm25.index(corpus, show_progress=False)
-        self.vocab: set[str] = set(self.bm25.vocab_dict)
+        self.vocab: set[str] = set()
+        if docs:  # bm25s cannot index an empty corpus (a fresh database before content is loaded)
+            self.bm25.index([_doc_tokens(doc) or [""] for doc in docs], show_progress=False)
+            self.vocab = set(self.bm25.vocab_dict)
         surface = Counter(w for doc in docs for w in words(f"{doc.title} {doc.keywords} {doc.text}"))
         self.surface_words = [w for w, _ in surface.most_common() if len(w) >= 3 and not w.isdigit()]
         self.surface_set = set(self.surface_words)
