@@ -18,6 +18,9 @@ from tests.accounts.factories import (
 )
 from tests.smtp_sink import SmtpSink
 
+# Browser fixtures (one Chromium for the whole run), shared by tests/e2e and the contexts' page tests.
+pytest_plugins = ["tests.browser"]
+
 _centres_migration = importlib.import_module("guichet.core.migrations.0002_launch_support_centres")
 
 

@@ -15,9 +15,6 @@ from guichet.core.tenancy import tenant_scope
 from guichet.support import services
 from guichet.support.models import Request
 
-# The browser fixtures of tests/e2e, reused here for the pages of this context.
-from tests.e2e.conftest import axe_check_fixture, browser, new_context  # noqa: F401
-
 # A real (tiny) PDF: the header, one object, a trailer; what the content sniffer looks at.
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 

@@ -15,7 +15,15 @@ from guichet.help.models import SuggestionOpen
 from guichet.support.models import CannedReply, Request
 from tests.support.conftest import url
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _help_content() -> None:
+    """Transactional tests start from an empty database: load the shipped articles again."""
+    from guichet.help.services import load_bundled_content
+
+    load_bundled_content()
 
 
 def signed_in(new_context: Any, live_server: Any, user: User) -> Any:

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MISSING_CHROMIUM = "Chromium not installed: browser tests skipped"
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 # Generous for a cold Django view, short enough that a hang fails fast.
 TIMEOUT_MS = 10_000
