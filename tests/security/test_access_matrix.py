@@ -40,7 +40,7 @@ from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.help.models import Article, Feedback
 from guichet.support import services as support_services
-from guichet.support.models import Attachment, Request
+from guichet.support.models import Attachment, CannedReply, Request
 
 ROLES = ("anonymous", "customer_a", "customer_b", "customer_no_grant", "agent_ro", "agent_be", "administrator")
 
@@ -143,6 +143,7 @@ def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_
     # One row of every model the admin shows, so each admin page has something to open.
     Consent.objects.create(user=customer_a, purpose=Consent.Purpose.CONTACT, wording_version="1")
     AuthGroup.objects.create(name="Matrix")
+    CannedReply.objects.create(title="Matrix", language="en", body="Hello")
     Feedback.objects.create(article=Article.objects.get(slug=ARTICLE), language="en", helpful=True)
     OutboxMessage.objects.get_or_create(
         message_id="<matrix@guichet.test>", defaults={"to": customer_a.email, "language": "en", "template": "matrix"}
@@ -310,6 +311,9 @@ MATRIX: dict[str, Entry] = {
     "admin:logout":            row(*(Expect(302, "admin:index"),) * 6, OK, method="post"),
     "admin:core_auditevent_add": row(*ADMIN_ONLY[:6], F),  # the audit trail is evidence: never edited
     "admin:core_auditevent_delete": row(*ADMIN_ONLY[:6], F),
+    # Requests change only through the console, where the workflow rules and e-mails apply.
+    "admin:support_request_add": row(*ADMIN_ONLY[:6], F),
+    "admin:support_request_delete": row(*ADMIN_ONLY[:6], F),
     "admin:view_on_site":      row(*ADMIN_ONLY[:6], NF, kwargs=org_a_on_site),  # no model has a public page
     "admin:autocomplete":      row(*ADMIN_ONLY,
                                    query={"app_label": "accounts", "model_name": "membership", "field_name": "user"}),

@@ -63,8 +63,20 @@ AGENT_LINES = {
 }
 
 
+CANNED = [
+    ("fr", "Document envoyé", "Bonjour,\n\nVous trouverez le document demandé en pièce jointe.\n\nCordialement,"),
+    ("ro", "Document trimis", "Bună ziua,\n\nGăsiți atașat documentul solicitat.\n\nCu stimă,"),
+    ("en", "Document sent", "Hello,\n\nPlease find the requested document attached.\n\nKind regards,"),
+]
+
+
 def seed() -> int:
+    from .models import CannedReply
+
     created = 0
+    for language, title, body in CANNED:
+        _reply, made = CannedReply.objects.get_or_create(language=language, title=title, defaults={"body": body})
+        created += made
     for number, items in DEMO.items():
         organisation = Organisation.objects.filter(customer_number=number).first()
         if organisation is None:
