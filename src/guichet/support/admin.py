@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django_scopes import scopes_disabled
+
+from guichet.accounts.admin import ScopesDisabledAdmin
 
 from .models import CannedReply, Request
 
@@ -19,24 +20,12 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(ScopesDisabledAdmin):
     """Read-only: requests change through the console, where the rules and e-mails apply."""
 
     list_display = ("number", "subject", "type", "status", "priority", "created_at")
     list_filter = ("status", "type", "priority")
     search_fields = ("number", "subject")
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        with scopes_disabled():
-            return super().get_queryset(request).all()
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        with scopes_disabled():
-            return super().changelist_view(request, extra_context)
-
-    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        with scopes_disabled():
-            return super().changeform_view(request, *args, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
