@@ -7,6 +7,11 @@ from django.urls import NoReverseMatch, reverse
 # Each context that serves an application registers its landing URL name here.
 ENTRY_POINTS = {
     "requests": "support:list",
+    "contracts": "contracts:list",
+    "orders": "orders:list",
+    "invoices": "billing:invoices",
+    "statements": "billing:statement",
+    "inventory": "inventory:list",
 }
 
 

@@ -9,8 +9,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from guichet.accounts.api import router as accounts_router
+from guichet.billing.api import router as billing_router
+from guichet.contracts.api import router as contracts_router
 from guichet.core.errors import DomainError
 from guichet.help.api import router as help_router
+from guichet.inventory.api import router as inventory_router
+from guichet.orders.api import router as orders_router
 from guichet.support.api import router as support_router
 
 api = NinjaAPI(
@@ -59,3 +63,7 @@ def _scope_error(request: HttpRequest, exc: ScopeError) -> HttpResponse:  # prag
 api.add_router("/", accounts_router)
 api.add_router("/", help_router)
 api.add_router("/", support_router)
+api.add_router("/", contracts_router)
+api.add_router("/", orders_router)
+api.add_router("/", billing_router)
+api.add_router("/", inventory_router)

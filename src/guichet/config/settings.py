@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "guichet.accounts",
     "guichet.help",
     "guichet.support",
+    "guichet.inventory",
+    "guichet.contracts",
+    "guichet.orders",
+    "guichet.billing",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,14 @@ urlpatterns += i18n_patterns(
     path("help/", include("guichet.help.urls")),
     path("requests/", include("guichet.support.urls")),
     path("console/requests/", include("guichet.support.urls_console")),
+    path("contracts/", include("guichet.contracts.urls")),
+    path("console/contracts/", include("guichet.contracts.urls_console")),
+    path("orders/", include("guichet.orders.urls")),
+    path("console/orders/", include("guichet.orders.urls_console")),
+    path("billing/", include("guichet.billing.urls")),
+    path("console/billing/", include("guichet.billing.urls_console")),
+    path("inventory/", include("guichet.inventory.urls")),
+    path("console/inventory/", include("guichet.inventory.urls_console")),
     path("accounts/", include("allauth.urls")),
 )
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "guichet.billing"
+    label = "billing"
+    verbose_name = _("Invoices and payments")

@@ -1,0 +1,85 @@
+"""Contracts, the services on them and the machines they cover."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from guichet.core.tenancy import TenantManager
+from guichet.inventory.models import ServiceLevel
+
+
+class ContractKind(models.TextChoices):
+    HARDWARE_MAINTENANCE = "hardware_maintenance", _("Hardware maintenance")
+    SOFTWARE_SUBSCRIPTION = "software_subscription", _("Software subscription and support")
+    MONTHLY_LICENCE = "monthly_licence", _("Monthly software licence")
+    PREPAID_LICENCE = "prepaid_licence", _("Prepaid one-time licence")
+    SERVICEPAC = "servicepac", _("ServicePac")
+    PROGRAM_AGREEMENT = "program_agreement", _("Program agreement")
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
+    ACTIVE = "active", _("Active")
+    TERMINATED = "terminated", _("Terminated")
+    EXPIRED = "expired", _("Expired")
+
+
+class Contract(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="contracts")
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("type"), max_length=24, choices=ContractKind.choices)
+    status = models.CharField(_("status"), max_length=24, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    renewal_date = models.DateField(_("renewal"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-start_date", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ContractService(models.Model):
+    """A service line on a contract (e.g. 'on-site repair, next business day')."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="services")
+    description = models.CharField(_("service"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    objects = ScopedManager(organisation="contract__organisation")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CoveredMachine(models.Model):
+    """A machine under a contract: from the date it came under it, until it left (open while covered)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="covered_machines")
+    machine = models.ForeignKey("inventory.Machine", on_delete=models.CASCADE, related_name="coverages")
+    service_level = models.CharField(_("service level"), max_length=20, choices=ServiceLevel.choices)
+    covered_from = models.DateField(_("under contract since"))
+    covered_until = models.DateField(_("under contract until"), null=True, blank=True)
+
+    objects = ScopedManager(organisation="contract__organisation")
+
+    class Meta:
+        ordering = ["covered_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "machine", "covered_from"], name="coverage_once_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} / {self.machine}"

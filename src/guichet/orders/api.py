@@ -1,0 +1,9 @@
+"""Orders API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from guichet.core.api import AUTH
+
+router = Router(tags=["orders"], auth=AUTH)
