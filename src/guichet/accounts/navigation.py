@@ -12,6 +12,7 @@ ENTRY_POINTS = {
     "invoices": "billing:invoices",
     "statements": "billing:statement",
     "inventory": "inventory:list",
+    "buytech": "buytech:home",
 }
 
 

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from guichet.accounts.api import router as accounts_router
 from guichet.billing.api import router as billing_router
+from guichet.buytech.api import router as buytech_router
 from guichet.contracts.api import router as contracts_router
 from guichet.core.errors import DomainError
 from guichet.help.api import router as help_router
@@ -67,3 +68,4 @@ api.add_router("/", contracts_router)
 api.add_router("/", orders_router)
 api.add_router("/", billing_router)
 api.add_router("/", inventory_router)
+api.add_router("/", buytech_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "guichet.contracts",
     "guichet.orders",
     "guichet.billing",
+    "guichet.buytech",
 ]
 
 MIDDLEWARE = [

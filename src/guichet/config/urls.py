@@ -51,6 +51,8 @@ urlpatterns += i18n_patterns(
     path("console/billing/", include("guichet.billing.urls_console")),
     path("inventory/", include("guichet.inventory.urls")),
     path("console/inventory/", include("guichet.inventory.urls_console")),
+    path("buytech/", include("guichet.buytech.urls")),
+    path("console/buytech/", include("guichet.buytech.urls_console")),
     path("accounts/", include("allauth.urls")),
 )
 
