@@ -11,7 +11,7 @@ from guichet.core.tenancy import TenantManager
 
 machine_type_format = RegexValidator(r"^[A-Z0-9]{4}$", _("A machine type is 4 letters or digits, e.g. 8286."))
 model_format = RegexValidator(r"^[A-Z0-9]{3}$", _("A model is 3 letters or digits, e.g. 42A."))
-serial_format = RegexValidator(r"^[A-Z0-9]{7,12}$", _("A serial number is 7 to 12 letters or digits."))
+serial_format = RegexValidator(r"^[A-Z0-9]{5,12}$", _("A serial number is 5 to 12 letters or digits."))
 
 
 class ServiceLevel(models.TextChoices):

@@ -8,147 +8,361 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('phone', models.CharField(blank=True, help_text='E.164', max_length=20, verbose_name='phone')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('ro', 'Romanian')], default='en', max_length=8, verbose_name='preferred language')),
-                ('country', models.CharField(blank=True, choices=[('BE', 'Belgium'), ('CA', 'Canada'), ('RO', 'Romania')], max_length=2, verbose_name='country')),
-                ('kind', models.CharField(choices=[('customer', 'customer'), ('agent', 'agent'), ('admin', 'administrator')], default='customer', max_length=10, verbose_name='kind')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail address")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("phone", models.CharField(blank=True, help_text="E.164", max_length=20, verbose_name="phone")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("ro", "Romanian")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        choices=[("BE", "Belgium"), ("CA", "Canada"), ("RO", "Romania")],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("customer", "customer"), ("agent", "agent"), ("admin", "administrator")],
+                        default="customer",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_staff", models.BooleanField(default=False, verbose_name="staff status")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', guichet.accounts.models.UserManager()),
+                ("objects", guichet.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('contact', 'use of personal data to be contacted'), ('transfer', 'transfer of personal data outside the country of residence')], max_length=16)),
-                ('wording_version', models.CharField(max_length=16)),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("contact", "use of personal data to be contacted"),
+                            ("transfer", "transfer of personal data outside the country of residence"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("wording_version", models.CharField(max_length=16)),
+                ("given_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_number', models.CharField(max_length=20, unique=True, verbose_name='customer number')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('country', models.CharField(choices=[('BE', 'Belgium'), ('CA', 'Canada'), ('RO', 'Romania')], max_length=2, verbose_name='country')),
-                ('province', models.CharField(blank=True, help_text='Canada only.', max_length=2, verbose_name='province')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('ro', 'Romanian')], default='en', max_length=8, verbose_name='language')),
-                ('address_line', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('postal_code', models.CharField(blank=True, max_length=16, verbose_name='postal code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('vat_number', models.CharField(blank=True, max_length=32, verbose_name='VAT or business number')),
-                ('is_nonprofit', models.BooleanField(default=False, verbose_name='nonprofit')),
-                ('partner_id', models.CharField(blank=True, max_length=32, verbose_name='partner identifier')),
-                ('verified', models.BooleanField(default=False, help_text='Set by an agent once the organisation is matched to a customer account.', verbose_name='verified')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("customer_number", models.CharField(max_length=20, unique=True, verbose_name="customer number")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("BE", "Belgium"), ("CA", "Canada"), ("RO", "Romania")],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "province",
+                    models.CharField(blank=True, help_text="Canada only.", max_length=2, verbose_name="province"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("ro", "Romanian")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("address_line", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("postal_code", models.CharField(blank=True, max_length=16, verbose_name="postal code")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                ("vat_number", models.CharField(blank=True, max_length=32, verbose_name="VAT or business number")),
+                ("is_nonprofit", models.BooleanField(default=False, verbose_name="nonprofit")),
+                ("partner_id", models.CharField(blank=True, max_length=32, verbose_name="partner identifier")),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set by an agent once the organisation is matched to a customer account.",
+                        verbose_name="verified",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('province', ''), ('country', 'CA'), _connector='OR'), name='organisation_province_only_in_canada')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("province", ""), ("country", "CA"), _connector="OR"),
+                        name="organisation_province_only_in_canada",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'customer admin'), ('member', 'member')], default='member', max_length=10, verbose_name='role')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "customer admin"), ("member", "member")],
+                        default="member",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='one_membership_per_org')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organisation"), name="one_membership_per_org")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationGrant',
+            name="ApplicationGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('application', models.CharField(choices=[('requests', 'My requests'), ('contracts', 'Contracts online'), ('orders', 'My orders'), ('invoices', 'My invoices'), ('statements', 'My statements'), ('inventory', 'My inventory'), ('buytech', 'Buy Tech')], max_length=16)),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "application",
+                    models.CharField(
+                        choices=[
+                            ("requests", "My requests"),
+                            ("contracts", "Contracts online"),
+                            ("orders", "My orders"),
+                            ("invoices", "My invoices"),
+                            ("statements", "My statements"),
+                            ("inventory", "My inventory"),
+                            ("buytech", "Buy Tech"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="grants", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="grants", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application grant',
-                'verbose_name_plural': 'application grants',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'user', 'application'), name='one_grant_per_app')],
+                "verbose_name": "application grant",
+                "verbose_name_plural": "application grants",
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "user", "application"), name="one_grant_per_app")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AccessRequest',
+            name="AccessRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('application', models.CharField(choices=[('requests', 'My requests'), ('contracts', 'Contracts online'), ('orders', 'My orders'), ('invoices', 'My invoices'), ('statements', 'My statements'), ('inventory', 'My inventory'), ('buytech', 'Buy Tech')], max_length=16, verbose_name='application')),
-                ('note', models.TextField(blank=True, max_length=1000, verbose_name='note')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('granted', 'granted'), ('refused', 'refused')], default='pending', max_length=10, verbose_name='status')),
-                ('reason', models.TextField(blank=True, max_length=1000, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_requests', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_requests', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "application",
+                    models.CharField(
+                        choices=[
+                            ("requests", "My requests"),
+                            ("contracts", "Contracts online"),
+                            ("orders", "My orders"),
+                            ("invoices", "My invoices"),
+                            ("statements", "My statements"),
+                            ("inventory", "My inventory"),
+                            ("buytech", "Buy Tech"),
+                        ],
+                        max_length=16,
+                        verbose_name="application",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=1000, verbose_name="note")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("granted", "granted"), ("refused", "refused")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, max_length=1000, verbose_name="reason")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_requests",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access request',
-                'verbose_name_plural': 'access requests',
-                'ordering': ['created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('organisation', 'user', 'application'), name='one_pending_access_request')],
+                "verbose_name": "access request",
+                "verbose_name_plural": "access requests",
+                "ordering": ["created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("organisation", "user", "application"),
+                        name="one_pending_access_request",
+                    )
+                ],
             },
         ),
     ]

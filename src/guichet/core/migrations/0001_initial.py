@@ -8,83 +8,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupportCentre',
+            name="SupportCentre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(choices=[('BE', 'Belgium'), ('CA', 'Canada'), ('RO', 'Romania')], max_length=2, unique=True, verbose_name='country')),
-                ('timezone', models.CharField(max_length=64, verbose_name='time zone')),
-                ('holiday_subdivision', models.CharField(blank=True, help_text='Province or region whose public holidays apply when an organisation has none.', max_length=8, verbose_name='default holiday subdivision')),
-                ('languages', models.CharField(help_text='Comma-separated codes.', max_length=32, verbose_name='languages')),
-                ('phone', models.CharField(max_length=20, verbose_name='operations phone (E.164)')),
-                ('technical_phone', models.CharField(blank=True, max_length=20, verbose_name='technical support phone (E.164)')),
-                ('national_phone', models.CharField(blank=True, max_length=20, verbose_name='national number')),
-                ('fax', models.CharField(blank=True, max_length=20, verbose_name='fax (E.164)')),
-                ('opens_at', models.TimeField(default=datetime.time(9, 0), verbose_name='opens at')),
-                ('closes_at', models.TimeField(default=datetime.time(17, 0), verbose_name='closes at')),
-                ('notice_address', models.TextField(verbose_name='written-notice address')),
-                ('support_email', models.EmailField(max_length=254, verbose_name='operations e-mail')),
-                ('servicepac_email', models.EmailField(blank=True, max_length=254, verbose_name='ServicePac e-mail')),
-                ('licence_email', models.EmailField(blank=True, max_length=254, verbose_name='software-destruction confirmations e-mail')),
-                ('lead_agent_email', models.EmailField(blank=True, max_length=254, verbose_name='lead agent e-mail')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("BE", "Belgium"), ("CA", "Canada"), ("RO", "Romania")],
+                        max_length=2,
+                        unique=True,
+                        verbose_name="country",
+                    ),
+                ),
+                ("timezone", models.CharField(max_length=64, verbose_name="time zone")),
+                (
+                    "holiday_subdivision",
+                    models.CharField(
+                        blank=True,
+                        help_text="Province or region whose public holidays apply when an organisation has none.",
+                        max_length=8,
+                        verbose_name="default holiday subdivision",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.CharField(help_text="Comma-separated codes.", max_length=32, verbose_name="languages"),
+                ),
+                ("phone", models.CharField(max_length=20, verbose_name="operations phone (E.164)")),
+                (
+                    "technical_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="technical support phone (E.164)"),
+                ),
+                ("national_phone", models.CharField(blank=True, max_length=20, verbose_name="national number")),
+                ("fax", models.CharField(blank=True, max_length=20, verbose_name="fax (E.164)")),
+                ("opens_at", models.TimeField(default=datetime.time(9, 0), verbose_name="opens at")),
+                ("closes_at", models.TimeField(default=datetime.time(17, 0), verbose_name="closes at")),
+                ("notice_address", models.TextField(verbose_name="written-notice address")),
+                ("support_email", models.EmailField(max_length=254, verbose_name="operations e-mail")),
+                ("servicepac_email", models.EmailField(blank=True, max_length=254, verbose_name="ServicePac e-mail")),
+                (
+                    "licence_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="software-destruction confirmations e-mail"
+                    ),
+                ),
+                ("lead_agent_email", models.EmailField(blank=True, max_length=254, verbose_name="lead agent e-mail")),
             ],
             options={
-                'verbose_name': 'support centre',
-                'verbose_name_plural': 'support centres',
-                'ordering': ['country'],
+                "verbose_name": "support centre",
+                "verbose_name_plural": "support centres",
+                "ordering": ["country"],
             },
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('to', models.EmailField(max_length=254)),
-                ('language', models.CharField(max_length=8)),
-                ('template', models.CharField(max_length=64)),
-                ('context', models.JSONField(blank=True, default=dict)),
-                ('message_id', models.CharField(max_length=200, unique=True)),
-                ('thread_key', models.CharField(blank=True, max_length=100)),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('available_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("to", models.EmailField(max_length=254)),
+                ("language", models.CharField(max_length=8)),
+                ("template", models.CharField(max_length=64)),
+                ("context", models.JSONField(blank=True, default=dict)),
+                ("message_id", models.CharField(max_length=200, unique=True)),
+                ("thread_key", models.CharField(blank=True, max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("sending", "sending"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("available_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'outgoing e-mail',
-                'verbose_name_plural': 'outgoing e-mails',
-                'indexes': [models.Index(fields=['status', 'available_at'], name='core_outbox_status_79e487_idx')],
+                "verbose_name": "outgoing e-mail",
+                "verbose_name_plural": "outgoing e-mails",
+                "indexes": [models.Index(fields=["status", "available_at"], name="core_outbox_status_79e487_idx")],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='who (as typed)')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='what')),
-                ('target', models.CharField(blank=True, max_length=128, verbose_name='object')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='audit_events', to='accounts.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="who (as typed)")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="what")),
+                ("target", models.CharField(blank=True, max_length=128, verbose_name="object")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit_events",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', '-created_at'], name='core_audite_organis_0f5fa0_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["organisation", "-created_at"], name="core_audite_organis_0f5fa0_idx")
+                ],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,86 +15,149 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Stable: used in links and the API.', max_length=80, unique=True, verbose_name='slug')),
-                ('category', models.CharField(choices=[('general', 'Account and access'), ('contracts', 'Contracts'), ('orders', 'Orders and delivery'), ('invoices', 'Invoices and payments'), ('inventory', 'Inventory and maintenance'), ('buytech', 'Buy Tech program')], max_length=16, verbose_name='category')),
-                ('countries', models.JSONField(default=list, help_text='Country codes, e.g. ["BE", "CA"].', verbose_name='countries')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Stable: used in links and the API.", max_length=80, unique=True, verbose_name="slug"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("general", "Account and access"),
+                            ("contracts", "Contracts"),
+                            ("orders", "Orders and delivery"),
+                            ("invoices", "Invoices and payments"),
+                            ("inventory", "Inventory and maintenance"),
+                            ("buytech", "Buy Tech program"),
+                        ],
+                        max_length=16,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "countries",
+                    models.JSONField(
+                        default=list, help_text='Country codes, e.g. ["BE", "CA"].', verbose_name="countries"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['category', 'position', 'slug'],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["category", "position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='SearchLog',
+            name="SearchLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(max_length=200)),
-                ('normalised', models.CharField(db_index=True, max_length=200)),
-                ('language', models.CharField(max_length=8)),
-                ('country', models.CharField(max_length=2)),
-                ('results', models.PositiveIntegerField()),
-                ('source', models.CharField(default='page', max_length=16)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("query", models.CharField(max_length=200)),
+                ("normalised", models.CharField(db_index=True, max_length=200)),
+                ("language", models.CharField(max_length=8)),
+                ("country", models.CharField(max_length=2)),
+                ("results", models.PositiveIntegerField()),
+                ("source", models.CharField(default="page", max_length=16)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'search',
-                'verbose_name_plural': 'searches',
+                "verbose_name": "search",
+                "verbose_name_plural": "searches",
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=8)),
-                ('helpful', models.BooleanField()),
-                ('comment', models.TextField(blank=True, max_length=1000)),
-                ('session_key', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='help.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("language", models.CharField(max_length=8)),
+                ("helpful", models.BooleanField()),
+                ("comment", models.TextField(blank=True, max_length=1000)),
+                ("session_key", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="feedback", to="help.article"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'verbose_name_plural': 'feedback',
+                "verbose_name": "feedback",
+                "verbose_name_plural": "feedback",
             },
         ),
         migrations.CreateModel(
-            name='SuggestionOpen',
+            name="SuggestionOpen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(blank=True, max_length=500)),
-                ('session_key', models.CharField(db_index=True, max_length=64)),
-                ('opened_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('request_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestion_opens', to='help.article')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("query", models.CharField(blank=True, max_length=500)),
+                ("session_key", models.CharField(db_index=True, max_length=64)),
+                ("opened_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("request_submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="suggestion_opens", to="help.article"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opened suggestion',
-                'verbose_name_plural': 'opened suggestions',
+                "verbose_name": "opened suggestion",
+                "verbose_name_plural": "opened suggestions",
             },
         ),
         migrations.CreateModel(
-            name='ArticleTranslation',
+            name="ArticleTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('ro', 'Romanian'), ('nl', 'Nederlands')], max_length=8, verbose_name='language')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(help_text='Placeholders such as {{ phone }} are filled per country.', verbose_name='body (Markdown)')),
-                ('keywords', models.CharField(blank=True, max_length=500, verbose_name='extra keywords')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='help.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("ro", "Romanian"), ("nl", "Nederlands")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Placeholders such as {{ phone }} are filled per country.",
+                        verbose_name="body (Markdown)",
+                    ),
+                ),
+                ("keywords", models.CharField(blank=True, max_length=500, verbose_name="extra keywords")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="translations", to="help.article"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'translation',
-                'verbose_name_plural': 'translations',
-                'constraints': [models.UniqueConstraint(fields=('article', 'language'), name='one_translation_per_language')],
+                "verbose_name": "translation",
+                "verbose_name_plural": "translations",
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "language"), name="one_translation_per_language")
+                ],
             },
         ),
     ]

@@ -7,146 +7,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CannedReply',
+            name="CannedReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('ro', 'Romanian')], max_length=8, verbose_name='language')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='country')),
-                ('body', models.TextField(verbose_name='text')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("ro", "Romanian")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="country")),
+                ("body", models.TextField(verbose_name="text")),
             ],
             options={
-                'verbose_name': 'canned reply',
-                'verbose_name_plural': 'canned replies',
-                'ordering': ['language', 'title'],
+                "verbose_name": "canned reply",
+                "verbose_name_plural": "canned replies",
+                "ordering": ["language", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Request',
+            name="Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='number')),
-                ('type', models.CharField(choices=[('contracts', 'Contracts'), ('orders', 'Orders and delivery'), ('inventory', 'Inventory and maintenance'), ('invoices', 'Invoices and payments'), ('account', 'Account and access'), ('general', 'General question')], max_length=16, verbose_name='type')),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=8, verbose_name='priority')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('assigned', 'Assigned'), ('in_progress', 'In progress'), ('waiting_on_customer', 'Waiting on you'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='submitted', max_length=24, verbose_name='status')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('description', models.TextField(max_length=10000, verbose_name='description')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('contact_name', models.CharField(max_length=200, verbose_name='contact')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='contact e-mail')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='contact phone')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('first_response_due', models.DateTimeField(blank=True, null=True)),
-                ('resolution_due', models.DateTimeField(blank=True, null=True)),
-                ('waiting_since', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rating_comment', models.TextField(blank=True, max_length=2000)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='accounts.organisation')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="number")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("contracts", "Contracts"),
+                            ("orders", "Orders and delivery"),
+                            ("inventory", "Inventory and maintenance"),
+                            ("invoices", "Invoices and payments"),
+                            ("account", "Account and access"),
+                            ("general", "General question"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "Low"), ("normal", "Normal"), ("high", "High"), ("urgent", "Urgent")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("assigned", "Assigned"),
+                            ("in_progress", "In progress"),
+                            ("waiting_on_customer", "Waiting on you"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="submitted",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("description", models.TextField(max_length=10000, verbose_name="description")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                ("contact_name", models.CharField(max_length=200, verbose_name="contact")),
+                ("contact_email", models.EmailField(max_length=254, verbose_name="contact e-mail")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="contact phone")),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("first_response_due", models.DateTimeField(blank=True, null=True)),
+                ("resolution_due", models.DateTimeField(blank=True, null=True)),
+                ("waiting_since", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rating_comment", models.TextField(blank=True, max_length=2000)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="requests", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request',
-                'verbose_name_plural': 'requests',
-                'ordering': ['-created_at'],
+                "verbose_name": "request",
+                "verbose_name_plural": "requests",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('internal', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='support.request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=32)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("internal", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="support.request"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=10000)),
-                ('internal', models.BooleanField(default=False, help_text='Seen by agents only.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='support.request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(max_length=10000)),
+                ("internal", models.BooleanField(default=False, help_text="Seen by agents only.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="support.request"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='attachments/%Y/%m/')),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('internal', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='support.comment')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='support.request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="attachments/%Y/%m/")),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("internal", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="support.comment",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="support.request"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RequestCounter',
+            name="RequestCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('year', models.PositiveIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(max_length=2)),
+                ("year", models.PositiveIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('country', 'year'), name='one_counter_per_country_year')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("country", "year"), name="one_counter_per_country_year")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['organisation', '-created_at'], name='support_req_organis_a966dc_idx'),
+            model_name="request",
+            index=models.Index(fields=["organisation", "-created_at"], name="support_req_organis_a966dc_idx"),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['organisation', 'status', '-created_at'], name='support_req_organis_c735b1_idx'),
+            model_name="request",
+            index=models.Index(fields=["organisation", "status", "-created_at"], name="support_req_organis_c735b1_idx"),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['status', 'resolution_due'], name='support_req_status_9cf0ec_idx'),
+            model_name="request",
+            index=models.Index(fields=["status", "resolution_due"], name="support_req_status_9cf0ec_idx"),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['assignee', 'status'], name='support_req_assigne_84a999_idx'),
+            model_name="request",
+            index=models.Index(fields=["assignee", "status"], name="support_req_assigne_84a999_idx"),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='rating_1_to_5'),
+            model_name="request",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 5)), _connector="OR"
+                ),
+                name="rating_1_to_5",
+            ),
         ),
     ]
