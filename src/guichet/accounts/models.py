@@ -155,6 +155,8 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # May sign contracts in the organisation's name (domain: "a customer with the signatory role").
+    is_signatory = models.BooleanField(_("signatory"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +84,40 @@ class CoveredMachine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} / {self.machine}"
+
+
+class SignatureParty(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    VENDOR = "vendor", _("Vendor")
+
+
+class Signature(models.Model):
+    """One PAdES signature on a contract, and the signed PDF it produced (kept, never changed).
+
+    The customer signs first; a vendor countersignature is an incremental update of that
+    file, so each row's document contains every earlier signature intact.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="signatures")
+    party = models.CharField(_("party"), max_length=10, choices=SignatureParty.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_signatures")
+    signer_name = models.CharField(_("signer"), max_length=200)
+    signer_email = models.EmailField(_("signer e-mail"))
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    document = models.FileField(_("signed document"), upload_to="contracts/signed/%Y/")
+    document_sha256 = models.CharField(_("SHA-256 of the signed document"), max_length=64)
+    content_sha256 = models.CharField(_("SHA-256 of the document before signing"), max_length=64)
+
+    objects = ScopedManager(organisation="contract__organisation")
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "party"], name="one_signature_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} / {self.party} / {self.signer_name}"
