@@ -307,3 +307,5 @@ LOGGING = {
 # --- API -----------------------------------------------------------------------
 API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("API_TOKEN_HOURS", "12")))
 API_MAX_PAGE_SIZE = 100
+# Shipment status webhook: comma-separated `name:secret` pairs (one per integration; two while rotating).
+SHIPMENT_WEBHOOK_SECRETS = os.environ.get("SHIPMENT_WEBHOOK_SECRETS", "")
