@@ -1,0 +1,77 @@
+"""Money as Decimal: minor units and half-up rounding per currency, locale formatting via babel.
+
+Amounts never pass through float. Every stored amount has been rounded with
+`round_money` for its currency; formatting is babel's, for the locale made of
+the organisation's language and country (fr_BE, fr_CA, en_CA, ro_RO, …), so an
+invoice reads the way its customer expects whoever is looking at it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, format_decimal
+
+# ISO 4217 minor units of the currencies the portal bills in.
+MINOR_UNITS: dict[str, int] = {"EUR": 2, "CAD": 2, "RON": 2}
+CURRENCY_OF_COUNTRY: dict[str, str] = {"BE": "EUR", "CA": "CAD", "RO": "RON"}
+ZERO = Decimal("0")
+
+
+class UnknownCurrency(ValueError):
+    pass
+
+
+def minor_units(currency: str) -> int:
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise UnknownCurrency(currency) from None
+
+
+def quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+def round_money(amount: Decimal | int | str, currency: str) -> Decimal:
+    """Half-up to the currency's minor unit (0.005 → 0.01), the commercial rounding of all three countries."""
+    return Decimal(amount).quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def currency_for_country(country: str) -> str:
+    return CURRENCY_OF_COUNTRY.get(country, "EUR")
+
+
+def locale_for(language: str, country: str) -> str:
+    """`fr` + `BE` → `fr_BE`; a pair babel does not know falls back to the language alone."""
+    language = (language or "en").split("-")[0].lower()
+    candidate = f"{language}_{country.upper()}" if country else language
+    try:
+        Locale.parse(candidate)
+    except (UnknownLocaleError, ValueError):
+        return language
+    return candidate
+
+
+def format_money(amount: Decimal | int | str, currency: str, locale: str) -> str:
+    """`1 234,56 €` (fr_BE: narrow no-break space for thousands, no-break space before the sign)."""
+    return format_currency(round_money(amount, currency), currency, locale=locale)
+
+
+def format_number(amount: Decimal | int | str, locale: str) -> str:
+    return format_decimal(Decimal(amount), locale=locale)
+
+
+def format_date(day: date, locale: str, format: str = "long") -> str:
+    """`12 mars 2026` (fr_BE), `March 12, 2026` (en_CA), `12 martie 2026` (ro_RO)."""
+    return babel_format_date(day, format=format, locale=locale)
+
+
+def format_percent(rate: Decimal, locale: str) -> str:
+    """A rate in percent (`Decimal("0.09975")` → `9,975 %` in fr_BE)."""
+    from babel.numbers import format_percent as babel_format_percent
+
+    return babel_format_percent(rate, format="#,##0.###%", locale=locale)
