@@ -6,3 +6,8 @@ class OrdersConfig(AppConfig):
     name = "guichet.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def seed_demo(self) -> int:
+        from .demo import seed
+
+        return seed()

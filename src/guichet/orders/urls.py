@@ -1,4 +1,9 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from .views import portal
 
 app_name = "orders"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", portal.order_list, name="list"),
+    path("<str:number>/", portal.order_detail, name="detail"),
+]

@@ -1,0 +1,132 @@
+"""Reads on orders. Customers: their organisation's. Agents: their country's. Webhooks: by tracking number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from guichet.accounts.models import Organisation, User
+from guichet.core.tenancy import across_organisations
+
+from . import rules
+from .carriers import normalise
+from .models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    status: str = ""  # a status, "open", or "" for all
+    date_from: date | None = None
+    date_to: date | None = None
+    query: str = ""  # order number, purchase-order reference or tracking number
+
+
+def _filtered(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]:
+    if filters.status == "open":
+        orders = orders.filter(status__in=rules.OPEN_ORDER_STATUSES)
+    elif filters.status in OrderStatus.values:
+        orders = orders.filter(status=filters.status)
+    if filters.date_from:
+        orders = orders.filter(ordered_on__gte=filters.date_from)
+    if filters.date_to:
+        orders = orders.filter(ordered_on__lte=filters.date_to)
+    query = filters.query.strip()[:60]
+    if query:
+        tracked = Shipment.objects.filter(tracking_number=normalise(query)).values("order_id")
+        orders = orders.filter(Q(number__icontains=query) | Q(purchase_order__icontains=query) | Q(pk__in=tracked))
+    return orders
+
+
+def _with_counts(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """Lines and parcels per order as subqueries: one query for the page, and no join blow-up."""
+
+    def count_of(model: type[OrderLine] | type[Shipment]) -> Subquery:
+        rows = model.objects.filter(order=OuterRef("pk")).order_by().values("order")
+        return Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+
+    return orders.annotate(line_count=Coalesce(count_of(OrderLine), 0), shipment_count=Coalesce(count_of(Shipment), 0))
+
+
+def orders_of(organisation: Organisation, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    orders = Order.objects.filter(organisation=organisation)
+    return _with_counts(_filtered(orders, filters or OrderFilters())).order_by("-ordered_on", "-id")
+
+
+def _detail_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related("organisation", "placed_by").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=OrderLine.objects.annotate(
+                shipped=Sum(
+                    "shipment_lines__quantity",
+                    filter=Q(shipment_lines__shipment__status__in=rules.ON_THE_WAY),
+                    default=0,
+                ),
+                delivered=Sum(
+                    "shipment_lines__quantity",
+                    filter=Q(shipment_lines__shipment__status=rules.SHIP_DELIVERED),
+                    default=0,
+                ),
+                in_parcels=Sum(
+                    "shipment_lines__quantity",
+                    filter=Q(shipment_lines__shipment__status__in=rules.IN_PARCELS),
+                    default=0,
+                ),
+            ),
+        ),
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.prefetch_related(
+                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line"))
+            ),
+        ),
+    )
+
+
+def get_order_for(organisation: Organisation, number: str) -> Order:
+    order = _detail_queryset().filter(organisation=organisation, number=number).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def timeline_of(order: Order) -> list[OrderEvent]:
+    return list(OrderEvent.objects.filter(organisation=order.organisation, order=order).select_related("shipment"))
+
+
+# --- agents ----------------------------------------------------------------------------------
+
+
+def _staff_orders(staff: User) -> QuerySet[Order]:
+    orders = Order.objects.all()
+    if not staff.is_administrator:
+        orders = orders.filter(organisation__country=staff.country if staff.is_agent else "--")
+    return orders
+
+
+def orders_for_staff(staff: User, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    with across_organisations():
+        orders = _staff_orders(staff).select_related("organisation")
+        return _with_counts(_filtered(orders, filters or OrderFilters())).order_by("-ordered_on", "-id")
+
+
+def get_order_for_staff(staff: User, number: str) -> Order:
+    with across_organisations():
+        order = _detail_queryset().filter(pk__in=_staff_orders(staff).filter(number=number).values("pk")).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def find_shipment(carrier: str, tracking_number: str) -> Shipment | None:
+    """The parcel a carrier reports on; carriers know tracking numbers, not organisations."""
+    with across_organisations():
+        return (
+            Shipment.objects.select_related("order", "order__organisation")
+            .filter(carrier=carrier, tracking_number=normalise(tracking_number))
+            .first()
+        )

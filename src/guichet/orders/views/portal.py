@@ -1,0 +1,98 @@
+"""Customer pages of My orders: the list with filters, and an order with its parcels and timeline."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from guichet.accounts.access import application_required
+from guichet.accounts.http import CustomerRequest
+from guichet.core.countries import get_centre
+
+from .. import chart, selectors
+from ..forms import OrderFilterForm
+from ..models import Order, OrderEvent, OrderStatus, ShipmentStatus
+
+orders_required = application_required("orders")
+PAGE_SIZE = 25
+
+
+@orders_required
+def order_list(request: CustomerRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET or None)
+    filters = selectors.OrderFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.OrderFilters(data["status"], data["date_from"], data["date_to"], data["q"])
+    page = Paginator(selectors.orders_of(request.organisation, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
+    return render(
+        request,
+        "orders/list.html",
+        {"page": page, "filters": form, "filtered": filtered},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def _event_label(event: OrderEvent, tz: object) -> str:
+    when = formats.date_format(timezone.localtime(event.at, tz), "SHORT_DATETIME_FORMAT")  # type: ignore[arg-type]
+    if event.kind == "placed":
+        what = _("Order placed")
+    elif event.kind == "order_status":
+        what = _("Order: %(status)s") % {"status": OrderStatus(event.status).label}
+    elif event.kind == "shipment_added":
+        what = _("Parcel prepared")
+    else:
+        what = str(ShipmentStatus(event.status).label) if event.status in ShipmentStatus.values else event.status
+        if event.location:
+            what = f"{what} ({event.location})"
+    return f"{what}, {when}"
+
+
+def order_context(order: Order) -> dict[str, object]:
+    """What the order page shows, for customers and agents alike."""
+    tz = get_centre(order.organisation.country).timezone
+    events = selectors.timeline_of(order)
+    shipments = list(order.shipments.all())
+    lanes = [("", str(_("Order")))] + [(s.tracking_number, f"{s.carrier_name} {s.tracking_number}") for s in shipments]
+    labelled = [(event, _event_label(event, tz)) for event in events]
+    drawn = chart.build(
+        [
+            chart.ChartEvent(event.at, event.shipment.tracking_number if event.shipment else "", event.status, label)
+            for event, label in labelled
+        ],
+        lanes,
+        timezone.now(),
+    )
+    lines = list(order.lines.all())
+    return {
+        "order": order,
+        "lines": lines,
+        "shipments": shipments,
+        "timeline": labelled,
+        "chart": drawn,
+        "total": sum((line.amount for line in lines), 0),
+    }
+
+
+@orders_required
+def order_detail(request: CustomerRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for(request.organisation, number)
+    question = (
+        reverse("support:request_new")
+        + "?"
+        + urlencode(
+            {
+                "type": "orders",
+                "subject": _("Question about order %(number)s") % {"number": order.number},
+                "order_number": order.number,
+            }
+        )
+    )
+    return render(request, "orders/detail.html", {**order_context(order), "question_url": question})
