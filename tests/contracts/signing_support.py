@@ -1,0 +1,91 @@
+"""Builders for the signing tests: a contract awaiting signature, a signatory, a re-authenticated client."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from guichet.accounts.models import Membership, Organisation, User
+from guichet.contracts.models import Contract, ContractKind, ContractService, ContractStatus
+from guichet.core.tenancy import across_organisations
+from tests.accounts.factories import PASSWORD, current_totp, grant_all, make_member
+
+_numbers = iter(range(1, 10_000))
+
+
+def make_contract(
+    organisation: Organisation, *, status: str = ContractStatus.AWAITING_SIGNATURE, number: str = ""
+) -> Contract:
+    with across_organisations():
+        contract = Contract.objects.create(
+            organisation=organisation,
+            number=number or f"{organisation.country}-HW-2026-{next(_numbers):04d}",
+            kind=ContractKind.HARDWARE_MAINTENANCE,
+            status=status,
+            title="Maintenance imprimantes / Întreținere",
+            start_date=date(2026, 1, 1),
+            end_date=date(2028, 12, 31),
+            currency="EUR",
+            amount=Decimal("1200.00"),
+        )
+        ContractService.objects.create(
+            contract=contract, description="Réparation sur site, jour ouvrable suivant", amount=Decimal("1200.00")
+        )
+    return contract
+
+
+def make_signatory(organisation: Organisation, *, role: str = "member", **fields: Any) -> User:
+    user = make_member(organisation, role=role, **fields)
+    grant_all(user, organisation, ["contracts"])
+    with across_organisations():
+        Membership.objects.filter(user=user, organisation=organisation).update(is_signatory=True)
+    return user
+
+
+def reauthenticated_client(user: User, *, otp: bool = False) -> Client:
+    """A client signed in as `user` who just confirmed their identity (password, or the MFA code)."""
+    client = Client()
+    client.force_login(user)
+    if otp:
+        response = client.post(reverse("mfa_reauthenticate"), {"code": current_totp(user)})
+    else:
+        response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def first_revision(data: bytes) -> list[bytes]:
+    """The candidate first revisions of a PDF (up to the first %%EOF, with or without its end of line)."""
+    end = data.index(b"%%EOF") + len(b"%%EOF")
+    return [data[:end], data[: end + 1], data[: end + 2]]
+
+
+def pdfsig(path: Any) -> str:
+    result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False)
+    return result.stdout + result.stderr
+
+
+def pdftotext(data: bytes, tmp_path: Any, *, first_page: int | None = None) -> str:
+    source = tmp_path / "text-source.pdf"
+    source.write_bytes(data)
+    args = ["pdftotext", "-layout"]
+    if first_page is not None:
+        args += ["-f", str(first_page)]
+    result = subprocess.run([*args, str(source), "-"], capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout
+
+
+def tampered(data: bytes) -> bytes:
+    """A copy with one byte changed inside the signed range (the producer name, in the first revision)."""
+    index = data.index(b"WeasyPrint")
+    return data[:index] + b"WeasyPrinT" + data[index + len(b"WeasyPrint") :]
