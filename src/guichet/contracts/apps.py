@@ -6,3 +6,8 @@ class ContractsConfig(AppConfig):
     name = "guichet.contracts"
     label = "contracts"
     verbose_name = _("Contracts")
+
+    def seed_demo(self) -> int:
+        from .demo import seed
+
+        return seed()

@@ -121,3 +121,91 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} / {self.party} / {self.signer_name}"
+
+
+class TerminationKind(models.TextChoices):
+    HARDWARE_BY_CUSTOMER = "hardware_customer", _("Maintenance ended by the customer")
+    HARDWARE_BY_VENDOR = "hardware_vendor", _("Maintenance ended by the vendor")
+    MONTHLY_LICENCE = "monthly_licence", _("Monthly licence cancelled")
+
+
+class TerminationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted, takes effect on its date")
+    EFFECTIVE = "effective", _("Effective")
+    REFUSED = "refused", _("Refused")
+
+
+class Termination(models.Model):
+    """A written notice ending coverage of some machines (or a monthly licence) on a date."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="terminations")
+    kind = models.CharField(_("type"), max_length=24, choices=TerminationKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=TerminationStatus.choices, default=TerminationStatus.PENDING
+    )
+    coverages = models.ManyToManyField(CoveredMachine, related_name="terminations", blank=True)
+    notice_date = models.DateField(_("notice given on"))
+    effective_date = models.DateField(_("effective on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_terminations"
+    )
+    contact_name = models.CharField(_("contact"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    copies_destroyed = models.BooleanField(_("every copy destroyed"), default=False)
+    request_number = models.CharField(_("request"), max_length=20, blank=True)
+    notice_document = models.FileField(_("written notice"), upload_to="contracts/notices/%Y/", blank=True)
+    notice_sha256 = models.CharField(max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["effective_date", "created_at"]
+        indexes = [models.Index(fields=["status", "effective_date"])]
+        verbose_name = _("termination")
+        verbose_name_plural = _("terminations")
+
+    def __str__(self) -> str:
+        return f"{self.contract} / {self.kind} / {self.effective_date}"
+
+    @property
+    def by_vendor(self) -> bool:
+        return self.kind == TerminationKind.HARDWARE_BY_VENDOR
+
+
+class ServicePacCode(models.Model):
+    """The code in a ServicePac confirmation e-mail; registering it with a machine activates coverage."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="servicepac_codes")
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    service_level = models.CharField(
+        _("service level"), max_length=20, choices=ServiceLevel.choices, default=ServiceLevel.ONSITE_NEXT_DAY
+    )
+    months = models.PositiveSmallIntegerField(_("months of coverage"), default=12)
+    used_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    machine = models.ForeignKey(
+        "inventory.Machine", null=True, blank=True, on_delete=models.PROTECT, related_name="servicepac_codes"
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("ServicePac code")
+        verbose_name_plural = _("ServicePac codes")
+
+    def __str__(self) -> str:
+        return self.code

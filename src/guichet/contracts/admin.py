@@ -1,0 +1,32 @@
+"""Administrators look up contracts and issue ServicePac codes (terminations change through the console)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from guichet.accounts.admin import ScopesDisabledAdmin
+
+from .models import Contract, ContractService, ServicePacCode
+
+
+class ContractServiceInline(admin.TabularInline):
+    model = ContractService
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(ScopesDisabledAdmin):
+    list_display = ("number", "organisation", "kind", "status", "start_date", "end_date", "renewal_date")
+    list_filter = ("kind", "status", "organisation__country")
+    search_fields = ("number", "title", "organisation__name", "organisation__customer_number")
+    raw_id_fields = ("organisation",)
+    inlines = [ContractServiceInline]
+
+
+@admin.register(ServicePacCode)
+class ServicePacCodeAdmin(ScopesDisabledAdmin):
+    list_display = ("code", "organisation", "contract", "used_at", "machine")
+    list_filter = ("used_at",)
+    search_fields = ("code", "contract__number")
+    raw_id_fields = ("organisation", "contract", "machine", "used_by")
+    readonly_fields = ("used_at", "used_by", "machine")

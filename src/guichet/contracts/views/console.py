@@ -1,0 +1,133 @@
+"""Agents' contracts console: what awaits (counter)signature, terminations to process, renewals due."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.access import staff_required
+from guichet.accounts.http import PortalRequest
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import tenant_scope
+
+from .. import rules, selectors, services
+from ..forms import DecisionForm, VendorTerminationForm
+from ..models import ContractKind, ContractStatus
+
+
+@staff_required
+def home(request: PortalRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    return render(
+        request,
+        "contracts/console/home.html",
+        {
+            "awaiting_signature": selectors.awaiting_signature(user),
+            "awaiting_countersignature": selectors.awaiting_countersignature(user),
+            "terminations": selectors.terminations_to_process(user),
+            "renewals": selectors.renewals_due(user, today),
+            "window_days": rules.RENEWAL_WINDOW.days,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+def _back(number: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("contracts_console:detail", kwargs={"number": number}), status=303)
+
+
+@staff_required
+def detail(request: PortalRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for_staff(request.user, number)
+    with tenant_scope(contract.organisation):
+        today = services.today_for(contract.organisation)
+        coverages = list(selectors.coverages_of(contract, current_only=True))
+        rows = [(c, rules.vendor_hardware_eligibility(c.covered_from, today)) for c in coverages]
+        return render(
+            request,
+            "contracts/console/detail.html",
+            {
+                "contract": contract,
+                "coverages": selectors.coverages_of(contract),
+                "rows": rows,
+                "signatures": list(selectors.signatures_of(contract)),
+                "terminations": list(selectors.terminations_of(contract).prefetch_related("coverages__machine")),
+                "decision_form": DecisionForm(),
+                "vendor_form": VendorTerminationForm(coverage_choices=[(c.pk, str(c.machine)) for c in coverages]),
+                "vendor_may_terminate": contract.kind == ContractKind.HARDWARE_MAINTENANCE
+                and contract.status == ContractStatus.ACTIVE
+                and bool(coverages),
+            },
+        )
+
+
+@require_POST
+@staff_required
+def vendor_terminate(request: PortalRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for_staff(request.user, number)
+    with tenant_scope(contract.organisation):
+        choices = [(c.pk, str(c.machine)) for c in selectors.coverages_of(contract, current_only=True)]
+        form = VendorTerminationForm(request.POST, coverage_choices=choices)
+        if not form.is_valid():
+            messages.error(request, _("Choose the machines and give the reason."))
+            return _back(number)
+        try:
+            termination = services.vendor_termination(
+                actor=request.user,
+                contract=contract,
+                coverage_ids=form.cleaned_data["coverages"],
+                effective_date=form.cleaned_data["effective_date"],
+                reason=form.cleaned_data["reason"],
+                http_request=request,
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Notice given; it takes effect on %(date)s. The customer has been told.")
+                % {"date": termination.effective_date.isoformat()},
+            )
+    return _back(number)
+
+
+@require_POST
+@staff_required
+def decide(request: PortalRequest, number: str, pk: int) -> HttpResponse:
+    termination = selectors.get_termination_for_staff(request.user, number, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or refuse."))
+        return _back(number)
+    try:
+        services.termination_decide(
+            actor=request.user,
+            termination=termination,
+            accept=form.cleaned_data["decision"] == "accept",
+            note=form.cleaned_data["note"],
+            http_request=request,
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Decision recorded; the customer has been told."))
+    return _back(number)
+
+
+@staff_required
+def notice(request: PortalRequest, number: str, pk: int) -> FileResponse:
+    termination = selectors.get_termination_for_staff(request.user, number, pk)
+    if not termination.notice_document:
+        raise Http404
+    return FileResponse(
+        termination.notice_document.open("rb"),
+        as_attachment=True,
+        filename=f"{number}-notice-{termination.pk}.pdf",
+        content_type="application/pdf",
+    )

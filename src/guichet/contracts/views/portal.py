@@ -1,0 +1,321 @@
+"""Customer pages of Contracts online: list, detail, copies, machine lists, terminations, ServicePac."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from guichet.accounts.access import application_required
+from guichet.accounts.http import CustomerRequest
+from guichet.core.errors import DomainError
+
+from .. import documents, rules, selectors, services
+from ..forms import (
+    ContractFilterForm,
+    HardwareTerminationForm,
+    LicenceTerminationForm,
+    MachineLookupForm,
+    ServicePacForm,
+)
+from ..models import Contract, ContractKind, ContractStatus, CoveredMachine
+
+contracts_required = application_required("contracts")
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@contracts_required
+def contract_list(request: CustomerRequest) -> HttpResponse:
+    filters = ContractFilterForm(request.GET or None)
+    kind = status = query = ""
+    if filters.is_valid():
+        kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
+    contracts = selectors.contracts_of(request.organisation, kind=kind, status=status, query=query)
+    page = Paginator(contracts, 25).get_page(request.GET.get("page"))
+    return render(request, "contracts/list.html", {"page": page, "filters": filters})
+
+
+def request_links(contract: Contract) -> list[tuple[str, str]]:
+    """Pre-filled request forms for what a customer asks about a contract."""
+    base = reverse("support:request_new")
+
+    def link(subject: str) -> str:
+        return base + "?" + urlencode({"type": "contracts", "subject": subject, "contract_number": contract.number})
+
+    number = contract.number
+    links = [
+        (_("Renew this contract"), link(_("Renewal of contract %(number)s") % {"number": number})),
+        (_("Add a service"), link(_("Add a service to contract %(number)s") % {"number": number})),
+        (_("Cancel a service"), link(_("Cancel a service on contract %(number)s") % {"number": number})),
+        (_("Ask a question about this contract"), link(_("Question about contract %(number)s") % {"number": number})),
+    ]
+    if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+        links.append(
+            (_("Ask for a maintenance quote"), link(_("Maintenance quote, contract %(number)s") % {"number": number}))
+        )
+    return links
+
+
+def _optional_url(name: str, number: str) -> str:
+    try:
+        return reverse(name, kwargs={"number": number})
+    except NoReverseMatch:
+        return ""
+
+
+@contracts_required
+def contract_detail(request: CustomerRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    signatures = list(selectors.signatures_of(contract))
+    # The signing pages are another module's; until they are installed the page simply lacks the links.
+    sign_url = _optional_url("contracts:sign", contract.number)
+    signed_document_url = _optional_url("contracts:signed_document", contract.number)
+    return render(
+        request,
+        "contracts/detail.html",
+        {
+            "contract": contract,
+            "services": contract.services.all().order_by("pk"),
+            "coverages": selectors.coverages_of(contract),
+            "signatures": signatures,
+            "latest_signature": signatures[-1] if signatures else None,
+            "terminations": selectors.terminations_of(contract).prefetch_related("coverages__machine"),
+            "request_links": request_links(contract),
+            "sign_url": sign_url,
+            "signed_document_url": signed_document_url,
+            "can_sign": contract.status == ContractStatus.AWAITING_SIGNATURE,
+            "terminable": contract.status == ContractStatus.ACTIVE
+            and contract.kind
+            in (ContractKind.HARDWARE_MAINTENANCE, ContractKind.MONTHLY_LICENCE, ContractKind.PREPAID_LICENCE),
+        },
+    )
+
+
+@contracts_required
+def contract_copy(request: CustomerRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    return _download(documents.contract_pdf(contract), f"{contract.number}.pdf", "application/pdf")
+
+
+@contracts_required
+def machines_csv(request: CustomerRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    data = documents.machines_csv(selectors.coverages_of(contract), request.organisation.language)
+    return _download(data, f"{contract.number}-machines.csv", "text/csv; charset=utf-8")
+
+
+@contracts_required
+def machines_pdf(request: CustomerRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    organisation = request.organisation
+    title = _("Machines covered by contract %(number)s") % {"number": contract.number}
+    data = documents.machines_pdf(
+        title, selectors.coverages_of(contract), language=organisation.language, country=organisation.country
+    )
+    return _download(data, f"{contract.number}-machines.pdf", "application/pdf")
+
+
+@contracts_required
+def machine_lookup(request: CustomerRequest) -> HttpResponse:
+    """Which contracts cover a machine, by machine type and serial: as CSV or PDF."""
+    form = MachineLookupForm(request.GET or None)
+    status = 200
+    if request.GET and form.is_valid():
+        organisation = request.organisation
+        machine_type, serial = form.cleaned_data["machine_type"], form.cleaned_data["serial"]
+        try:
+            machine = selectors.get_machine_for(organisation, machine_type, serial)
+        except Http404:
+            form.add_error(
+                None,
+                _("No machine of type %(type)s with serial number %(serial)s is in your inventory.")
+                % {"type": machine_type, "serial": serial},
+            )
+            status = 404
+        else:
+            coverages = selectors.coverages_of_machine(machine)
+            name = f"{machine.machine_type}-{machine.serial}-contracts"
+            if form.cleaned_data["format"] == "csv":
+                return _download(
+                    documents.machines_csv(coverages, organisation.language), f"{name}.csv", "text/csv; charset=utf-8"
+                )
+            title = _("Contracts covering machine %(machine)s") % {"machine": str(machine)}
+            data = documents.machines_pdf(
+                title, coverages, language=organisation.language, country=organisation.country
+            )
+            return _download(data, f"{name}.pdf", "application/pdf")
+    elif request.GET:
+        status = 400
+    return render(request, "contracts/lookup.html", {"form": form}, status=status)
+
+
+@dataclass(frozen=True)
+class MachineEligibility:
+    coverage: CoveredMachine
+    decision: rules.Eligibility
+    pending: bool
+
+
+def _eligibility(contract: Contract, today: date) -> list[MachineEligibility]:
+    pending = selectors.pending_coverage_ids(contract)
+    return [
+        MachineEligibility(c, rules.customer_hardware_eligibility(c.covered_from, today), c.pk in pending)
+        for c in selectors.coverages_of(contract, current_only=True)
+    ]
+
+
+def _contact_initial(request: CustomerRequest) -> dict[str, Any]:
+    user = request.user
+    return {"contact_name": user.get_full_name(), "contact_email": user.email, "contact_phone": user.phone}
+
+
+@contracts_required
+def terminate(request: CustomerRequest, number: str) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    today = services.today_for(request.organisation)
+    context: dict[str, Any] = {"contract": contract, "today": today}
+    if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+        return _terminate_hardware(request, contract, today, context)
+    if contract.kind == ContractKind.MONTHLY_LICENCE:
+        return _terminate_licence(request, contract, today, context)
+    # Prepaid licences need no cancellation; other types are not ended online.
+    return render(request, "contracts/terminate_none.html", {**context, "request_links": request_links(contract)})
+
+
+def _terminate_hardware(
+    request: CustomerRequest, contract: Contract, today: date, context: dict[str, Any]
+) -> HttpResponse:
+    rows = _eligibility(contract, today)
+    choices = [(row.coverage.pk, str(row.coverage.machine)) for row in rows]
+    form = HardwareTerminationForm(request.POST or None, initial=_contact_initial(request), coverage_choices=choices)
+    refusal: DomainError | None = None
+    if request.method == "POST":
+        if contract.status != ContractStatus.ACTIVE:
+            form.add_error(None, _("Only an active contract can be terminated."))
+        elif form.is_valid():
+            try:
+                termination = services.hardware_termination_request(
+                    actor=request.user,
+                    contract=contract,
+                    coverage_ids=form.cleaned_data["coverages"],
+                    contact=form.contact(),
+                    effective_date=form.cleaned_data["effective_date"],
+                    reason=form.cleaned_data["reason"],
+                    today=today,
+                    http_request=request,
+                )
+            except DomainError as error:
+                refusal = error
+            else:
+                return _done(request, contract, termination.effective_date, termination.request_number)
+    selected = {str(v) for v in (form.data.getlist("coverages") if form.is_bound else [])}  # type: ignore[attr-defined]
+    eligible_rows = [r for r in rows if r.decision.eligible and not r.pending]
+    earliest = max((r.decision.earliest_effective for r in eligible_rows), default=None)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "contracts/terminate_hardware.html",
+        {**context, "form": form, "rows": rows, "selected": selected, "refusal": refusal, "earliest": earliest},
+        status=status,
+    )
+
+
+def _terminate_licence(
+    request: CustomerRequest, contract: Contract, today: date, context: dict[str, Any]
+) -> HttpResponse:
+    form = LicenceTerminationForm(request.POST or None, initial=_contact_initial(request))
+    refusal: DomainError | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            termination = services.licence_termination_request(
+                actor=request.user,
+                contract=contract,
+                contact=form.contact(),
+                copies_destroyed=form.cleaned_data["copies_destroyed"],
+                effective_date=form.cleaned_data["effective_date"],
+                today=today,
+                http_request=request,
+            )
+        except DomainError as error:
+            refusal = error
+        else:
+            return _done(request, contract, termination.effective_date, termination.request_number)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "contracts/terminate_licence.html",
+        {**context, "form": form, "refusal": refusal, "earliest": rules.monthly_licence_earliest_end(today)},
+        status=status,
+    )
+
+
+def _done(request: CustomerRequest, contract: Contract, effective: date, request_number: str) -> HttpResponse:
+    from django.utils.formats import date_format
+
+    messages.success(
+        request,
+        _("Your termination was sent as request %(request)s. Requested effective date: %(date)s.")
+        % {"request": request_number, "date": date_format(effective, "DATE_FORMAT")},
+    )
+    return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
+
+
+@contracts_required
+def termination_notice(request: CustomerRequest, number: str, pk: int) -> FileResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    termination = selectors.get_termination_for(contract, pk)
+    if not termination.notice_document:
+        raise Http404
+    return FileResponse(
+        termination.notice_document.open("rb"),
+        as_attachment=True,
+        filename=f"{contract.number}-notice-{termination.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@contracts_required
+def servicepac(request: CustomerRequest) -> HttpResponse:
+    form = ServicePacForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coverage = services.servicepac_activate(
+                actor=request.user,
+                organisation=request.organisation,
+                code=form.cleaned_data["code"],
+                machine_type=form.cleaned_data["machine_type"],
+                serial=form.cleaned_data["serial"],
+                http_request=request,
+            )
+        except DomainError as error:
+            field = {
+                "invalid_code_format": "code",
+                "unknown_code": "code",
+                "code_already_used": "code",
+                "machine_not_found": "serial",
+            }.get(error.code)
+            form.add_error(field, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("ServicePac activated: %(machine)s is now covered by contract %(number)s.")
+                % {"machine": str(coverage.machine), "number": coverage.contract.number},
+            )
+            return HttpResponseRedirect(
+                reverse("contracts:detail", kwargs={"number": coverage.contract.number}), status=303
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracts/servicepac.html", {"form": form}, status=status)
