@@ -6,3 +6,8 @@ class InventoryConfig(AppConfig):
     name = "guichet.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+
+    def seed_demo(self) -> int:
+        from .demo import seed
+
+        return seed()

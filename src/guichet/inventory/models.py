@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -37,6 +38,7 @@ class Machine(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     install_date = models.DateField(_("installed on"), null=True, blank=True)
     warranty_end = models.DateField(_("warranty until"), null=True, blank=True)
+    departed_on = models.DateField(_("left the customer on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
@@ -49,3 +51,211 @@ class Machine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.machine_type}-{self.model} {self.serial}"
+
+
+# --- additions of the inventory context ------------------------------------------------------
+
+
+class ServiceCounter(models.Model):
+    """The last number given per kind, country and year; locked row by row, so numbers never repeat."""
+
+    prefix = models.CharField(max_length=4)
+    country = models.CharField(max_length=2)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "country", "year"], name="one_service_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.country}-{self.year}: {self.last}"
+
+
+class RepairKind(models.TextChoices):
+    HARDWARE = "hardware", _("Hardware")
+    SOFTWARE = "software", _("Software")
+
+
+class Handling(models.TextChoices):
+    ONSITE = "onsite", _("Technician on site")
+    MAIL_IN = "mail_in", _("Mail-in")
+
+
+class CoverageState(models.TextChoices):
+    CONTRACT = "contract", _("Covered by a maintenance contract")
+    WARRANTY = "warranty", _("Under warranty")
+    NONE = "none", _("Not covered")
+
+
+class RepairStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    DISPATCHED = "dispatched", _("Dispatched")
+    CLOSED = "closed", _("Closed")
+
+
+class RepairRequest(models.Model):
+    """A service request on a machine: what is wrong, how it is handled, who accepted to pay if uncovered."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    machine = models.ForeignKey(Machine, on_delete=models.PROTECT, related_name="repairs")
+    number = models.CharField(_("service request number"), max_length=24, unique=True)
+    kind = models.CharField(_("problem type"), max_length=10, choices=RepairKind.choices)
+    description = models.TextField(_("problem description"), max_length=5000)
+    status = models.CharField(_("status"), max_length=12, choices=RepairStatus.choices, default=RepairStatus.SUBMITTED)
+    coverage = models.CharField(_("coverage"), max_length=10, choices=CoverageState.choices)
+    contract_number = models.CharField(_("contract"), max_length=20, blank=True)
+    service_level = models.CharField(_("service level"), max_length=20, choices=ServiceLevel.choices)
+    handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
+    slot_start = models.DateTimeField(_("proposed visit from"), null=True, blank=True)
+    slot_end = models.DateTimeField(_("proposed visit until"), null=True, blank=True)
+    dispatch_due = models.DateTimeField(_("dispatch due"), null=True, blank=True)
+    billing_accepted_at = models.DateTimeField(_("billing accepted at"), null=True, blank=True)
+    billing_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    billing_wording_version = models.CharField(_("billing wording version"), max_length=16, blank=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=8, default="en")
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "dispatch_due"])]
+        constraints = [
+            # Billed work needs the customer's recorded acceptance: the database refuses it otherwise.
+            models.CheckConstraint(
+                condition=~models.Q(coverage="none") | models.Q(billing_accepted_at__isnull=False),
+                name="uncovered_repair_needs_billing_acceptance",
+            )
+        ]
+        verbose_name = _("repair request")
+        verbose_name_plural = _("repair requests")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SiteChange(models.Model):
+    """A customer's change to a machine's site or contact: what was, what is, who; an agent reviews it."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    machine = models.ForeignKey(Machine, on_delete=models.CASCADE, related_name="site_changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField(default=dict)  # field -> [before, after]
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("site change")
+        verbose_name_plural = _("site changes")
+
+    def __str__(self) -> str:
+        return f"{self.machine} {self.created_at:%Y-%m-%d}"
+
+
+class TransferKind(models.TextChoices):
+    LEASE_RETURN = "lease_return", _("Returned to the financing arm at lease end")
+    SALE = "sale", _("Sold to another company")
+
+
+class TransferStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DONE = "done", _("Taken effect")
+
+
+class Transfer(models.Model):
+    """A machine leaving the customer, and the last day its maintenance is charged."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    machine = models.ForeignKey(Machine, on_delete=models.PROTECT, related_name="transfers")
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    kind = models.CharField(_("what happens"), max_length=16, choices=TransferKind.choices)
+    leaves_on = models.DateField(_("return or sale date"))
+    financing_quote = models.CharField(_("financing quote number"), max_length=40, blank=True)
+    buyer = models.CharField(_("buyer"), max_length=200, blank=True)
+    reason = models.TextField(_("reason for the change of ownership"), max_length=2000)
+    reported_on = models.DateField(_("reported on"))
+    last_charged_day = models.DateField(_("last day maintenance is charged"))
+    contract_number = models.CharField(_("contract"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.REPORTED
+    )
+    confirm_due = models.DateField(_("confirm by"), null=True, blank=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("machine transfer")
+        verbose_name_plural = _("machine transfers")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RelocationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ASSIGNED = "assigned", _("Being evaluated")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    CARRIED_OUT = "carried_out", _("Carried out")
+
+
+class Relocation(models.Model):
+    """A cross-border move of an appliance: evaluated and approved by an agent before anything happens."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    machine = models.ForeignKey(Machine, on_delete=models.PROTECT, related_name="relocations")
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    from_country = models.CharField(_("from country"), max_length=2)
+    from_address = models.TextField(_("from address"), max_length=500)
+    to_country = models.CharField(_("to country"), max_length=2)
+    to_address = models.TextField(_("to address"), max_length=500)
+    desired_date = models.DateField(_("desired date"))
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RelocationStatus.choices, default=RelocationStatus.SUBMITTED
+    )
+    evaluate_due = models.DateField(_("evaluate by"), null=True, blank=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contact_email = models.EmailField(_("contact e-mail"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    carried_out_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("relocation")
+        verbose_name_plural = _("relocations")
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,98 @@
+"""Demo machines for each demo organisation: under contract, under warranty, not covered (idempotent).
+
+Machines meant to be under contract get their coverage from the contracts demo (it
+runs after this one and creates hardware-maintenance contracts with CoveredMachine
+rows, looking machines up by type + serial). The warranty and uncovered ones are
+complete here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from guichet.accounts.models import Organisation
+from guichet.core.tenancy import across_organisations
+
+from .models import Machine
+
+# (type, model, serial, description, under): "contract" (covered by the contracts demo), "warranty", "none"
+DEMO: dict[str, dict[str, Any]] = {
+    "BE-100001": {
+        "site": ("Atelier Solidaire — atelier", "Rue Haute 120", "1000", "Bruxelles", "BE"),
+        "contact": ("Marie Lambert", "+3225550101", "marie@atelier-solidaire.example"),
+        "machines": [
+            ("9009", "22A", "78BE001", "Serveur Power S922", "contract"),
+            ("7063", "CR2", "78BE002", "Console HMC", "warranty"),
+            ("4767", "003", "78BE003", "Écran tactile caisse", "none"),
+        ],
+    },
+    "BE-100002": {
+        "site": ("Brasserie Delvaux — brasserie", "Chaussée de Wavre 500", "1040", "Etterbeek", "BE"),
+        "contact": ("Paul Delvaux", "+3225550202", "paul@brasserie-delvaux.example"),
+        "machines": [
+            ("8284", "22A", "78BE101", "Serveur Power S922 (production)", "contract"),
+            ("4900", "785", "78BE102", "Terminal point de vente", "warranty"),
+            ("6180", "A02", "78BE103", "Imprimante d'étiquettes", "none"),
+        ],
+    },
+    "CA-200001": {
+        "site": ("Imprimerie Laurentide — usine", "1200 boulevard Saint-Laurent", "H2X 2S6", "Montréal", "CA"),
+        "contact": ("Luc Tremblay", "+15145550303", "luc@imprimerie-laurentide.example"),
+        "machines": [
+            ("8286", "42A", "78CA123", "Power System S824", "contract"),
+            ("2145", "SV3", "78CA124", "Baie de stockage FlashSystem", "warranty"),
+            ("4610", "2CR", "78CA125", "Imprimante de reçus", "none"),
+        ],
+    },
+    "RO-300001": {
+        "site": ("Tipografia Carpați — sediu", "Strada Republicii 10", "500030", "Brașov", "RO"),
+        "contact": ("Ana Popescu", "+40268550404", "ana@tipografia-carpati.example"),
+        "machines": [
+            ("9105", "22A", "78RO001", "Server Power S1022", "contract"),
+            ("8335", "GTH", "78RO002", "Server de rezervă", "warranty"),
+            ("4820", "5LG", "78RO003", "Imprimantă de etichete", "none"),
+        ],
+    },
+}
+
+
+def seed(today: date | None = None) -> int:
+    today = today or timezone.now().date()
+    created = 0
+    for number, spec in DEMO.items():
+        organisation = Organisation.objects.filter(customer_number=number).first()
+        if organisation is None:
+            continue
+        site_name, street, postcode, city, country = spec["site"]
+        contact_name, contact_phone, contact_email = spec["contact"]
+        for machine_type, model, serial, description, under in spec["machines"]:
+            warranty_end = {
+                "contract": today - timedelta(days=400),  # warranty over; the contract covers it
+                "warranty": today + timedelta(days=300),
+                "none": today - timedelta(days=200),
+            }[under]
+            with across_organisations():
+                _machine, made = Machine.objects.get_or_create(
+                    machine_type=machine_type,
+                    serial=serial,
+                    defaults={
+                        "organisation": organisation,
+                        "model": model,
+                        "description": description,
+                        "site_name": site_name,
+                        "site_street": street,
+                        "site_postcode": postcode,
+                        "site_city": city,
+                        "site_country": country,
+                        "contact_name": contact_name,
+                        "contact_phone": contact_phone,
+                        "contact_email": contact_email,
+                        "install_date": today - timedelta(days=1500 if under != "warranty" else 60),
+                        "warranty_end": warranty_end,
+                    },
+                )
+            created += made
+    return created

@@ -1,0 +1,263 @@
+"""Import an organisation's inventory from CSV: row by row validation, all or nothing.
+
+The file is read as a stream (never held whole in memory); valid rows are written in
+batches inside one transaction. The first bad row stops the writing but not the
+reading: every row is still checked, so the report lists all the problems at once,
+and the transaction is rolled back so nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from guichet.accounts.models import Organisation, User
+from guichet.core import audit
+from guichet.core.tenancy import across_organisations
+
+from .models import Machine, machine_type_format, model_format, serial_format
+
+REQUIRED_COLUMNS = ("machine_type", "model", "serial", "site_country")
+OPTIONAL_COLUMNS = (
+    "description",
+    "site_name",
+    "site_street",
+    "site_postcode",
+    "site_city",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "install_date",
+    "warranty_end",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+BATCH_SIZE = 1000
+MAX_REPORTED_ERRORS = 500  # the report stays readable; the count says how many there were
+MAX_LENGTHS = {
+    name: Machine._meta.get_field(name).max_length for name in COLUMNS if name not in ("install_date", "warranty_end")
+}
+COUNTRY_CODES = ("BE", "CA", "RO")
+
+
+class ImportRejected(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"{report.error_count} errors")
+        self.report = report
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, line: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(line, column, message))
+
+
+def _date(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    return date.fromisoformat(value)
+
+
+def clean_row(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """One CSV row as Machine field values, and its problems as (column, message)."""
+    errors: list[tuple[str, str]] = []
+    row = {name: (raw.get(name) or "").strip() for name in COLUMNS}
+    for name in ("machine_type", "model", "serial", "site_country"):
+        row[name] = row[name].upper()
+    for name in REQUIRED_COLUMNS:
+        if not row[name]:
+            errors.append((name, _("This value is required.")))
+    for name, validator in (("machine_type", machine_type_format), ("model", model_format), ("serial", serial_format)):
+        if row[name]:
+            try:
+                validator(row[name])
+            except ValidationError as error:
+                errors.append((name, " ".join(error.messages)))
+    if row["site_country"] and row["site_country"] not in COUNTRY_CODES:
+        errors.append(("site_country", _("Use BE, CA or RO.")))
+    if row["contact_email"]:
+        try:
+            validate_email(row["contact_email"])
+        except ValidationError:
+            errors.append(("contact_email", _("Enter a valid e-mail address.")))
+    for name, limit in MAX_LENGTHS.items():
+        if limit and len(row[name]) > limit:
+            errors.append((name, _("At most %(n)s characters.") % {"n": limit}))
+    for name in ("install_date", "warranty_end"):
+        try:
+            row[name] = _date(row[name])
+        except ValueError:
+            errors.append((name, _("Write dates as YYYY-MM-DD.")))
+            row[name] = None
+    return row, errors
+
+
+def read_csv(stream: IO[bytes]) -> Iterator[dict[str, str]]:
+    """Rows of an uploaded file (UTF-8, with or without BOM; comma or semicolon)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    sample = text.read(4096)
+    text.seek(0)
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    yield from csv.DictReader(text, delimiter=delimiter)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_inventory(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    rows: Iterable[dict[str, str]],
+    header: Iterable[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    http_request: HttpRequest | None = None,
+) -> ImportReport:
+    """Create or update the organisation's machines from `rows`; raise ImportRejected with the report
+    if any row is wrong (then nothing is written).
+
+    A machine type + serial already held by the same organisation is updated; held by
+    another organisation, it is an error (machines move through transfers, not imports).
+    """
+    report = ImportReport()
+    if header is not None:
+        missing = [name for name in REQUIRED_COLUMNS if name not in set(header)]
+        if missing:
+            report.add(1, ", ".join(missing), _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+            raise ImportRejected(report)
+    seen: set[tuple[str, str]] = set()
+    batch: list[tuple[int, dict[str, Any]]] = []
+
+    def flush() -> None:
+        keys = {(row["machine_type"], row["serial"]) for _line, row in batch}
+        with across_organisations():
+            existing = {
+                (m.machine_type, m.serial): m
+                for m in Machine.objects.filter(serial__in={k[1] for k in keys}, machine_type__in={k[0] for k in keys})
+            }
+        to_create, to_update = [], []
+        for line, row in batch:
+            machine = existing.get((row["machine_type"], row["serial"]))
+            if machine is None:
+                to_create.append(Machine(organisation=organisation, **row))
+            elif machine.organisation_id != organisation.pk:
+                report.add(line, "serial", _("This machine type and serial belong to another customer."))
+            else:
+                for name, value in row.items():
+                    setattr(machine, name, value)
+                to_update.append(machine)
+        if report.ok:
+            with across_organisations():  # every row written names `organisation` explicitly
+                Machine.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+                if to_update:
+                    Machine.objects.bulk_update(to_update, [c for c in COLUMNS if c not in ("machine_type", "serial")])
+            report.created += len(to_create)
+            report.updated += len(to_update)
+        batch.clear()
+
+    try:
+        with transaction.atomic():
+            for line, raw in enumerate(rows, start=2):  # line 1 is the header
+                report.rows += 1
+                row, errors = clean_row(raw)
+                for column, message in errors:
+                    report.add(line, column, message)
+                key = (row["machine_type"], row["serial"])
+                if not errors:
+                    if key in seen:
+                        report.add(line, "serial", _("This machine type and serial appear twice in the file."))
+                    else:
+                        seen.add(key)
+                        batch.append((line, row))
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+                if progress is not None:
+                    progress(report.rows)
+            if batch:
+                flush()
+            if report.rows == 0:
+                report.add(2, "", _("The file has no rows."))
+            if not report.ok:
+                raise _Rollback
+            audit.record(
+                "inventory.imported",
+                actor=actor,
+                organisation=organisation,
+                target=organisation.customer_number,
+                data={"rows": report.rows, "created": report.created, "updated": report.updated},
+                request=http_request,
+                actor_label="" if actor else "import",
+            )
+    except _Rollback:
+        report.created = report.updated = 0
+        raise ImportRejected(report) from None
+    return report
+
+
+def import_file(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    stream: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+    http_request: HttpRequest | None = None,
+) -> ImportReport:
+    try:
+        reader = read_csv(stream)
+        first = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as error:
+        report = ImportReport()
+        report.add(1, "", _("This is not a UTF-8 CSV file (%(error)s).") % {"error": type(error).__name__})
+        raise ImportRejected(report) from None
+    if first is None:
+        report = ImportReport()
+        report.add(1, "", _("The file has no rows."))
+        raise ImportRejected(report)
+
+    def rows() -> Iterator[dict[str, str]]:
+        yield first
+        yield from reader
+
+    try:
+        return import_inventory(
+            actor=actor,
+            organisation=organisation,
+            rows=rows(),
+            header=list(first.keys()),
+            progress=progress,
+            http_request=http_request,
+        )
+    except (UnicodeDecodeError, csv.Error) as error:
+        report = ImportReport()
+        report.add(0, "", _("This is not a UTF-8 CSV file (%(error)s).") % {"error": type(error).__name__})
+        raise ImportRejected(report) from None

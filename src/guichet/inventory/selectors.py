@@ -1,0 +1,277 @@
+"""Reads on the inventory. Customers: their organisation's machines. Agents: their country's work."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from guichet.accounts.models import Organisation, User
+from guichet.core.calendar import BusinessCalendar, calendar_for
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import across_organisations
+
+from . import rules
+from .models import Machine, Relocation, RepairRequest, SiteChange, Transfer
+
+
+def calendar_of_site(machine: Machine) -> BusinessCalendar:
+    """Business hours of the support centre of the machine's site (the organisation's province in Canada)."""
+    country = machine.site_country or machine.organisation.country
+    province = machine.organisation.province if country == machine.organisation.country else ""
+    return calendar_for(country, province or None)
+
+
+def calendar_of(organisation: Organisation) -> BusinessCalendar:
+    return calendar_for(organisation.country, organisation.province or None)
+
+
+def local_today(organisation: Organisation) -> date:
+    return timezone.localtime(timezone.now(), calendar_of(organisation).tz).date()
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+def _lines_by_machine(machine_ids: Iterable[int]) -> dict[int, list[rules.CoverageLine]]:
+    from guichet.contracts.models import ContractStatus, CoveredMachine
+
+    lines: dict[int, list[rules.CoverageLine]] = defaultdict(list)
+    ids = list(machine_ids)
+    if not ids:
+        return lines
+    # The machines were already resolved within the organisation; their coverage rows follow them.
+    with across_organisations():
+        rows = CoveredMachine.objects.filter(machine_id__in=ids).select_related("contract")
+        for row in rows:
+            lines[row.machine_id].append(
+                rules.CoverageLine(
+                    contract_number=row.contract.number,
+                    contract_active=row.contract.status == ContractStatus.ACTIVE,
+                    service_level=row.service_level,
+                    covered_from=row.covered_from,
+                    covered_until=row.covered_until,
+                    contract_end=row.contract.end_date,
+                )
+            )
+    return lines
+
+
+def coverage_of(machine: Machine, today: date | None = None) -> rules.Coverage:
+    today = today or local_today(machine.organisation)
+    if machine.departed_on is not None and machine.departed_on < today:
+        # Left the customer: whatever ran until then no longer covers it for them.
+        return rules.Coverage(rules.NOT_COVERED)
+    return rules.coverage_on(today, _lines_by_machine([machine.pk]).get(machine.pk, []), machine.warranty_end)
+
+
+def coverages_of(machines: Iterable[Machine], today: date) -> dict[int, rules.Coverage]:
+    """Coverage of many machines with one query (list pages, API lists)."""
+    machines = list(machines)
+    lines = _lines_by_machine(m.pk for m in machines)
+    result = {}
+    for machine in machines:
+        if machine.departed_on is not None and machine.departed_on < today:
+            result[machine.pk] = rules.Coverage(rules.NOT_COVERED)
+        else:
+            result[machine.pk] = rules.coverage_on(today, lines.get(machine.pk, []), machine.warranty_end)
+    return result
+
+
+# --- machines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MachineFilters:
+    query: str = ""  # serial, type, model or words of the description / site
+    machine_type: str = ""
+    country: str = ""
+    coverage: str = ""  # "", contract, warranty, none (applied after the query, on the page)
+    include_departed: bool = False
+
+
+def machines_of(organisation: Organisation, filters: MachineFilters | None = None) -> QuerySet[Machine]:
+    filters = filters or MachineFilters()
+    machines = Machine.objects.filter(organisation=organisation).select_related("organisation")
+    if not filters.include_departed:
+        machines = machines.filter(departed_on__isnull=True)
+    if filters.machine_type:
+        machines = machines.filter(machine_type=filters.machine_type.upper())
+    if filters.country:
+        machines = machines.filter(site_country=filters.country.upper())
+    for word in filters.query.split()[:5]:
+        machines = machines.filter(
+            Q(serial__icontains=word)
+            | Q(machine_type__iexact=word)
+            | Q(model__iexact=word)
+            | Q(description__icontains=word)
+            | Q(site_name__icontains=word)
+            | Q(site_city__icontains=word)
+        )
+    return machines.order_by("machine_type", "serial")
+
+
+class AmbiguousSerial(DomainError):
+    code = "ambiguous_serial"
+    status = 409
+
+
+def get_machine_for(organisation: Organisation, serial: str, machine_type: str = "") -> Machine:
+    """The organisation's machine with this serial (and type, when given); 404 if missing or not theirs.
+
+    A serial is unique per type only: if two of the organisation's machines share it,
+    the caller must say which type (AmbiguousSerial, 409).
+    """
+    serial = serial.strip().upper()
+    machines = Machine.objects.filter(organisation=organisation, serial=serial).select_related("organisation")
+    if machine_type:
+        machines = machines.filter(machine_type=machine_type.strip().upper())
+    found = list(machines[:2])
+    if not found:
+        raise Http404
+    if len(found) > 1:
+        from django.utils.translation import gettext as _
+
+        raise AmbiguousSerial(
+            _("Several of your machines have this serial number; give the machine type too."),
+            details={"types": sorted(m.machine_type for m in machines)},
+        )
+    return found[0]
+
+
+def site_changes_of(machine: Machine) -> QuerySet[SiteChange]:
+    return SiteChange.objects.filter(organisation=machine.organisation, machine=machine).select_related("actor")
+
+
+def repairs_of_machine(machine: Machine) -> QuerySet[RepairRequest]:
+    return RepairRequest.objects.filter(organisation=machine.organisation, machine=machine)
+
+
+def transfers_of_machine(machine: Machine) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(organisation=machine.organisation, machine=machine)
+
+
+def relocations_of_machine(machine: Machine) -> QuerySet[Relocation]:
+    return Relocation.objects.filter(organisation=machine.organisation, machine=machine)
+
+
+def get_repair_for(organisation: Organisation, number: str) -> RepairRequest:
+    repair = (
+        RepairRequest.objects.filter(organisation=organisation, number=number)
+        .select_related("machine", "organisation")
+        .first()
+    )
+    if repair is None:
+        raise Http404
+    return repair
+
+
+def get_relocation_for(organisation: Organisation, number: str) -> Relocation:
+    relocation = (
+        Relocation.objects.filter(organisation=organisation, number=number)
+        .select_related("machine", "organisation")
+        .first()
+    )
+    if relocation is None:
+        raise Http404
+    return relocation
+
+
+def get_transfer_for(organisation: Organisation, number: str) -> Transfer:
+    transfer = (
+        Transfer.objects.filter(organisation=organisation, number=number)
+        .select_related("machine", "organisation")
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+
+def _staff_filter(staff: User) -> Q:
+    if staff.is_administrator:
+        return Q()
+    return Q(organisation__country=staff.country if staff.is_agent else "--")
+
+
+def repairs_to_dispatch(staff: User) -> list[RepairRequest]:
+    with across_organisations():
+        return list(
+            RepairRequest.objects.filter(_staff_filter(staff), status="submitted")
+            .select_related("organisation", "machine")
+            .order_by("dispatch_due")[:200]
+        )
+
+
+def transfers_to_confirm(staff: User) -> list[Transfer]:
+    with across_organisations():
+        return list(
+            Transfer.objects.filter(_staff_filter(staff), status="reported")
+            .select_related("organisation", "machine")
+            .order_by("confirm_due")[:200]
+        )
+
+
+def relocations_to_handle(staff: User) -> list[Relocation]:
+    with across_organisations():
+        return list(
+            Relocation.objects.filter(_staff_filter(staff), status__in=rules.RELOCATION_OPEN)
+            .select_related("organisation", "machine", "assignee")
+            .order_by("evaluate_due", "created_at")[:200]
+        )
+
+
+def site_changes_to_review(staff: User) -> list[SiteChange]:
+    with across_organisations():
+        return list(
+            SiteChange.objects.filter(_staff_filter(staff), reviewed_at__isnull=True)
+            .select_related("organisation", "machine", "actor")
+            .order_by("created_at")[:200]
+        )
+
+
+def _for_staff(model: type, staff: User, number: str) -> object:
+    with across_organisations():
+        item = (
+            model.objects.filter(_staff_filter(staff), number=number)  # type: ignore[attr-defined]
+            .select_related("organisation", "machine")
+            .first()
+        )
+    if item is None:
+        raise Http404
+    return item
+
+
+def get_repair_for_staff(staff: User, number: str) -> RepairRequest:
+    return _for_staff(RepairRequest, staff, number)  # type: ignore[return-value]
+
+
+def get_transfer_for_staff(staff: User, number: str) -> Transfer:
+    return _for_staff(Transfer, staff, number)  # type: ignore[return-value]
+
+
+def get_relocation_for_staff(staff: User, number: str) -> Relocation:
+    return _for_staff(Relocation, staff, number)  # type: ignore[return-value]
+
+
+def get_site_change_for_staff(staff: User, pk: int) -> SiteChange:
+    with across_organisations():
+        item = SiteChange.objects.filter(_staff_filter(staff), pk=pk).select_related("organisation", "machine").first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def organisations_for_staff(staff: User) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.all()
+    if not staff.is_administrator:
+        organisations = organisations.filter(country=staff.country if staff.is_agent else "--")
+    return organisations.order_by("customer_number")

@@ -1,0 +1,518 @@
+"""Writes on the inventory: one transaction each, with the audit row and the outbox e-mails."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from guichet.accounts.models import Organisation, User
+from guichet.core import audit
+from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.notifications.outbox import enqueue
+from guichet.core.tenancy import across_organisations
+
+from . import rules, selectors
+from .models import (
+    Machine,
+    Relocation,
+    RelocationStatus,
+    RepairRequest,
+    RepairStatus,
+    ServiceCounter,
+    SiteChange,
+    Transfer,
+    TransferStatus,
+)
+
+REPAIR_PREFIX = "SR"
+TRANSFER_PREFIX = "TR"
+RELOCATION_PREFIX = "RL"
+
+EDITABLE_FIELDS = (
+    "site_name",
+    "site_street",
+    "site_postcode",
+    "site_city",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def next_number(prefix: str, country: str, year: int) -> str:
+    """`SR-BE-2026-000001`: per kind, country and year, locked, so never repeated even under load."""
+    try:
+        with transaction.atomic():
+            ServiceCounter.objects.get_or_create(prefix=prefix, country=country, year=year)
+    except IntegrityError:  # another transaction created the row first: fine, it exists now
+        pass
+    counter = ServiceCounter.objects.select_for_update().get(prefix=prefix, country=country, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{country}-{year}-{counter.last:06d}"
+
+
+def _local_year(organisation: Organisation) -> int:
+    return selectors.local_today(organisation).year
+
+
+def _ensure_agent_for(actor: User, organisation: Organisation) -> None:
+    if not (actor.is_administrator or (actor.is_agent and actor.country == organisation.country)):
+        raise PermissionDenied(_("This belongs to another country's agents."))
+
+
+def _ensure_present(machine: Machine) -> None:
+    if machine.departed_on is not None:
+        raise Conflict(_("This machine has left your organisation."), code="machine_departed")
+
+
+# --- site and contact -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def machine_update_site(
+    *, actor: User, machine: Machine, changes: dict[str, str], http_request: HttpRequest | None = None
+) -> Machine:
+    """The customer moves a machine within their sites or names another contact; kept for review."""
+    machine = Machine.objects.select_for_update().get(pk=machine.pk, organisation=machine.organisation)
+    _ensure_present(machine)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(
+            _("These fields cannot be changed here."), code="not_editable", details={"fields": sorted(unknown)}
+        )
+    diff = {
+        field: [getattr(machine, field), value.strip()]
+        for field, value in changes.items()
+        if getattr(machine, field) != value.strip()
+    }
+    if not diff:
+        return machine
+    for field, (_before, after) in diff.items():
+        setattr(machine, field, after)
+    machine.full_clean(exclude=["organisation"], validate_unique=False)
+    machine.save(update_fields=list(diff))
+    SiteChange.objects.create(organisation=machine.organisation, machine=machine, actor=actor, changes=diff)
+    audit.record(
+        "machine.site_changed",
+        actor=actor,
+        organisation=machine.organisation,
+        target=str(machine),
+        data={"changes": diff},
+        request=http_request,
+    )
+    return machine
+
+
+@transaction.atomic
+def site_change_review(*, actor: User, change: SiteChange, http_request: HttpRequest | None = None) -> SiteChange:
+    _ensure_agent_for(actor, change.organisation)
+    change = SiteChange.objects.select_for_update().get(pk=change.pk, organisation=change.organisation)
+    if change.reviewed_at is None:
+        change.reviewed_at = timezone.now()
+        change.reviewed_by = actor
+        change.save(update_fields=["reviewed_at", "reviewed_by"])
+        audit.record(
+            "machine.site_change_reviewed",
+            actor=actor,
+            organisation=change.organisation,
+            target=str(change.machine),
+            request=http_request,
+        )
+    return change
+
+
+# --- repairs ----------------------------------------------------------------------------------
+
+
+class BillingNotAccepted(DomainError):
+    code = "billing_not_accepted"
+    status = 400
+
+
+@transaction.atomic
+def repair_request(
+    *,
+    actor: User,
+    machine: Machine,
+    kind: str,
+    description: str,
+    accept_billing: bool = False,
+    now: datetime | None = None,
+    http_request: HttpRequest | None = None,
+) -> RepairRequest:
+    """A service request number, and the handling its coverage gives: a visit slot or mail-in.
+
+    An uncovered machine is repaired only once the customer has accepted that parts and
+    labour are billed; the acceptance (who, when, which wording) stays on the request.
+    """
+    now = now or timezone.now()
+    _ensure_present(machine)
+    if kind not in ("hardware", "software"):
+        raise DomainError(_("Say whether the problem is hardware or software."), code="invalid_kind")
+    if not description.strip():
+        raise DomainError(_("Describe the problem."), code="empty_description")
+    organisation = machine.organisation
+    calendar = selectors.calendar_of_site(machine)
+    coverage = selectors.coverage_of(machine, timezone.localtime(now, calendar.tz).date())
+    if not coverage.covered and not accept_billing:
+        raise BillingNotAccepted(
+            _("This machine is not covered: accept that parts and labour are billed before filing the request.")
+        )
+    handling = rules.handling_for(coverage.service_level)
+    slot = rules.proposed_slot(now, coverage.service_level, calendar) if handling == rules.ONSITE else None
+    repair = RepairRequest.objects.create(
+        organisation=organisation,
+        machine=machine,
+        number=next_number(REPAIR_PREFIX, organisation.country, timezone.localtime(now, calendar.tz).year),
+        kind=kind,
+        description=description.strip(),
+        coverage=coverage.state,
+        contract_number=coverage.contract_number,
+        service_level=coverage.service_level,
+        handling=handling,
+        slot_start=slot.start if slot else None,
+        slot_end=slot.end if slot else None,
+        dispatch_due=rules.dispatch_due(now, handling, slot, calendar),
+        billing_accepted_at=now if not coverage.covered else None,
+        billing_accepted_by=actor if not coverage.covered else None,
+        billing_wording_version=rules.BILLING_WORDING_VERSION if not coverage.covered else "",
+        requester=actor,
+        language=actor.language or organisation.language,
+        created_at=now,
+    )
+    audit.record(
+        "repair.requested",
+        actor=actor,
+        organisation=organisation,
+        target=repair.number,
+        data={
+            "machine": str(machine),
+            "coverage": coverage.state,
+            "billing_accepted": repair.billing_accepted_at is not None,
+            "wording": repair.billing_wording_version,
+        },
+        request=http_request,
+    )
+    enqueue(
+        to=actor.email,
+        language=repair.language,
+        template="repair_received",
+        context={
+            "number": repair.number,
+            "machine": str(machine),
+            "first_name": actor.first_name,
+            "handling": handling,
+            "slot_start": repair.slot_start.isoformat() if repair.slot_start else "",
+            "url": _url("inventory:repair", repair.language, number=repair.number),
+        },
+        thread_key=repair.number,
+    )
+    return repair
+
+
+@transaction.atomic
+def repair_dispatch(*, actor: User, repair: RepairRequest, http_request: HttpRequest | None = None) -> RepairRequest:
+    _ensure_agent_for(actor, repair.organisation)
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
+    if repair.status != RepairStatus.SUBMITTED:
+        raise Conflict(_("This repair has already been dispatched."), code="already_dispatched")
+    repair.status = RepairStatus.DISPATCHED
+    repair.dispatched_by = actor
+    repair.dispatched_at = timezone.now()
+    repair.save(update_fields=["status", "dispatched_by", "dispatched_at"])
+    audit.record(
+        "repair.dispatched", actor=actor, organisation=repair.organisation, target=repair.number, request=http_request
+    )
+    return repair
+
+
+# --- machine leaving the customer -------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_report(
+    *,
+    actor: User,
+    machine: Machine,
+    kind: str,
+    leaves_on: date,
+    reason: str,
+    financing_quote: str = "",
+    buyer: str = "",
+    today: date | None = None,
+    http_request: HttpRequest | None = None,
+) -> Transfer:
+    """The customer reports a lease return or a sale; the report fixes the last day charged."""
+    _ensure_present(machine)
+    organisation = machine.organisation
+    today = today or selectors.local_today(organisation)
+    if kind not in ("lease_return", "sale"):
+        raise DomainError(_("Say whether the machine is returned at lease end or sold."), code="invalid_kind")
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the change of ownership."), code="empty_reason")
+    if kind == "sale" and not buyer.strip():
+        raise DomainError(_("Name the company that buys the machine."), code="buyer_required")
+    if Transfer.objects.filter(
+        organisation=organisation, machine=machine, status__in=(TransferStatus.REPORTED, TransferStatus.CONFIRMED)
+    ).exists():
+        raise Conflict(_("A change of ownership is already reported for this machine."), code="transfer_pending")
+    coverage = selectors.coverage_of(machine, today)
+    calendar = selectors.calendar_of(organisation)
+    transfer = Transfer.objects.create(
+        organisation=organisation,
+        machine=machine,
+        number=next_number(TRANSFER_PREFIX, organisation.country, today.year),
+        kind=kind,
+        leaves_on=leaves_on,
+        financing_quote=financing_quote.strip()[:40] if kind == "lease_return" else "",
+        buyer=buyer.strip()[:200] if kind == "sale" else "",
+        reason=reason.strip(),
+        reported_on=today,
+        last_charged_day=rules.last_charged_day(today, leaves_on),
+        contract_number=coverage.contract_number,
+        confirm_due=calendar.add_business_days(today, rules.TRANSFER_CONFIRM_BUSINESS_DAYS),
+        requester=actor,
+    )
+    audit.record(
+        "transfer.reported",
+        actor=actor,
+        organisation=organisation,
+        target=transfer.number,
+        data={"machine": str(machine), "kind": kind, "last_charged_day": transfer.last_charged_day.isoformat()},
+        request=http_request,
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_confirm(
+    *, actor: User, transfer: Transfer, today: date | None = None, http_request: HttpRequest | None = None
+) -> Transfer:
+    _ensure_agent_for(actor, transfer.organisation)
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk, organisation=transfer.organisation)
+    if transfer.status != TransferStatus.REPORTED:
+        raise Conflict(_("This transfer is already confirmed."), code="already_confirmed")
+    transfer.status = TransferStatus.CONFIRMED
+    transfer.confirmed_by = actor
+    transfer.confirmed_at = timezone.now()
+    transfer.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    audit.record(
+        "transfer.confirmed",
+        actor=actor,
+        organisation=transfer.organisation,
+        target=transfer.number,
+        request=http_request,
+    )
+    today = today or selectors.local_today(transfer.organisation)
+    if rules.transfer_takes_effect(today, transfer.leaves_on):
+        _apply_transfer(transfer)
+    return transfer
+
+
+def _apply_transfer(transfer: Transfer) -> None:
+    """The machine leaves: its contract line ends on the last charged day, the machine is marked gone."""
+    from guichet.contracts.models import CoveredMachine
+
+    machine = Machine.objects.select_for_update().get(pk=transfer.machine_id, organisation=transfer.organisation)
+    with across_organisations():
+        open_lines = CoveredMachine.objects.filter(machine=machine, contract__organisation=transfer.organisation)
+        open_lines = open_lines.filter(covered_until__isnull=True) | open_lines.filter(
+            covered_until__gt=transfer.last_charged_day
+        )
+        ended = [line.contract.number for line in open_lines.select_related("contract")]
+        open_lines.update(covered_until=transfer.last_charged_day)
+    machine.departed_on = transfer.leaves_on
+    machine.save(update_fields=["departed_on"])
+    transfer.status = TransferStatus.DONE
+    transfer.effective_at = timezone.now()
+    transfer.save(update_fields=["status", "effective_at"])
+    audit.record(
+        "transfer.effective",
+        organisation=transfer.organisation,
+        target=transfer.number,
+        data={"contracts": ended, "covered_until": transfer.last_charged_day.isoformat()},
+        actor_label="system",
+    )
+
+
+def transfers_take_effect(today: date | None = None) -> int:
+    """Apply confirmed transfers whose machine has left (daily; idempotent)."""
+    applied = 0
+    with across_organisations():
+        due = list(Transfer.objects.filter(status=TransferStatus.CONFIRMED).select_related("organisation"))
+    for candidate in due:
+        day = today or selectors.local_today(candidate.organisation)
+        if not rules.transfer_takes_effect(day, candidate.leaves_on):
+            continue
+        with transaction.atomic(), across_organisations():
+            transfer = Transfer.objects.select_for_update().get(pk=candidate.pk)
+            if transfer.status == TransferStatus.CONFIRMED:
+                _apply_transfer(transfer)
+                applied += 1
+    return applied
+
+
+# --- relocations ------------------------------------------------------------------------------
+
+
+def _url(name: str, language: str, **kwargs: Any) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def _tell_relocation(relocation: Relocation, template: str, **extra: Any) -> None:
+    enqueue(
+        to=relocation.contact_email,
+        language=relocation.language,
+        template=template,
+        context={
+            "number": relocation.number,
+            "machine": str(relocation.machine),
+            "first_name": relocation.requester.first_name,
+            "from_country": relocation.from_country,
+            "to_country": relocation.to_country,
+            "url": _url("inventory:relocation", relocation.language, number=relocation.number),
+            **extra,
+        },
+        thread_key=relocation.number,
+    )
+
+
+@transaction.atomic
+def relocation_request(
+    *,
+    actor: User,
+    machine: Machine,
+    from_country: str,
+    from_address: str,
+    to_country: str,
+    to_address: str,
+    desired_date: date,
+    notes: str = "",
+    today: date | None = None,
+    http_request: HttpRequest | None = None,
+) -> Relocation:
+    _ensure_present(machine)
+    organisation = machine.organisation
+    today = today or selectors.local_today(organisation)
+    if not rules.is_cross_border(from_country, to_country):
+        raise DomainError(
+            _("A relocation here crosses a border: choose another destination country."), code="same_country"
+        )
+    if not from_address.strip() or not to_address.strip():
+        raise DomainError(_("Give both addresses."), code="address_required")
+    calendar = selectors.calendar_of(organisation)
+    earliest = calendar.add_business_days(today, rules.RELOCATION_MIN_LEAD_BUSINESS_DAYS)
+    if desired_date < earliest:
+        raise DomainError(
+            _("A relocation takes several days: choose %(date)s or later.") % {"date": earliest.isoformat()},
+            code="too_soon",
+            details={"earliest": earliest.isoformat()},
+        )
+    relocation = Relocation.objects.create(
+        organisation=organisation,
+        machine=machine,
+        number=next_number(RELOCATION_PREFIX, organisation.country, today.year),
+        from_country=from_country.upper(),
+        from_address=from_address.strip(),
+        to_country=to_country.upper(),
+        to_address=to_address.strip(),
+        desired_date=desired_date,
+        notes=notes.strip(),
+        evaluate_due=calendar.add_business_days(today, rules.RELOCATION_EVALUATE_BUSINESS_DAYS),
+        requester=actor,
+        contact_email=actor.email,
+        language=actor.language or organisation.language,
+    )
+    audit.record(
+        "relocation.requested", actor=actor, organisation=organisation, target=relocation.number, request=http_request
+    )
+    return relocation
+
+
+def _move_relocation(relocation: Relocation, target: str) -> Relocation:
+    relocation = (
+        Relocation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "machine", "requester")
+        .get(pk=relocation.pk, organisation=relocation.organisation)
+    )
+    if not rules.relocation_may_move(relocation.status, target):
+        raise Conflict(_("That step is not possible from here."), code="invalid_transition")
+    relocation.status = target
+    return relocation
+
+
+@transaction.atomic
+def relocation_assign(
+    *, actor: User, relocation: Relocation, assignee: User, http_request: HttpRequest | None = None
+) -> Relocation:
+    _ensure_agent_for(actor, relocation.organisation)
+    _ensure_agent_for(assignee, relocation.organisation)
+    relocation = _move_relocation(relocation, RelocationStatus.ASSIGNED)
+    relocation.assignee = assignee
+    relocation.save(update_fields=["status", "assignee"])
+    audit.record(
+        "relocation.assigned",
+        actor=actor,
+        organisation=relocation.organisation,
+        target=relocation.number,
+        data={"assignee": assignee.email},
+        request=http_request,
+    )
+    _tell_relocation(relocation, "relocation_assigned", agent=assignee.get_full_name())
+    return relocation
+
+
+@transaction.atomic
+def relocation_decide(
+    *, actor: User, relocation: Relocation, approve: bool, reason: str = "", http_request: HttpRequest | None = None
+) -> Relocation:
+    _ensure_agent_for(actor, relocation.organisation)
+    if not approve and not reason.strip():
+        raise DomainError(_("Give the reason for the refusal."), code="reason_required")
+    relocation = _move_relocation(relocation, RelocationStatus.APPROVED if approve else RelocationStatus.REFUSED)
+    relocation.decision_reason = reason.strip()
+    relocation.decided_at = timezone.now()
+    relocation.save(update_fields=["status", "decision_reason", "decided_at"])
+    audit.record(
+        "relocation.approved" if approve else "relocation.refused",
+        actor=actor,
+        organisation=relocation.organisation,
+        target=relocation.number,
+        request=http_request,
+    )
+    if not approve:
+        _tell_relocation(relocation, "relocation_refused", reason=relocation.decision_reason)
+    return relocation
+
+
+@transaction.atomic
+def relocation_carry_out(*, actor: User, relocation: Relocation, http_request: HttpRequest | None = None) -> Relocation:
+    """Done: the machine now stands at the destination site."""
+    _ensure_agent_for(actor, relocation.organisation)
+    relocation = _move_relocation(relocation, RelocationStatus.CARRIED_OUT)
+    relocation.carried_out_at = timezone.now()
+    relocation.save(update_fields=["status", "carried_out_at"])
+    machine = Machine.objects.select_for_update().get(pk=relocation.machine_id, organisation=relocation.organisation)
+    machine.site_country = relocation.to_country
+    machine.site_street = relocation.to_address.splitlines()[0][:200] if relocation.to_address else ""
+    machine.site_postcode = ""
+    machine.site_city = ""
+    machine.save(update_fields=["site_country", "site_street", "site_postcode", "site_city"])
+    audit.record(
+        "relocation.carried_out",
+        actor=actor,
+        organisation=relocation.organisation,
+        target=relocation.number,
+        request=http_request,
+    )
+    _tell_relocation(relocation, "relocation_carried_out")
+    return relocation

@@ -1,0 +1,190 @@
+"""Agents' inventory console: repairs to dispatch, transfers to confirm, relocations to evaluate,
+site changes to review, CSV import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.access import staff_required
+from guichet.accounts.http import PortalRequest
+from guichet.accounts.models import User
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import tenant_scope
+
+from .. import selectors, services
+from ..forms import DecisionForm, ImportForm
+from ..importer import ImportRejected, import_file
+
+
+@staff_required
+def home(request: PortalRequest) -> HttpResponse:
+    return render(
+        request,
+        "inventory/console/home.html",
+        {
+            "repairs": selectors.repairs_to_dispatch(request.user),
+            "transfers": selectors.transfers_to_confirm(request.user),
+            "relocations": selectors.relocations_to_handle(request.user),
+            "site_changes": selectors.site_changes_to_review(request.user),
+        },
+    )
+
+
+def _home() -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("inventory_console:home"), status=303)
+
+
+@staff_required
+def repair(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_repair_for_staff(request.user, number)
+    return render(
+        request,
+        "inventory/console/repair.html",
+        {"repair": item, "tz": str(selectors.calendar_of_site(item.machine).tz)},
+    )
+
+
+@require_POST
+@staff_required
+def repair_dispatch(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_repair_for_staff(request.user, number)
+    try:
+        with tenant_scope(item.organisation):
+            services.repair_dispatch(actor=request.user, repair=item, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(number)s dispatched.") % {"number": number})
+    return _home()
+
+
+@staff_required
+def transfer(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_transfer_for_staff(request.user, number)
+    return render(request, "inventory/console/transfer.html", {"transfer": item})
+
+
+@require_POST
+@staff_required
+def transfer_confirm(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_transfer_for_staff(request.user, number)
+    try:
+        with tenant_scope(item.organisation):
+            services.transfer_confirm(actor=request.user, transfer=item, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(number)s confirmed.") % {"number": number})
+    return _home()
+
+
+def _relocation_back(number: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("inventory_console:relocation", kwargs={"number": number}), status=303)
+
+
+@staff_required
+def relocation(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_relocation_for_staff(request.user, number)
+    return render(request, "inventory/console/relocation.html", {"relocation": item, "decision_form": DecisionForm()})
+
+
+@require_POST
+@staff_required
+def relocation_assign(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_relocation_for_staff(request.user, number)
+    raw = request.POST.get("assignee", "")
+    assignee = request.user if raw in ("", "me") else User.objects.filter(pk=raw if raw.isdigit() else 0).first()
+    if assignee is None:
+        messages.error(request, _("Choose an agent."))
+        return _relocation_back(number)
+    try:
+        with tenant_scope(item.organisation):
+            services.relocation_assign(actor=request.user, relocation=item, assignee=assignee, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _relocation_back(number)
+
+
+@require_POST
+@staff_required
+def relocation_decide(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_relocation_for_staff(request.user, number)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or refuse."))
+        return _relocation_back(number)
+    try:
+        with tenant_scope(item.organisation):
+            services.relocation_decide(
+                actor=request.user,
+                relocation=item,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                http_request=request,
+            )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _relocation_back(number)
+
+
+@require_POST
+@staff_required
+def relocation_carry_out(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_relocation_for_staff(request.user, number)
+    try:
+        with tenant_scope(item.organisation):
+            services.relocation_carry_out(actor=request.user, relocation=item, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _relocation_back(number)
+
+
+@require_POST
+@staff_required
+def site_change_review(request: PortalRequest, pk: int) -> HttpResponse:
+    change = selectors.get_site_change_for_staff(request.user, pk)
+    try:
+        with tenant_scope(change.organisation):
+            services.site_change_review(actor=request.user, change=change, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _home()
+
+
+@staff_required
+def import_inventory(request: PortalRequest) -> HttpResponse:
+    """Upload an organisation's inventory; a bad file comes back with its per-row report."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        organisation = (
+            selectors.organisations_for_staff(request.user)
+            .filter(customer_number=form.cleaned_data["organisation"].strip())
+            .first()
+        )
+        if organisation is None:
+            form.add_error("organisation", _("No customer with this number in your country."))
+            status = 400
+        else:
+            try:
+                report = import_file(
+                    actor=request.user,
+                    organisation=organisation,
+                    stream=form.cleaned_data["file"],
+                    http_request=request,
+                )
+            except ImportRejected as rejected:
+                context["report"] = rejected.report
+                status = 400
+            else:
+                context["report"] = report
+                context["organisation"] = organisation
+    elif request.method == "POST":
+        status = 400
+    return render(request, "inventory/console/import.html", context, status=status)

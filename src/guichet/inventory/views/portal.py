@@ -1,0 +1,350 @@
+"""Customer pages of My inventory: list and look-up, machine page, site edit, repair, transfer, relocation."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guichet.accounts.access import application_required
+from guichet.accounts.http import CustomerRequest
+from guichet.core.documents import render_pdf
+from guichet.core.errors import DomainError
+
+from .. import rules, selectors, services
+from ..forms import BILLING_WORDING, ListFilterForm, LookupForm, RelocationForm, RepairForm, SiteForm, TransferForm
+from ..models import Machine, RepairRequest
+from ..selectors import AmbiguousSerial
+
+inventory_required = application_required("inventory")
+
+# Help articles a machine page points to (help centre slugs).
+HELP_POINTERS = (
+    ("repair-service", gettext_lazy("Repair service")),
+    ("software-keys", gettext_lazy("Software keys")),
+    ("download-entitled-software", gettext_lazy("Downloads of entitled software")),
+    ("recycle-product", gettext_lazy("Recycling (WEEE)")),
+    ("appliance-support", gettext_lazy("Appliance support")),
+    ("report-machine-transfer", gettext_lazy("Machine leaving your organisation")),
+    ("appliance-cross-border-move", gettext_lazy("Cross-border relocation")),
+)
+
+
+def machine_url(name: str, machine: Machine) -> str:
+    """A machine page's URL; the type rides along so a serial shared by two types stays unambiguous."""
+    return reverse(name, kwargs={"serial": machine.serial}) + "?" + urlencode({"type": machine.machine_type})
+
+
+def support_request_url(machine_type: str, model: str, serial: str, subject: str = "") -> str:
+    params = {"type": "inventory", "machine_type": machine_type, "machine_model": model, "serial": serial}
+    if subject:
+        params["subject"] = subject
+    return reverse("support:request_new") + "?" + urlencode(params)
+
+
+def _machine(request: CustomerRequest, serial: str) -> Machine:
+    return selectors.get_machine_for(request.organisation, serial, request.GET.get("type", "")[:4])
+
+
+def _ambiguous(request: CustomerRequest, error: AmbiguousSerial) -> HttpResponse:
+    return render(request, "inventory/ambiguous.html", {"error": error}, status=409)
+
+
+def _tz(machine: Machine) -> str:
+    return str(selectors.calendar_of_site(machine).tz)
+
+
+@inventory_required
+def machine_list(request: CustomerRequest) -> HttpResponse:
+    filters = ListFilterForm(request.GET or None)
+    query = coverage = country = ""
+    if filters.is_valid():
+        query, coverage, country = (filters.cleaned_data[k] for k in ("q", "coverage", "country"))
+    machines = selectors.machines_of(request.organisation, selectors.MachineFilters(query=query, country=country))
+    today = selectors.local_today(request.organisation)
+    if coverage:
+        # Coverage is computed, not stored: filter in memory (an organisation has hundreds, not millions).
+        every = list(machines)
+        states = selectors.coverages_of(every, today)
+        rows_all: list[Any] = [m for m in every if states[m.pk].state == coverage]
+        page = Paginator(rows_all, 50).get_page(request.GET.get("page"))
+    else:
+        page = Paginator(machines, 50).get_page(request.GET.get("page"))
+        states = selectors.coverages_of(page.object_list, today)
+    rows = [(m, states[m.pk], machine_url("inventory:detail", m)) for m in page.object_list]
+    return render(
+        request,
+        "inventory/list.html",
+        {"page": page, "rows": rows, "filters": filters, "lookup_form": LookupForm(), "today": today},
+    )
+
+
+@inventory_required
+def lookup(request: CustomerRequest) -> HttpResponse:
+    """Coverage by serial, or type + serial: the look-up the help centre links to."""
+    form = LookupForm(request.GET if "serial" in request.GET else None)
+    context: dict[str, Any] = {"lookup_form": form}
+    status = 200
+    if form.is_valid():
+        serial, machine_type = form.cleaned_data["serial"], form.cleaned_data["machine_type"]
+        try:
+            machine = selectors.get_machine_for(request.organisation, serial, machine_type)
+        except AmbiguousSerial as error:
+            context["ambiguous"] = error.details.get("types", [])
+        except Http404:  # not in this organisation's inventory
+            context["not_found"] = True
+            context["wrong_url"] = support_request_url(machine_type, "", serial)
+        else:
+            context.update(_coverage_context(machine))
+    elif form.is_bound:
+        status = 400
+    template = "inventory/partials/lookup_result.html" if request.headers.get("HX-Request") else "inventory/lookup.html"
+    return render(request, template, context, status=status)
+
+
+def _coverage_context(machine: Machine) -> dict[str, Any]:
+    return {
+        "machine": machine,
+        "coverage": selectors.coverage_of(machine),
+        "detail_url": machine_url("inventory:detail", machine),
+        "wrong_url": support_request_url(
+            machine.machine_type,
+            machine.model,
+            machine.serial,
+            _("Coverage of machine %(machine)s") % {"machine": machine},
+        ),
+    }
+
+
+@inventory_required
+def machine_detail(request: CustomerRequest, serial: str) -> HttpResponse:
+    try:
+        machine = _machine(request, serial)
+    except AmbiguousSerial as error:
+        return _ambiguous(request, error)
+    return render(
+        request,
+        "inventory/detail.html",
+        {
+            **_coverage_context(machine),
+            "repairs": selectors.repairs_of_machine(machine)[:20],
+            "transfers": selectors.transfers_of_machine(machine)[:20],
+            "relocations": selectors.relocations_of_machine(machine)[:20],
+            "site_changes": selectors.site_changes_of(machine)[:20],
+            "help_pointers": HELP_POINTERS,
+            "urls": {
+                name: machine_url(f"inventory:{name}", machine)
+                for name in ("edit", "repair_new", "transfer_new", "relocation_new")
+            },
+            "tz": _tz(machine),
+        },
+    )
+
+
+@inventory_required
+def machine_edit(request: CustomerRequest, serial: str) -> HttpResponse:
+    try:
+        machine = _machine(request, serial)
+    except AmbiguousSerial as error:
+        return _ambiguous(request, error)
+    form = SiteForm(request.POST or None, instance=Machine(**{f: getattr(machine, f) for f in SiteForm.Meta.fields}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.machine_update_site(
+                actor=request.user,
+                machine=machine,
+                changes={f: form.cleaned_data[f] for f in SiteForm.Meta.fields},
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The machine's site and contact are updated."))
+            return HttpResponseRedirect(machine_url("inventory:detail", machine), status=303)
+    return render(
+        request,
+        "inventory/edit.html",
+        {"machine": machine, "form": form, "detail_url": machine_url("inventory:detail", machine)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@inventory_required
+def repair_new(request: CustomerRequest, serial: str) -> HttpResponse:
+    try:
+        machine = _machine(request, serial)
+    except AmbiguousSerial as error:
+        return _ambiguous(request, error)
+    coverage = selectors.coverage_of(machine)
+    form = RepairForm(request.POST or None, covered=coverage.covered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            repair = services.repair_request(
+                actor=request.user,
+                machine=machine,
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                accept_billing=bool(form.cleaned_data.get("accept_billing")),
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Service request %(number)s filed.") % {"number": repair.number})
+            return HttpResponseRedirect(reverse("inventory:repair", kwargs={"number": repair.number}), status=303)
+    return render(
+        request,
+        "inventory/repair_new.html",
+        {
+            "machine": machine,
+            "coverage": coverage,
+            "handling": rules.handling_for(coverage.service_level),
+            "form": form,
+            "detail_url": machine_url("inventory:detail", machine),
+            "wrong_url": support_request_url(machine.machine_type, machine.model, machine.serial),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@inventory_required
+def repair_detail(request: CustomerRequest, number: str) -> HttpResponse:
+    repair = selectors.get_repair_for(request.organisation, number)
+    return render(
+        request,
+        "inventory/repair.html",
+        {
+            "repair": repair,
+            "tz": _tz(repair.machine),
+            "detail_url": machine_url("inventory:detail", repair.machine),
+            "billing_wording": BILLING_WORDING,
+        },
+    )
+
+
+def label_pdf(repair: RepairRequest, language: str) -> bytes:
+    from guichet.core.countries import get_centre
+
+    centre = get_centre(repair.organisation.country)
+    return render_pdf(
+        "inventory/documents/shipping_label.html",
+        {"repair": repair, "machine": repair.machine, "organisation": repair.organisation, "centre": centre},
+        language=language,
+    )
+
+
+@inventory_required
+def repair_label(request: CustomerRequest, number: str) -> HttpResponse:
+    repair = selectors.get_repair_for(request.organisation, number)
+    if repair.handling != rules.MAIL:
+        return render(request, "404.html", status=404)
+    response = HttpResponse(label_pdf(repair, request.LANGUAGE_CODE), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{repair.number}-label.pdf"'
+    return response
+
+
+@inventory_required
+def transfer_new(request: CustomerRequest, serial: str) -> HttpResponse:
+    try:
+        machine = _machine(request, serial)
+    except AmbiguousSerial as error:
+        return _ambiguous(request, error)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.transfer_report(
+                actor=request.user,
+                machine=machine,
+                kind=form.cleaned_data["kind"],
+                leaves_on=form.cleaned_data["leaves_on"],
+                reason=form.cleaned_data["reason"],
+                financing_quote=form.cleaned_data["financing_quote"],
+                buyer=form.cleaned_data["buyer"],
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Reported as %(number)s. Maintenance is charged until %(day)s; an agent will confirm.")
+                % {"number": transfer.number, "day": transfer.last_charged_day.isoformat()},
+            )
+            return HttpResponseRedirect(machine_url("inventory:detail", machine), status=303)
+    return render(
+        request,
+        "inventory/transfer_new.html",
+        {
+            "machine": machine,
+            "form": form,
+            "detail_url": machine_url("inventory:detail", machine),
+            "today": selectors.local_today(request.organisation),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@inventory_required
+def relocation_new(request: CustomerRequest, serial: str) -> HttpResponse:
+    try:
+        machine = _machine(request, serial)
+    except AmbiguousSerial as error:
+        return _ambiguous(request, error)
+    form = RelocationForm(
+        request.POST or None,
+        initial={
+            "from_country": machine.site_country,
+            "from_address": "\n".join(
+                p
+                for p in (
+                    machine.site_name,
+                    machine.site_street,
+                    f"{machine.site_postcode} {machine.site_city}".strip(),
+                )
+                if p
+            ),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            relocation = services.relocation_request(
+                actor=request.user,
+                machine=machine,
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("from_country", "from_address", "to_country", "to_address", "desired_date", "notes")
+                },
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error("desired_date" if error.code == "too_soon" else None, str(error.message))
+        else:
+            messages.success(
+                request, _("Relocation request %(number)s sent for evaluation.") % {"number": relocation.number}
+            )
+            return HttpResponseRedirect(
+                reverse("inventory:relocation", kwargs={"number": relocation.number}), status=303
+            )
+    return render(
+        request,
+        "inventory/relocation_new.html",
+        {"machine": machine, "form": form, "detail_url": machine_url("inventory:detail", machine)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@inventory_required
+def relocation_detail(request: CustomerRequest, number: str) -> HttpResponse:
+    relocation = selectors.get_relocation_for(request.organisation, number)
+    return render(
+        request,
+        "inventory/relocation.html",
+        {"relocation": relocation, "detail_url": machine_url("inventory:detail", relocation.machine)},
+    )
