@@ -6,3 +6,8 @@ class BillingConfig(AppConfig):
     name = "guichet.billing"
     label = "billing"
     verbose_name = _("Invoices and payments")
+
+    def seed_demo(self) -> int:
+        from .demo import seed
+
+        return seed()

@@ -9,10 +9,8 @@ from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation, User
-from guichet.core.errors import NotFound
 from guichet.core.money import ZERO, currency_for_country
 from guichet.core.tenancy import across_organisations
 
@@ -23,10 +21,6 @@ LIST_FIELDS = (
     "number", "kind", "issue_date", "due_date", "currency", "po_reference", "status", "net_total", "tax_total",
     "total", "settled", "organisation_id", "credited_invoice_id",
 )
-
-
-class InvoiceNotFound(NotFound, Http404):  # type: ignore[misc]
-    """A page turns it into the plain 404; the API into `{"code": "not_found"}`."""
 
 
 def invoices_of(organisation: Organisation, *, status: str = "", kind: str = "", query: str = "") -> QuerySet[Invoice]:
@@ -55,7 +49,7 @@ def get_invoice_for(organisation: Organisation, number: str) -> Invoice:
         .first()
     )
     if invoice is None:
-        raise InvoiceNotFound(_("No such invoice."))
+        raise Http404
     return invoice
 
 
@@ -178,14 +172,14 @@ def get_dispute_for_staff(user: User, pk: int) -> Dispute:
             .first()
         )
     if dispute is None:
-        raise InvoiceNotFound(_("No such dispute."))
+        raise Http404
     return dispute
 
 
 def organisation_for_staff(user: User, customer_number: str) -> Organisation:
     organisation = Organisation.objects.filter(customer_number=customer_number).first()
     if organisation is None or not (user.is_administrator or organisation.country == user.country):
-        raise InvoiceNotFound(_("No such customer."))
+        raise Http404
     return organisation
 
 
@@ -193,7 +187,7 @@ def invoice_for_staff(user: User, number: str) -> Invoice:
     with across_organisations():
         invoice = Invoice.objects.filter(_staff_countries(user), number=number).select_related("organisation").first()
     if invoice is None:
-        raise InvoiceNotFound(_("No such invoice."))
+        raise Http404
     return invoice
 
 

@@ -1,0 +1,180 @@
+"""Customer pages of My invoices and My statements: list, detail, PDF, dispute, statement, options."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from guichet.accounts.access import application_required
+from guichet.accounts.http import CustomerRequest
+from guichet.core.errors import DomainError
+
+from .. import documents, rules, selectors, services
+from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
+
+invoices_required = application_required("invoices")
+statements_required = application_required("statements")
+PAGE_SIZE = 25
+
+
+@invoices_required
+def invoice_list(request: CustomerRequest) -> HttpResponse:
+    filters = InvoiceFilterForm(request.GET or None)
+    status = kind = query = ""
+    if filters.is_valid():
+        status, kind, query = filters.cleaned_data["status"], filters.cleaned_data["kind"], filters.cleaned_data["q"]
+    items = selectors.invoices_of(request.organisation, status=status, kind=kind, query=query)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "billing/invoices.html",
+        {"page": page, "filters": filters, "locale": documents.locale_of(request.organisation),
+         "today": timezone.localdate()},
+    )
+
+
+@invoices_required
+def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
+    invoice = selectors.get_invoice_for(request.organisation, number)
+    context = documents.invoice_context(invoice)
+    return render(
+        request,
+        "billing/invoice.html",
+        {
+            **context,
+            "history": selectors.history_of(invoice),
+            "dispute": selectors.open_dispute_of(invoice),
+            "status": invoice.current_status(),
+            "may_dispute": not invoice.is_credit_note
+            and invoice.current_status() in (rules.OPEN, rules.PARTIALLY_PAID, rules.OVERDUE),
+            "methods": rules.PAYMENT_METHODS.get(invoice.country, ()),
+            "term_days": rules.PAYMENT_TERM_DAYS.get(invoice.country, 30),
+        },
+    )
+
+
+@invoices_required
+def invoice_pdf(request: CustomerRequest, number: str) -> HttpResponse:
+    invoice = selectors.get_invoice_for(request.organisation, number)
+    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+    disposition = "inline" if request.GET.get("view") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{invoice.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@invoices_required
+def dispute_new(request: CustomerRequest, number: str) -> HttpResponse:
+    invoice = selectors.get_invoice_for(request.organisation, number)
+    lines = [(line.position, f"{line.position}. {line.description}") for line in invoice.lines.all()]
+    form = DisputeForm(
+        request.POST or None, request.FILES or None, lines=lines, initial={"amount": invoice.open_amount}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = services.dispute_open(
+                actor=request.user,
+                invoice=invoice,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                positions=[int(p) for p in form.cleaned_data["positions"]],
+                files=[(f.name or "file", f.read()) for f in form.cleaned_data["attachments"]],
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error("attachments" if "file" in error.code else None, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Your dispute was sent as request %(request)s. The invoice is on hold until it is resolved.")
+                % {"request": dispute.request.number if dispute.request else ""},
+            )
+            return HttpResponseRedirect(reverse("billing:invoice", kwargs={"number": invoice.number}), status=303)
+    return render(
+        request,
+        "billing/dispute.html",
+        {"invoice": invoice, "form": form, "open_amount": documents.invoice_context(invoice)["open_amount"]},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _statement_view(request: CustomerRequest) -> tuple[PeriodForm, selectors.StatementView | None]:
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form.is_valid()
+    start, end = form.period(today)
+    return form, selectors.statement_for(request.organisation, start, end, today)
+
+
+@statements_required
+def statement(request: CustomerRequest) -> HttpResponse:
+    form, view = _statement_view(request)
+    context = {"form": form, "querystring": request.GET.urlencode()}
+    if view is not None:
+        context.update(documents.statement_context(request.organisation, view))
+    return render(request, "billing/statement.html", context, status=200 if view is not None else 400)
+
+
+@statements_required
+def statement_csv(request: CustomerRequest) -> HttpResponse:
+    form, view = _statement_view(request)
+    if view is None:
+        return HttpResponse(" ".join(str(e) for errs in form.errors.values() for e in errs), status=400,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(documents.statement_csv(view), content_type="text/csv; charset=utf-8")
+    name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@statements_required
+def statement_pdf(request: CustomerRequest) -> HttpResponse:
+    form, view = _statement_view(request)
+    if view is None:
+        return HttpResponse(" ".join(str(e) for errs in form.errors.values() for e in errs), status=400,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(documents.statement_pdf(request.organisation, view), content_type="application/pdf")
+    name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@invoices_required
+def options(request: CustomerRequest) -> HttpResponse:
+    current = selectors.options_for(request.organisation)
+    is_admin = request.membership.is_admin
+    form = OptionsForm(
+        request.POST or None,
+        initial={"email_delivery": current.email_delivery, "delivery_email": current.delivery_email,
+                 "po_required": current.po_required},
+    )
+    if request.method == "POST":
+        if not is_admin:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            try:
+                services.options_update(actor=request.user, organisation=request.organisation, http_request=request,
+                                        **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("Billing options saved."))
+                return HttpResponseRedirect(reverse("billing:options"), status=303)
+    country = request.organisation.country
+    return render(
+        request,
+        "billing/options.html",
+        {"form": form, "is_admin": is_admin, "methods": rules.PAYMENT_METHODS.get(country, ()),
+         "term_days": rules.PAYMENT_TERM_DAYS.get(country, 30), "seller": documents.seller_for(country)},
+        status=400 if request.method == "POST" else 200,
+    )
