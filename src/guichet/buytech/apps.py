@@ -6,3 +6,8 @@ class BuytechConfig(AppConfig):
     name = "guichet.buytech"
     label = "buytech"
     verbose_name = _("Buy Tech")
+
+    def seed_demo(self) -> int:
+        from .demo import seed
+
+        return seed()

@@ -1,0 +1,356 @@
+"""The agents' side of Buy Tech: what to confirm, sign, pay, ship, substitute, take back and replace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.access import staff_required
+from guichet.accounts.http import PortalRequest
+from guichet.accounts.models import Organisation
+from guichet.core.errors import DomainError
+from guichet.core.tenancy import across_organisations, tenant_scope
+
+from .. import rules, selectors, services
+from ..forms import (
+    DecisionForm,
+    DeliveredForm,
+    EligibilityForm,
+    PartnerImportForm,
+    PaymentForm,
+    ShipmentForm,
+    SubstituteForm,
+    VendorCancelForm,
+)
+from ..models import BuyTechOrder, Eligibility, PartnerImport, Product
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def program_staff(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Belgian agents and administrators: the program is Belgian."""
+
+    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not selectors.may_run_program(request.user):
+            return render(request, "403.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return staff_required(wrapper)
+
+
+@program_staff
+def board(request: PortalRequest) -> HttpResponse:
+    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.today()})
+
+
+def _carriers() -> list[tuple[str, str]]:
+    from guichet.orders.carriers import carriers_for
+
+    return [(carrier.code, carrier.name) for carrier in carriers_for(rules.PROGRAM_COUNTRY)]
+
+
+def _forms(view: selectors.OrderView, **given: Any) -> dict[str, Any]:
+    unshipped = [
+        (lv.line.position, f"{lv.line.position}. {lv.line.description}")
+        for lv in view.lines
+        if lv.line.status == "active" and not lv.line.shipment_id
+    ]
+    substitutes = [(p.sku, f"{p.name} ({p.sku}, {p.stock})") for p in Product.objects.filter(active=True, stock__gt=0)]
+    return {
+        "payment_form": given.get("payment_form") or PaymentForm(initial={"amount": view.total}),
+        "shipment_form": given.get("shipment_form") or ShipmentForm(positions=unshipped, carriers=_carriers()),
+        "delivered_form": DeliveredForm(initial={"delivered_on": view.today}),
+        "substitute_form": given.get("substitute_form") or SubstituteForm(positions=unshipped, products=substitutes),
+        "cancel_form": VendorCancelForm(),
+        "decision_form": DecisionForm(),
+        "unshipped": unshipped,
+        "substitutes": substitutes,
+    }
+
+
+def _render_order(request: PortalRequest, order: BuyTechOrder, status: int = 200, **given: Any) -> HttpResponse:
+    view = selectors.view_of(order)
+    context = {
+        "view": view,
+        "order": order,
+        "agreements": [
+            (a, services.contract_url(a.number)) for a in (order.relationship_agreement, order.devices_agreement) if a
+        ],
+        **_forms(view, **given),
+    }
+    return render(request, "buytech/console/order.html", context, status=status)
+
+
+@program_staff
+def order_detail(request: PortalRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for_staff(request.user, number)
+    with tenant_scope(order.organisation):
+        return _render_order(request, order)
+
+
+def _back(number: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("buytech_console:order", kwargs={"number": number}), status=303)
+
+
+def _act(request: PortalRequest, number: str, action: Callable[[BuyTechOrder], Any], done: str) -> HttpResponse:
+    order = selectors.get_order_for_staff(request.user, number)
+    with tenant_scope(order.organisation):
+        try:
+            action(order)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, done)
+    return _back(number)
+
+
+@require_POST
+@program_staff
+def confirm(request: PortalRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        lambda order: services.order_confirm(actor=request.user, order=order, http_request=request),
+        _("Order confirmed; the two agreements await the customer's signature."),
+    )
+
+
+@require_POST
+@program_staff
+def payment(request: PortalRequest, number: str) -> HttpResponse:
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the amount received."))
+        return _back(number)
+    return _act(
+        request,
+        number,
+        lambda order: services.order_record_payment(
+            actor=request.user, order=order, amount=form.cleaned_data["amount"], http_request=request
+        ),
+        _("Payment recorded."),
+    )
+
+
+@require_POST
+@program_staff
+def ship(request: PortalRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for_staff(request.user, number)
+    with tenant_scope(order.organisation):
+        view = selectors.view_of(order)
+        form = ShipmentForm(request.POST, positions=_forms(view)["unshipped"], carriers=_carriers())
+        if not form.is_valid():
+            return _render_order(request, order, status=400, shipment_form=form)
+        try:
+            services.shipment_create(
+                actor=request.user,
+                order=order,
+                positions=form.cleaned_data["positions"],
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+                dispatched_on=form.cleaned_data["dispatched_on"],
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return _render_order(request, order, status=400, shipment_form=form)
+    messages.success(request, _("Shipment recorded; the customer has the tracking link."))
+    return _back(number)
+
+
+@require_POST
+@program_staff
+def delivered(request: PortalRequest, number: str) -> HttpResponse:
+    form = DeliveredForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the delivery date."))
+        return _back(number)
+
+    def action(order: BuyTechOrder) -> Any:
+        shipment = order.shipments.filter(number=request.POST.get("shipment", "")).first()
+        if shipment is None:
+            raise DomainError(_("Choose a shipment of this order."), code="invalid_shipment")
+        return services.shipment_deliver(
+            actor=request.user, shipment=shipment, delivered_on=form.cleaned_data["delivered_on"], http_request=request
+        )
+
+    return _act(request, number, action, _("Delivery recorded."))
+
+
+@require_POST
+@program_staff
+def substitute(request: PortalRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for_staff(request.user, number)
+    with tenant_scope(order.organisation):
+        forms = _forms(selectors.view_of(order))
+        form = SubstituteForm(request.POST, positions=forms["unshipped"], products=forms["substitutes"])
+        if not form.is_valid():
+            return _render_order(request, order, status=400, substitute_form=form)
+        try:
+            services.line_substitute(
+                actor=request.user,
+                order=order,
+                position=form.cleaned_data["position"],
+                sku=form.cleaned_data["sku"],
+                note=form.cleaned_data["note"],
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return _render_order(request, order, status=400, substitute_form=form)
+    messages.success(request, _("Item substituted; the customer has been told."))
+    return _back(number)
+
+
+@require_POST
+@program_staff
+def vendor_cancel(request: PortalRequest, number: str) -> HttpResponse:
+    form = VendorCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the cancellation."))
+        return _back(number)
+    return _act(
+        request,
+        number,
+        lambda order: services.order_vendor_cancel(
+            actor=request.user, order=order, reason=form.cleaned_data["reason"], http_request=request
+        ),
+        _("Order cancelled; the customer has been told."),
+    )
+
+
+@require_POST
+@program_staff
+def return_decide(request: PortalRequest, number: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and write the instructions or the reason."))
+        return _back(number)
+
+    def action(order: BuyTechOrder) -> Any:
+        item = order.returns.filter(number=request.POST.get("return", "")).first()
+        if item is None:
+            raise DomainError(_("Choose a return of this order."), code="invalid_return")
+        return services.return_decide(
+            actor=request.user,
+            item=item,
+            accept=form.cleaned_data["decision"] == "accept",
+            text=form.cleaned_data["text"],
+            http_request=request,
+        )
+
+    return _act(request, number, action, _("Decision sent to the customer."))
+
+
+@require_POST
+@program_staff
+def return_received(request: PortalRequest, number: str) -> HttpResponse:
+    def action(order: BuyTechOrder) -> Any:
+        item = order.returns.filter(number=request.POST.get("return", "")).first()
+        if item is None:
+            raise DomainError(_("Choose a return of this order."), code="invalid_return")
+        return services.return_receive(actor=request.user, item=item, http_request=request)
+
+    return _act(request, number, action, _("Items received; the refund is recorded."))
+
+
+@require_POST
+@program_staff
+def claim_resolve(request: PortalRequest, number: str) -> HttpResponse:
+    def action(order: BuyTechOrder) -> Any:
+        claim = order.claims.filter(number=request.POST.get("claim", "")).first()
+        if claim is None:
+            raise DomainError(_("Choose a claim of this order."), code="invalid_claim")
+        return services.claim_resolve(actor=request.user, claim=claim, http_request=request)
+
+    return _act(request, number, action, _("Claim resolved."))
+
+
+# --- eligibility ------------------------------------------------------------------------------------------
+
+
+@program_staff
+def eligibility(request: PortalRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    organisations = Organisation.objects.filter(country=rules.PROGRAM_COUNTRY).order_by("name")
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(customer_number__icontains=query) | Q(partner_id__icontains=query)
+        )
+    rows = list(organisations[:100])
+    with across_organisations():
+        verdicts = {e.organisation_id: e for e in Eligibility.objects.filter(organisation__in=rows)}
+    return render(
+        request,
+        "buytech/console/eligibility.html",
+        {
+            "rows": [
+                (o, verdicts.get(o.pk), [g["message"] for g in services.gap_messages(services.gaps_of(o))])
+                for o in rows
+            ],
+            "query": query,
+            "form": EligibilityForm(),
+            "imports": PartnerImport.objects.all()[:10],
+        },
+    )
+
+
+@require_POST
+@program_staff
+def eligibility_set(request: PortalRequest, customer_number: str) -> HttpResponse:
+    organisation = Organisation.objects.filter(customer_number=customer_number, country=rules.PROGRAM_COUNTRY).first()
+    if organisation is None:
+        raise Http404
+    form = EligibilityForm(request.POST)
+    if form.is_valid():
+        services.eligibility_set(
+            actor=request.user,
+            organisation=organisation,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            http_request=request,
+        )
+        messages.success(request, _("Eligibility of %(name)s recorded.") % {"name": organisation.name})
+    else:
+        messages.error(request, _("Choose a verdict."))
+    return HttpResponseRedirect(reverse("buytech_console:eligibility"), status=303)
+
+
+@program_staff
+def partner_import(request: PortalRequest) -> HttpResponse:
+    form = PartnerImportForm(request.POST or None, request.FILES or None)
+    errors: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is too large (2 MB at most)."))
+        else:
+            try:
+                content = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file must be UTF-8 text."))
+            else:
+                try:
+                    record = services.partner_import(actor=request.user, file_name=upload.name or "", content=content)
+                except DomainError as error:
+                    form.add_error("file", str(error.message))
+                    errors = error.details.get("errors", [])
+                else:
+                    messages.success(
+                        request,
+                        _("%(rows)s organisations imported (%(eligible)s eligible, %(refused)s refused).")
+                        % {"rows": record.rows, "eligible": record.eligible, "refused": record.refused},
+                    )
+                    return HttpResponseRedirect(reverse("buytech_console:eligibility"), status=303)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "buytech/console/import.html", {"form": form, "errors": errors}, status=status)

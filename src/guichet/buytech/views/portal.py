@@ -1,0 +1,271 @@
+"""Customer pages of Buy Tech: eligibility, catalogue, cart, orders and what follows delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.access import application_required
+from guichet.accounts.http import CustomerRequest
+from guichet.core.errors import DomainError
+
+from .. import rules, selectors, services
+from ..forms import AddToCartForm, AttestationForm, CancelForm, CatalogueFilterForm, ClaimForm, ReturnForm
+from ..models import Product
+
+buytech_required = application_required("buytech")
+CART = "buytech_cart"
+
+
+def help_links() -> list[Any]:
+    from guichet.help.selectors import articles_for
+
+    return articles_for(rules.PROGRAM_COUNTRY, get_language() or "en", category="buytech")
+
+
+def not_eligible(request: CustomerRequest, gaps: list[str]) -> HttpResponse:
+    """What is missing and the program's answers; never the order form."""
+    return render(
+        request,
+        "buytech/not_eligible.html",
+        {
+            "missing": services.gap_messages(gaps),
+            "help_links": help_links(),
+            "attestation_form": AttestationForm() if rules.NO_ATTESTATION in gaps else None,
+            "may_sign": services.may_sign_attestation(request.user, request.organisation),
+            "wording_version": rules.ATTESTATION_VERSION,
+        },
+        status=403,
+    )
+
+
+def eligible_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    def wrapper(request: CustomerRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        gaps = services.gaps_of(request.organisation)
+        if gaps:
+            return not_eligible(request, gaps)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return buytech_required(wrapper)
+
+
+def _cart(request: CustomerRequest) -> dict[str, int]:
+    raw = request.session.get(CART, {})
+    return {str(k): int(v) for k, v in raw.items() if isinstance(v, int) and v > 0}
+
+
+def _cart_rows(cart: dict[str, int]) -> tuple[list[tuple[Product, int, Any]], Any]:
+    products = {p.sku: p for p in Product.objects.filter(sku__in=cart, active=True)}
+    rows = [(products[sku], qty, products[sku].total * qty) for sku, qty in cart.items() if sku in products]
+    return rows, sum((row[2] for row in rows), 0)
+
+
+@buytech_required
+def home(request: CustomerRequest) -> HttpResponse:
+    gaps = services.gaps_of(request.organisation)
+    if gaps:
+        return not_eligible(request, gaps)
+    orders = [selectors.view_of(order) for order in selectors.orders_of(request.organisation)[:50]]
+    return render(
+        request,
+        "buytech/home.html",
+        {"orders": orders, "cart_count": sum(_cart(request).values()), "help_links": help_links()},
+    )
+
+
+@require_POST
+@buytech_required
+def attest(request: CustomerRequest) -> HttpResponse:
+    form = AttestationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm the attestation."))
+    else:
+        try:
+            services.attestation_sign(actor=request.user, organisation=request.organisation, http_request=request)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Thank you: the attestation is signed."))
+    return HttpResponseRedirect(reverse("buytech:home"), status=303)
+
+
+@eligible_required
+def catalogue(request: CustomerRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET or None)
+    filters = selectors.CatalogueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CatalogueFilters(
+            kind=data["kind"], condition=data["condition"], query=data["q"], in_stock=data["in_stock"]
+        )
+    return render(
+        request,
+        "buytech/catalogue.html",
+        {"form": form, "products": selectors.products(filters), "cart_count": sum(_cart(request).values())},
+    )
+
+
+@eligible_required
+def cart(request: CustomerRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = AddToCartForm(request.POST)
+        if form.is_valid() and Product.objects.filter(sku=form.cleaned_data["sku"], active=True).exists():
+            current = _cart(request)
+            sku, quantity = form.cleaned_data["sku"], form.cleaned_data["quantity"]
+            if request.POST.get("mode") == "add":
+                quantity += current.get(sku, 0)
+            if quantity:
+                current[sku] = min(quantity, services.MAX_QUANTITY_PER_PRODUCT)
+            else:
+                current.pop(sku, None)
+            request.session[CART] = current
+            messages.success(request, _("Cart updated."))
+            return HttpResponseRedirect(reverse("buytech:cart"), status=303)
+        messages.error(request, _("Choose a product and a quantity between 0 and 500."))
+        status = 400
+    rows, total = _cart_rows(_cart(request))
+    return render(request, "buytech/cart.html", {"rows": rows, "total": total}, status=status)
+
+
+@require_POST
+@eligible_required
+def checkout(request: CustomerRequest) -> HttpResponse:
+    try:
+        order = services.order_reserve(
+            actor=request.user, organisation=request.organisation, items=_cart(request), http_request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return HttpResponseRedirect(reverse("buytech:cart"), status=303)
+    request.session[CART] = {}
+    messages.success(
+        request,
+        _("Order %(number)s is reserved. The payment instructions are on their way by e-mail.")
+        % {"number": order.number},
+    )
+    return HttpResponseRedirect(reverse("buytech:order", kwargs={"number": order.number}), status=303)
+
+
+def _positions(view: selectors.OrderView, attribute: str) -> list[tuple[int, str]]:
+    return [
+        (lv.line.position, f"{lv.line.position}. {lv.line.description}") for lv in view.lines if getattr(lv, attribute)
+    ]
+
+
+@buytech_required
+def order_detail(request: CustomerRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for(request.organisation, number)
+    view = selectors.view_of(order)
+    return render(request, "buytech/order.html", _order_context(view))
+
+
+def _order_context(view: selectors.OrderView, **forms: Any) -> dict[str, Any]:
+    order = view.order
+    return {
+        "view": view,
+        "order": order,
+        "agreements": [
+            (agreement, services.contract_url(agreement.number))
+            for agreement in (order.relationship_agreement, order.devices_agreement)
+            if agreement is not None
+        ],
+        "iban": services.PAYMENT_IBAN,
+        "beneficiary": services.PAYMENT_BENEFICIARY,
+        "cancel_form": forms.get("cancel_form") or CancelForm(positions=_positions(view, "may_cancel")),
+        "can_cancel": any(lv.may_cancel for lv in view.lines),
+        "can_return": any(lv.may_return for lv in view.lines),
+        "can_claim": any(lv.may_claim for lv in view.lines),
+    }
+
+
+def _back(number: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("buytech:order", kwargs={"number": number}), status=303)
+
+
+@require_POST
+@buytech_required
+def order_cancel(request: CustomerRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for(request.organisation, number)
+    view = selectors.view_of(order)
+    form = CancelForm(request.POST, positions=_positions(view, "may_cancel"))
+    if not form.is_valid():
+        return render(request, "buytech/order.html", _order_context(view, cancel_form=form), status=400)
+    try:
+        services.order_cancel(
+            actor=request.user, order=order, positions=form.cleaned_data["positions"], http_request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Cancelled. If you had paid, the refund is on its way."))
+    return _back(number)
+
+
+@buytech_required
+def order_return(request: CustomerRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for(request.organisation, number)
+    view = selectors.view_of(order)
+    form = ReturnForm(
+        request.POST or None,
+        positions=_positions(view, "may_return"),
+        initial={"organisation_name": request.organisation.name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.return_request(
+                actor=request.user,
+                order=order,
+                positions=form.cleaned_data["positions"],
+                reason=form.cleaned_data["reason"],
+                organisation_name=form.cleaned_data["organisation_name"],
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request, _("Return %(number)s requested. We will answer by e-mail.") % {"number": item.number}
+            )
+            return _back(number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "buytech/return.html", {"order": order, "form": form}, status=status)
+
+
+@buytech_required
+def order_claim(request: CustomerRequest, number: str) -> HttpResponse:
+    order = selectors.get_order_for(request.organisation, number)
+    view = selectors.view_of(order)
+    claimable = [lv for lv in view.lines if lv.may_claim]
+    form = ClaimForm(request.POST or None, positions=_positions(view, "may_claim"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.warranty_claim(
+                actor=request.user,
+                order=order,
+                position=form.cleaned_data["position"],
+                description=form.cleaned_data["description"],
+                remedy=form.cleaned_data["remedy"],
+                http_request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Warranty claim %(number)s registered.") % {"number": claim.number})
+            return _back(number)
+    replacements = [(lv, services.replacement_for(lv.line)) for lv in claimable]
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "buytech/claim.html", {"order": order, "form": form, "replacements": replacements}, status=status
+    )
