@@ -1,0 +1,254 @@
+"""Terminations and ServicePac activation through the services: rules enforced, requests filed, rows updated."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from guichet.contracts import services
+from guichet.contracts.models import (
+    ContractKind,
+    ContractStatus,
+    CoveredMachine,
+    ServicePacCode,
+    Termination,
+    TerminationStatus,
+)
+from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.models import AuditEvent, OutboxMessage
+from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.support.models import Request
+from tests.contracts.conftest import cover, make_code, make_contract, make_machine, pdftotext
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 31)
+
+
+def contact(user):  # type: ignore[no-untyped-def]
+    return {"name": user.get_full_name(), "email": user.email, "phone": ""}
+
+
+def test_customer_termination_of_an_eligible_machine_files_a_request_and_a_signed_notice(  # type: ignore[no-untyped-def]
+    org_a, customer_a, tmp_path
+) -> None:
+    contract = make_contract(org_a, number="BE-HW-2024-0001")
+    old = cover(contract, date(2025, 9, 30))  # exactly six months before TODAY
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[old.pk], contact=contact(customer_a), today=TODAY
+        )
+        request = Request.objects.get(number=termination.request_number)
+    # One month's notice from 31 March is 30 April (month end clamped).
+    assert termination.effective_date == date(2026, 4, 30)
+    assert termination.status == TerminationStatus.PENDING
+    assert request.type == "contracts" and request.details == {"contract_number": "BE-HW-2024-0001"}
+    data = termination.notice_document.read()
+    assert data.startswith(b"%PDF")
+    text = pdftotext(data, tmp_path)
+    assert "BE-HW-2024-0001" in text and "Avenue du Bourget 42" in text and "1130 Brussels" in text
+    assert customer_a.email in text and old.machine.serial in text
+    assert AuditEvent.objects.filter(action="contract.termination_requested", target=contract.number).exists()
+
+
+def test_a_machine_under_contract_less_than_six_months_is_refused_with_the_first_eligible_date(  # type: ignore[no-untyped-def]
+    org_a, customer_a
+) -> None:
+    contract = make_contract(org_a)
+    young = cover(contract, date(2025, 10, 1))  # six months on 1 April: one day short
+    with tenant_scope(org_a), pytest.raises(DomainError) as refused:
+        services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[young.pk], contact=contact(customer_a), today=TODAY
+        )
+    assert refused.value.code == "not_yet_eligible"
+    assert refused.value.details["first_eligible"] == "2026-04-01"
+    assert refused.value.details["earliest_effective"] == "2026-05-01"
+    with across_organisations():
+        assert not Termination.objects.exists() and not Request.objects.exists()
+
+
+def test_effective_date_before_the_notice_period_is_refused(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    old = cover(contract, date(2024, 1, 1))
+    with tenant_scope(org_a):
+        with pytest.raises(DomainError) as early:
+            services.hardware_termination_request(
+                actor=customer_a,
+                contract=contract,
+                coverage_ids=[old.pk],
+                contact=contact(customer_a),
+                effective_date=date(2026, 4, 29),
+                today=TODAY,
+            )
+        assert early.value.code == "effective_date_too_early"
+        later = services.hardware_termination_request(
+            actor=customer_a,
+            contract=contract,
+            coverage_ids=[old.pk],
+            contact=contact(customer_a),
+            effective_date=date(2026, 6, 15),
+            today=TODAY,
+        )
+        assert later.effective_date == date(2026, 6, 15)
+        # The same machine cannot be terminated twice while the first is under way.
+        with pytest.raises(Conflict):
+            services.hardware_termination_request(
+                actor=customer_a, contract=contract, coverage_ids=[old.pk], contact=contact(customer_a), today=TODAY
+            )
+
+
+def test_machines_of_another_contract_or_none_are_refused(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    other = cover(make_contract(org_a), date(2020, 1, 1))
+    with tenant_scope(org_a):
+        for ids in ([], [other.pk]):
+            with pytest.raises(DomainError) as refused:
+                services.hardware_termination_request(
+                    actor=customer_a, contract=contract, coverage_ids=ids, contact=contact(customer_a), today=TODAY
+                )
+            assert refused.value.code == "machine_not_covered"
+
+
+def test_prepaid_licence_needs_no_cancellation_and_files_nothing(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, kind=ContractKind.PREPAID_LICENCE)
+    with tenant_scope(org_a), pytest.raises(DomainError) as refused:
+        services.licence_termination_request(
+            actor=customer_a, contract=contract, contact=contact(customer_a), copies_destroyed=True, today=TODAY
+        )
+    assert refused.value.code == "no_cancellation_needed"
+    with across_organisations():
+        assert not Request.objects.exists() and not Termination.objects.exists()
+
+
+def test_monthly_licence_needs_the_destruction_attestation_and_thirty_days(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE)
+    with tenant_scope(org_a):
+        with pytest.raises(DomainError) as unconfirmed:
+            services.licence_termination_request(
+                actor=customer_a, contract=contract, contact=contact(customer_a), copies_destroyed=False, today=TODAY
+            )
+        assert unconfirmed.value.code == "destruction_not_confirmed"
+        with pytest.raises(DomainError) as early:
+            services.licence_termination_request(
+                actor=customer_a,
+                contract=contract,
+                contact=contact(customer_a),
+                copies_destroyed=True,
+                effective_date=TODAY + timedelta(days=29),
+                today=TODAY,
+            )
+        assert early.value.code == "effective_date_too_early"
+        termination = services.licence_termination_request(
+            actor=customer_a, contract=contract, contact=contact(customer_a), copies_destroyed=True, today=TODAY
+        )
+    assert termination.effective_date == date(2026, 4, 30)
+    confirmation = OutboxMessage.objects.get(template="contract_destruction_confirmed")
+    assert confirmation.to == "support.be@guichet.example"  # Belgium's address for licence matters
+    assert confirmation.context["number"] == contract.number
+
+
+def test_agent_accepts_then_the_termination_takes_effect_once(org_a, customer_a, agent_be, agent_ro) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    first, second = cover(contract, date(2024, 1, 1)), cover(contract, date(2024, 1, 1))
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[first.pk], contact=contact(customer_a), today=TODAY
+        )
+    with pytest.raises(PermissionDenied):
+        services.termination_decide(actor=agent_ro, termination=termination, accept=True)
+    services.termination_decide(actor=agent_be, termination=termination, accept=True)
+    with pytest.raises(Conflict):
+        services.termination_decide(actor=agent_be, termination=termination, accept=False, note="No")
+    with tenant_scope(org_a):
+        request = Request.objects.get(number=termination.request_number)
+        assert request.status == "resolved"
+    assert services.terminations_apply_due(today=date(2026, 4, 29)) == 0
+    assert services.terminations_apply_due(today=date(2026, 4, 30)) == 1
+    assert services.terminations_apply_due(today=date(2026, 4, 30)) == 0  # idempotent
+    with tenant_scope(org_a):
+        first.refresh_from_db()
+        second.refresh_from_db()
+        contract.refresh_from_db()
+        termination.refresh_from_db()
+    assert first.covered_until == date(2026, 4, 30) and second.covered_until is None
+    assert termination.status == TerminationStatus.EFFECTIVE
+    assert contract.status == ContractStatus.ACTIVE  # one machine still covered
+
+    # The last machine leaving ends the contract; the command does what the task does.
+    with tenant_scope(org_a):
+        last = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[second.pk], contact=contact(customer_a), today=TODAY
+        )
+    services.termination_decide(actor=agent_be, termination=last, accept=True)
+    call_command("apply_terminations", "--today", "2026-05-01")
+    with tenant_scope(org_a):
+        contract.refresh_from_db()
+    assert (contract.status, contract.end_date) == (ContractStatus.TERMINATED, date(2026, 4, 30))
+
+
+def test_a_refusal_needs_a_reason_and_reaches_the_customer(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    coverage = cover(contract, date(2024, 1, 1))
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[coverage.pk], contact=contact(customer_a), today=TODAY
+        )
+    with pytest.raises(DomainError):
+        services.termination_decide(actor=agent_be, termination=termination, accept=False, note=" ")
+    services.termination_decide(actor=agent_be, termination=termination, accept=False, note="Addendum 3 applies.")
+    assert services.terminations_apply_due(today=date(2027, 1, 1)) == 0
+    bodies = [m.context.get("body", "") for m in OutboxMessage.objects.filter(to=customer_a.email)]
+    assert any("Addendum 3 applies." in body for body in bodies)
+
+
+def test_vendor_termination_needs_a_year_and_three_months_and_tells_the_customer(  # type: ignore[no-untyped-def]
+    org_a, customer_a, agent_be
+) -> None:
+    contract = make_contract(org_a)
+    young = cover(contract, date(2025, 4, 1))  # a year on 1 April 2026
+    old = cover(contract, date(2025, 3, 31))
+    with pytest.raises(DomainError) as refused:
+        services.vendor_termination(actor=agent_be, contract=contract, coverage_ids=[young.pk], today=TODAY)
+    assert refused.value.details["first_eligible"] == "2026-04-01"
+    termination = services.vendor_termination(
+        actor=agent_be, contract=contract, coverage_ids=[old.pk], reason="End of support for this model.", today=TODAY
+    )
+    assert termination.effective_date == date(2026, 6, 30)
+    assert termination.status == TerminationStatus.ACCEPTED
+    told = OutboxMessage.objects.get(template="contract_vendor_termination")
+    assert told.to == customer_a.email and old.machine.serial in told.context["machines"]
+
+
+def test_servicepac_activation_and_its_distinct_errors(org_a, org_b, customer_a) -> None:  # type: ignore[no-untyped-def]
+    servicepac = make_contract(org_a, kind=ContractKind.SERVICEPAC, status=ContractStatus.DRAFT)
+    code = make_code(servicepac, "ABCD2345")
+    foreign = make_code(make_contract(org_b, kind=ContractKind.SERVICEPAC), "WXYZ2345")
+    machine = make_machine(org_a, serial="78BE555")
+    make_machine(org_b, serial="78RO555")
+
+    def activate(raw: str, serial: str = "78BE555") -> str:
+        try:
+            with tenant_scope(org_a):
+                services.servicepac_activate(
+                    actor=customer_a, organisation=org_a, code=raw, machine_type="9009", serial=serial
+                )
+        except DomainError as error:
+            return error.code
+        return "ok"
+
+    assert activate("SP-ABCD-2345-X") == "invalid_code_format"
+    assert activate(foreign.code) == "unknown_code"
+    assert activate(code.code, serial="78RO555") == "machine_not_found"
+    assert activate(code.code.lower().replace("-", " ")) == "ok"
+    assert activate(code.code) == "code_already_used"
+    with tenant_scope(org_a):
+        coverage = CoveredMachine.objects.get(contract=servicepac, machine=machine)
+        servicepac.refresh_from_db()
+        code.refresh_from_db()
+    assert coverage.covered_until is None and servicepac.status == ContractStatus.ACTIVE
+    assert code.used_by == customer_a and code.machine == machine
+    assert OutboxMessage.objects.filter(template="contract_servicepac_activated", to=customer_a.email).exists()
+    with across_organisations():
+        assert ServicePacCode.objects.get(pk=foreign.pk).used_at is None
