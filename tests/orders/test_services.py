@@ -134,7 +134,7 @@ def test_the_same_event_twice_changes_nothing_and_sends_nothing(  # type: ignore
 
 
 def test_a_late_older_event_is_kept_but_does_not_move_the_parcel_back(org_a, customer_a, two_parcels) -> None:  # type: ignore[no-untyped-def]
-    order, disks, _server = two_parcels(org_a, customer_a)
+    _order, disks, _server = two_parcels(org_a, customer_a)
     now = timezone.now()
     record(disks, "delivered", "late-2", when=now)
     outcome = record(disks, "in_transit", "late-1", when=now - timedelta(hours=5))

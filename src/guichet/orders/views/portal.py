@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -40,8 +41,8 @@ def order_list(request: CustomerRequest) -> HttpResponse:
     )
 
 
-def _event_label(event: OrderEvent, tz: object) -> str:
-    when = formats.date_format(timezone.localtime(event.at, tz), "SHORT_DATETIME_FORMAT")  # type: ignore[arg-type]
+def _event_label(event: OrderEvent, tz: ZoneInfo) -> str:
+    when = formats.date_format(timezone.localtime(event.at, tz), "SHORT_DATETIME_FORMAT")
     if event.kind == "placed":
         what = _("Order placed")
     elif event.kind == "order_status":
@@ -57,7 +58,7 @@ def _event_label(event: OrderEvent, tz: object) -> str:
 
 def order_context(order: Order) -> dict[str, object]:
     """What the order page shows, for customers and agents alike."""
-    tz = get_centre(order.organisation.country).timezone
+    tz = ZoneInfo(str(get_centre(order.organisation.country).timezone))
     events = selectors.timeline_of(order)
     shipments = list(order.shipments.all())
     lanes = [("", str(_("Order")))] + [(s.tracking_number, f"{s.carrier_name} {s.tracking_number}") for s in shipments]
