@@ -102,6 +102,12 @@ def mentions(invoice: Invoice, seller: Seller) -> list[str]:
     return out
 
 
+def tax_label(name: str) -> str:
+    """The tax's name as the reader's language has it (TVA, TPS/TVQ, TVH in French)."""
+    labels = {"VAT": _("VAT"), "GST": _("GST"), "HST": _("HST"), "QST": _("QST")}
+    return labels.get(name, name)
+
+
 def invoice_context(invoice: Invoice) -> dict[str, Any]:
     organisation = invoice.organisation
     locale = locale_of(organisation)
@@ -123,7 +129,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
     ]
     taxes = [
         {
-            "name": tax.name,
+            "name": tax_label(tax.name),
             "rate": format_percent(tax.rate, locale),
             "base": money(tax.base),
             "amount": money(tax.amount),

@@ -18,6 +18,7 @@ from guichet.core.tenancy import TenantManager
 from . import rules
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+SUM_TOLERANCE = Decimal("0.0001")
 
 
 class Kind(models.TextChoices):
@@ -108,7 +109,12 @@ class Invoice(models.Model):
             models.Index(fields=["organisation", "due_date"], name="billing_inv_org_due"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(total=F("net_total") + F("tax_total")), name="billing_total_is_sum"),
+            # Exact on PostgreSQL (numeric); SQLite keeps decimals as floats, hence a tolerance far below a cent.
+            models.CheckConstraint(
+                condition=Q(total__gte=F("net_total") + F("tax_total") - SUM_TOLERANCE)
+                & Q(total__lte=F("net_total") + F("tax_total") + SUM_TOLERANCE),
+                name="billing_total_is_sum",
+            ),
             models.CheckConstraint(condition=Q(net_total__gte=0, tax_total__gte=0), name="billing_amounts_positive"),
             models.CheckConstraint(condition=Q(settled__gte=0) & Q(settled__lte=F("total")), name="billing_settled_le_total"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="billing_due_after_issue"),

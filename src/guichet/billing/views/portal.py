@@ -105,12 +105,10 @@ def dispute_new(request: CustomerRequest, number: str) -> HttpResponse:
 
 
 def _statement_view(request: CustomerRequest) -> tuple[PeriodForm, selectors.StatementView | None]:
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET)  # bound even when empty: no dates means the default period
     today = timezone.localdate()
-    if request.GET and not form.is_valid():
+    if not form.is_valid():
         return form, None
-    if not request.GET:
-        form.is_valid()
     start, end = form.period(today)
     return form, selectors.statement_for(request.organisation, start, end, today)
 
