@@ -96,7 +96,7 @@ class ShipmentForm(forms.Form):
 
     def __init__(self, *args: Any, positions: list[tuple[int, str]], carriers: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["carrier"].choices = carriers
+        self.fields["carrier"].choices = carriers  # type: ignore[attr-defined]
         self.fields["positions"] = PositionsField(positions, label=_("Items in this shipment"))
 
 
@@ -115,7 +115,7 @@ class SubstituteForm(forms.Form):
     def __init__(self, *args: Any, positions: list[tuple[int, str]], products: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["position"] = forms.TypedChoiceField(label=_("Item"), choices=positions, coerce=int)
-        self.fields["sku"].choices = products
+        self.fields["sku"].choices = products  # type: ignore[attr-defined]
         self.order_fields(["position", "sku", "note"])
 
 
