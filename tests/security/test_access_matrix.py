@@ -186,6 +186,67 @@ def org_a_on_site(w: World) -> dict[str, Any]:
     return {"content_type_id": ContentType.objects.get_for_model(Organisation).pk, "object_id": w.org_a.pk}
 
 
+# --- contract signing (contracts/views/signing.py, contracts/api.py): its own contracts of org_a ---
+SIGNING_AWAITING = "BE-SIGN-2026-0001"  # awaiting the customer's signature
+SIGNING_SIGNED = "BE-SIGN-2026-0002"  # signed by the customer (a stand-in file: access is what is tested here)
+
+
+def _signing_contract(w: World, number: str, *, signed: bool) -> str:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from guichet.contracts.models import Contract, Signature
+
+    with across_organisations():
+        contract, created = Contract.objects.get_or_create(
+            number=number,
+            defaults={
+                "organisation": w.org_a,
+                "kind": "hardware_maintenance",
+                "status": "active" if signed else "awaiting_signature",
+                "title": "Matrix",
+                "start_date": date(2026, 1, 1),
+                "currency": "EUR",
+                "amount": Decimal("100.00"),
+            },
+        )
+        if created and signed:
+            signature = Signature(
+                contract=contract,
+                party="customer",
+                signer=w.member,
+                signer_name="Matrix",
+                signer_email=w.member.email,
+                organisation_name=w.org_a.name,
+                signed_at=timezone.now(),
+                document_sha256="0" * 64,
+                content_sha256="0" * 64,
+            )
+            signature.document.save(f"{number}.pdf", ContentFile(b"%PDF-1.7 matrix"), save=False)
+            signature.save()
+    return number
+
+
+def awaiting_contract(w: World) -> dict[str, Any]:
+    return {"number": _signing_contract(w, SIGNING_AWAITING, signed=False)}
+
+
+def signed_contract(w: World) -> dict[str, Any]:
+    return {"number": _signing_contract(w, SIGNING_SIGNED, signed=True)}
+
+
+def _sign_body(w: World) -> dict[str, Any]:
+    from tests.accounts.factories import PASSWORD
+
+    return {"password": PASSWORD, "accept_terms": True}
+
+
+TO_CONTRACT_CONSOLE = Expect(303, "contracts_console:detail", same_kwargs=True)
+
+
 # --- the matrix -------------------------------------------------------------------------------
 
 
@@ -300,6 +361,19 @@ MATRIX: dict[str, Entry] = {
                                    kwargs=number),
     "api-1:reply":             row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
                                    kwargs=number, method="post", data={"body": "Any news?"}),
+    # contract signing: customers of the organisation (signing itself needs the signatory role, which
+    # customer_a lacks: the page explains it); countersigning by agents of the country (the awaiting
+    # contract is not signed yet, so the console answers with a message and goes back to the contract)
+    "contracts:sign":          row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=awaiting_contract),
+    "contracts:signed_document": row(LOGIN,   OK,        NF,        F,         F,         F,         F,
+                                   kwargs=signed_contract),
+    "contracts_console:countersign": row(LOGIN, F,       F,         F,         NF,        TO_CONTRACT_CONSOLE,
+                                   TO_CONTRACT_CONSOLE, method="post", kwargs=awaiting_contract),
+    "contracts_console:signed_document": row(LOGIN, F,   F,         F,         NF,        OK,        OK,
+                                   kwargs=signed_contract),
+    "api-1:sign_contract":     row(UNAUTHORISED, F,      NF,        F,         F,         F,         F,  api=True,
+                                   method="post", kwargs=awaiting_contract, data=_sign_body),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -546,6 +620,8 @@ POST_ONLY = (
     "api-1:issue_token",
     "api-1:suggestion_opened",
     "api-1:reply",
+    "contracts_console:countersign",  # contract signing
+    "api-1:sign_contract",
 )
 
 
@@ -683,6 +759,34 @@ PROBES = (
         method="post",
         data={"application": "orders", "action": "grant"},
         in_data=True,
+    ),
+    # contract signing
+    Probe("contracts:sign", awaiting_contract, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("contracts:signed_document", signed_contract, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe(
+        "contracts_console:countersign",
+        awaiting_contract,
+        _missing_number,
+        {"agent_ro": 404, "customer_b": 403},
+        ("agent_be", TO_CONTRACT_CONSOLE),
+        method="post",
+    ),
+    Probe(
+        "contracts_console:signed_document",
+        signed_contract,
+        _missing_number,
+        {"agent_ro": 404, "customer_b": 403},
+        ("agent_be", OK),
+    ),
+    Probe(
+        "api-1:sign_contract",
+        awaiting_contract,
+        _missing_number,
+        {"customer_b": 404},
+        ("customer_a", FORBIDDEN),
+        method="post",
+        data=_sign_body,
+        api=True,
     ),
     Probe("api-1:get_request", number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe(

@@ -19,17 +19,17 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from babel.dates import format_datetime
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -101,7 +101,11 @@ def recently_reauthenticated(http_request: HttpRequest, user: User) -> bool:
 
 def confirm_identity(http_request: HttpRequest, user: User, *, password: str, otp: str | None) -> None:
     """API re-authentication: the password, plus the authenticator code when MFA is on."""
-    checked = authenticate(http_request, email=user.email, password=password or "")
+    # allauth's adapter, not bare `authenticate`: failed attempts count towards its login rate limit.
+    try:
+        checked = get_adapter(http_request).authenticate(http_request, email=user.email, password=password or "")
+    except ValidationError:
+        raise DomainError(_("Too many failed login attempts. Try again later."), code="throttled") from None
     if checked is None or checked.pk != user.pk:
         raise ReauthenticationRequired(_("The password is not correct."), code="invalid_password")
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
@@ -147,7 +151,7 @@ def audit_page_pdf(contract: Contract, facts: SigningFacts, *, language: str) ->
         "organisation": organisation,
         "facts": facts,
         "signed_at_local": _when(facts.signed_at, organisation, language),
-        "signed_at_utc": facts.signed_at.astimezone(timezone.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "signed_at_utc": facts.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
     }
     return render_pdf("contracts/documents/signature_audit.html", context, language=language)
 
@@ -174,11 +178,7 @@ def append_page(data: bytes, page_pdf: bytes) -> bytes:
                 [generic.FloatObject(x1), generic.FloatObject(y1), generic.FloatObject(x2), generic.FloatObject(y2)]
             ),
             generic.NameObject("/Resources"): generic.DictionaryObject(
-                {
-                    generic.NameObject("/XObject"): generic.DictionaryObject(
-                        {generic.NameObject("/AuditPage"): xobject}
-                    )
-                }
+                {generic.NameObject("/XObject"): generic.DictionaryObject({generic.NameObject("/AuditPage"): xobject})}
             ),
             generic.NameObject("/Contents"): writer.add_object(contents),
         }

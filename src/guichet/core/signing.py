@@ -188,9 +188,7 @@ def _private_pem(key: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
     return bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
 
 
@@ -286,7 +284,9 @@ def _pkcs11_signer(config: SealConfig) -> Any:
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11
     except ImportError as error:  # python-pkcs11 is an optional extra
-        raise SigningError("PKCS#11 signing needs the python-pkcs11 package (pip install 'pyHanko[pkcs11]').") from error
+        raise SigningError(
+            "PKCS#11 signing needs the python-pkcs11 package (pip install 'pyHanko[pkcs11]')."
+        ) from error
     session = pkcs11.open_pkcs11_session(
         config.pkcs11_module,
         token_criteria=TokenCriteria(label=config.pkcs11_token) if config.pkcs11_token else None,
@@ -340,8 +340,8 @@ def _block_pdf(lines: list[str], seal_line: str) -> bytes:
 
 def _block_style(lines: list[str], seal_line: str) -> Any:
     from pyhanko.pdf_utils import content
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.stamp import StaticStampStyle
 
     block = _block_pdf(lines, seal_line)
@@ -403,9 +403,7 @@ def sign_pdf(
         meta,
         signer=current.signer,
         stamp_style=_block_style(lines, seal_line),
-        new_field_spec=fields.SigFieldSpec(
-            sig_field_name=field_name, on_page=-1, box=_block_box(slot, page_width)
-        ),
+        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=-1, box=_block_box(slot, page_width)),
     )
     output = pdf_signer.sign_pdf(writer, in_place=False)
     return bytes(output.getvalue())
