@@ -37,7 +37,7 @@ class InvalidInput(DomainError):
     status = 422
 
 
-def _invalid(form: forms.Form) -> InvalidInput:
+def _invalid(form: forms.BaseForm) -> InvalidInput:
     errors = []
     for field, field_errors in form.errors.as_data().items():
         loc = ["body", "payload"] if field == NON_FIELD_ERRORS else ["body", "payload", field]

@@ -43,8 +43,10 @@ OPTIONAL_COLUMNS = (
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 BATCH_SIZE = 1000
 MAX_REPORTED_ERRORS = 500  # the report stays readable; the count says how many there were
-MAX_LENGTHS = {
-    name: Machine._meta.get_field(name).max_length for name in COLUMNS if name not in ("install_date", "warranty_end")
+MAX_LENGTHS: dict[str, int] = {
+    name: getattr(Machine._meta.get_field(name), "max_length", 0) or 0
+    for name in COLUMNS
+    if name not in ("install_date", "warranty_end")
 }
 COUNTRY_CODES = ("BE", "CA", "RO")
 
