@@ -252,7 +252,7 @@ def _order(order: BuyTechOrder) -> dict[str, Any]:
 
 
 @router.get("buytech/eligibility", response={200: EligibilityOut, **ERRORS})
-def eligibility(request: HttpRequest) -> dict[str, Any]:
+def buytech_eligibility(request: HttpRequest) -> dict[str, Any]:
     """Whether the organisation may order, and what is missing if not."""
     organisation: Organisation = require_application(request, APPLICATION)
     gaps = services.gaps_of(organisation)
@@ -274,7 +274,7 @@ class AttestationOut(Schema):
 
 
 @router.post("buytech/attestation", response={201: AttestationOut, **ERRORS})
-def sign_attestation(request: HttpRequest, payload: AttestationIn) -> Status[dict[str, Any]]:
+def buytech_sign_attestation(request: HttpRequest, payload: AttestationIn) -> Status[dict[str, Any]]:
     """Sign the non-discrimination attestation (current wording) for the organisation."""
     organisation: Organisation = require_application(request, APPLICATION)
     if not payload.confirm:
@@ -296,7 +296,7 @@ def sign_attestation(request: HttpRequest, payload: AttestationIn) -> Status[dic
 
 
 @router.get("buytech/products", response={200: ProductPageOut, **ERRORS})
-def list_products(
+def buytech_products(
     request: HttpRequest,
     kind: str = "",
     condition: str = "",
@@ -324,7 +324,7 @@ class OrderIn(Schema):
 
 
 @router.post("buytech/orders", response={201: OrderOut, **ERRORS})
-def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
+def buytech_create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     """Reserve devices: the order number comes back; the payment instructions go by e-mail."""
     organisation: Organisation = require_application(request, APPLICATION)
     items: dict[str, int] = {}
@@ -343,7 +343,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
 
 
 @router.get("buytech/orders", response={200: list[OrderSummaryOut], **ERRORS})
-def list_orders(request: HttpRequest) -> list[dict[str, Any]]:
+def buytech_orders(request: HttpRequest) -> list[dict[str, Any]]:
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
         return [
@@ -359,7 +359,7 @@ def list_orders(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("buytech/orders/{number}", response={200: OrderOut, **ERRORS})
-def get_order(request: HttpRequest, number: str) -> dict[str, Any]:
+def buytech_order(request: HttpRequest, number: str) -> dict[str, Any]:
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
         return _order(selectors.get_order_for(organisation, number))
@@ -370,7 +370,7 @@ class CancelIn(Schema):
 
 
 @router.post("buytech/orders/{number}/cancel", response={200: OrderOut, **ERRORS})
-def cancel_order(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
+def buytech_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     """Cancel the whole order (no positions) or some items, until 14 days after their delivery."""
     organisation: Organisation = require_application(request, APPLICATION)
     user: User = request.user  # type: ignore[assignment]
@@ -387,7 +387,7 @@ class ReturnIn(Schema):
 
 
 @router.post("buytech/orders/{number}/returns", response={201: ReturnOut, **ERRORS})
-def request_return(request: HttpRequest, number: str, payload: ReturnIn) -> Status[dict[str, Any]]:
+def buytech_return(request: HttpRequest, number: str, payload: ReturnIn) -> Status[dict[str, Any]]:
     """Ask for a return (within 60 days after delivery); the vendor evaluates it."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
@@ -420,7 +420,7 @@ class ClaimIn(Schema):
 
 
 @router.post("buytech/orders/{number}/warranty-claims", response={201: ClaimOut, **ERRORS})
-def claim_warranty(request: HttpRequest, number: str, payload: ClaimIn) -> Status[dict[str, Any]]:
+def buytech_warranty_claim(request: HttpRequest, number: str, payload: ClaimIn) -> Status[dict[str, Any]]:
     """A defect after the 14-day window, within 12 months: `replacement` (if in stock) or `refund`."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
