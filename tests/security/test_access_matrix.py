@@ -149,6 +149,7 @@ def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_
         message_id="<matrix@guichet.test>", defaults={"to": customer_a.email, "language": "en", "template": "matrix"}
     )
     assert AuditEvent.objects.exists()
+    _billing_world(org_a)  # billing: an invoice and a payment of org_a (see the billing block below)
     return World(
         org_a=org_a,
         member=customer_no_grant,
@@ -245,6 +246,55 @@ def _sign_body(w: World) -> dict[str, Any]:
 
 
 TO_CONTRACT_CONSOLE = Expect(303, "contracts_console:detail", same_kwargs=True)
+
+
+# --- billing (billing/views, billing/api.py): org_a's invoice and a dispute of it ---------------
+BILLING_INVOICE = "BE-INV-2026-0901"
+BILLING_MISSING = "BE-INV-1999-9999"
+
+
+def _billing_world(organisation: Organisation) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from guichet.billing import rules as billing_rules
+    from guichet.billing import services as billing_services
+
+    with tenant_scope(organisation):
+        billing_services.invoice_issue(
+            actor=None, organisation=organisation, number=BILLING_INVOICE, issue_date=date.today(),
+            lines=[billing_rules.LineIn("Matrix", Decimal(1), Decimal("100.00"))],
+        )
+        billing_services.payment_record(
+            actor=None, organisation=organisation, day=date.today(), amount=Decimal("10.00"), currency="EUR",
+            method="bank_transfer", reference="MATRIX-1",
+        )
+
+
+def billing_invoice(w: World) -> dict[str, Any]:
+    return {"number": BILLING_INVOICE}
+
+
+def _billing_missing(w: World) -> dict[str, Any]:
+    return {"number": BILLING_MISSING}
+
+
+def billing_dispute(w: World) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from guichet.billing import services as billing_services
+    from guichet.billing.models import Dispute, Invoice
+
+    with tenant_scope(w.org_a):
+        dispute = Dispute.objects.filter(organisation=w.org_a, state="open").first()
+        if dispute is None:
+            invoice = Invoice.objects.get(number=BILLING_INVOICE)
+            dispute = billing_services.dispute_open(actor=w.member, invoice=invoice, amount=Decimal("5"), reason="M")
+    return {"pk": dispute.pk}
+
+
+TO_BILLING_CONSOLE = Expect(303, "billing_console:home")
+BILLING_DISPUTE = {"amount": "10.00", "reason": "Matrix."}
 
 
 # --- the matrix -------------------------------------------------------------------------------
@@ -374,6 +424,36 @@ MATRIX: dict[str, Entry] = {
                                    kwargs=signed_contract),
     "api-1:sign_contract":     row(UNAUTHORISED, F,      NF,        F,         F,         F,         F,  api=True,
                                    method="post", kwargs=awaiting_contract, data=_sign_body),
+    # billing: "invoices" and "statements" grants, org_a's invoices only; the console for agents of the country
+    "billing:invoices":        row(*APPLICATION_PAGE),
+    "billing:statement":       row(*APPLICATION_PAGE),
+    "billing:statement_csv":   row(*APPLICATION_PAGE),
+    "billing:statement_pdf":   row(*APPLICATION_PAGE),
+    "billing:options":         row(*APPLICATION_PAGE),
+    "billing:invoice":         row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=billing_invoice),
+    "billing:invoice_pdf":     row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=billing_invoice),
+    "billing:dispute":         row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=billing_invoice),
+    "billing_console:home":    row(*STAFF_PAGE),
+    "billing_console:payment_new": row(*STAFF_PAGE),
+    "billing_console:payment_import": row(*STAFF_PAGE),
+    "billing_console:resolve": row(LOGIN,     F,         F,         F,         NF,        TO_BILLING_CONSOLE,
+                                   TO_BILLING_CONSOLE, method="post", kwargs=billing_dispute,
+                                   data={"decision": "reject", "note": "Matrix."}),
+    "api-1:list_invoices":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:get_statement":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:get_invoice":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=billing_invoice),
+    "api-1:invoice_pdf":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=billing_invoice),
+    "api-1:dispute_invoice":   row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+                                   method="post", kwargs=billing_invoice, data=BILLING_DISPUTE),
+    "admin:billing_invoice_add": row(*ADMIN_ONLY[:6], F),  # billing documents change through services only
+    "admin:billing_invoice_delete": row(*ADMIN_ONLY[:6], F),
+    "admin:billing_payment_add": row(*ADMIN_ONLY[:6], F),
+    "admin:billing_payment_delete": row(*ADMIN_ONLY[:6], F),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -622,6 +702,8 @@ POST_ONLY = (
     "api-1:reply",
     "contracts_console:countersign",  # contract signing
     "api-1:sign_contract",
+    "billing_console:resolve",  # billing
+    "api-1:dispute_invoice",
 )
 
 
@@ -797,6 +879,31 @@ PROBES = (
         ("customer_a", CREATED),
         method="post",
         data={"body": "Hello"},
+        api=True,
+    ),
+    # billing (issue 6): org_a's invoice, its PDF and dispute form; the console's dispute resolution
+    Probe("billing:invoice", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("billing:invoice_pdf", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("billing:dispute", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK)),
+    Probe(
+        "billing_console:resolve",
+        billing_dispute,
+        lambda w: {"pk": MISSING_PK},
+        {"agent_ro": 404},
+        ("agent_be", TO_BILLING_CONSOLE),
+        method="post",
+        data={"decision": "reject", "note": "Matrix."},
+    ),
+    Probe("api-1:get_invoice", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe("api-1:invoice_pdf", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe(
+        "api-1:dispute_invoice",
+        billing_invoice,
+        _billing_missing,
+        {"customer_b": 404},
+        ("customer_a", CREATED),
+        method="post",
+        data=BILLING_DISPUTE,
         api=True,
     ),
 )
