@@ -150,6 +150,7 @@ def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_
     )
     assert AuditEvent.objects.exists()
     _billing_world(org_a)  # billing: an invoice and a payment of org_a (see the billing block below)
+    _inventory_world(org_a, customer_a)  # inventory: machines and their service actions (inventory block below)
     return World(
         org_a=org_a,
         member=customer_no_grant,
@@ -295,6 +296,105 @@ def billing_dispute(w: World) -> dict[str, Any]:
 
 TO_BILLING_CONSOLE = Expect(303, "billing_console:home")
 BILLING_DISPUTE = {"amount": "10.00", "reason": "Matrix."}
+
+
+# --- inventory (issue 7): org_a's machines, a repair, a transfer, a relocation, a site change ---
+INVENTORY_SERIAL = "78MX001"  # carries the service actions below
+INVENTORY_FREE_SERIAL = "78MX002"  # nothing pending: a transfer may be reported on it
+INVENTORY_MISSING_SERIAL = "NOSUCH99"
+INVENTORY_MISSING_NUMBER = "SR-BE-1999-999999"
+
+
+def _inventory_world(organisation: Organisation, customer: User) -> None:
+    from datetime import date, timedelta
+
+    from guichet.inventory import services as inventory_services
+    from guichet.inventory.models import Machine
+
+    with across_organisations():
+        machine, free = (
+            Machine.objects.create(organisation=organisation, machine_type="8286", model="42A", serial=serial,
+                                   site_country=organisation.country, site_city="Bruxelles")
+            for serial in (INVENTORY_SERIAL, INVENTORY_FREE_SERIAL)
+        )  # fmt: skip
+    with tenant_scope(organisation):
+        inventory_services.repair_request(
+            actor=customer, machine=machine, kind="hardware", description="Matrix", accept_billing=True
+        )
+        inventory_services.transfer_report(
+            actor=customer, machine=machine, kind="lease_return", leaves_on=date.today(), reason="Matrix"
+        )
+        inventory_services.relocation_request(
+            actor=customer, machine=machine, from_country=organisation.country, from_address="Here",
+            to_country="RO" if organisation.country != "RO" else "BE", to_address="There",
+            desired_date=date.today() + timedelta(days=60),
+        )  # fmt: skip
+        inventory_services.machine_update_site(actor=customer, machine=machine, changes={"site_city": "Namur"})
+
+
+def _inventory_number(w: World, model_name: str) -> str:
+    from django.apps import apps as django_apps
+
+    with across_organisations():
+        return str(django_apps.get_model("inventory", model_name).objects.get(organisation=w.org_a).number)
+
+
+def machine_serial(w: World) -> dict[str, Any]:
+    return {"serial": INVENTORY_SERIAL}
+
+
+def free_machine_serial(w: World) -> dict[str, Any]:
+    return {"serial": INVENTORY_FREE_SERIAL}
+
+
+def _missing_serial(w: World) -> dict[str, Any]:
+    return {"serial": INVENTORY_MISSING_SERIAL}
+
+
+def repair_number(w: World) -> dict[str, Any]:
+    return {"number": _inventory_number(w, "RepairRequest")}
+
+
+def transfer_number(w: World) -> dict[str, Any]:
+    return {"number": _inventory_number(w, "Transfer")}
+
+
+def relocation_number(w: World) -> dict[str, Any]:
+    return {"number": _inventory_number(w, "Relocation")}
+
+
+def _inventory_missing(w: World) -> dict[str, Any]:
+    return {"number": INVENTORY_MISSING_NUMBER}
+
+
+def site_change(w: World) -> dict[str, Any]:
+    from guichet.inventory.models import SiteChange
+
+    with across_organisations():
+        return {"pk": SiteChange.objects.get(organisation=w.org_a).pk}
+
+
+def _relocation_body(w: World) -> dict[str, Any]:
+    from datetime import date, timedelta
+
+    return {
+        "from_country": "BE", "from_address": "Here", "to_country": "RO", "to_address": "There",
+        "desired_date": (date.today() + timedelta(days=60)).isoformat(),
+    }  # fmt: skip
+
+
+def _transfer_body(w: World) -> dict[str, Any]:
+    from datetime import date
+
+    return {"kind": "lease_return", "leaves_on": date.today().isoformat(), "reason": "Matrix"}
+
+
+REPAIR_BODY = {"kind": "hardware", "description": "Matrix", "accept_billing": True}
+TO_INVENTORY_CONSOLE = Expect(303, "inventory_console:home")
+TO_RELOCATION_CONSOLE = Expect(303, "inventory_console:relocation", same_kwargs=True)
+MACHINE_PAGE = (LOGIN, Expect(200), NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+INVENTORY_CONSOLE_OBJECT = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, Expect(200), Expect(200))
+# --- end inventory ---------------------------------------------------------------------------
 
 
 # --- the matrix -------------------------------------------------------------------------------
@@ -468,6 +568,49 @@ MATRIX: dict[str, Entry] = {
     # Requests change only through the console, where the workflow rules and e-mails apply.
     "admin:support_request_add": row(*ADMIN_ONLY[:6], F),
     "admin:support_request_delete": row(*ADMIN_ONLY[:6], F),
+    # inventory (issue 7): customers with the "inventory" grant, their organisation's machines only
+    "inventory:list":          row(*APPLICATION_PAGE),
+    "inventory:lookup":        row(*APPLICATION_PAGE, query={"serial": INVENTORY_SERIAL}),
+    "inventory:detail":        row(*MACHINE_PAGE, kwargs=machine_serial),
+    "inventory:edit":          row(*MACHINE_PAGE, kwargs=machine_serial),
+    "inventory:repair_new":    row(*MACHINE_PAGE, kwargs=machine_serial),
+    "inventory:transfer_new":  row(*MACHINE_PAGE, kwargs=machine_serial),
+    "inventory:relocation_new": row(*MACHINE_PAGE, kwargs=machine_serial),
+    "inventory:repair":        row(*MACHINE_PAGE, kwargs=repair_number),
+    "inventory:repair_label":  row(*MACHINE_PAGE, kwargs=repair_number),
+    "inventory:relocation":    row(*MACHINE_PAGE, kwargs=relocation_number),
+    "inventory_console:home":  row(*STAFF_PAGE),
+    "inventory_console:import": row(*STAFF_PAGE),
+    "inventory_console:repair": row(*INVENTORY_CONSOLE_OBJECT, kwargs=repair_number),
+    "inventory_console:transfer": row(*INVENTORY_CONSOLE_OBJECT, kwargs=transfer_number),
+    "inventory_console:relocation": row(*INVENTORY_CONSOLE_OBJECT, kwargs=relocation_number),
+    "inventory_console:repair_dispatch": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
+                                   kwargs=repair_number, method="post"),
+    "inventory_console:transfer_confirm": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
+                                   kwargs=transfer_number, method="post"),
+    "inventory_console:site_change_review": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
+                                   kwargs=site_change, method="post"),
+    "inventory_console:relocation_assign": row(LOGIN, F, F, F, NF, TO_RELOCATION_CONSOLE, TO_RELOCATION_CONSOLE,
+                                   kwargs=relocation_number, method="post", data={"assignee": "me"}),
+    "inventory_console:relocation_decide": row(LOGIN, F, F, F, NF, TO_RELOCATION_CONSOLE, TO_RELOCATION_CONSOLE,
+                                   kwargs=relocation_number, method="post", data={"decision": "approve"}),
+    "inventory_console:relocation_carry_out": row(LOGIN, F, F, F, NF, TO_RELOCATION_CONSOLE,
+                                   TO_RELOCATION_CONSOLE, kwargs=relocation_number, method="post"),
+    "api-1:list_machines":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:get_machine":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=machine_serial),
+    "api-1:patch_machine":     row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=machine_serial, method="patch", data={"site_city": "Liège"}),
+    "api-1:create_repair":     row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+                                   kwargs=machine_serial, method="post", data=REPAIR_BODY),
+    "api-1:create_transfer":   row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+                                   kwargs=free_machine_serial, method="post", data=_transfer_body),
+    "api-1:create_relocation": row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+                                   kwargs=machine_serial, method="post", data=_relocation_body),
+    # inventory admin: read-only (changes go through the portal and console services)
+    **{f"admin:inventory_{model}_{action}": row(*ADMIN_ONLY[:6], F)
+       for model in ("machine", "repairrequest", "transfer", "relocation", "sitechange")
+       for action in ("add", "delete")},
     "admin:view_on_site":      row(*ADMIN_ONLY[:6], NF, kwargs=org_a_on_site),  # no model has a public page
     "admin:autocomplete":      row(*ADMIN_ONLY,
                                    query={"app_label": "accounts", "model_name": "membership", "field_name": "user"}),
@@ -703,6 +846,15 @@ POST_ONLY = (
     "contracts_console:countersign",  # contract signing
     "api-1:sign_contract",
     "billing_console:resolve",  # billing
+    "inventory_console:repair_dispatch",  # inventory
+    "inventory_console:transfer_confirm",
+    "inventory_console:site_change_review",
+    "inventory_console:relocation_assign",
+    "inventory_console:relocation_decide",
+    "inventory_console:relocation_carry_out",
+    "api-1:create_repair",
+    "api-1:create_transfer",
+    "api-1:create_relocation",
     "api-1:dispute_invoice",
 )
 
@@ -893,6 +1045,92 @@ PROBES = (
         ("agent_be", TO_BILLING_CONSOLE),
         method="post",
         data={"decision": "reject", "note": "Matrix."},
+    ),
+    # inventory (issue 7): machines by serial, service actions by number
+    *(
+        Probe(name, machine_serial, _missing_serial, {"customer_b": 404}, ("customer_a", OK))
+        for name in ("inventory:detail", "inventory:edit", "inventory:repair_new", "inventory:transfer_new",
+                     "inventory:relocation_new")
+    ),  # fmt: skip
+    Probe("inventory:repair", repair_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("inventory:repair_label", repair_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("inventory:relocation", relocation_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("inventory_console:repair", repair_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe("inventory_console:transfer", transfer_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe("inventory_console:relocation", relocation_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "inventory_console:repair_dispatch",
+        repair_number,
+        _inventory_missing,
+        {"agent_ro": 404},
+        ("agent_be", TO_INVENTORY_CONSOLE),
+        method="post",
+    ),
+    Probe(
+        "inventory_console:transfer_confirm",
+        transfer_number,
+        _inventory_missing,
+        {"agent_ro": 404},
+        ("agent_be", TO_INVENTORY_CONSOLE),
+        method="post",
+    ),
+    Probe(
+        "inventory_console:site_change_review",
+        site_change,
+        lambda w: {"pk": MISSING_PK},
+        {"agent_ro": 404},
+        ("agent_be", TO_INVENTORY_CONSOLE),
+        method="post",
+    ),
+    Probe(
+        "inventory_console:relocation_assign",
+        relocation_number,
+        _inventory_missing,
+        {"agent_ro": 404},
+        ("agent_be", TO_RELOCATION_CONSOLE),
+        method="post",
+        data={"assignee": "me"},
+    ),
+    Probe("api-1:get_machine", machine_serial, _missing_serial, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe(
+        "api-1:patch_machine",
+        machine_serial,
+        _missing_serial,
+        {"customer_b": 404},
+        ("customer_a", OK),
+        method="patch",
+        data={"contact_name": "Matrix"},
+        api=True,
+    ),
+    Probe(
+        "api-1:create_repair",
+        machine_serial,
+        _missing_serial,
+        {"customer_b": 404},
+        ("customer_a", CREATED),
+        method="post",
+        data=REPAIR_BODY,
+        api=True,
+    ),
+    Probe(
+        "api-1:create_transfer",
+        free_machine_serial,
+        _missing_serial,
+        {"customer_b": 404},
+        ("customer_a", CREATED),
+        method="post",
+        data=_transfer_body,
+        api=True,
+    ),
+    Probe(
+        "api-1:create_relocation",
+        machine_serial,
+        _missing_serial,
+        {"customer_b": 404},
+        ("customer_a", CREATED),
+        method="post",
+        data=_relocation_body,
+        api=True,
     ),
     Probe("api-1:get_invoice", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe("api-1:invoice_pdf", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
