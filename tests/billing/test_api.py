@@ -44,8 +44,13 @@ def test_list_detail_pdf(client, org_a, customer_a, customer_b, make_invoice) ->
 
 def test_dispute_through_the_api(client, org_a, customer_a, make_invoice) -> None:  # type: ignore[no-untyped-def]
     invoice = make_invoice(org_a, issue_date=date.today())
-    response = api(client, customer_a, "post", f"invoices/{invoice.number}/disputes",
-                   {"amount": "100.00", "reason": "Toner non livré", "lines": [2]})
+    response = api(
+        client,
+        customer_a,
+        "post",
+        f"invoices/{invoice.number}/disputes",
+        {"amount": "100.00", "reason": "Toner non livré", "lines": [2]},
+    )
     assert response.status_code == 201, response.content
     assert response.json()["state"] == "open" and response.json()["request"].startswith("BE-")
     again = api(client, customer_a, "post", f"invoices/{invoice.number}/disputes", {"amount": "1", "reason": "x"})
@@ -58,9 +63,16 @@ def test_dispute_through_the_api(client, org_a, customer_a, make_invoice) -> Non
 def test_statement(client, org_a, customer_a, agent_be, make_invoice) -> None:  # type: ignore[no-untyped-def]
     invoice = make_invoice(org_a, issue_date=date.today() - timedelta(days=40))
     with tenant_scope(org_a):
-        services.payment_record(actor=agent_be, organisation=org_a, day=date.today(), amount=Decimal("93.83"),
-                                currency="EUR", method="bank_transfer", reference="P9",
-                                allocations=[(invoice, Decimal("93.83"))])
+        services.payment_record(
+            actor=agent_be,
+            organisation=org_a,
+            day=date.today(),
+            amount=Decimal("93.83"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="P9",
+            allocations=[(invoice, Decimal("93.83"))],
+        )
     body = api(client, customer_a, "get", "statement").json()
     assert body["opening"] == "0" or Decimal(body["opening"]) == 0
     assert [line["kind"] for line in body["lines"]] == ["invoice", "payment"]

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guichet.billing import rules
 from guichet.billing.models import BillingOptions, Dispute, Invoice, Payment
@@ -23,7 +23,9 @@ D = Decimal
 
 def pdftotext(data: bytes) -> str:
     assert data.startswith(b"%PDF")
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_invoice_list_and_detail(client, org_a, customer_a, make_invoice) -> None:  # type: ignore[no-untyped-def]
@@ -94,8 +96,12 @@ def test_dispute_page_opens_a_request(client, org_a, customer_a, make_invoice) -
     assert bad.status_code == 400
     response = client.post(
         page,
-        {"amount": "100", "reason": "Toner non livré", "positions": ["2"],
-         "attachments": [SimpleUploadedFile("bon.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")]},
+        {
+            "amount": "100",
+            "reason": "Toner non livré",
+            "positions": ["2"],
+            "attachments": [SimpleUploadedFile("bon.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
+        },
     )
     assert response.status_code == 303
     with tenant_scope(org_a):
@@ -109,9 +115,16 @@ def test_statement_page_csv_and_pdf(client, org_a, customer_a, agent_be, make_in
 
     invoice = make_invoice(org_a, issue_date=date.today() - timedelta(days=50))
     with tenant_scope(org_a):
-        services.payment_record(actor=agent_be, organisation=org_a, day=date.today(), amount=D("100"),
-                                currency="EUR", method="bank_transfer", reference="P-1",
-                                allocations=[(invoice, D("100"))])
+        services.payment_record(
+            actor=agent_be,
+            organisation=org_a,
+            day=date.today(),
+            amount=D("100"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="P-1",
+            allocations=[(invoice, D("100"))],
+        )
     client.force_login(customer_a)
     response = client.get(url("billing:statement", "fr"))
     assert response.status_code == 200
@@ -160,8 +173,14 @@ def test_console_resolves_a_dispute_with_a_credit_note(client, org_a, customer_a
 
 def test_console_records_a_payment(client, org_a, agent_be, agent_ro, make_invoice) -> None:  # type: ignore[no-untyped-def]
     invoice = make_invoice(org_a)
-    data = {"customer_number": org_a.customer_number, "date": "2026-04-01", "amount": "200.00",
-            "method": "bank_transfer", "reference": "BNK-9", "invoice_number": invoice.number}
+    data = {
+        "customer_number": org_a.customer_number,
+        "date": "2026-04-01",
+        "amount": "200.00",
+        "method": "bank_transfer",
+        "reference": "BNK-9",
+        "invoice_number": invoice.number,
+    }
     client.force_login(agent_ro)
     assert client.post(url("billing_console:payment_new"), data).status_code == 400  # not their country
     client.force_login(agent_be)

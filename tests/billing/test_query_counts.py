@@ -23,16 +23,28 @@ def add(count: int, organisation, agent, make_invoice, offset: int = 0) -> None:
         invoice = make_invoice(organisation, issue_date=date.today() - timedelta(days=5 * i + offset))
         with tenant_scope(organisation):
             if i % 3 == 0:
-                services.payment_record(actor=agent, organisation=organisation, day=date.today(),
-                                        amount=Decimal("100"), currency="EUR", method="bank_transfer",
-                                        reference=f"Q-{offset}-{i}", allocations=[(invoice, Decimal("100"))])
+                services.payment_record(
+                    actor=agent,
+                    organisation=organisation,
+                    day=date.today(),
+                    amount=Decimal("100"),
+                    currency="EUR",
+                    method="bank_transfer",
+                    reference=f"Q-{offset}-{i}",
+                    allocations=[(invoice, Decimal("100"))],
+                )
             if i % 3 == 1:
                 from guichet.billing import rules
                 from guichet.billing.models import Kind
 
-                note = services.invoice_issue(actor=None, organisation=organisation, kind=Kind.CREDIT_NOTE,
-                                              credited_invoice=invoice, issue_date=date.today(),
-                                              lines=[rules.LineIn("Credit", Decimal(1), Decimal(10))])
+                note = services.invoice_issue(
+                    actor=None,
+                    organisation=organisation,
+                    kind=Kind.CREDIT_NOTE,
+                    credited_invoice=invoice,
+                    issue_date=date.today(),
+                    lines=[rules.LineIn("Credit", Decimal(1), Decimal(10))],
+                )
                 services._allocate(invoice, note.total, credit_note=note)
 
 

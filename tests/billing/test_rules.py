@@ -127,7 +127,9 @@ def test_tax_is_rounded_once_per_rate_half_up() -> None:
 def test_closing_is_opening_plus_invoices_minus_credits_and_payments(ops, opening) -> None:  # type: ignore[no-untyped-def]
     start = date(2026, 1, 1)
     end = start + timedelta(days=365)
-    operations = [rules.Operation(start + timedelta(days=d), kind, f"R{i}", amount) for i, (kind, amount, d) in enumerate(ops)]
+    operations = [
+        rules.Operation(start + timedelta(days=d), kind, f"R{i}", amount) for i, (kind, amount, d) in enumerate(ops)
+    ]
     result = rules.statement(opening, operations, start, end)
     inside = [o for o in operations if start <= o.day <= end]
     invoiced = sum((o.amount for o in inside if o.kind == rules.INVOICE), D(0))
@@ -160,8 +162,17 @@ def test_allocations_never_exceed_payment_or_invoice(steps, invoice_total) -> No
 
 @pytest.mark.parametrize(
     ("late", "bucket"),
-    [(-5, "not_due"), (0, "not_due"), (1, "1_30"), (30, "1_30"), (31, "31_60"), (60, "31_60"), (61, "61_90"),
-     (90, "61_90"), (91, "over_90")],
+    [
+        (-5, "not_due"),
+        (0, "not_due"),
+        (1, "1_30"),
+        (30, "1_30"),
+        (31, "31_60"),
+        (60, "31_60"),
+        (61, "61_90"),
+        (90, "61_90"),
+        (91, "over_90"),
+    ],
 )
 def test_aging_bucket_edges(late: int, bucket: str) -> None:
     assert rules.aging_bucket(DAY, DAY + timedelta(days=late)) == bucket

@@ -22,7 +22,7 @@ D = Decimal
 def test_invoice_totals_are_stored_and_numbered(org_a, make_invoice) -> None:  # type: ignore[no-untyped-def]
     invoice = make_invoice(org_a)
     assert invoice.number == "BE-INV-2026-0001"
-    # 1000.00 + 3 × 78.19 = 1234.57 net; VAT 21 % on the sum = 259.26
+    # 1000.00 + 3 x 78.19 = 1234.57 net; VAT 21 % on the sum = 259.26
     assert (invoice.net_total, invoice.tax_total, invoice.total) == (D("1234.57"), D("259.26"), D("1493.83"))
     assert invoice.due_date == date(2026, 4, 11)
     with tenant_scope(org_a):
@@ -44,8 +44,13 @@ def test_database_refuses_a_total_that_is_not_the_sum(org_a, make_invoice) -> No
 
 def test_po_required_option(org_a, customer_a, make_invoice) -> None:  # type: ignore[no-untyped-def]
     with tenant_scope(org_a):
-        services.options_update(actor=customer_a, organisation=org_a, email_delivery=True,
-                                delivery_email="compta@example.com", po_required=True)
+        services.options_update(
+            actor=customer_a,
+            organisation=org_a,
+            email_delivery=True,
+            delivery_email="compta@example.com",
+            po_required=True,
+        )
     with pytest.raises(DomainError) as error:
         make_invoice(org_a)
     assert error.value.code == "po_required"
@@ -58,16 +63,27 @@ def test_payment_allocation_partial_then_paid(org_a, agent_be, make_invoice) -> 
     invoice = make_invoice(org_a, issue_date=date.today())
     with tenant_scope(org_a):
         payment = services.payment_record(
-            actor=agent_be, organisation=org_a, day=date.today(), amount=D("1000"), currency="EUR",
-            method="bank_transfer", reference="BANK-1", allocations=[(invoice, D("1000"))],
+            actor=agent_be,
+            organisation=org_a,
+            day=date.today(),
+            amount=D("1000"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="BANK-1",
+            allocations=[(invoice, D("1000"))],
         )
         invoice.refresh_from_db()
         assert invoice.status == rules.PARTIALLY_PAID and invoice.settled == D("1000")
         with pytest.raises(DomainError):  # more than the payment has left
             services.payment_allocate(actor=agent_be, payment=payment, invoice=invoice, amount=D("1"))
         second = services.payment_record(
-            actor=agent_be, organisation=org_a, day=date.today(), amount=D("600"), currency="EUR",
-            method="bank_transfer", reference="BANK-2",
+            actor=agent_be,
+            organisation=org_a,
+            day=date.today(),
+            amount=D("600"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="BANK-2",
         )
         with pytest.raises(DomainError):  # more than the invoice's open amount
             services.payment_allocate(actor=agent_be, payment=second, invoice=invoice, amount=D("500"))
@@ -80,14 +96,28 @@ def test_payment_allocation_partial_then_paid(org_a, agent_be, make_invoice) -> 
 
 def test_agent_of_another_country_cannot_record(org_a, agent_ro) -> None:  # type: ignore[no-untyped-def]
     with tenant_scope(org_a), pytest.raises(PermissionDenied):
-        services.payment_record(actor=agent_ro, organisation=org_a, day=date.today(), amount=D("1"),
-                                currency="EUR", method="bank_transfer", reference="X")
+        services.payment_record(
+            actor=agent_ro,
+            organisation=org_a,
+            day=date.today(),
+            amount=D("1"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="X",
+        )
 
 
 def test_database_refuses_over_allocation(org_a, agent_be) -> None:  # type: ignore[no-untyped-def]
     with tenant_scope(org_a):
-        payment = services.payment_record(actor=agent_be, organisation=org_a, day=date.today(), amount=D("10"),
-                                          currency="EUR", method="bank_transfer", reference="B")
+        payment = services.payment_record(
+            actor=agent_be,
+            organisation=org_a,
+            day=date.today(),
+            amount=D("10"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="B",
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             Payment.objects.filter(pk=payment.pk).update(allocated=D("11"))
 
@@ -95,8 +125,9 @@ def test_database_refuses_over_allocation(org_a, agent_be) -> None:  # type: ign
 def test_dispute_credit_and_reject(org_a, customer_a, agent_be, make_invoice) -> None:  # type: ignore[no-untyped-def]
     invoice = make_invoice(org_a, issue_date=date.today())
     with tenant_scope(org_a):
-        dispute = services.dispute_open(actor=customer_a, invoice=invoice, amount=D("121.00"),
-                                        reason="Toner jamais livré", positions=[2])
+        dispute = services.dispute_open(
+            actor=customer_a, invoice=invoice, amount=D("121.00"), reason="Toner jamais livré", positions=[2]
+        )
         invoice.refresh_from_db()
         assert invoice.status == rules.DISPUTED
         request = Request.objects.get(pk=dispute.request_id)
@@ -104,7 +135,7 @@ def test_dispute_credit_and_reject(org_a, customer_a, agent_be, make_invoice) ->
         with pytest.raises(DomainError):
             services.dispute_open(actor=customer_a, invoice=invoice, amount=D("1"), reason="again")
         note = services.dispute_credit(actor=agent_be, dispute=dispute, note="Désolés.")
-        assert note.kind == Kind.CREDIT_NOTE and note.number == "BE-CN-%d-0001" % date.today().year
+        assert note.kind == Kind.CREDIT_NOTE and note.number == f"BE-CN-{date.today().year}-0001"
         assert note.credited_invoice == invoice
         assert (note.net_total, note.tax_total, note.total) == (D("100.00"), D("21.00"), D("121.00"))
         invoice.refresh_from_db()
@@ -135,9 +166,16 @@ def test_statement_and_aging(org_a, agent_be, make_invoice) -> None:  # type: ig
     early = make_invoice(org_a, issue_date=date(2026, 1, 5))
     late = make_invoice(org_a, issue_date=date(2026, 3, 12))
     with tenant_scope(org_a):
-        services.payment_record(actor=agent_be, organisation=org_a, day=date(2026, 3, 20), amount=D("500"),
-                                currency="EUR", method="bank_transfer", reference="P1",
-                                allocations=[(early, D("500"))])
+        services.payment_record(
+            actor=agent_be,
+            organisation=org_a,
+            day=date(2026, 3, 20),
+            amount=D("500"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="P1",
+            allocations=[(early, D("500"))],
+        )
         view = selectors.statement_for(org_a, date(2026, 2, 1), date(2026, 12, 31), today=date(2026, 5, 1))
     assert view.statement.opening == early.total
     assert [line.operation.reference for line in view.statement.lines] == [late.number, "P1"]

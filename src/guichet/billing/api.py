@@ -123,7 +123,9 @@ def _summary(invoice: Invoice, today: date) -> dict[str, Any]:
 
 def _dispute(d: Any) -> dict[str, Any]:
     return {
-        "state": d.state, "amount": d.amount, "reason": d.reason,
+        "state": d.state,
+        "amount": d.amount,
+        "reason": d.reason,
         "request": d.request.number if d.request else None,
         "credit_note": d.credit_note.number if d.credit_note else None,
         "resolution_note": d.resolution_note,
@@ -137,7 +139,9 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
         if invoice.is_credit_note:
             settlements.append({"kind": "invoice", "reference": allocation.invoice.number, "amount": allocation.amount})
         elif allocation.payment is not None:
-            settlements.append({"kind": "payment", "reference": allocation.payment.reference, "amount": allocation.amount})
+            settlements.append(
+                {"kind": "payment", "reference": allocation.payment.reference, "amount": allocation.amount}
+            )
         else:
             assert allocation.credit_note is not None
             settlements.append(
@@ -147,10 +151,17 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
         **_summary(invoice, timezone.localdate()),
         "credited_invoice": invoice.credited_invoice.number if invoice.credited_invoice else None,
         "structured_communication": rules.structured_communication(invoice.number)
-        if invoice.country == "BE" and not invoice.is_credit_note else None,
+        if invoice.country == "BE" and not invoice.is_credit_note
+        else None,
         "lines": [
-            {"position": line.position, "description": line.description, "quantity": line.quantity,
-             "unit_price": line.unit_price, "tax_code": line.tax_code, "net": line.net}
+            {
+                "position": line.position,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "tax_code": line.tax_code,
+                "net": line.net,
+            }
             for line in invoice.lines.all()
         ],
         "taxes": [{"name": t.name, "rate": t.rate, "base": t.base, "amount": t.amount} for t in invoice.taxes.all()],
@@ -165,16 +176,24 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
 def list_invoices(
     request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: int = 1, page_size: int = 25
 ) -> dict[str, Any]:
-    """Invoices and credit notes, newest first. `status`: a status, `unpaid`, or empty; `kind`: invoice or credit_note."""
+    """Invoices and credit notes, newest first.
+
+    `status`: a status, `unpaid`, or empty; `kind`: `invoice`, `credit_note` or empty.
+    """
     organisation: Organisation = require_application(request, "invoices")
     filters = InvoiceFilterForm({"status": status, "kind": kind, "q": q})
     if not filters.is_valid():
         raise _form_errors(filters, ["query"])
     with tenant_scope(organisation):
         items, count = paginate(
-            selectors.invoices_of(organisation, status=filters.cleaned_data["status"],
-                                  kind=filters.cleaned_data["kind"], query=filters.cleaned_data["q"]),
-            page, page_size,
+            selectors.invoices_of(
+                organisation,
+                status=filters.cleaned_data["status"],
+                kind=filters.cleaned_data["kind"],
+                query=filters.cleaned_data["q"],
+            ),
+            page,
+            page_size,
         )
         today = timezone.localdate()
         return {"items": [_summary(item, today) for item in items], "count": count}
@@ -212,7 +231,11 @@ def dispute_invoice(request: HttpRequest, number: str, payload: DisputeIn) -> St
     with tenant_scope(organisation):
         invoice = selectors.get_invoice_for(organisation, number)
         dispute = services.dispute_open(
-            actor=user, invoice=invoice, amount=payload.amount, reason=payload.reason, positions=payload.lines,
+            actor=user,
+            invoice=invoice,
+            amount=payload.amount,
+            reason=payload.reason,
+            positions=payload.lines,
             http_request=request,
         )
         return Status(201, _dispute(dispute))
@@ -260,15 +283,27 @@ def get_statement(request: HttpRequest, start: str = "", end: str = "") -> dict[
         view = selectors.statement_for(organisation, first, last, today)
     s = view.statement
     return {
-        "start": s.start, "end": s.end, "currency": view.currency, "opening": s.opening, "closing": s.closing,
+        "start": s.start,
+        "end": s.end,
+        "currency": view.currency,
+        "opening": s.opening,
+        "closing": s.closing,
         "lines": [
-            {"date": line.operation.day, "kind": line.operation.kind, "reference": line.operation.reference,
-             "debit": line.debit, "credit": line.credit, "balance": line.balance}
+            {
+                "date": line.operation.day,
+                "kind": line.operation.kind,
+                "reference": line.operation.reference,
+                "debit": line.debit,
+                "credit": line.credit,
+                "balance": line.balance,
+            }
             for line in s.lines
         ],
         "aging": {
-            "not_due": view.aging[rules.NOT_DUE], "days_1_30": view.aging[rules.DAYS_1_30],
-            "days_31_60": view.aging[rules.DAYS_31_60], "days_61_90": view.aging[rules.DAYS_61_90],
+            "not_due": view.aging[rules.NOT_DUE],
+            "days_1_30": view.aging[rules.DAYS_1_30],
+            "days_31_60": view.aging[rules.DAYS_31_60],
+            "days_61_90": view.aging[rules.DAYS_61_90],
             "over_90": view.aging[rules.OVER_90],
         },
         "unapplied_credits": view.unapplied,

@@ -17,22 +17,40 @@ from .models import Invoice, Kind
 D = Decimal
 
 LINES = {
-    "fr": [("Maintenance matérielle 8286-42A (trimestre)", "1", "1250.00"), ("Cartouches de toner", "4", "78.19"),
-           ("Intervention sur site", "2.5", "95.00")],
-    "ro": [("Mentenanță hardware 8286-42A (trimestru)", "1", "5800.00"), ("Cartușe toner", "4", "390.50"),
-           ("Intervenție la sediu", "2.5", "450.00")],
-    "en": [("Hardware maintenance 8286-42A (quarter)", "1", "1250.00"), ("Toner cartridges", "4", "78.19"),
-           ("On-site intervention", "2.5", "95.00")],
+    "fr": [
+        ("Maintenance matérielle 8286-42A (trimestre)", "1", "1250.00"),
+        ("Cartouches de toner", "4", "78.19"),
+        ("Intervention sur site", "2.5", "95.00"),
+    ],
+    "ro": [
+        ("Mentenanță hardware 8286-42A (trimestru)", "1", "5800.00"),
+        ("Cartușe toner", "4", "390.50"),
+        ("Intervenție la sediu", "2.5", "450.00"),
+    ],
+    "en": [
+        ("Hardware maintenance 8286-42A (quarter)", "1", "1250.00"),
+        ("Toner cartridges", "4", "78.19"),
+        ("On-site intervention", "2.5", "95.00"),
+    ],
 }
 
 # (number or "", days before today it was issued (or a fixed date), what happens to it)
 PLAN: dict[str, list[tuple[str, int | date, str]]] = {
-    "BE-100001": [("BE-INV-2026-0312", date(2026, 3, 12), "partial"), ("", 140, "paid"), ("", 75, "partial"),
-                  ("", 45, "credited"), ("", 10, "open")],
+    "BE-100001": [
+        ("BE-INV-2026-0312", date(2026, 3, 12), "partial"),
+        ("", 140, "paid"),
+        ("", 75, "partial"),
+        ("", 45, "credited"),
+        ("", 10, "open"),
+    ],
     "BE-100002": [("", 120, "paid"), ("", 100, "open"), ("", 50, "partial"), ("", 12, "open")],
     "CA-200001": [("", 130, "paid"), ("", 95, "open"), ("", 40, "credited"), ("", 5, "open")],
-    "RO-300001": [("RO-INV-2026-0101", date(2026, 11, 20), "open"), ("", 150, "paid"), ("", 70, "partial"),
-                  ("", 35, "credited")],
+    "RO-300001": [
+        ("RO-INV-2026-0101", date(2026, 11, 20), "open"),
+        ("", 150, "paid"),
+        ("", 70, "partial"),
+        ("", 35, "credited"),
+    ],
 }
 
 
@@ -59,42 +77,71 @@ def seed() -> int:
                 if number and issued > today:
                     issued = today
                 invoice = services.invoice_issue(
-                    actor=None, organisation=organisation, lines=_lines(organisation.language, i),
-                    issue_date=issued, number=number, po_reference=f"PO-{issued.year}-{100 + i}",
+                    actor=None,
+                    organisation=organisation,
+                    lines=_lines(organisation.language, i),
+                    issue_date=issued,
+                    number=number,
+                    po_reference=f"PO-{issued.year}-{100 + i}",
                 )
                 created += 1
                 reference = f"DEMO-{invoice.number}"
                 if fate == "paid":
                     services.payment_record(
-                        actor=None, organisation=organisation, day=issued + timedelta(days=20), amount=invoice.total,
-                        currency=currency, method=rules.PAYMENT_METHODS[organisation.country][0],
-                        reference=reference, allocations=[(invoice, invoice.total)],
+                        actor=None,
+                        organisation=organisation,
+                        day=issued + timedelta(days=20),
+                        amount=invoice.total,
+                        currency=currency,
+                        method=rules.PAYMENT_METHODS[organisation.country][0],
+                        reference=reference,
+                        allocations=[(invoice, invoice.total)],
                     )
                 elif fate == "partial":
                     part = (invoice.total / 2).quantize(D("0.01"))
                     services.payment_record(
-                        actor=None, organisation=organisation, day=min(issued + timedelta(days=25), today),
-                        amount=part, currency=currency, method=rules.PAYMENT_METHODS[organisation.country][0],
-                        reference=reference, allocations=[(invoice, part)],
+                        actor=None,
+                        organisation=organisation,
+                        day=min(issued + timedelta(days=25), today),
+                        amount=part,
+                        currency=currency,
+                        method=rules.PAYMENT_METHODS[organisation.country][0],
+                        reference=reference,
+                        allocations=[(invoice, part)],
                     )
                 elif fate == "credited":
                     note = services.invoice_issue(
-                        actor=None, organisation=organisation, kind=Kind.CREDIT_NOTE, credited_invoice=invoice,
-                        lines=[rules.LineIn(_lines(organisation.language, i)[1].description, D(1),
-                                            _lines(organisation.language, i)[1].unit_price)],
+                        actor=None,
+                        organisation=organisation,
+                        kind=Kind.CREDIT_NOTE,
+                        credited_invoice=invoice,
+                        lines=[
+                            rules.LineIn(
+                                _lines(organisation.language, i)[1].description,
+                                D(1),
+                                _lines(organisation.language, i)[1].unit_price,
+                            )
+                        ],
                         issue_date=min(issued + timedelta(days=7), today),
                     )
                     services._allocate(invoice, note.total, credit_note=note)
                     created += 1
             # Money on account (a payment not matched to an invoice yet) for the statement's "unapplied" line.
             services.payment_record(
-                actor=None, organisation=organisation, day=today - timedelta(days=3), amount=D("150.00"),
-                currency=currency, method=rules.PAYMENT_METHODS[organisation.country][0],
+                actor=None,
+                organisation=organisation,
+                day=today - timedelta(days=3),
+                amount=D("150.00"),
+                currency=currency,
+                method=rules.PAYMENT_METHODS[organisation.country][0],
                 reference=f"DEMO-{customer_number}-ACCOUNT",
             )
             if customer_number == "BE-100002":
                 services.options_update(
-                    actor=None, organisation=organisation, email_delivery=True,  # type: ignore[arg-type]
-                    delivery_email="comptabilite@brasserie-delvaux.example", po_required=True,
+                    actor=None,
+                    organisation=organisation,
+                    email_delivery=True,
+                    delivery_email="comptabilite@brasserie-delvaux.example",
+                    po_required=True,
                 )
     return created

@@ -25,7 +25,11 @@ class InvoiceFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Document"),
         required=False,
-        choices=[("", _("Invoices and credit notes")), (rules.INVOICE, _("Invoices")), (rules.CREDIT_NOTE, _("Credit notes"))],
+        choices=[
+            ("", _("Invoices and credit notes")),
+            (rules.INVOICE, _("Invoices")),
+            (rules.CREDIT_NOTE, _("Credit notes")),
+        ],
     )
     q = forms.CharField(label=_("Number or purchase order"), required=False, max_length=40)
 
@@ -52,7 +56,9 @@ class PeriodForm(forms.Form):
 
 class DisputeForm(forms.Form):
     positions = forms.MultipleChoiceField(
-        label=_("Disputed lines"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Disputed lines"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty if you dispute the invoice as a whole."),
     )
     amount = forms.DecimalField(label=_("Disputed amount"), min_value=0, max_digits=14, decimal_places=2)
@@ -67,9 +73,7 @@ class DisputeForm(forms.Form):
 class OptionsForm(forms.Form):
     email_delivery = forms.BooleanField(label=_("Send our invoices by e-mail"), required=False)
     delivery_email = forms.EmailField(label=_("Invoice e-mail address"), required=False)
-    po_required = forms.BooleanField(
-        label=_("Our purchase order number is required on every invoice"), required=False
-    )
+    po_required = forms.BooleanField(label=_("Our purchase order number is required on every invoice"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -86,7 +90,11 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(label=_("Bank reference"), max_length=64)
     invoice_number = forms.CharField(label=_("Invoice to settle"), max_length=24, required=False)
     allocate = forms.DecimalField(
-        label=_("Amount set against the invoice"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        label=_("Amount set against the invoice"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
         help_text=_("Empty: as much as the invoice's open amount allows."),
     )
 
@@ -103,5 +111,9 @@ class ImportForm(forms.Form):
 
 class ResolveForm(forms.Form):
     decision = forms.ChoiceField(choices=[("credit", _("Issue a credit note")), ("reject", _("Reject"))])
-    amount = forms.DecimalField(label=_("Amount to credit"), required=False, min_value=0, max_digits=14, decimal_places=2)
-    note = forms.CharField(label=_("Note or reason"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(
+        label=_("Amount to credit"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("Note or reason"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

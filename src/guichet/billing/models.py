@@ -17,7 +17,6 @@ from guichet.core.tenancy import TenantManager
 
 from . import rules
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 SUM_TOLERANCE = Decimal("0.0001")
 
 
@@ -87,11 +86,11 @@ class Invoice(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     po_reference = models.CharField(_("purchase order"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    net_total = models.DecimalField(_("net"), **MONEY)
-    tax_total = models.DecimalField(_("tax"), **MONEY)
-    total = models.DecimalField(_("total"), **MONEY)
+    net_total = models.DecimalField(_("net"), max_digits=14, decimal_places=2)
+    tax_total = models.DecimalField(_("tax"), max_digits=14, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
     # What payments and credit notes have settled of it (invoice), or what it has settled elsewhere (credit note).
-    settled = models.DecimalField(_("settled"), default=Decimal("0"), **MONEY)
+    settled = models.DecimalField(_("settled"), default=Decimal("0"), max_digits=14, decimal_places=2)
     credited_invoice = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
     )
@@ -116,7 +115,9 @@ class Invoice(models.Model):
                 name="billing_total_is_sum",
             ),
             models.CheckConstraint(condition=Q(net_total__gte=0, tax_total__gte=0), name="billing_amounts_positive"),
-            models.CheckConstraint(condition=Q(settled__gte=0) & Q(settled__lte=F("total")), name="billing_settled_le_total"),
+            models.CheckConstraint(
+                condition=Q(settled__gte=0) & Q(settled__lte=F("total")), name="billing_settled_le_total"
+            ),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="billing_due_after_issue"),
             models.CheckConstraint(
                 condition=Q(kind=rules.INVOICE, credited_invoice__isnull=True) | Q(kind=rules.CREDIT_NOTE),
@@ -154,10 +155,10 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("description"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
     tax_code = models.CharField(_("tax"), max_length=16, choices=TaxCode.choices)
-    net = models.DecimalField(_("net"), **MONEY)
-    tax = models.DecimalField(_("tax"), **MONEY)
+    net = models.DecimalField(_("net"), max_digits=14, decimal_places=2)
+    tax = models.DecimalField(_("tax"), max_digits=14, decimal_places=2)
 
     objects: ClassVar[models.Manager[InvoiceLine]] = TenantManager()
 
@@ -175,8 +176,8 @@ class TaxLine(models.Model):
     name = models.CharField(max_length=8)
     code = models.CharField(max_length=16, choices=TaxCode.choices)
     rate = models.DecimalField(max_digits=7, decimal_places=5)
-    base = models.DecimalField(**MONEY)
-    amount = models.DecimalField(**MONEY)
+    base = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
 
     objects: ClassVar[models.Manager[TaxLine]] = TenantManager()
 
@@ -194,13 +195,13 @@ class Payment(models.Model):
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="payments")
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     # The bank's reference: the same bank line imported twice is one payment.
     reference = models.CharField(_("reference"), max_length=64, unique=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
-    allocated = models.DecimalField(default=Decimal("0"), **MONEY)
+    allocated = models.DecimalField(default=Decimal("0"), max_digits=14, decimal_places=2)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -237,7 +238,7 @@ class Allocation(models.Model):
     credit_note = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations_made"
     )
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[models.Manager[Allocation]] = TenantManager()
@@ -293,7 +294,7 @@ class Dispute(models.Model):
         "support.Request", null=True, blank=True, on_delete=models.SET_NULL, related_name="dispute"
     )
     positions = models.JSONField(_("lines"), default=list, blank=True)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     reason = models.TextField(_("reason"), max_length=4000)
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.OPEN)
     resolution_note = models.TextField(_("resolution"), blank=True, max_length=4000)

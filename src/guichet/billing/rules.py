@@ -3,7 +3,7 @@
 No ORM here: plain values in, plain values out (tests/billing/test_rules.py, with
 hypothesis). See docs/decisions/0007-billing.md for the sources and the choices.
 
-Rounding (one rule everywhere): a line's net is quantity × unit price rounded
+Rounding (one rule everywhere): a line's net is quantity x unit price rounded
 half-up to the currency's minor unit; tax is computed once per tax and rate on
 the sum of the nets that bear it (not per line), rounded half-up; the invoice
 total is Σ nets + Σ taxes, exactly.
@@ -41,8 +41,13 @@ RO_VAT_REDUCED_BEFORE = Decimal("0.09")
 CA_GST = Decimal("0.05")
 CA_QST = Decimal("0.09975")
 NS_HST_CHANGE = date(2025, 4, 1)
-CA_HST: dict[str, Decimal] = {"ON": Decimal("0.13"), "NB": Decimal("0.15"), "NL": Decimal("0.15"),
-                              "PE": Decimal("0.15"), "NS": Decimal("0.14")}
+CA_HST: dict[str, Decimal] = {
+    "ON": Decimal("0.13"),
+    "NB": Decimal("0.15"),
+    "NL": Decimal("0.15"),
+    "PE": Decimal("0.15"),
+    "NS": Decimal("0.14"),
+}
 NS_HST_BEFORE = Decimal("0.15")
 # Assumption (decision 0007): BC/MB/SK PST is not collected by the vendor (no provincial registration);
 # those customers self-assess it. They are invoiced GST only, like AB and the territories.
@@ -263,7 +268,7 @@ _KIND_ORDER = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2}
 def statement(opening: Decimal, operations: Iterable[Operation], start: date, end: date) -> Statement:
     """Opening balance, then each operation of the period in date order with the running balance.
 
-    closing = opening + Σ invoices − Σ credit notes − Σ payments.
+    closing = opening + Σ invoices - Σ credit notes - Σ payments.
     """
     result = Statement(start=start, end=end, opening=opening)
     balance = opening

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 
 from guichet.accounts.models import Organisation, User
@@ -18,8 +18,19 @@ from . import rules
 from .models import Allocation, BillingOptions, Dispute, Invoice, Kind, Payment
 
 LIST_FIELDS = (
-    "number", "kind", "issue_date", "due_date", "currency", "po_reference", "status", "net_total", "tax_total",
-    "total", "settled", "organisation_id", "credited_invoice_id",
+    "number",
+    "kind",
+    "issue_date",
+    "due_date",
+    "currency",
+    "po_reference",
+    "status",
+    "net_total",
+    "tax_total",
+    "total",
+    "settled",
+    "organisation_id",
+    "credited_invoice_id",
 )
 
 
@@ -68,7 +79,9 @@ def history_of(invoice: Invoice) -> InvoiceHistory:
         .select_related("payment", "credit_note", "invoice")
         .order_by("created_at", "id")
     )
-    notes = list(Invoice.objects.filter(credited_invoice=invoice, organisation=invoice.organisation_id).only(*LIST_FIELDS))
+    notes = list(
+        Invoice.objects.filter(credited_invoice=invoice, organisation=invoice.organisation_id).only(*LIST_FIELDS)
+    )
     disputes = list(
         Dispute.objects.filter(invoice=invoice, organisation=invoice.organisation_id).select_related(
             "request", "credit_note"

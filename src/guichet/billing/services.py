@@ -126,7 +126,9 @@ def invoice_issue(
         raise DomainError(_("This customer requires a purchase order number on invoices."), code="po_required")
     if kind == Kind.CREDIT_NOTE and credited_invoice is None:
         raise DomainError(_("A credit note names the invoice it credits."), code="credited_invoice_missing")
-    currency = currency or (credited_invoice.currency if credited_invoice else currency_for_country(organisation.country))
+    currency = currency or (
+        credited_invoice.currency if credited_invoice else currency_for_country(organisation.country)
+    )
     try:
         totals = rules.invoice_totals(
             lines, country=organisation.country, province=organisation.province, currency=currency, on=issue_date
@@ -172,8 +174,15 @@ def invoice_issue(
         for i, line in enumerate(totals.lines, start=1)
     )
     TaxLine.objects.bulk_create(
-        TaxLine(organisation=organisation, invoice=invoice, name=t.name, code=t.code, rate=t.rate, base=t.base,
-                amount=t.amount)
+        TaxLine(
+            organisation=organisation,
+            invoice=invoice,
+            name=t.name,
+            code=t.code,
+            rate=t.rate,
+            base=t.base,
+            amount=t.amount,
+        )
         for t in totals.taxes
     )
     _refresh_status(invoice, issue_date)
@@ -218,8 +227,9 @@ def invoices_refresh_statuses(today: date | None = None) -> int:
 # --- allocations and payments ---------------------------------------------------------------------------
 
 
-def _allocate(invoice: Invoice, amount: Decimal, *, payment: Payment | None = None,
-              credit_note: Invoice | None = None) -> Allocation:
+def _allocate(
+    invoice: Invoice, amount: Decimal, *, payment: Payment | None = None, credit_note: Invoice | None = None
+) -> Allocation:
     """Lock the invoice and the source, check the amounts, move them. Callers hold the transaction."""
     invoice = _locked_invoice(invoice)
     if invoice.is_credit_note or invoice.status == rules.CANCELLED:
@@ -384,9 +394,13 @@ def _parse(data: bytes, report: ImportReport) -> list[_Row]:
     unknown = [c for c in header if c not in IMPORT_COLUMNS]
     if missing or unknown:
         if missing:
-            report.errors.append(RowError(1, ",".join(missing), _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}))
+            report.errors.append(
+                RowError(1, ",".join(missing), _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
+            )
         if unknown:
-            report.errors.append(RowError(1, ",".join(unknown), _("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)}))
+            report.errors.append(
+                RowError(1, ",".join(unknown), _("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
+            )
         return []
     reader.fieldnames = header
     raw_rows = list(reader)
@@ -402,8 +416,9 @@ def _parse(data: bytes, report: ImportReport) -> list[_Row]:
         orgs = {o.customer_number: o for o in Organisation.objects.filter(customer_number__in=customers)}
         invoices = {i.number: i for i in Invoice.objects.filter(number__in=invoice_numbers)}
         known = set(
-            Payment.objects.filter(reference__in=[(r.get("reference") or "").strip() for r in raw_rows])
-            .values_list("reference", flat=True)
+            Payment.objects.filter(reference__in=[(r.get("reference") or "").strip() for r in raw_rows]).values_list(
+                "reference", flat=True
+            )
         )
     seen: set[str] = set()
     rows: list[_Row] = []
@@ -463,7 +478,10 @@ def _parse(data: bytes, report: ImportReport) -> list[_Row]:
 
 
 def payments_import(
-    *, actor: User | None, data: bytes, http_request: HttpRequest | None = None,
+    *,
+    actor: User | None,
+    data: bytes,
+    http_request: HttpRequest | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """A bank file, all or nothing: any bad row rejects the file with a report of every problem.
@@ -519,7 +537,12 @@ def payments_import(
 
 @transaction.atomic
 def options_update(
-    *, actor: User, organisation: Organisation, email_delivery: bool, delivery_email: str, po_required: bool,
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    email_delivery: bool,
+    delivery_email: str,
+    po_required: bool,
     http_request: HttpRequest | None = None,
 ) -> BillingOptions:
     if email_delivery and not delivery_email.strip():
@@ -661,7 +684,11 @@ def _close_request(dispute: Dispute, actor: User, body: str) -> None:
 
 @transaction.atomic
 def dispute_credit(
-    *, actor: User, dispute: Dispute, amount: Decimal | None = None, note: str = "",
+    *,
+    actor: User,
+    dispute: Dispute,
+    amount: Decimal | None = None,
+    note: str = "",
     http_request: HttpRequest | None = None,
 ) -> Invoice:
     """Resolve in the customer's favour: a credit note for `amount` (tax included), set against the invoice."""
@@ -687,7 +714,10 @@ def dispute_credit(
     while True:
         totals = rules.invoice_totals(
             [rules.LineIn(description, Decimal(1), net, tax_code)],
-            country=invoice.country, province=invoice.province, currency=invoice.currency, on=timezone.localdate(),
+            country=invoice.country,
+            province=invoice.province,
+            currency=invoice.currency,
+            on=timezone.localdate(),
         )
         if totals.total <= invoice.open_amount or net <= ZERO:
             break
@@ -721,13 +751,19 @@ def dispute_credit(
         request=http_request,
     )
     _tell_disputer(
-        dispute, "billing_dispute_credited", credit_note=credit_note.number, amount=str(credit_note.total),
-        currency=credit_note.currency, note=dispute.resolution_note,
+        dispute,
+        "billing_dispute_credited",
+        credit_note=credit_note.number,
+        amount=str(credit_note.total),
+        currency=credit_note.currency,
+        note=dispute.resolution_note,
         credit_url=_customer_url("billing:invoice", dispute.opened_by.language or language, number=credit_note.number),
     )
     with translation.override(dispute.opened_by.language or language):
         body = _("We issued credit note %(credit_note)s for %(amount)s %(currency)s against invoice %(number)s.") % {
-            "credit_note": credit_note.number, "amount": credit_note.total, "currency": credit_note.currency,
+            "credit_note": credit_note.number,
+            "amount": credit_note.total,
+            "currency": credit_note.currency,
             "number": invoice.number,
         }
     _close_request(dispute, actor, body + (f"\n\n{dispute.resolution_note}" if dispute.resolution_note else ""))
@@ -750,8 +786,12 @@ def dispute_reject(*, actor: User, dispute: Dispute, reason: str, http_request: 
     _refresh_status(invoice)
     invoice.save(update_fields=["status"])
     audit.record(
-        "dispute.rejected", actor=actor, organisation=dispute.organisation, target=invoice.number,
-        data={"reason": reason[:200]}, request=http_request,
+        "dispute.rejected",
+        actor=actor,
+        organisation=dispute.organisation,
+        target=invoice.number,
+        data={"reason": reason[:200]},
+        request=http_request,
     )
     _tell_disputer(dispute, "billing_dispute_rejected", reason=reason)
     _close_request(dispute, actor, reason)

@@ -46,8 +46,11 @@ def resolve(request: PortalRequest, pk: int) -> HttpResponse:
         with tenant_scope(dispute.organisation):
             if form.cleaned_data["decision"] == "credit":
                 note = services.dispute_credit(
-                    actor=request.user, dispute=dispute, amount=form.cleaned_data["amount"],
-                    note=form.cleaned_data["note"], http_request=request,
+                    actor=request.user,
+                    dispute=dispute,
+                    amount=form.cleaned_data["amount"],
+                    note=form.cleaned_data["note"],
+                    http_request=request,
                 )
                 messages.success(request, _("Credit note %(number)s issued.") % {"number": note.number})
             else:
@@ -83,17 +86,24 @@ def payment_new(request: PortalRequest) -> HttpResponse:
                         if part > Decimal(0):
                             allocations.append((invoice, part))
                     payment = services.payment_record(
-                        actor=request.user, organisation=organisation, day=data["date"], amount=data["amount"],
-                        currency=selectors.currency_for_country(organisation.country), method=data["method"],
-                        reference=data["reference"], allocations=allocations, http_request=request,
+                        actor=request.user,
+                        organisation=organisation,
+                        day=data["date"],
+                        amount=data["amount"],
+                        currency=selectors.currency_for_country(organisation.country),
+                        method=data["method"],
+                        reference=data["reference"],
+                        allocations=allocations,
+                        http_request=request,
                     )
                 except DomainError as error:
                     form.add_error(None, str(error.message))
                 else:
                     messages.success(request, _("Payment %(reference)s recorded.") % {"reference": payment.reference})
                     return HttpResponseRedirect(reverse("billing_console:home"), status=303)
-    return render(request, "billing/console/payment.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "billing/console/payment.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,6 +130,8 @@ def payment_import(request: PortalRequest) -> HttpResponse:
                 )
                 return HttpResponseRedirect(reverse("billing_console:home"), status=303)
     return render(
-        request, "billing/console/import.html",
-        {"form": form, "report": report, "columns": services.IMPORT_COLUMNS}, status=status,
+        request,
+        "billing/console/import.html",
+        {"form": form, "report": report, "columns": services.IMPORT_COLUMNS},
+        status=status,
     )

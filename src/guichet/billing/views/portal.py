@@ -34,8 +34,12 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
     return render(
         request,
         "billing/invoices.html",
-        {"page": page, "filters": filters, "locale": documents.locale_of(request.organisation),
-         "today": timezone.localdate()},
+        {
+            "page": page,
+            "filters": filters,
+            "locale": documents.locale_of(request.organisation),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -126,8 +130,11 @@ def statement(request: CustomerRequest) -> HttpResponse:
 def statement_csv(request: CustomerRequest) -> HttpResponse:
     form, view = _statement_view(request)
     if view is None:
-        return HttpResponse(" ".join(str(e) for errs in form.errors.values() for e in errs), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            " ".join(str(e) for errs in form.errors.values() for e in errs),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(documents.statement_csv(view), content_type="text/csv; charset=utf-8")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -138,8 +145,11 @@ def statement_csv(request: CustomerRequest) -> HttpResponse:
 def statement_pdf(request: CustomerRequest) -> HttpResponse:
     form, view = _statement_view(request)
     if view is None:
-        return HttpResponse(" ".join(str(e) for errs in form.errors.values() for e in errs), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            " ".join(str(e) for errs in form.errors.values() for e in errs),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(documents.statement_pdf(request.organisation, view), content_type="application/pdf")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -153,16 +163,20 @@ def options(request: CustomerRequest) -> HttpResponse:
     is_admin = request.membership.is_admin
     form = OptionsForm(
         request.POST or None,
-        initial={"email_delivery": current.email_delivery, "delivery_email": current.delivery_email,
-                 "po_required": current.po_required},
+        initial={
+            "email_delivery": current.email_delivery,
+            "delivery_email": current.delivery_email,
+            "po_required": current.po_required,
+        },
     )
     if request.method == "POST":
         if not is_admin:
             return render(request, "403.html", status=403)
         if form.is_valid():
             try:
-                services.options_update(actor=request.user, organisation=request.organisation, http_request=request,
-                                        **form.cleaned_data)
+                services.options_update(
+                    actor=request.user, organisation=request.organisation, http_request=request, **form.cleaned_data
+                )
             except DomainError as error:
                 form.add_error(None, str(error.message))
             else:
@@ -172,7 +186,12 @@ def options(request: CustomerRequest) -> HttpResponse:
     return render(
         request,
         "billing/options.html",
-        {"form": form, "is_admin": is_admin, "methods": rules.PAYMENT_METHODS.get(country, ()),
-         "term_days": rules.PAYMENT_TERM_DAYS.get(country, 30), "seller": documents.seller_for(country)},
+        {
+            "form": form,
+            "is_admin": is_admin,
+            "methods": rules.PAYMENT_METHODS.get(country, ()),
+            "term_days": rules.PAYMENT_TERM_DAYS.get(country, 30),
+            "seller": documents.seller_for(country),
+        },
         status=400 if request.method == "POST" else 200,
     )

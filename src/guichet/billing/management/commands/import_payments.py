@@ -14,7 +14,9 @@ from guichet.billing import services
 
 
 class Command(BaseCommand):
-    help = "Import payments from a bank CSV file (date,amount,currency,reference,customer_number[,invoice_number,method])."
+    help = (
+        "Import payments from a bank CSV file (date,amount,currency,reference,customer_number[,invoice_number,method])."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -23,11 +25,17 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        console = Console(file=self.stdout)
+        console = Console(file=self.stdout)  # type: ignore[arg-type]
         data = path.read_bytes()
         rows = max(data.count(b"\n") - 1, 1)
-        progress = Progress(TextColumn("[bold]Importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=console, transient=True)
+        progress = Progress(
+            TextColumn("[bold]Importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
         try:
             with progress:
                 task = progress.add_task("import", total=rows)
