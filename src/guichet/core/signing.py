@@ -21,11 +21,14 @@ the earlier signature valid) sits next to the first one.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -61,6 +64,19 @@ A4_WIDTH = 595.0
 
 class SigningError(Exception):
     """The seal could not be loaded or used (configuration, token, file)."""
+
+
+def _off_the_event_loop[T](function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call one of pyHanko's sync wrappers, which use `asyncio.run`: in a thread when this one runs a loop.
+
+    (An ASGI server, or a test driving a browser, has a loop running in the calling thread.)
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 # --- key material --------------------------------------------------------------------------
@@ -405,7 +421,7 @@ def sign_pdf(
         stamp_style=_block_style(lines, seal_line),
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=-1, box=_block_box(slot, page_width)),
     )
-    output = pdf_signer.sign_pdf(writer, in_place=False)
+    output = _off_the_event_loop(pdf_signer.sign_pdf, writer, in_place=False)
     return bytes(output.getvalue())
 
 
@@ -450,7 +466,7 @@ def verify_pdf(data: bytes, *, trust_roots: tuple[Any, ...] | None = None) -> li
     for signature in embedded:
         context = ValidationContext(trust_roots=list(roots), allow_fetching=False)
         try:
-            status = validate_pdf_signature(signature, signer_validation_context=context)
+            status = _off_the_event_loop(validate_pdf_signature, signature, signer_validation_context=context)
         except (PdfError, ValueError, KeyError) as error:  # malformed signature objects
             reports.append(_broken(signature, str(error)))
             continue
