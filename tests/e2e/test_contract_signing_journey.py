@@ -87,8 +87,7 @@ def test_sign_a_contract_in_french_then_download_it(  # type: ignore[no-untyped-
     console = signed_in(new_context, live_server, agent)
     console.goto(f"{base}/console/contracts/{contract.number}/")
     axe_check(console)
-    # The console's contract page carries the countersign form once it includes contracts/sign/partials/countersign.html;
-    # until then, the same POST its button sends.
+    # The POST the console's countersign button sends (contracts/sign/partials/countersign.html).
     csrf = next(c["value"] for c in console.context.cookies() if c["name"] == "csrftoken")
     response = console.request.post(
         f"{base}/console/contracts/{contract.number}/countersign/",
