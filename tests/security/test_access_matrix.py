@@ -397,6 +397,50 @@ INVENTORY_CONSOLE_OBJECT = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, E
 # --- end inventory ---------------------------------------------------------------------------
 
 
+# --- orders (issue 6): one order of org_a with one parcel, made on first use ------------------
+MATRIX_ORDER = "BE-ORD-2026-0042"
+MATRIX_PARCEL = "CD123456785BE"
+
+
+def _matrix_order(w: World) -> Any:
+    from guichet.orders import services as order_services
+    from guichet.orders.models import Order
+
+    with tenant_scope(w.org_a):
+        order = Order.objects.filter(number=MATRIX_ORDER).first()
+        if order is None:
+            order = order_services.order_create(
+                actor=None,
+                organisation=w.org_a,
+                number=MATRIX_ORDER,
+                lines=[order_services.LineIn("P-1", "Part", 3)],
+            )
+            order_services.shipment_add(
+                actor=None,
+                order=order,
+                carrier="bpost",
+                tracking_number=MATRIX_PARCEL,
+                quantities={order.lines.get().pk: 1},
+            )
+        return order
+
+
+def order_number(w: World) -> dict[str, Any]:
+    return {"number": _matrix_order(w).number}
+
+
+def new_parcel(w: World) -> dict[str, Any]:
+    with tenant_scope(w.org_a):
+        line = _matrix_order(w).lines.get()
+    return {"carrier": "dhl_express", "tracking_number": "1234567890", f"line_{line.pk}": "1"}
+
+
+PARCEL_STATUS = {"shipment": MATRIX_PARCEL, "status": "in_transit"}
+TO_ORDER_CONSOLE = Expect(303, "orders_console:detail", same_kwargs=True)
+OBJECT_URLS = (*OBJECT_URLS, order_number)
+# --- end orders ------------------------------------------------------------------------------
+
+
 # --- the matrix -------------------------------------------------------------------------------
 
 
@@ -554,6 +598,24 @@ MATRIX: dict[str, Entry] = {
     "admin:billing_invoice_delete": row(*ADMIN_ONLY[:6], F),
     "admin:billing_payment_add": row(*ADMIN_ONLY[:6], F),
     "admin:billing_payment_delete": row(*ADMIN_ONLY[:6], F),
+    # orders (issue 6): customers with the "orders" application; agents of org_a's country
+    "orders:list":             row(*APPLICATION_PAGE),
+    "orders:detail":           row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=order_number),
+    "orders_console:find":     row(*STAFF_PAGE),
+    "orders_console:detail":   row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=order_number),
+    "orders_console:add_shipment": row(LOGIN, F,         F,         F,         NF,        TO_ORDER_CONSOLE,
+                                   TO_ORDER_CONSOLE, kwargs=order_number, method="post", data=new_parcel),
+    "orders_console:status":   row(LOGIN,     F,         F,         F,         NF,        TO_ORDER_CONSOLE,
+                                   TO_ORDER_CONSOLE, kwargs=order_number, method="post", data=PARCEL_STATUS),
+    "api-1:list_orders":       row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:get_order":         row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=order_number),
+    # the carriers' webhook: an HMAC signature, not a user; none here, so none gets in
+    "api-1:shipment_event":    row(*(UNAUTHORISED,) * 7, api=True, method="post",
+                                   data={"event_id": "e", "carrier": "bpost", "tracking_number": MATRIX_PARCEL,
+                                         "status": "delivered", "occurred_at": "2026-03-02T10:00:00Z"}),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -829,6 +891,9 @@ def test_access(pattern: Pattern, role: str, client: Client, world: World, reque
 
 
 POST_ONLY = (
+    "orders_console:add_shipment",  # orders (issue 6)
+    "orders_console:status",
+    "api-1:shipment_event",
     "portal:switch_organisation",
     "console:decide",
     "help:feedback",
@@ -895,6 +960,28 @@ def _missing_number(w: World) -> dict[str, Any]:
 
 
 PROBES = (
+    # orders (issue 6)
+    Probe("orders:detail", order_number, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("orders_console:detail", order_number, _missing_number, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "orders_console:add_shipment",
+        order_number,
+        _missing_number,
+        {"agent_ro": 404},
+        ("agent_be", TO_ORDER_CONSOLE),
+        method="post",
+        data=new_parcel,
+    ),
+    Probe(
+        "orders_console:status",
+        order_number,
+        _missing_number,
+        {"agent_ro": 404},
+        ("agent_be", TO_ORDER_CONSOLE),
+        method="post",
+        data=PARCEL_STATUS,
+    ),
+    Probe("api-1:get_order", order_number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe("support:detail", number, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
     Probe(
         "support:reply",
