@@ -226,7 +226,7 @@ class EventInvalid(DomainError):
 @router.post(
     "shipments/events",
     auth=None,
-    response={200: ShipmentEventOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    response={200: ShipmentEventOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -32,8 +32,10 @@ class WebhookUnauthorised(DomainError):
 
 
 class WebhookNotConfigured(DomainError):
+    """No secret set up: nothing can be verified, so nothing is accepted (a 401, like a bad signature)."""
+
     code = "webhook_not_configured"
-    status = 503
+    status = 401
 
 
 def configured_secrets(raw: str | None = None) -> list[tuple[str, bytes]]:
@@ -54,7 +56,7 @@ def sign(secret: bytes | str, timestamp: int | str, body: bytes) -> str:
 
 
 def verify(body: bytes, signature: str, timestamp: str, now: datetime | None = None) -> str:
-    """The name of the integration whose secret signed `body`; else a 401 (503 if none is set up)."""
+    """The name of the integration whose secret signed `body`; else a 401."""
     secrets = configured_secrets()
     if not secrets:
         raise WebhookNotConfigured(_("Shipment events are not accepted: no webhook secret is configured."))
