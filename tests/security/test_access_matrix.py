@@ -149,6 +149,7 @@ def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_
         message_id="<matrix@guichet.test>", defaults={"to": customer_a.email, "language": "en", "template": "matrix"}
     )
     assert AuditEvent.objects.exists()
+    _contracts_admin_rows(org_a)  # contracts (issue 5): a Contract and a ServicePacCode for the admin pages
     _billing_world(org_a)  # billing: an invoice and a payment of org_a (see the billing block below)
     _inventory_world(org_a, customer_a)  # inventory: machines and their service actions (inventory block below)
     return World(
@@ -441,6 +442,85 @@ OBJECT_URLS = (*OBJECT_URLS, order_number)
 # --- end orders ------------------------------------------------------------------------------
 
 
+# --- contracts (issue 5): one hardware-maintenance contract of org_a with a pending termination ---
+MATRIX_CONTRACT = "BE-HW-MATRIX-01"
+
+
+def _contracts_admin_rows(org: Organisation) -> None:
+    from guichet.contracts.models import ServicePacCode
+
+    contract = _matrix_contract(org)
+    with across_organisations():
+        ServicePacCode.objects.get_or_create(
+            code="SP-MATR-2345-X", defaults={"organisation": org, "contract": contract}
+        )
+
+
+def _matrix_contract(org: Organisation) -> Any:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from guichet.contracts.models import Contract, CoveredMachine, Termination
+    from guichet.inventory.models import Machine
+
+    with across_organisations():
+        contract = Contract.objects.filter(number=MATRIX_CONTRACT).first()
+        if contract is not None:
+            return contract
+        contract = Contract.objects.create(
+            organisation=org,
+            number=MATRIX_CONTRACT,
+            kind="hardware_maintenance",
+            status="active",
+            title="Matrix",
+            start_date=date(2020, 1, 1),
+            currency="EUR",
+            amount=Decimal("100.00"),
+        )
+        machine = Machine.objects.create(
+            organisation=org, machine_type="9009", model="22A", serial="78MATRIX1", site_country="BE"
+        )
+        coverage = CoveredMachine.objects.create(
+            contract=contract, machine=machine, service_level="onsite_next_day", covered_from=date(2020, 1, 1)
+        )
+        user = org.memberships.first().user
+        termination = Termination.objects.create(
+            organisation=org,
+            contract=contract,
+            kind="hardware_customer",
+            notice_date=date(2026, 1, 1),
+            effective_date=date(2026, 2, 1),
+            requested_by=user,
+            contact_name="Matrix",
+            contact_email=user.email,
+        )
+        termination.coverages.set([coverage])
+        termination.notice_document.save("matrix-notice.pdf", ContentFile(b"%PDF-1.7 matrix"))
+    return contract
+
+
+def contract_number(w: World) -> dict[str, Any]:
+    return {"number": _matrix_contract(w.org_a).number}
+
+
+def contract_termination(w: World) -> dict[str, Any]:
+    contract = _matrix_contract(w.org_a)
+    with across_organisations():
+        return {"number": contract.number, "pk": contract.terminations.get().pk}
+
+
+def _missing_termination(w: World) -> dict[str, Any]:
+    return {"number": contract_number(w)["number"], "pk": MISSING_PK}
+
+
+TO_CONTRACTS_CONSOLE_ITEM = Expect(303, "contracts_console:detail", same_kwargs=True)
+TO_MATRIX_CONTRACT_CONSOLE = Expect(303, to_suffix=f"/console/contracts/{MATRIX_CONTRACT}/")
+OBJECT_URLS = (*OBJECT_URLS, contract_number, contract_termination)
+# --- end contracts -----------------------------------------------------------------------------
+
+
 # --- the matrix -------------------------------------------------------------------------------
 
 
@@ -598,6 +678,44 @@ MATRIX: dict[str, Entry] = {
     "admin:billing_invoice_delete": row(*ADMIN_ONLY[:6], F),
     "admin:billing_payment_add": row(*ADMIN_ONLY[:6], F),
     "admin:billing_payment_delete": row(*ADMIN_ONLY[:6], F),
+    # contracts (issue 5): customers with the "contracts" application; agents of org_a's country
+    "contracts:list":          row(*APPLICATION_PAGE),
+    "contracts:servicepac":    row(*APPLICATION_PAGE),
+    "contracts:machine_lookup": row(*APPLICATION_PAGE),
+    "contracts:detail":        row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=contract_number),
+    "contracts:copy":          row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=contract_number),
+    "contracts:machines_csv":  row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=contract_number),
+    "contracts:machines_pdf":  row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=contract_number),
+    "contracts:terminate":     row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=contract_number),
+    "contracts:notice":        row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=contract_termination),
+    "contracts_console:home":  row(*STAFF_PAGE),
+    "contracts_console:detail": row(LOGIN,    F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=contract_number),
+    "contracts_console:terminate": row(LOGIN, F,         F,         F,         NF,        TO_CONTRACTS_CONSOLE_ITEM,
+                                   TO_CONTRACTS_CONSOLE_ITEM, kwargs=contract_number, method="post",
+                                   data={"reason": "Matrix"}),
+    "contracts_console:decide": row(LOGIN,    F,         F,         F,         NF,        TO_MATRIX_CONTRACT_CONSOLE,
+                                   TO_MATRIX_CONTRACT_CONSOLE, kwargs=contract_termination, method="post",
+                                   data={"decision": "accept"}),
+    "contracts_console:notice": row(LOGIN,    F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=contract_termination),
+    "api-1:list_contracts":    row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:get_contract":      row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=contract_number),
+    "api-1:contract_pdf":      row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=contract_number),
+    # an empty choice of machines: past the access checks, refused by the rules (400)
+    "api-1:create_termination": row(UNAUTHORISED, Expect(400), NF,  F,         F,         F,         F,  api=True,
+                                   kwargs=contract_number, method="post", data={"machines": []}),
+    "api-1:activate_servicepac": row(UNAUTHORISED, Expect(400), Expect(400), F, F,        F,         F,  api=True,
+                                   method="post", data={"code": "SP-MATR-2345-X", "machine_type": "9009",
+                                                        "serial": "78MATRIX1"}),
     # orders (issue 6): customers with the "orders" application; agents of org_a's country
     "orders:list":             row(*APPLICATION_PAGE),
     "orders:detail":           row(LOGIN,     OK,        NF,        F,         F,         F,         F,
@@ -909,6 +1027,8 @@ POST_ONLY = (
     "api-1:suggestion_opened",
     "api-1:reply",
     "contracts_console:countersign",  # contract signing
+    "contracts_console:terminate",  # contracts (issue 5)
+    "contracts_console:decide",
     "api-1:sign_contract",
     "billing_console:resolve",  # billing
     "inventory_console:repair_dispatch",  # inventory
@@ -960,6 +1080,59 @@ def _missing_number(w: World) -> dict[str, Any]:
 
 
 PROBES = (
+    # contracts (issue 5)
+    *(
+        Probe(name, contract_number, _missing_number, {"customer_b": 404}, ("customer_a", OK))
+        for name in (
+            "contracts:detail",
+            "contracts:copy",
+            "contracts:machines_csv",
+            "contracts:machines_pdf",
+            "contracts:terminate",
+        )
+    ),
+    Probe(
+        "contracts:notice",
+        contract_termination,
+        lambda w: {"number": MISSING_NUMBER, "pk": contract_termination(w)["pk"]},
+        {"customer_b": 404},
+        ("customer_a", OK),
+    ),
+    Probe("contracts:notice", contract_termination, _missing_termination, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("contracts_console:detail", contract_number, _missing_number, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "contracts_console:terminate",
+        contract_number,
+        _missing_number,
+        {"agent_ro": 404},
+        ("agent_be", TO_CONTRACTS_CONSOLE_ITEM),
+        method="post",
+        data={"reason": "Matrix"},
+    ),
+    Probe(
+        "contracts_console:decide",
+        contract_termination,
+        _missing_termination,
+        {"agent_ro": 404},
+        ("agent_be", TO_MATRIX_CONTRACT_CONSOLE),
+        method="post",
+        data={"decision": "refuse", "note": "Matrix"},
+    ),
+    Probe(
+        "contracts_console:notice", contract_termination, _missing_termination, {"agent_ro": 404}, ("agent_be", OK)
+    ),
+    Probe("api-1:get_contract", contract_number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe("api-1:contract_pdf", contract_number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe(
+        "api-1:create_termination",
+        contract_number,
+        _missing_number,
+        {"customer_b": 404},
+        ("customer_a", Expect(400)),
+        method="post",
+        data={"machines": []},
+        api=True,
+    ),
     # orders (issue 6)
     Probe("orders:detail", order_number, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
     Probe("orders_console:detail", order_number, _missing_number, {"agent_ro": 404}, ("agent_be", OK)),
