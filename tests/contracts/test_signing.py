@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import date
 from typing import Any
 
 import pytest
@@ -362,8 +363,13 @@ def test_signed_contract_cannot_change(org_a, tmp_path) -> None:  # type: ignore
         with pytest.raises(ValidationError):
             contract.save()
         contract.refresh_from_db()
-        contract.status = ContractStatus.TERMINATED  # the contract's life goes on
-        contract.save()
+        contract.title = "Autre titre"
+        with pytest.raises(ValidationError):
+            contract.save(update_fields=["title"])
+        contract.refresh_from_db()
+        contract.status = ContractStatus.TERMINATED  # the contract's life goes on: a termination ends it
+        contract.end_date = date(2027, 6, 30)
+        contract.save(update_fields=["status", "end_date"])
         service = contract.services.get()
         service.description = "Autre chose"
         with pytest.raises(ValidationError):

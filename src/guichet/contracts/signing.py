@@ -10,8 +10,9 @@ revision on top of that file, so the customer's signature stays valid.
 A signed contract cannot change: once a `Signature` row exists, the contract's
 terms (`SIGNED_TERMS`), its service lines and the signature rows themselves
 refuse to be saved or deleted (model signals registered below; services refuse
-to sign twice). Status moves (active, terminated, expired) and machine
-coverage, which follow the contract's life, stay possible.
+to sign twice). Status moves (active, terminated, expired), the end date a
+termination sets, and machine coverage, which follow the contract's life, stay
+possible.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ from .models import Contract, ContractService, ContractStatus, Signature, Signat
 VENDOR_NAME = "Guichet"  # as the contract documents name the vendor
 CUSTOMER_FIELD = "CustomerSignature"
 VENDOR_FIELD = "VendorSignature"
-# Terms a signature covers: none of them may change once a signature exists.
-SIGNED_TERMS = ("organisation_id", "number", "kind", "title", "start_date", "end_date", "currency", "amount")
+# Terms a signature covers: none of them may change once a signature exists. The end date is not one:
+# a termination (its own signed notice) or a ServicePac activation moves it, as the contract foresees.
+SIGNED_TERMS = ("organisation_id", "number", "kind", "title", "start_date", "currency", "amount")
 USER_AGENT_MAX = 300
 # The API checks the password (and code) in the same call; a page relies on allauth's recent re-authentication.
 API_CONFIRMED_ATTRIBUTE = "_guichet_identity_confirmed_at"
