@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django_scopes import scopes_disabled
 
 from guichet.accounts.admin import ScopesDisabledAdmin
 
 from .models import Contract, ContractService, ServicePacCode
+
+
+class RenderedAcrossOrganisations(ScopesDisabledAdmin):
+    """Renders the page inside the scope-free block too: inlines and raw-id labels query scoped models."""
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with scopes_disabled():
+            response = super().changeform_view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+    def changelist_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with scopes_disabled():
+            response = super().changelist_view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
 
 class ContractServiceInline(admin.TabularInline):
@@ -15,7 +37,7 @@ class ContractServiceInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ScopesDisabledAdmin):
+class ContractAdmin(RenderedAcrossOrganisations):
     list_display = ("number", "organisation", "kind", "status", "start_date", "end_date", "renewal_date")
     list_filter = ("kind", "status", "organisation__country")
     search_fields = ("number", "title", "organisation__name", "organisation__customer_number")
@@ -24,7 +46,7 @@ class ContractAdmin(ScopesDisabledAdmin):
 
 
 @admin.register(ServicePacCode)
-class ServicePacCodeAdmin(ScopesDisabledAdmin):
+class ServicePacCodeAdmin(RenderedAcrossOrganisations):
     list_display = ("code", "organisation", "contract", "used_at", "machine")
     list_filter = ("used_at",)
     search_fields = ("code", "contract__number")

@@ -154,7 +154,10 @@ def list_contracts(
             details={"kinds": ContractKind.values, "statuses": ContractStatus.values},
         )
     with tenant_scope(organisation):
-        contracts = contract_selectors.contracts_of(organisation, **filters.cleaned_data)
+        data = filters.cleaned_data
+        contracts = contract_selectors.contracts_of(
+            organisation, kind=data["kind"], status=data["status"], query=data["q"]
+        )
         items, count = paginate(contracts, page, page_size)
         return {"items": [_summary(c) for c in items], "count": count}
 

@@ -1,0 +1,205 @@
+"""Customer and console pages of Contracts online: list and filters, detail, documents, terminations, ServicePac."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from guichet.contracts import services
+from guichet.contracts.models import ContractKind, ContractStatus, Termination, TerminationStatus
+from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.support.models import Request
+from tests.contracts.conftest import cover, make_code, make_contract, make_machine, pdftotext, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_by_type_status_and_search(client, org_a, org_b, customer_a) -> None:  # type: ignore[no-untyped-def]
+    hardware = make_contract(org_a, number="BE-HW-1", title="Serveurs")
+    licence = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE, number="BE-ML-1", title="Base de données")
+    ended = make_contract(org_a, status=ContractStatus.TERMINATED, number="BE-HW-0")
+    cover(hardware, date(2024, 1, 1), make_machine(org_a, serial="78ZZ999"))
+    make_contract(org_b, number="RO-HW-1")
+    client.force_login(customer_a)
+
+    page = client.get(url("contracts:list"))
+    assert page.status_code == 200
+    numbers = [c.number for c in page.context["page"]]
+    assert set(numbers) == {hardware.number, licence.number, ended.number}
+    only_licences = client.get(url("contracts:list"), {"kind": "monthly_licence"}).context["page"]
+    assert [c.number for c in only_licences] == [licence.number]
+    only_terminated = client.get(url("contracts:list"), {"status": "terminated"}).context["page"]
+    assert [c.number for c in only_terminated] == [ended.number]
+    by_serial = client.get(url("contracts:list"), {"q": "78zz999"}).context["page"]
+    assert [c.number for c in by_serial] == [hardware.number]
+    nothing = client.get(url("contracts:list"), {"q": "RO-HW-1"}).content.decode()
+    assert 'data-testid="empty-state"' in nothing
+
+
+def test_detail_shows_machines_services_and_prefilled_requests(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, number="BE-HW-2024-0001")
+    coverage = cover(contract, date(2024, 2, 1))
+    client.force_login(customer_a)
+    html = client.get(url("contracts:detail", number=contract.number)).content.decode()
+    assert coverage.machine.serial in html
+    assert "type=contracts" in html and "contract_number=BE-HW-2024-0001" in html
+    assert url("contracts:terminate", number=contract.number) in html
+    assert url("contracts:copy", number=contract.number) in html
+
+
+def test_awaiting_signature_shows_the_sign_link(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, status=ContractStatus.AWAITING_SIGNATURE)
+    client.force_login(customer_a)
+    html = client.get(url("contracts:detail", number=contract.number)).content.decode()
+    assert 'data-testid="awaiting-signature"' in html
+    assert url("contracts:sign", number=contract.number) in html
+
+
+@pytest.mark.parametrize(
+    ("language", "word"), [("en", "January 2024"), ("fr", "janvier 2024"), ("ro", "ianuarie 2024")]
+)
+def test_copy_is_a_pdf_in_the_organisations_language(client, org_a, customer_a, tmp_path, language, word) -> None:  # type: ignore[no-untyped-def]
+    org_a.language = language
+    org_a.save()
+    contract = make_contract(org_a, number="BE-HW-2024-0009")
+    cover(contract, date(2024, 2, 1), make_machine(org_a, serial="78BE909"))
+    client.force_login(customer_a)
+    response = client.get(url("contracts:copy", number=contract.number))
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="BE-HW-2024-0009.pdf"' in response["Content-Disposition"]
+    text = pdftotext(response.content, tmp_path)
+    assert "BE-HW-2024-0009" in text and "78BE909" in text and word in text
+
+
+def test_covered_machines_as_csv_and_pdf(client, org_a, customer_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, number="BE-HW-7")
+    cover(contract, date(2024, 2, 1), make_machine(org_a, serial="78BE777"))
+    client.force_login(customer_a)
+    response = client.get(url("contracts:machines_csv", number=contract.number))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Type"].startswith("text/csv")
+    assert rows[1][:4] == ["BE-HW-7", "9009", "22A", "78BE777"] and rows[1][7] == "2024-02-01"
+    pdf = client.get(url("contracts:machines_pdf", number=contract.number))
+    assert "78BE777" in pdftotext(pdf.content, tmp_path)
+
+
+def test_machine_lookup_by_type_and_serial(client, org_a, org_b, customer_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, number="BE-HW-8")
+    cover(contract, date(2024, 2, 1), make_machine(org_a, serial="78BE888"))
+    make_machine(org_b, serial="78RO888")
+    client.force_login(customer_a)
+    assert client.get(url("contracts:machine_lookup")).status_code == 200
+    as_csv = client.get(url("contracts:machine_lookup"), {"machine_type": "9009", "serial": "78be888", "format": "csv"})
+    assert "BE-HW-8" in as_csv.content.decode("utf-8-sig")
+    as_pdf = client.get(url("contracts:machine_lookup"), {"machine_type": "9009", "serial": "78BE888", "format": "pdf"})
+    assert "BE-HW-8" in pdftotext(as_pdf.content, tmp_path)
+    foreign = client.get(
+        url("contracts:machine_lookup"), {"machine_type": "9009", "serial": "78RO888", "format": "pdf"}
+    )
+    assert foreign.status_code == 404 and "78RO888" in foreign.content.decode()
+    bad = client.get(url("contracts:machine_lookup"), {"machine_type": "90", "serial": "x", "format": "pdf"})
+    assert bad.status_code == 400
+
+
+def test_termination_form_shows_eligibility_then_refuses_and_accepts(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    contract = make_contract(org_a, number="BE-HW-2024-0001")
+    old = cover(contract, today - relativedelta(years=2), make_machine(org_a, serial="78BE101"))
+    young = cover(contract, today - relativedelta(months=2), make_machine(org_a, serial="78BE102"))
+    client.force_login(customer_a)
+    form_url = url("contracts:terminate", number=contract.number)
+    page = client.get(form_url)
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="eligibility"' in html
+    rows = {r.coverage.pk: r for r in page.context["rows"]}
+    assert rows[old.pk].decision.eligible and not rows[young.pk].decision.eligible
+    assert rows[young.pk].decision.first_eligible == young.covered_from + relativedelta(months=6)
+
+    post = {"contact_name": "Marie", "contact_email": "marie@example.com", "contact_phone": ""}
+    refused = client.post(form_url, {**post, "coverages": [young.pk]})
+    assert refused.status_code == 400
+    assert 'data-code="not_yet_eligible"' in refused.content.decode()
+    with across_organisations():
+        assert not Termination.objects.exists()
+
+    accepted = client.post(form_url, {**post, "coverages": [old.pk]})
+    assert accepted.status_code == 303
+    with tenant_scope(org_a):
+        termination = Termination.objects.get()
+        assert Request.objects.filter(number=termination.request_number).exists()
+    assert termination.status == TerminationStatus.PENDING
+    detail = client.get(accepted["Location"]).content.decode()
+    assert termination.request_number in detail and 'data-testid="termination-list"' in detail
+    notice = client.get(url("contracts:notice", number=contract.number, pk=termination.pk))
+    assert notice.status_code == 200 and b"".join(notice.streaming_content).startswith(b"%PDF")
+
+
+def test_licence_pages(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    prepaid = make_contract(org_a, kind=ContractKind.PREPAID_LICENCE)
+    monthly = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE)
+    client.force_login(customer_a)
+    html = client.get(url("contracts:terminate", number=prepaid.number)).content.decode()
+    assert 'data-testid="no-cancellation"' in html and "needs no cancellation" in html
+    form_url = url("contracts:terminate", number=monthly.number)
+    post = {"contact_name": "Marie", "contact_email": "marie@example.com"}
+    unconfirmed = client.post(form_url, post)
+    assert unconfirmed.status_code == 400 and "destroyed" in unconfirmed.content.decode()
+    done = client.post(form_url, {**post, "copies_destroyed": "on"})
+    assert done.status_code == 303
+    with tenant_scope(org_a):
+        termination = Termination.objects.get(contract=monthly)
+    assert termination.effective_date == services.today_for(org_a) + timedelta(days=30)
+
+
+def test_servicepac_page(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    servicepac = make_contract(org_a, kind=ContractKind.SERVICEPAC, status=ContractStatus.DRAFT)
+    code = make_code(servicepac, "HJKL2345")
+    make_machine(org_a, serial="78BE321")
+    client.force_login(customer_a)
+    page_url = url("contracts:servicepac")
+    assert client.get(page_url).status_code == 200
+    wrong = client.post(page_url, {"code": "SP-HJKL-2345-2", "machine_type": "9009", "serial": "78BE321"})
+    if code.code.endswith("-2"):
+        wrong = client.post(page_url, {"code": "SP-HJKL-2345-3", "machine_type": "9009", "serial": "78BE321"})
+    assert wrong.status_code == 400 and "not a valid ServicePac code" in wrong.content.decode()
+    missing = client.post(page_url, {"code": code.code, "machine_type": "9009", "serial": "78BE000"})
+    assert missing.status_code == 400 and "78BE000" in missing.content.decode()
+    done = client.post(page_url, {"code": code.code, "machine_type": "9009", "serial": "78be321"})
+    assert done.status_code == 303 and done["Location"] == url("contracts:detail", number=servicepac.number)
+
+
+def test_console_lists_and_processes_terminations(client, org_a, customer_a, agent_be, agent_ro) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    contract = make_contract(org_a, number="BE-HW-C1", renewal_date=today + timedelta(days=30))
+    waiting = make_contract(org_a, status=ContractStatus.AWAITING_SIGNATURE, number="BE-HW-C2")
+    coverage = cover(contract, today - relativedelta(years=2))
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a,
+            contract=contract,
+            coverage_ids=[coverage.pk],
+            contact={"name": "Marie", "email": customer_a.email},
+        )
+    client.force_login(agent_be)
+    home = client.get(url("contracts_console:home"))
+    assert [c.number for c in home.context["awaiting_signature"]] == [waiting.number]
+    assert [t.pk for t in home.context["terminations"]] == [termination.pk]
+    assert [c.number for c in home.context["renewals"]] == [contract.number]
+    client.force_login(agent_ro)
+    assert client.get(url("contracts_console:home")).context["terminations"] == []
+    assert client.get(url("contracts_console:detail", number=contract.number)).status_code == 404
+
+    client.force_login(agent_be)
+    detail = client.get(url("contracts_console:detail", number=contract.number))
+    assert detail.status_code == 200
+    decided = client.post(
+        url("contracts_console:decide", number=contract.number, pk=termination.pk), {"decision": "accept"}
+    )
+    assert decided.status_code == 303
+    termination.refresh_from_db()
+    assert termination.status == TerminationStatus.ACCEPTED
