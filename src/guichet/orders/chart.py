@@ -48,6 +48,7 @@ class Point:
 class Tick:
     x: int
     at: datetime
+    anchor: str  # SVG text-anchor: the first and last labels stay inside the drawing
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,11 @@ def build(events: Sequence[ChartEvent], lanes: Sequence[tuple[str, str]], now: d
         if mine:
             segments.append(Segment(x_of(mine[0].at), x_of(mine[-1].at), lane.y))
     axis_y = TOP + LANE_HEIGHT * len(lane_rows)
-    ticks = [
-        Tick(x_of(start + (end - start) * i / (TICKS - 1)), start + (end - start) * i / (TICKS - 1))
-        for i in range(TICKS)
-    ]
+    ticks = []
+    for i in range(TICKS):
+        moment = start + (end - start) * i / (TICKS - 1)
+        anchor = "start" if i == 0 else "end" if i == TICKS - 1 else "middle"
+        ticks.append(Tick(x_of(moment), moment, anchor))
     return Chart(
         width=WIDTH,
         height=axis_y + AXIS_HEIGHT,
