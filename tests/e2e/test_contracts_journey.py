@@ -1,0 +1,93 @@
+"""Contracts in a real browser, in French: list, copy, a termination refused with its reason, one accepted
+with its effective date, and the agent accepting it in the console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.test import Client
+from django.utils import formats, translation
+
+from guichet.accounts.models import User
+from guichet.contracts import services
+from guichet.contracts.models import Termination
+from guichet.core.tenancy import tenant_scope
+from tests.accounts.factories import OrganisationFactory, grant_all, make_agent, make_member
+from tests.contracts.conftest import cover, make_contract, make_machine
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _site(settings, live_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.SITE_URL = live_server.url
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def signed_in(new_context: Any, live_server: Any, user: User) -> Any:
+    client = Client()
+    client.force_login(user)
+    context = new_context(accept_downloads=True)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context.new_page()
+
+
+def test_terminations_refused_then_accepted_in_french(new_context, live_server, axe_check) -> None:  # type: ignore[no-untyped-def]
+    organisation = OrganisationFactory(country="BE", language="fr", name="Atelier Test ASBL")
+    customer = make_member(organisation, role="admin", language="fr", email="marie.e2e@example.com")
+    grant_all(customer, organisation, ["contracts", "requests"])
+    agent = make_agent("BE", language="fr", email="agent.e2e@example.com")
+    today = services.today_for(organisation)
+    contract = make_contract(organisation, number="BE-HW-2024-0001", title="Maintenance matérielle")
+    cover(contract, today - relativedelta(years=2), make_machine(organisation, serial="78BE101"))
+    young = cover(contract, today - relativedelta(months=2), make_machine(organisation, serial="78BE102"))
+    base = f"{live_server.url}/fr"
+
+    page = signed_in(new_context, live_server, customer)
+    page.goto(f"{base}/contracts/")
+    axe_check(page)
+    page.locator("a:has-text('BE-HW-2024-0001')").click()
+    assert page.locator("[data-testid=contract-number]").inner_text().strip() == "BE-HW-2024-0001"
+    axe_check(page)
+    with page.expect_download() as copy:
+        page.locator("[data-testid=copy-link]").click()
+    assert copy.value.suggested_filename == "BE-HW-2024-0001.pdf"
+
+    # The machine under contract for two months only: refused, with the date it becomes possible.
+    page.locator("[data-testid=terminate-link]").click()
+    axe_check(page)
+    first = young.covered_from + relativedelta(months=6)
+    with translation.override("fr"):
+        first_text = formats.date_format(first, "DATE_FORMAT")
+    assert first_text in page.locator("tr[data-serial='78BE102']").inner_text()
+    page.locator("tr[data-serial='78BE102'] input[type=checkbox]").check()
+    page.locator("[data-testid=termination-form] button[type=submit]").click()
+    refusal = page.locator("[data-testid=refusal]")
+    assert refusal.get_attribute("data-code") == "not_yet_eligible"
+    assert "78BE102" in refusal.inner_text()
+    axe_check(page)
+
+    # The one under contract for two years: accepted, effective one month from today.
+    page.locator("tr[data-serial='78BE102'] input[type=checkbox]").uncheck()
+    page.locator("tr[data-serial='78BE101'] input[type=checkbox]").check()
+    page.locator("[data-testid=termination-form] button[type=submit]").click()
+    effective = today + relativedelta(months=1)
+    with translation.override("fr"):
+        effective_text = formats.date_format(effective, "DATE_FORMAT")
+    assert effective_text in page.locator("[data-testid=termination-effective]").inner_text()
+    axe_check(page)
+    with tenant_scope(organisation):
+        termination = Termination.objects.get(contract=contract)
+    assert termination.effective_date == effective and termination.request_number
+
+    # The agent accepts it from the console.
+    console = signed_in(new_context, live_server, agent)
+    console.goto(f"{base}/console/contracts/")
+    axe_check(console)
+    console.locator("[data-testid=terminations] a:has-text('BE-HW-2024-0001')").click()
+    console.locator(f"[data-testid=decide-{termination.pk}] button[type=submit]").click()
+    axe_check(console)
+    termination.refresh_from_db()
+    assert termination.status == "accepted"
