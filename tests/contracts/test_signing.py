@@ -173,10 +173,38 @@ def test_customer_signs_after_reauthenticating(org_a, tmp_path) -> None:  # type
     assert recipients == {"signer@example.com", admin.email}
 
 
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
 def test_audit_page_is_in_the_organisation_language(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _contract, _signature, data = _signed_by_customer(org_a, tmp_path)  # org_a writes in French
     text = pdftotext(data, tmp_path, first_page=2)
-    assert "Contract" in text or "Contrat" in text  # the number line; wording comes from the catalogue
+    assert any(month in text for month in FRENCH_MONTHS)  # the time, in the support centre's zone, in French
+    assert "UTC" in text
+
+
+def test_signed_e_mails_render(org_a, tmp_path, mailoutbox, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from guichet.core.notifications.rendering import render
+
+    _contract, signature, _data = _signed_by_customer(org_a, tmp_path)
+    for message in OutboxMessage.objects.filter(template="contract_signed"):
+        email = render(message)
+        assert signature.contract.number in email.subject
+        assert f"/contracts/{signature.contract.number}/signed.pdf" in str(email.body)
+        assert "Marie Dubois" in str(email.body)
 
 
 def test_signed_document_download(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -405,3 +433,42 @@ def test_console_countersign_partial(org_a, tmp_path) -> None:  # type: ignore[n
     assert reverse("contracts_console:countersign", kwargs={"number": contract.number}) in html
     assert reverse("contracts_console:signed_document", kwargs={"number": contract.number}) in html
     assert signature.document_sha256 in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_signatures_at_once_make_one(org_a) -> None:  # type: ignore[no-untyped-def]
+    """Two signatories confirm at the same moment: the contract row lock lets one sign, the other is refused."""
+    import threading
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite serialises writers anyway)")
+    contract = make_contract(org_a)
+    signatories = [make_signatory(org_a, email=f"s{i}@example.com") for i in range(2)]
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def sign(user) -> None:  # type: ignore[no-untyped-def]
+        request = RequestFactory().post("/")
+        setattr(request, signing.API_CONFIRMED_ATTRIBUTE, 1.0)
+        try:
+            start.wait()
+            signing.contract_sign(
+                actor=user, organisation=org_a, contract=contract, http_request=request, terms_accepted=True
+            )
+            outcomes.append("signed")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(user,)) for user in signatories]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "signed"]
+    with across_organisations():
+        assert Signature.objects.filter(contract=contract).count() == 1

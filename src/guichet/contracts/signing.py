@@ -51,7 +51,7 @@ from guichet.core.errors import Conflict, DomainError, NotFound, PermissionDenie
 from guichet.core.money import locale_for
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.signing import sign_pdf
-from guichet.core.tenancy import across_organisations
+from guichet.core.tenancy import across_organisations, tenant_scope
 
 from .models import Contract, ContractService, ContractStatus, Signature, SignatureParty
 
@@ -340,7 +340,8 @@ def contract_sign(
     from .documents import contract_pdf
 
     language = organisation.language
-    unsigned = contract_pdf(contract, language)
+    with tenant_scope(organisation):  # callers off a page (API, tasks, threads) may have none open
+        unsigned = contract_pdf(contract, language)
     facts = _facts(actor, organisation.name, http_request, _sha256(unsigned))
     with translation.override(language):
         with_audit = append_page(unsigned, audit_page_pdf(contract, facts, language=language))
