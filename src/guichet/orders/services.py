@@ -218,7 +218,7 @@ def order_create(
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("organisation", "placed_by").get(pk=order.pk)
+    return Order.objects.select_for_update(of=("self",)).select_related("organisation", "placed_by").get(pk=order.pk)
 
 
 @transaction.atomic
