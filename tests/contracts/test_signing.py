@@ -472,3 +472,15 @@ def test_two_signatures_at_once_make_one(org_a) -> None:  # type: ignore[no-unty
     assert sorted(outcomes) == ["conflict", "signed"]
     with across_organisations():
         assert Signature.objects.filter(contract=contract).count() == 1
+
+
+def test_reauthentication_expires(org_a, settings) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    client = reauthenticated_client(make_signatory(org_a))
+    url = reverse("contracts:sign", kwargs={"number": contract.number})
+    assert client.get(url).status_code == 200
+    settings.SIGNING_REAUTHENTICATION_SECONDS = 0
+    response = client.post(url, {"accept_terms": "on"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.AWAITING_SIGNATURE

@@ -222,8 +222,8 @@ SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "")
 SIGNING_PKCS11_TOKEN = os.environ.get("SIGNING_PKCS11_TOKEN", "")
 SIGNING_PKCS11_KEY_LABEL = os.environ.get("SIGNING_PKCS11_KEY_LABEL", "")
 SIGNING_PKCS11_PIN = os.environ.get("SIGNING_PKCS11_PIN", "")
-# How long a password/MFA re-authentication lets a customer sign (allauth's own setting, seconds).
-ACCOUNT_REAUTHENTICATION_TIMEOUT = int(os.environ.get("REAUTHENTICATION_TIMEOUT", "600"))
+# How long after a password/MFA re-authentication a customer may still sign a contract (seconds).
+SIGNING_REAUTHENTICATION_SECONDS = int(os.environ.get("SIGNING_REAUTHENTICATION_SECONDS", "600"))
 
 
 # --- e-mail ------------------------------------------------------------------

@@ -62,6 +62,7 @@ VENDOR_FIELD = "VendorSignature"
 # a termination (its own signed notice) or a ServicePac activation moves it, as the contract foresees.
 SIGNED_TERMS = ("organisation_id", "number", "kind", "title", "start_date", "currency", "amount")
 USER_AGENT_MAX = 300
+DEFAULT_REAUTH_SECONDS = 600
 # The API checks the password (and code) in the same call; a page relies on allauth's recent re-authentication.
 API_CONFIRMED_ATTRIBUTE = "_guichet_identity_confirmed_at"
 
@@ -84,7 +85,7 @@ def reauthentication_url_name(user: User) -> str:
 
 
 def recently_reauthenticated(http_request: HttpRequest, user: User) -> bool:
-    """The person confirmed their identity within ACCOUNT_REAUTHENTICATION_TIMEOUT: MFA if enabled, else password.
+    """The person confirmed their identity within SIGNING_REAUTHENTICATION_SECONDS: MFA if enabled, else password.
 
     Signing in is not enough: a session left open must not be enough to sign.
     """
@@ -98,7 +99,9 @@ def recently_reauthenticated(http_request: HttpRequest, user: User) -> bool:
     ]
     if not records:
         return False
-    return time.time() - records[-1]["at"] < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+    return time.time() - records[-1]["at"] < getattr(
+        settings, "SIGNING_REAUTHENTICATION_SECONDS", DEFAULT_REAUTH_SECONDS
+    )
 
 
 def confirm_identity(http_request: HttpRequest, user: User, *, password: str, otp: str | None) -> None:
