@@ -279,4 +279,3 @@ def seed() -> int:
         with tenant_scope(organisation):
             created += _seed_organisation(organisation, today)
     return created
-
