@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -124,26 +125,64 @@ def test_command_with_progress_and_report(org_a, tmp_path, capsys) -> None:  # t
     assert "line 2: machine_type" in capsys.readouterr().err
 
 
-def test_console_upload(client, agent_be, agent_ro, org_a) -> None:  # type: ignore[no-untyped-def]
+def test_console_upload_imports_in_the_background_with_progress(  # type: ignore[no-untyped-def]
+    client, agent_be, agent_ro, org_a, django_capture_on_commit_callbacks
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from guichet.inventory.models import ImportJob
+
+    def upload(content: str) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):  # the task runs after commit
+            return client.post(
+                url("inventory_console:import"),
+                {"organisation": org_a.customer_number, "file": SimpleUploadedFile("inv.csv", content.encode())},
+            )
+
     client.force_login(agent_ro)
-    response = client.post(
-        url("inventory_console:import"),
-        {"organisation": org_a.customer_number, "file": SimpleUploadedFile("inv.csv", GOOD.encode())},
-    )
-    assert response.status_code == 400 and count() == 0  # another country's customer
+    assert upload(GOOD).status_code == 400 and count() == 0  # another country's customer
     client.force_login(agent_be)
-    bad = client.post(
-        url("inventory_console:import"),
-        {
-            "organisation": org_a.customer_number,
-            "file": SimpleUploadedFile("inv.csv", (GOOD + "x,y,z,,,,,,,,,,,\n").encode()),
-        },
-    )
-    assert bad.status_code == 400 and b'data-testid="import-rejected"' in bad.content and count() == 0
-    good = client.post(
-        url("inventory_console:import"),
-        {"organisation": org_a.customer_number, "file": SimpleUploadedFile("inv.csv", GOOD.encode())},
-    )
-    assert good.status_code == 200 and b'data-testid="import-ok"' in good.content and count() == 2
+    bad = upload(GOOD + "x,y,z,,,,,,,,,,,\n")
+    assert bad.status_code == 303 and count() == 0
+    page = client.get(bad["Location"])
+    assert b'data-testid="import-rejected"' in page.content and b"machine_type" in page.content
+    good = upload(GOOD)
+    job = ImportJob.objects.get(status="done")
+    assert good["Location"].endswith(f"/import/{job.pk}/") and job.rows_total == 2 and count() == 2
+    fragment = client.get(good["Location"], headers={"HX-Request": "true"})
+    assert b'data-testid="import-ok"' in fragment.content and b"<html" not in fragment.content
+    assert client.get(url("inventory_console:import")).context["jobs"][0] == job
+    client.force_login(agent_ro)
+    assert client.get(good["Location"]).status_code == 404
+
+
+def test_progress_is_reported_while_a_job_runs(org_a, agent_be, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.base import ContentFile
+
+    from guichet.inventory import importer
+    from guichet.inventory.models import ImportJob
+
+    path = tmp_path / "big.csv"
+    _huge(path, 2_000)
+    job = ImportJob(organisation=org_a, created_by=agent_be, original_name="big.csv", rows_total=2_000)
+    job.file.save("big.csv", ContentFile(path.read_bytes()), save=False)
+    job.save()
+    seen: list[int] = []
+    original = importer.import_file
+
+    def spy(**kwargs: Any) -> Any:
+        progress = kwargs["progress"]
+
+        def recording(done: int) -> None:
+            progress(done)
+            seen.append(importer.progress_of(job.pk))
+
+        return original(**{**kwargs, "progress": recording})
+
+    importer.import_file = spy  # type: ignore[assignment]
+    try:
+        assert importer.run_job(job.pk) == "done"
+    finally:
+        importer.import_file = original  # type: ignore[assignment]
+    assert 500 in seen and 1500 in seen and importer.progress_of(job.pk) == 2_000
+    assert importer.run_job(job.pk) == "done"  # a finished job is left alone

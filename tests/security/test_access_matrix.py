@@ -390,6 +390,19 @@ def _transfer_body(w: World) -> dict[str, Any]:
     return {"kind": "lease_return", "leaves_on": date.today().isoformat(), "reason": "Matrix"}
 
 
+def import_job(w: World) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from guichet.inventory.models import ImportJob
+
+    job = ImportJob.objects.filter(organisation=w.org_a).first()
+    if job is None:
+        job = ImportJob(organisation=w.org_a, created_by=User.objects.filter(kind="agent").first(), original_name="m.csv")
+        job.file.save("matrix.csv", ContentFile(b"machine_type,model,serial,site_country\n"), save=False)
+        job.save()
+    return {"pk": job.pk}
+
+
 REPAIR_BODY = {"kind": "hardware", "description": "Matrix", "accept_billing": True}
 TO_INVENTORY_CONSOLE = Expect(303, "inventory_console:home")
 TO_RELOCATION_CONSOLE = Expect(303, "inventory_console:relocation", same_kwargs=True)
@@ -761,6 +774,7 @@ MATRIX: dict[str, Entry] = {
     "inventory:relocation":    row(*MACHINE_PAGE, kwargs=relocation_number),
     "inventory_console:home":  row(*STAFF_PAGE),
     "inventory_console:import": row(*STAFF_PAGE),
+    "inventory_console:import_job": row(*INVENTORY_CONSOLE_OBJECT, kwargs=import_job),
     "inventory_console:repair": row(*INVENTORY_CONSOLE_OBJECT, kwargs=repair_number),
     "inventory_console:transfer": row(*INVENTORY_CONSOLE_OBJECT, kwargs=transfer_number),
     "inventory_console:relocation": row(*INVENTORY_CONSOLE_OBJECT, kwargs=relocation_number),
@@ -1316,6 +1330,7 @@ PROBES = (
     Probe("inventory:repair_label", repair_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
     Probe("inventory:relocation", relocation_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
     Probe("inventory_console:repair", repair_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe("inventory_console:import_job", import_job, lambda w: {"pk": MISSING_PK}, {"agent_ro": 404}, ("agent_be", OK)),
     Probe("inventory_console:transfer", transfer_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
     Probe("inventory_console:relocation", relocation_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
     Probe(

@@ -263,3 +263,61 @@ def import_file(
         report = ImportReport()
         report.add(0, "", _("This is not a UTF-8 CSV file (%(error)s).") % {"error": type(error).__name__})
         raise ImportRejected(report) from None
+
+
+# --- background imports from the console --------------------------------------------------------
+
+PROGRESS_KEY = "inventory:import:{}:rows"
+PROGRESS_EVERY = 500
+
+
+def progress_of(job_id: int) -> int:
+    from django.core.cache import cache
+
+    return int(cache.get(PROGRESS_KEY.format(job_id)) or 0)
+
+
+def count_rows(stream: IO[bytes]) -> int:
+    lines = sum(1 for _line in stream)
+    stream.seek(0)
+    return max(lines - 1, 0)
+
+
+def report_as_dict(report: ImportReport) -> dict[str, Any]:
+    return {
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "error_count": report.error_count,
+        "errors": [{"line": e.line, "column": e.column, "message": e.message} for e in report.errors],
+    }
+
+
+def run_job(job_id: int) -> str:
+    """Import an uploaded file; the row count so far goes to the cache (the import's own transaction
+    hides its rows until the end), the report to the job. Safe to run twice: a finished job is left alone."""
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    from .models import ImportJob, ImportStatus
+
+    job = ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
+    if job.status in (ImportStatus.DONE, ImportStatus.REJECTED):
+        return str(job.status)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    key = PROGRESS_KEY.format(job.pk)
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0:
+            cache.set(key, done, 3600)
+
+    with override(job.created_by.language or "en"), job.file.open("rb") as stream:
+        try:
+            report = import_file(actor=job.created_by, organisation=job.organisation, stream=stream, progress=progress)
+            status = ImportStatus.DONE
+        except ImportRejected as rejected:
+            report, status = rejected.report, ImportStatus.REJECTED
+    cache.set(key, report.rows, 3600)
+    ImportJob.objects.filter(pk=job.pk).update(status=status, report=report_as_dict(report), finished_at=timezone.now())
+    return str(status)

@@ -17,7 +17,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import across_organisations
 
 from . import rules
-from .models import Machine, Relocation, RepairRequest, SiteChange, Transfer
+from .models import ImportJob, Machine, Relocation, RepairRequest, SiteChange, Transfer
 
 
 def calendar_of_site(machine: Machine) -> BusinessCalendar:
@@ -275,3 +275,14 @@ def organisations_for_staff(staff: User) -> QuerySet[Organisation]:
     if not staff.is_administrator:
         organisations = organisations.filter(country=staff.country if staff.is_agent else "--")
     return organisations.order_by("customer_number")
+
+
+def import_jobs_for_staff(staff: User) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(_staff_filter(staff)).select_related("organisation").order_by("-created_at")
+
+
+def get_import_job_for_staff(staff: User, pk: int) -> ImportJob:
+    job = import_jobs_for_staff(staff).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job

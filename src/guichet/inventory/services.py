@@ -20,6 +20,7 @@ from guichet.core.tenancy import across_organisations
 
 from . import rules, selectors
 from .models import (
+    ImportJob,
     Machine,
     Relocation,
     RelocationStatus,
@@ -516,3 +517,31 @@ def relocation_carry_out(*, actor: User, relocation: Relocation, http_request: H
     )
     _tell_relocation(relocation, "relocation_carried_out")
     return relocation
+
+
+# --- CSV import from the console --------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_create(
+    *, actor: User, organisation: Organisation, upload: Any, http_request: HttpRequest | None = None
+) -> ImportJob:
+    """Keep the uploaded file and import it after commit (in a worker when a broker is set)."""
+    from .importer import count_rows
+    from .tasks import import_inventory_file
+
+    _ensure_agent_for(actor, organisation)
+    name = "".join(ch for ch in (upload.name or "inventory.csv") if ch.isprintable() and ch not in '/\\"')[:200]
+    job = ImportJob(organisation=organisation, created_by=actor, original_name=name, rows_total=count_rows(upload))
+    job.file.save(f"{organisation.customer_number}-{name}", upload, save=False)
+    job.save()
+    audit.record(
+        "inventory.import_uploaded",
+        actor=actor,
+        organisation=organisation,
+        target=organisation.customer_number,
+        data={"file": name, "rows": job.rows_total},
+        request=http_request,
+    )
+    transaction.on_commit(lambda: import_inventory_file.delay(job.pk))
+    return job

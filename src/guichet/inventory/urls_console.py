@@ -6,6 +6,7 @@ app_name = "inventory_console"
 urlpatterns = [
     path("", console.home, name="home"),
     path("import/", console.import_inventory, name="import"),
+    path("import/<int:pk>/", console.import_job, name="import_job"),
     path("repairs/<str:number>/", console.repair, name="repair"),
     path("repairs/<str:number>/dispatch/", console.repair_dispatch, name="repair_dispatch"),
     path("transfers/<str:number>/", console.transfer, name="transfer"),

@@ -28,12 +28,12 @@ class OrderStatus(models.TextChoices):
 
 
 class ShipmentStatus(models.TextChoices):
-    LABEL_CREATED = rules.LABEL_CREATED, _("Being prepared")
-    IN_TRANSIT = rules.IN_TRANSIT, _("In transit")
-    OUT_FOR_DELIVERY = rules.OUT_FOR_DELIVERY, _("Out for delivery")
+    LABEL_CREATED = rules.LABEL_CREATED, _("Parcel being prepared")
+    IN_TRANSIT = rules.IN_TRANSIT, _("Parcel in transit")
+    OUT_FOR_DELIVERY = rules.OUT_FOR_DELIVERY, _("Parcel out for delivery")
     EXCEPTION = rules.EXCEPTION, _("Delivery problem")
-    DELIVERED = rules.SHIP_DELIVERED, _("Delivered")
-    RETURNED = rules.RETURNED, _("Returned to sender")
+    DELIVERED = rules.SHIP_DELIVERED, _("Parcel delivered")
+    RETURNED = rules.RETURNED, _("Parcel returned to sender")
 
 
 class OrderCounter(models.Model):
@@ -115,8 +115,8 @@ class Shipment(models.Model):
         _("status"), max_length=24, choices=ShipmentStatus.choices, default=ShipmentStatus.LABEL_CREATED
     )
     status_at = models.DateTimeField(null=True, blank=True)  # when the carrier saw the current status
-    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched on"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered on"), null=True, blank=True)
     location = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

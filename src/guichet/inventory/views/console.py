@@ -18,7 +18,7 @@ from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
 from ..forms import DecisionForm, ImportForm
-from ..importer import ImportRejected, import_file
+from ..importer import progress_of
 
 
 @staff_required
@@ -158,10 +158,8 @@ def site_change_review(request: PortalRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def import_inventory(request: PortalRequest) -> HttpResponse:
-    """Upload an organisation's inventory; a bad file comes back with its per-row report."""
+    """Upload an organisation's inventory; it is imported in the background, the job page shows progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
-    status = 200
     if request.method == "POST" and form.is_valid():
         organisation = (
             selectors.organisations_for_staff(request.user)
@@ -170,21 +168,24 @@ def import_inventory(request: PortalRequest) -> HttpResponse:
         )
         if organisation is None:
             form.add_error("organisation", _("No customer with this number in your country."))
-            status = 400
         else:
-            try:
-                report = import_file(
-                    actor=request.user,
-                    organisation=organisation,
-                    stream=form.cleaned_data["file"],
-                    http_request=request,
-                )
-            except ImportRejected as rejected:
-                context["report"] = rejected.report
-                status = 400
-            else:
-                context["report"] = report
-                context["organisation"] = organisation
-    elif request.method == "POST":
-        status = 400
-    return render(request, "inventory/console/import.html", context, status=status)
+            job = services.import_job_create(
+                actor=request.user, organisation=organisation, upload=form.cleaned_data["file"], http_request=request
+            )
+            return HttpResponseRedirect(reverse("inventory_console:import_job", kwargs={"pk": job.pk}), status=303)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inventory/console/import.html",
+        {"form": form, "jobs": selectors.import_jobs_for_staff(request.user)[:10]},
+        status=status,
+    )
+
+
+@staff_required
+def import_job(request: PortalRequest, pk: int) -> HttpResponse:
+    job = selectors.get_import_job_for_staff(request.user, pk)
+    context = {"job": job, "done_rows": progress_of(job.pk), "finished": job.status in ("done", "rejected")}
+    if request.headers.get("HX-Request"):
+        return render(request, "inventory/console/partials/import_job.html", context)
+    return render(request, "inventory/console/import_job.html", context)
