@@ -116,8 +116,12 @@ def test_seal_from_key_files(settings, tmp_path) -> None:
     directory = core_signing.ensure_dev_seal(tmp_path / "elsewhere")
     settings.SIGNING_KEY_FILE = str(directory / "seal-key.pem")
     settings.SIGNING_CERT_FILE = str(directory / "seal-cert.pem")
-    settings.SIGNING_CHAIN_FILE = str(directory / "ca-cert.pem")
+    bundle = tmp_path / "chain.pem"  # issuers as deployments often ship them: the leaf, then the root
+    bundle.write_bytes((directory / "seal-cert.pem").read_bytes() + (directory / "ca-cert.pem").read_bytes())
+    settings.SIGNING_CHAIN_FILE = str(bundle)
     seal = core_signing.seal()
+    [root] = seal.trust_roots
+    assert root.subject.native["common_name"] == core_signing.DEV_CA_NAME
     assert core_signing.SealConfig.from_settings().source == "file"
     assert seal.name == core_signing.DEV_SIGNER_NAME
     original = HTML(string="<p>x</p>").write_pdf()

@@ -291,7 +291,8 @@ def _seal_for(config: SealConfig, dev_directory: str) -> Seal:
     if signer is None:
         raise SigningError("The signing key or certificate could not be read.")
     certificate = signer.signing_cert
-    roots = tuple(c for c in chain if c.self_signed) or tuple(chain) or (certificate,)
+    # Trust the chain's root(s); asn1crypto's `self_signed` is the string "no" or "maybe", never a bool.
+    roots = tuple(c for c in chain if c.self_signed == "maybe") or tuple(chain) or (certificate,)
     return Seal(signer=signer, trust_roots=roots, name=certificate.subject.native.get("common_name", ""))
 
 
