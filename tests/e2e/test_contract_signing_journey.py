@@ -27,11 +27,11 @@ def _site(settings, live_server, tmp_path) -> None:  # type: ignore[no-untyped-d
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def signed_in(new_context: Any, live_server: Any, user: User) -> Any:
+def signed_in(new_context: Any, live_server: Any, user: User, *, phone: bool = False) -> Any:
     """A page carrying `user`'s session: signed in a while ago, not re-authenticated."""
     client = Client()
     client.force_login(user)
-    context = new_context(accept_downloads=True)
+    context = new_context(accept_downloads=True, phone=phone)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     return context.new_page()
 
@@ -104,3 +104,9 @@ def test_sign_a_contract_in_french_then_download_it(  # type: ignore[no-untyped-
     customer_signature, vendor_signature = verify_pdf(both.read_bytes())
     assert customer_signature.ok and customer_signature.modification_level == "form_filling"
     assert vendor_signature.ok and vendor_signature.covers_whole_document
+
+    # The same page on a phone: one column, the download still there.
+    phone = signed_in(new_context, live_server, customer, phone=True)
+    phone.goto(f"{base}/contracts/{contract.number}/sign/")
+    assert phone.locator("[data-testid=signed-download]").is_visible()
+    axe_check(phone)
