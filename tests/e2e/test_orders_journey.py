@@ -18,7 +18,7 @@ from guichet.accounts.models import User
 from guichet.core.tenancy import tenant_scope
 from guichet.orders import services, webhook
 from guichet.orders.models import Order, OrderLine
-from tests.accounts.factories import OrganisationFactory, grant_all, make_member
+from tests.accounts.factories import OrganisationFactory, grant_all, make_agent, make_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -99,10 +99,28 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
         services.shipment_add(
             actor=None, order=order, carrier=carrier_1, tracking_number=tracking_1, quantities={disks.pk: 6}
         )
-        services.shipment_add(
-            actor=None, order=order, carrier=carrier_2, tracking_number=tracking_2, quantities={server.pk: 1}
-        )
     base = f"{live_server.url}/{language}"
+
+    # An agent of the country finds the order and adds the second parcel from the console.
+    console = signed_in(
+        new_context(), live_server, make_agent(country, language=language, email=f"ag.{language}@example.com")
+    )
+    console.goto(f"{base}/console/orders/")
+    axe_check(console)
+    console.fill("input[name=q]", order.number)
+    console.locator("form[role=search] button[type=submit]").click()
+    console.locator(f"a:has-text('{order.number}')").click()
+    axe_check(console)
+    console.select_option("[data-testid=shipment-form] select[name=carrier]", carrier_2)
+    console.fill("[data-testid=shipment-form] input[name=tracking_number]", "12345")  # not this carrier's format
+    console.fill(f"[data-testid=shipment-form] input[name=line_{server.pk}]", "1")
+    console.locator("[data-testid=shipment-form] button[type=submit]").click()
+    assert console.locator("[data-testid=shipment-form] .invalid-feedback").count() == 1
+    axe_check(console)
+    console.fill("[data-testid=shipment-form] input[name=tracking_number]", tracking_2.lower())
+    console.locator("[data-testid=shipment-form] button[type=submit]").click()
+    assert console.locator(f"[data-testid=shipment][data-tracking='{tracking_2}']").count() == 1
+    axe_check(console)
 
     # The customer finds the order in the list and opens it: two parcels, being prepared.
     context = new_context()
