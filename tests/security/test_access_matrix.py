@@ -149,6 +149,7 @@ def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_
         message_id="<matrix@guichet.test>", defaults={"to": customer_a.email, "language": "en", "template": "matrix"}
     )
     assert AuditEvent.objects.exists()
+    _buytech_world(org_a, customer_a)  # Buy Tech: org_a eligible, one reserved order (see the Buy Tech block)
     _contracts_admin_rows(org_a)  # contracts (issue 5): a Contract and a ServicePacCode for the admin pages
     _billing_world(org_a)  # billing: an invoice and a payment of org_a (see the billing block below)
     _inventory_world(org_a, customer_a)  # inventory: machines and their service actions (inventory block below)
@@ -534,6 +535,53 @@ OBJECT_URLS = (*OBJECT_URLS, contract_number, contract_termination)
 # --- end contracts -----------------------------------------------------------------------------
 
 
+# --- Buy Tech (buytech/): org_a is an eligible nonprofit with one reserved order; org_b (RO) is not ---
+BT_SKU = "BT-PH-A54-N"
+
+
+def _buytech_world(organisation: Organisation, signer: User) -> None:
+    from guichet.buytech import demo as buytech_demo
+    from guichet.buytech import services as buytech_services
+
+    buytech_demo._products()
+    Organisation.objects.filter(pk=organisation.pk).update(is_nonprofit=True, partner_id="SW-BE-MATRIX")
+    organisation.refresh_from_db()
+    buytech_services.eligibility_set(
+        actor=None, organisation=organisation, status="eligible", source="partner_import"
+    )
+    with tenant_scope(organisation):
+        buytech_services.attestation_sign(actor=signer, organisation=organisation)
+        buytech_services.order_reserve(actor=signer, organisation=organisation, items={BT_SKU: 2})
+
+
+def bt_order(w: World) -> dict[str, Any]:
+    from guichet.buytech.models import BuyTechOrder
+
+    with across_organisations():
+        return {"number": BuyTechOrder.objects.filter(organisation=w.org_a).values_list("number", flat=True)[0]}
+
+
+BT_STAFF = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)  # Belgian agents and administrators
+TO_BT_ORDER = Expect(303, "buytech:order", same_kwargs=True)
+TO_BT_CONSOLE_ORDER = Expect(303, "buytech_console:order", same_kwargs=True)
+TO_BT_ELIGIBILITY = Expect(303, "buytech_console:eligibility")
+BT_CONFLICT = Expect(409)
+BT_INVALID = Expect(400)
+BT_CONSOLE_ACTIONS = {  # name -> (form data, what agent_be gets on org_a's reserved order)
+    "confirm": ({}, TO_BT_CONSOLE_ORDER),
+    "payment": ({"amount": "1.00"}, TO_BT_CONSOLE_ORDER),
+    "ship": ({}, BT_INVALID),
+    "delivered": ({"shipment": "none", "delivered_on": "2026-03-02"}, TO_BT_CONSOLE_ORDER),
+    "substitute": ({}, BT_INVALID),
+    "cancel": ({"reason": "Matrix."}, TO_BT_CONSOLE_ORDER),
+    "return_decide": ({"return": "none", "decision": "accept", "text": "Matrix."}, TO_BT_CONSOLE_ORDER),
+    "return_received": ({"return": "none"}, TO_BT_CONSOLE_ORDER),
+    "claim_resolve": ({"claim": "none"}, TO_BT_CONSOLE_ORDER),
+}
+OBJECT_URLS = (*OBJECT_URLS, bt_order)
+# --- end Buy Tech ------------------------------------------------------------------------------
+
+
 # --- the matrix -------------------------------------------------------------------------------
 
 
@@ -747,6 +795,57 @@ MATRIX: dict[str, Entry] = {
     "api-1:shipment_event":    row(*(UNAUTHORISED,) * 7, api=True, method="post",
                                    data={"event_id": "e", "carrier": "bpost", "tracking_number": MATRIX_PARCEL,
                                          "status": "delivered", "occurred_at": "2026-03-02T10:00:00Z"}),
+    # Buy Tech: customers with the "buytech" grant; ordering only once eligible (org_b, in Romania, is
+    # not: it gets the explanation, 403); orders are org_a's; the console for Belgian agents
+    "buytech:home":            row(LOGIN,     OK,        F,         F,         F,         F,         F),
+    "buytech:attest":          row(LOGIN,     Expect(303, "buytech:home"), Expect(303, "buytech:home"),
+                                   F,         F,         F,         F,  method="post", data={"confirm": "on"}),
+    "buytech:catalogue":       row(LOGIN,     OK,        F,         F,         F,         F,         F),
+    "buytech:cart":            row(LOGIN,     OK,        F,         F,         F,         F,         F),
+    "buytech:checkout":        row(LOGIN,     Expect(303, "buytech:cart"), F, F,   F,         F,         F,
+                                   method="post"),
+    "buytech:order":           row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=bt_order),
+    "buytech:cancel":          row(LOGIN,     TO_BT_ORDER, NF,      F,         F,         F,         F,
+                                   kwargs=bt_order, method="post", data={"positions": "1"}),
+    "buytech:return":          row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=bt_order),
+    "buytech:claim":           row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+                                   kwargs=bt_order),
+    "buytech_console:home":    row(*BT_STAFF),
+    "buytech_console:eligibility": row(*BT_STAFF),
+    "buytech_console:import":  row(*BT_STAFF),
+    "buytech_console:set_eligibility": row(LOGIN, F,     F,         F,         F,         TO_BT_ELIGIBILITY,
+                                   TO_BT_ELIGIBILITY, method="post", data={"status": "eligible"},
+                                   kwargs=lambda w: {"customer_number": w.org_a.customer_number}),
+    "buytech_console:order":   row(*BT_STAFF, kwargs=bt_order),
+    **{
+        f"buytech_console:{name}": row(LOGIN, F, F, F, F, expected, expected, kwargs=bt_order, method="post",
+                                       data=data)
+        for name, (data, expected) in BT_CONSOLE_ACTIONS.items()
+    },
+    "api-1:buytech_eligibility": row(UNAUTHORISED, OK,   OK,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_sign_attestation": row(UNAUTHORISED, CREATED, CREATED, F,   F,         F,         F,  api=True,
+                                   method="post", data={"confirm": True}),
+    "api-1:buytech_products":  row(UNAUTHORISED, OK,     F,         F,         F,         F,         F,  api=True),
+    "api-1:buytech_create_order": row(UNAUTHORISED, CREATED, F,     F,         F,         F,         F,  api=True,
+                                   method="post", data={"items": [{"sku": BT_SKU, "quantity": 1}]}),
+    "api-1:buytech_orders":    row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_order":     row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=bt_order),
+    "api-1:buytech_cancel":    row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=bt_order, method="post", data={}),
+    "api-1:buytech_return":    row(UNAUTHORISED, BT_CONFLICT, NF,   F,         F,         F,         F,  api=True,
+                                   kwargs=bt_order, method="post", data={"positions": [1], "reason": "Matrix."}),
+    "api-1:buytech_warranty_claim": row(UNAUTHORISED, BT_CONFLICT, NF, F,      F,         F,         F,  api=True,
+                                   kwargs=bt_order, method="post", data={"position": 1, "description": "Matrix."}),
+    # Buy Tech orders, eligibility and attestations change through services only (the attestation is evidence)
+    "admin:buytech_buytechorder_add": row(*ADMIN_ONLY[:6], F),
+    "admin:buytech_buytechorder_delete": row(*ADMIN_ONLY[:6], F),
+    "admin:buytech_eligibility_add": row(*ADMIN_ONLY[:6], F),
+    "admin:buytech_eligibility_delete": row(*ADMIN_ONLY[:6], F),
+    "admin:buytech_attestation_add": row(*ADMIN_ONLY[:6], F),
+    "admin:buytech_attestation_delete": row(*ADMIN_ONLY[:6], F),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -1023,6 +1122,15 @@ def test_access(pattern: Pattern, role: str, client: Client, world: World, reque
 
 
 POST_ONLY = (
+    "buytech:attest",  # Buy Tech
+    "buytech:checkout",
+    "buytech:cancel",
+    "buytech_console:set_eligibility",
+    *(f"buytech_console:{name}" for name in BT_CONSOLE_ACTIONS),
+    "api-1:buytech_sign_attestation",
+    "api-1:buytech_cancel",
+    "api-1:buytech_return",
+    "api-1:buytech_warranty_claim",
     "orders_console:add_shipment",  # orders (issue 6)
     "orders_console:status",
     "api-1:shipment_event",
@@ -1420,6 +1528,51 @@ PROBES = (
         api=True,
     ),
 )
+
+# Buy Tech: org_a's order is customer_b's 404, like a missing one; the program console is closed to
+# agents of other countries before any lookup (403 for foreign and missing alike).
+PROBES = (
+    *PROBES,
+    Probe("buytech:order", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe(
+        "buytech:cancel",
+        bt_order,
+        _missing_number,
+        {"customer_b": 404},
+        ("customer_a", TO_BT_ORDER),
+        method="post",
+        data={"positions": "1"},
+    ),
+    Probe("buytech:return", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("buytech:claim", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe("api-1:buytech_order", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
+    Probe(
+        "api-1:buytech_cancel", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK), method="post",
+        data={}, api=True,
+    ),
+    Probe(
+        "api-1:buytech_return", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", BT_CONFLICT),
+        method="post", data={"positions": [1], "reason": "Matrix."}, api=True,
+    ),
+    Probe(
+        "api-1:buytech_warranty_claim", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", BT_CONFLICT),
+        method="post", data={"position": 1, "description": "Matrix."}, api=True,
+    ),
+    Probe("buytech_console:order", bt_order, _missing_number, {"agent_ro": 403, "customer_b": 403}, ("agent_be", OK)),
+    *(
+        Probe(
+            f"buytech_console:{name}",
+            bt_order,
+            _missing_number,
+            {"agent_ro": 403, "customer_b": 403},
+            ("agent_be", expected),
+            method="post",
+            data=data,
+        )
+        for name, (data, expected) in BT_CONSOLE_ACTIONS.items()
+    ),
+)
+# --- end Buy Tech probes -------------------------------------------------------------------------
 
 _CSRF = re.compile(r"""(csrfmiddlewaretoken" value=|csrf-token" content=|X-CSRFToken":\s*)["']?[\w-]+""")
 
