@@ -203,3 +203,34 @@ def test_console_lists_and_processes_terminations(client, org_a, customer_a, age
     assert decided.status_code == 303
     termination.refresh_from_db()
     assert termination.status == TerminationStatus.ACCEPTED
+
+
+def test_console_offers_the_countersignature_once_the_customer_signed(client, org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.base import ContentFile
+
+    from guichet.contracts.models import Signature
+
+    contract = make_contract(org_a, number="BE-HW-CS1")
+    client.force_login(agent_be)
+    assert (
+        'data-testid="countersign-form"'
+        not in client.get(url("contracts_console:detail", number="BE-HW-CS1")).content.decode()
+    )
+    with across_organisations():
+        signature = Signature(
+            contract=contract,
+            party="customer",
+            signer=customer_a,
+            signer_name="Marie",
+            signer_email=customer_a.email,
+            organisation_name=org_a.name,
+            signed_at=timezone.now(),
+            document_sha256="0" * 64,
+            content_sha256="0" * 64,
+        )
+        signature.document.save("cs1.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+        signature.save()
+    home = client.get(url("contracts_console:home"))
+    assert [c.number for c in home.context["awaiting_countersignature"]] == ["BE-HW-CS1"]
+    html = client.get(url("contracts_console:detail", number="BE-HW-CS1")).content.decode()
+    assert 'data-testid="countersign-form"' in html and url("contracts_console:countersign", number="BE-HW-CS1") in html

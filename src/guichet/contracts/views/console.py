@@ -18,6 +18,7 @@ from guichet.core.tenancy import tenant_scope
 from .. import rules, selectors, services
 from ..forms import DecisionForm, VendorTerminationForm
 from ..models import ContractKind, ContractStatus
+from .portal import _optional_url
 
 
 @staff_required
@@ -49,6 +50,8 @@ def detail(request: PortalRequest, number: str) -> HttpResponse:
         today = services.today_for(contract.organisation)
         coverages = list(selectors.coverages_of(contract, current_only=True))
         rows = [(c, rules.vendor_hardware_eligibility(c.covered_from, today)) for c in coverages]
+        signatures = list(selectors.signatures_of(contract))
+        parties = {s.party for s in signatures}
         return render(
             request,
             "contracts/console/detail.html",
@@ -56,7 +59,13 @@ def detail(request: PortalRequest, number: str) -> HttpResponse:
                 "contract": contract,
                 "coverages": selectors.coverages_of(contract),
                 "rows": rows,
-                "signatures": list(selectors.signatures_of(contract)),
+                "signatures": signatures,
+                "awaiting_countersignature": "customer" in parties and "vendor" not in parties,
+                # The signing views are another module's: without them the page lacks only these links.
+                "countersign_url": _optional_url("contracts_console:countersign", contract.number),
+                "signed_document_url": _optional_url("contracts_console:signed_document", contract.number)
+                if signatures
+                else "",
                 "terminations": list(selectors.terminations_of(contract).prefetch_related("coverages__machine")),
                 "decision_form": DecisionForm(),
                 "vendor_form": VendorTerminationForm(coverage_choices=[(c.pk, str(c.machine)) for c in coverages]),
