@@ -211,3 +211,31 @@ def test_console_import_all_or_nothing(client, org_a, agent_be, make_invoice) ->
     with tenant_scope(org_a):
         assert Payment.objects.count() == 2
         assert Invoice.objects.get(pk=invoice.pk).settled == D("100.00")
+
+
+def test_console_allocates_a_recorded_payment(client, org_a, agent_be, agent_ro, make_invoice) -> None:  # type: ignore[no-untyped-def]
+    from guichet.billing import services
+
+    invoice = make_invoice(org_a)
+    with tenant_scope(org_a):
+        services.payment_record(
+            actor=agent_be,
+            organisation=org_a,
+            day=date.today(),
+            amount=D("300"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="ON/ACCOUNT-1",
+        )
+    client.force_login(agent_be)
+    assert 'data-testid="allocate-form"' in client.get(url("billing_console:home")).content.decode()
+    page = url("billing_console:allocate", reference="ON/ACCOUNT-1")
+    assert client.post(page, {"invoice_number": invoice.number, "amount": "400"}).status_code == 303  # too much
+    with tenant_scope(org_a):
+        assert Invoice.objects.get(pk=invoice.pk).settled == 0
+    assert client.post(page, {"invoice_number": invoice.number, "amount": "250"}).status_code == 303
+    with tenant_scope(org_a):
+        assert Invoice.objects.get(pk=invoice.pk).settled == D("250")
+        assert Payment.objects.get(reference="ON/ACCOUNT-1").allocated == D("250")
+    client.force_login(agent_ro)
+    assert client.post(page, {"invoice_number": invoice.number, "amount": "1"}).status_code == 404

@@ -99,6 +99,11 @@ class PaymentForm(forms.Form):
     )
 
 
+class AllocateForm(forms.Form):
+    invoice_number = forms.CharField(label=_("Invoice to settle"), max_length=24)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Bank file (CSV)"))
 

@@ -204,6 +204,16 @@ def invoice_for_staff(user: User, number: str) -> Invoice:
     return invoice
 
 
+def payment_for_staff(user: User, reference: str) -> Payment:
+    with across_organisations():
+        payment = (
+            Payment.objects.filter(_staff_countries(user), reference=reference).select_related("organisation").first()
+        )
+    if payment is None:
+        raise Http404
+    return payment
+
+
 def recent_payments_for(user: User) -> list[Payment]:
     with across_organisations():
         return list(

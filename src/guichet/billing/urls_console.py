@@ -8,4 +8,5 @@ urlpatterns = [
     path("payments/new/", console.payment_new, name="payment_new"),
     path("payments/import/", console.payment_import, name="payment_import"),
     path("disputes/<int:pk>/resolve/", console.resolve, name="resolve"),
+    path("payments/<path:reference>/allocate/", console.allocate, name="allocate"),
 ]

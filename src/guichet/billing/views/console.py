@@ -17,7 +17,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
-from ..forms import ImportForm, PaymentForm, ResolveForm
+from ..forms import AllocateForm, ImportForm, PaymentForm, ResolveForm
 
 
 @staff_required
@@ -61,6 +61,39 @@ def resolve(request: PortalRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
     return back
+
+
+@require_POST
+@staff_required
+def allocate(request: PortalRequest, reference: str) -> HttpResponse:
+    """Set (part of) a recorded payment's unallocated amount against one of the customer's invoices."""
+    payment = selectors.payment_for_staff(request.user, reference)
+    form = AllocateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give an invoice number and an amount."))
+    else:
+        with tenant_scope(payment.organisation):
+            try:
+                try:
+                    invoice = selectors.get_invoice_for(payment.organisation, form.cleaned_data["invoice_number"])
+                except Http404:
+                    raise DomainError(_("No such invoice for this customer."), code="invoice") from None
+                services.payment_allocate(
+                    actor=request.user,
+                    payment=payment,
+                    invoice=invoice,
+                    amount=form.cleaned_data["amount"],
+                    http_request=request,
+                )
+            except DomainError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Payment %(reference)s set against invoice %(number)s.")
+                    % {"reference": payment.reference, "number": invoice.number},
+                )
+    return HttpResponseRedirect(reverse("billing_console:home"), status=303)
 
 
 @require_http_methods(["GET", "POST"])
