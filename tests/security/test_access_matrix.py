@@ -296,7 +296,12 @@ def billing_dispute(w: World) -> dict[str, Any]:
     return {"pk": dispute.pk}
 
 
+def billing_payment(w: World) -> dict[str, Any]:
+    return {"reference": "MATRIX-1"}
+
+
 TO_BILLING_CONSOLE = Expect(303, "billing_console:home")
+BILLING_ALLOCATE = {"invoice_number": BILLING_INVOICE, "amount": "5.00"}
 BILLING_DISPUTE = {"amount": "10.00", "reason": "Matrix."}
 
 
@@ -727,6 +732,8 @@ MATRIX: dict[str, Entry] = {
     "billing_console:resolve": row(LOGIN,     F,         F,         F,         NF,        TO_BILLING_CONSOLE,
                                    TO_BILLING_CONSOLE, method="post", kwargs=billing_dispute,
                                    data={"decision": "reject", "note": "Matrix."}),
+    "billing_console:allocate": row(LOGIN,    F,         F,         F,         NF,        TO_BILLING_CONSOLE,
+                                   TO_BILLING_CONSOLE, method="post", kwargs=billing_payment, data=BILLING_ALLOCATE),
     "api-1:list_invoices":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
     "api-1:get_statement":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
     "api-1:get_invoice":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
@@ -1153,6 +1160,7 @@ POST_ONLY = (
     "contracts_console:decide",
     "api-1:sign_contract",
     "billing_console:resolve",  # billing
+    "billing_console:allocate",
     "inventory_console:repair_dispatch",  # inventory
     "inventory_console:transfer_confirm",
     "inventory_console:site_change_review",
@@ -1514,6 +1522,15 @@ PROBES = (
         method="post",
         data=_relocation_body,
         api=True,
+    ),
+    Probe(
+        "billing_console:allocate",
+        billing_payment,
+        lambda w: {"reference": "MATRIX-MISSING"},
+        {"agent_ro": 404},
+        ("agent_be", TO_BILLING_CONSOLE),
+        method="post",
+        data=BILLING_ALLOCATE,
     ),
     Probe("api-1:get_invoice", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe("api-1:invoice_pdf", billing_invoice, _billing_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
