@@ -81,3 +81,16 @@ def test_servicepac_activation(client, org_a, org_b, customer_a, customer_no_gra
     assert done.status_code == 201 and done.json()["contract"] == "BE-SP-A1"
     again = api(client, customer_a, "post", "servicepac/activations", body)
     assert again.status_code == 409 and again.json()["code"] == "code_already_used"
+
+
+def test_bad_input_is_a_4xx_never_a_500(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    make_contract(org_a, number="BE-HW-A9")
+    assert api(client, customer_a, "get", "contracts/BE-HW-A9/pdf?lang=xx").status_code == 400
+    assert api(client, customer_a, "get", "contracts?page=0").status_code == 400
+    bad_date = api(client, customer_a, "post", "contracts/BE-HW-A9/terminations", {"effective_date": "31/02/2026"})
+    assert bad_date.status_code == 422 and bad_date.json()["code"] == "validation_error"
+    software = make_contract(org_a, kind=ContractKind.SOFTWARE_SUBSCRIPTION, number="BE-SW-A9")
+    other = api(client, customer_a, "post", f"contracts/{software.number}/terminations", {})
+    assert other.status_code == 400 and other.json()["code"] == "wrong_contract_type"
+    malformed = api(client, customer_a, "post", "servicepac/activations", {"code": "nope"})
+    assert malformed.status_code == 422

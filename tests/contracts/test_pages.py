@@ -234,3 +234,47 @@ def test_console_offers_the_countersignature_once_the_customer_signed(client, or
     assert [c.number for c in home.context["awaiting_countersignature"]] == ["BE-HW-CS1"]
     html = client.get(url("contracts_console:detail", number="BE-HW-CS1")).content.decode()
     assert 'data-testid="countersign-form"' in html and url("contracts_console:countersign", number="BE-HW-CS1") in html
+
+
+def test_agent_gives_the_vendors_notice_from_the_console(client, org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    contract = make_contract(org_a, number="BE-HW-V1")
+    old = cover(contract, date(2020, 1, 1))
+    young = cover(contract, today - relativedelta(months=3))
+    client.force_login(agent_be)
+    detail_url = url("contracts_console:detail", number=contract.number)
+    html = client.get(detail_url).content.decode()
+    assert 'data-testid="vendor-termination"' in html
+    refused = client.post(
+        url("contracts_console:terminate", number=contract.number),
+        {"coverages": [young.pk], "reason": "Fin de support"},
+        follow=True,
+    )
+    assert "a year" in refused.content.decode()
+    with tenant_scope(org_a):
+        assert not Termination.objects.filter(contract=contract).exists()
+    client.post(url("contracts_console:terminate", number=contract.number), {"coverages": [old.pk], "reason": "Fin"})
+    with tenant_scope(org_a):
+        termination = Termination.objects.get(contract=contract)
+    assert termination.by_vendor and termination.status == TerminationStatus.ACCEPTED
+    assert termination.effective_date >= today + relativedelta(months=3)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ro"])
+def test_every_customer_page_renders_in_each_language(client, org_a, customer_a, language) -> None:  # type: ignore[no-untyped-def]
+    hardware = make_contract(org_a, number="BE-HW-L1")
+    cover(hardware, date(2024, 1, 1))
+    monthly = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE, number="BE-ML-L1")
+    prepaid = make_contract(org_a, kind=ContractKind.PREPAID_LICENCE, number="BE-PA-L1")
+    client.force_login(customer_a)
+    pages = [
+        url("contracts:list", language),
+        url("contracts:servicepac", language),
+        url("contracts:machine_lookup", language),
+        *(url("contracts:detail", language, number=c.number) for c in (hardware, monthly, prepaid)),
+        *(url("contracts:terminate", language, number=c.number) for c in (hardware, monthly, prepaid)),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert f'lang="{language}"' in response.content.decode(), page

@@ -70,7 +70,13 @@ def _ensure_active(contract: Contract) -> None:
         )
 
 
+def _lock(contract: Contract) -> None:
+    """Serialise terminations of one contract, so two notices cannot both take the same machine."""
+    Contract.objects.select_for_update().filter(pk=contract.pk).values_list("pk", flat=True).first()
+
+
 def _chosen_coverages(contract: Contract, coverage_ids: list[int]) -> list[CoveredMachine]:
+    _lock(contract)
     wanted = set(coverage_ids)
     coverages = list(
         CoveredMachine.objects.filter(contract=contract, covered_until__isnull=True, pk__in=wanted).select_related(
@@ -233,6 +239,7 @@ def licence_termination_request(
     if contract.kind != ContractKind.MONTHLY_LICENCE:
         raise DomainError(_("This contract is not a monthly licence."), code="wrong_contract_type")
     _ensure_active(contract)
+    _lock(contract)
     if Termination.objects.filter(
         contract=contract, status__in=[TerminationStatus.PENDING, TerminationStatus.ACCEPTED]
     ).exists():
