@@ -161,3 +161,11 @@ def test_cancel_before_anything_left_and_not_after(org_a, customer_a, make_order
         services.order_cancel(actor=customer_a, order=shipped)
     with tenant_scope(org_a):
         assert Order.objects.get(pk=shipped.pk).status == "partially_shipped"
+
+
+def test_a_report_from_the_future_is_taken_as_now(org_a, customer_a, two_parcels) -> None:  # type: ignore[no-untyped-def]
+    _order, disks, _server = two_parcels(org_a, customer_a)
+    record(disks, "in_transit", "f1", when=timezone.now() + timedelta(days=2))
+    assert record(disks, "delivered", "f2").applied
+    disks.refresh_from_db()
+    assert disks.status == "delivered" and disks.delivered_at <= timezone.now()

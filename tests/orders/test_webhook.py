@@ -151,3 +151,9 @@ def test_get_is_not_allowed(client) -> None:  # type: ignore[no-untyped-def]
 def test_signature_helpers() -> None:
     assert webhook.configured_secrets("a:1, b:2 ,broken, :x, c:") == [("a", b"1"), ("b", b"2")]
     assert webhook.sign("k", 1, b"{}") == webhook.sign(b"k", "1", b"{}")
+
+
+def test_an_oversized_body_is_refused_without_a_500(client, parcels, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_event(client, event_body(location="x" * 5000))
+    assert 400 <= response.status_code < 500

@@ -313,6 +313,8 @@ def shipment_record_event(
         raise DomainError(
             _("Unknown shipment status."), code="unknown_status", details={"allowed": ShipmentStatus.values}
         )
+    # A carrier's clock ahead of ours must not make every later (true) report look older.
+    occurred_at = min(occurred_at, timezone.now())
     order = _locked(shipment.order)
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     existing = TrackingEvent.objects.filter(event_id=event_id).first()
