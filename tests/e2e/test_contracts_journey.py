@@ -12,10 +12,10 @@ from django.utils import formats, translation
 
 from guichet.accounts.models import User
 from guichet.contracts import services
-from guichet.contracts.models import Termination
+from guichet.contracts.models import ContractKind, Termination
 from guichet.core.tenancy import tenant_scope
 from tests.accounts.factories import OrganisationFactory, grant_all, make_agent, make_member
-from tests.contracts.conftest import cover, make_contract, make_machine
+from tests.contracts.conftest import cover, make_code, make_contract, make_machine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -91,3 +91,24 @@ def test_terminations_refused_then_accepted_in_french(new_context, live_server, 
     axe_check(console)
     termination.refresh_from_db()
     assert termination.status == "accepted"
+
+    # A ServicePac: a mistyped code is refused with its reason, the right one activates coverage.
+    servicepac = make_contract(organisation, kind=ContractKind.SERVICEPAC, status="draft", number="BE-SP-2026-0001")
+    code = make_code(servicepac, "ATEL2345")
+    make_machine(organisation, serial="78BE103")
+    page.goto(f"{base}/contracts/servicepac/")
+    axe_check(page)
+    page.fill("input[name=code]", code.code[:-1] + ("2" if not code.code.endswith("2") else "3"))
+    page.fill("input[name=machine_type]", "9009")
+    page.fill("input[name=serial]", "78BE103")
+    page.locator("[data-testid=servicepac-form] button[type=submit]").click()
+    assert page.locator("#id_code_error").is_visible()
+    axe_check(page)
+    page.fill("input[name=code]", code.code.lower())
+    page.locator("[data-testid=servicepac-form] button[type=submit]").click()
+    assert page.locator("[data-testid=contract-number]").inner_text().strip() == "BE-SP-2026-0001"
+    assert "78BE103" in page.locator("[data-testid=machine-list]").inner_text()
+
+    # The lookup by machine type + serial is a form that downloads the list.
+    page.goto(f"{base}/contracts/machines/")
+    axe_check(page)
