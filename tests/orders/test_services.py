@@ -169,3 +169,16 @@ def test_a_report_from_the_future_is_taken_as_now(org_a, customer_a, two_parcels
     assert record(disks, "delivered", "f2").applied
     disks.refresh_from_db()
     assert disks.status == "delivered" and disks.delivered_at <= timezone.now()
+
+
+def test_each_admin_is_told_in_their_own_language(  # type: ignore[no-untyped-def]
+    org_a, customer_a, two_parcels, django_capture_on_commit_callbacks
+) -> None:
+    colleague = make_member(org_a, role="admin", email="admin.ro@example.com", language="ro", first_name="Ana")
+    _order, disks, _server = two_parcels(org_a, customer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(disks, "in_transit", "lang-1")
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert set(bodies) == {customer_a.email, colleague.email}
+    assert "Bonjour" in bodies[customer_a.email] and "Ana" in bodies[colleague.email]
+    assert "Bună ziua" in bodies[colleague.email]
