@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from guichet.accounts.models import Organisation
+from guichet.accounts.models import Organisation, User
 from guichet.core.money import currency_for_country
 from guichet.core.tenancy import tenant_scope
 
@@ -136,6 +136,20 @@ def seed() -> int:
                 method=rules.PAYMENT_METHODS[organisation.country][0],
                 reference=f"DEMO-{customer_number}-ACCOUNT",
             )
+            if customer_number == "RO-300001":
+                # The disputed invoice of the demo request: an open dispute waiting in the agents' console.
+                disputed = Invoice.objects.get(number="RO-INV-2026-0101")
+                customer = User.objects.filter(
+                    memberships__organisation=organisation, memberships__role="admin"
+                ).first()
+                if customer is not None:
+                    services.dispute_open(
+                        actor=customer,
+                        invoice=disputed,
+                        amount=D("1210.00"),
+                        positions=[2],
+                        reason="Cartușele de toner au fost facturate de două ori.",
+                    )
             if customer_number == "BE-100002":
                 services.options_update(
                     actor=None,
