@@ -426,19 +426,6 @@ def test_signing_twice_is_refused(org_a, tmp_path) -> None:  # type: ignore[no-u
         )
 
 
-def test_console_countersign_partial(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from django.template.loader import render_to_string
-
-    contract, signature, _data = _signed_by_customer(org_a, tmp_path)
-    html = render_to_string(
-        "contracts/sign/partials/countersign.html",
-        {"contract": contract, "signatures": [signature], "centre_tz": signing.centre_tz(org_a)},
-    )
-    assert reverse("contracts_console:countersign", kwargs={"number": contract.number}) in html
-    assert reverse("contracts_console:signed_document", kwargs={"number": contract.number}) in html
-    assert signature.document_sha256 in html
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_signatures_at_once_make_one(org_a) -> None:  # type: ignore[no-untyped-def]
     """Two signatories confirm at the same moment: the contract row lock lets one sign, the other is refused."""
