@@ -11,3 +11,8 @@ class ContractsConfig(AppConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        # The signed-contract guards are signal receivers: connect them in every process
+        # (shell, Celery, seeding), not only once the URLconf has imported the views.
+        from . import signing  # noqa: F401
