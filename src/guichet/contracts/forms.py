@@ -50,7 +50,9 @@ class HardwareTerminationForm(ContactFields):
         widget=DateInput(),
         help_text=_("Leave empty for the earliest date the notice period allows."),
     )
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     field_order = ["coverages", "effective_date", "reason", "contact_name", "contact_email", "contact_phone"]
 
