@@ -252,3 +252,17 @@ def test_servicepac_activation_and_its_distinct_errors(org_a, org_b, customer_a)
     assert OutboxMessage.objects.filter(template="contract_servicepac_activated", to=customer_a.email).exists()
     with across_organisations():
         assert ServicePacCode.objects.get(pk=foreign.pk).used_at is None
+
+
+def test_the_periodic_task_applies_due_terminations(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    from guichet.contracts.tasks import apply_due_terminations
+
+    contract = make_contract(org_a)
+    coverage = cover(contract, date(2020, 1, 1))
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[coverage.pk], contact=contact(customer_a), today=TODAY
+        )
+    services.termination_decide(actor=agent_be, termination=termination, accept=True)
+    assert apply_due_terminations() == 1  # its effective date (2026-04-30) is in the past of the real today
+    assert apply_due_terminations() == 0
