@@ -210,6 +210,9 @@ def test_from_confirmation_to_delivery_in_two_shipments(
         second = services.shipment_create(
             actor=agent, order=order, positions=[3], carrier="bpost", tracking_number=BPOST_2
         )
+        clock.today = date(2026, 3, 6)
+        with pytest.raises(DomainError):  # not yet happened
+            services.shipment_deliver(actor=agent, shipment=first, delivered_on=date(2026, 3, 9))
         services.shipment_deliver(actor=agent, shipment=first, delivered_on=date(2026, 3, 5))
         order.refresh_from_db()
         assert order.status == OrderStatus.SHIPPED
@@ -412,3 +415,23 @@ def test_every_step_is_audited(eligible: Organisation, buyer: User, agent: User,
         "buytech.shipment_delivered",
     } <= actions
     assert Attestation.objects.model is Attestation and BuyTechOrder.objects.model is BuyTechOrder
+
+
+def test_cancelling_the_last_awaited_item_completes_the_delivery(
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    order = reserve(eligible, buyer, {"BT-LT-T14-N": 1, "BT-PH-A54-N": 1})
+    with tenant_scope(eligible):
+        order = services.order_confirm(actor=agent, order=order)
+        sign_agreements(order)
+        order.refresh_from_db()
+        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("735.00"))
+        shipment = services.shipment_create(
+            actor=agent, order=order, positions=[1], carrier="bpost", tracking_number=BPOST
+        )
+        services.shipment_deliver(actor=agent, shipment=shipment)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.SHIPPED  # the phone is still awaited
+        order = services.order_cancel(actor=buyer, order=order, positions=[2])
+    assert order.status == OrderStatus.DELIVERED and order.delivered_on == clock.today
+    assert Product.objects.get(sku="BT-PH-A54-N").stock == 50

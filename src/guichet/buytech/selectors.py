@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from guichet.accounts.models import Organisation, User
@@ -205,13 +205,12 @@ def board(today: date | None = None) -> ConsoleBoard:
             to_confirm=[(order, rules.confirmation_state(today, order.confirmation_due)) for order in reserved],
             awaiting_signature=unsigned,
             awaiting_payment=[order for order in confirmed if order.status == OrderStatus.CONFIRMED],
-            to_ship=[
-                order
-                for order in BuyTechOrder.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.SHIPPED])
-                .select_related("organisation", "relationship_agreement", "devices_agreement")
+            to_ship=list(
+                BuyTechOrder.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.SHIPPED])
+                .filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"), status=LineStatus.ACTIVE, shipment=None)))
+                .select_related("organisation")
                 .order_by("reserved_at")
-                if order.lines.filter(status=LineStatus.ACTIVE, shipment__isnull=True).exists()
-            ],
+            ),
             in_transit=list(
                 BuyTechShipment.objects.filter(delivered_on__isnull=True).select_related("order", "organisation")
             ),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -543,6 +544,19 @@ def shipment_create(
     return shipment
 
 
+def _settle_delivery(order: BuyTechOrder) -> None:
+    """Delivered once every item still ordered has arrived; the day is the last arrival's."""
+    active = order.lines.filter(status=LineStatus.ACTIVE)
+    if (
+        order.status != OrderStatus.SHIPPED
+        or active.filter(Q(shipment__isnull=True) | Q(shipment__delivered_on__isnull=True)).exists()
+    ):
+        return
+    order.status = OrderStatus.DELIVERED
+    order.delivered_on = active.aggregate(last=Max("shipment__delivered_on"))["last"]
+    order.save(update_fields=["status", "delivered_on"])
+
+
 @transaction.atomic
 def shipment_deliver(
     *,
@@ -558,13 +572,11 @@ def shipment_deliver(
     day = delivered_on or today()
     if day < shipment.dispatched_on:
         raise DomainError(_("A shipment cannot arrive before it left."), code="invalid_date")
+    if day > today():
+        raise DomainError(_("A delivery is recorded once it has happened."), code="invalid_date")
     shipment.delivered_on = day
     shipment.save(update_fields=["delivered_on"])
-    undelivered = order.lines.filter(status=LineStatus.ACTIVE).exclude(shipment__delivered_on__isnull=False)
-    if not undelivered.exists():
-        order.status = OrderStatus.DELIVERED
-        order.delivered_on = day
-        order.save(update_fields=["status", "delivered_on"])
+    _settle_delivery(order)
     audit.record(
         "buytech.shipment_delivered",
         actor=actor,
@@ -698,6 +710,8 @@ def order_cancel(
         order.status = OrderStatus.CANCELLED
         order.cancelled_at = now
         order.save(update_fields=["status", "cancelled_at"])
+    else:
+        _settle_delivery(order)  # the one item still awaited may be the one just cancelled
     audit.record(
         "buytech.order_cancelled",
         actor=actor,
