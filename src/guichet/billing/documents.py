@@ -174,7 +174,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     return render_pdf("billing/documents/invoice.html", context, language=language)
 
 
-def statement_rows(view: StatementView, locale: str) -> list[dict[str, Any]]:
+def statement_rows(view: StatementView, locale: str, lines: list[Any] | None = None) -> list[dict[str, Any]]:
     labels = {rules.INVOICE: _("Invoice"), rules.CREDIT_NOTE: _("Credit note"), rules.PAYMENT: _("Payment")}
     return [
         {
@@ -187,7 +187,7 @@ def statement_rows(view: StatementView, locale: str) -> list[dict[str, Any]]:
             "credit": format_money(line.credit, view.currency, locale) if line.credit else "",
             "balance": format_money(line.balance, view.currency, locale),
         }
-        for line in view.statement.lines
+        for line in (view.statement.lines if lines is None else lines)
     ]
 
 
@@ -217,14 +217,16 @@ def aging_chart(view: StatementView, locale: str) -> list[dict[str, Any]]:
     ]
 
 
-def statement_context(organisation: Organisation, view: StatementView) -> dict[str, Any]:
+def statement_context(organisation: Organisation, view: StatementView, page: Any = None) -> dict[str, Any]:
+    """Everything formatted for the reader; with `page` (a Paginator page of the lines), only its rows."""
     locale = locale_of(organisation)
     money = lambda amount: format_money(amount, view.currency, locale)  # noqa: E731
     return {
         "organisation": organisation,
         "view": view,
         "seller": seller_for(organisation.country),
-        "rows": statement_rows(view, locale),
+        "rows": statement_rows(view, locale, list(page.object_list) if page is not None else None),
+        "page": page,
         "aging": aging_chart(view, locale),
         "opening": money(view.statement.opening),
         "closing": money(view.statement.closing),

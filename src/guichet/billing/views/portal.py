@@ -21,6 +21,7 @@ from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
 invoices_required = application_required("invoices")
 statements_required = application_required("statements")
 PAGE_SIZE = 25
+STATEMENT_PAGE_SIZE = 100
 
 
 @invoices_required
@@ -120,9 +121,13 @@ def _statement_view(request: CustomerRequest) -> tuple[PeriodForm, selectors.Sta
 @statements_required
 def statement(request: CustomerRequest) -> HttpResponse:
     form, view = _statement_view(request)
-    context = {"form": form, "querystring": request.GET.urlencode()}
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    context: dict[str, object] = {"form": form, "querystring": export_query.urlencode()}
     if view is not None:
-        context.update(documents.statement_context(request.organisation, view))
+        # The running balance is worked out over the whole period; only one page of it is formatted and shown.
+        page = Paginator(view.statement.lines, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(documents.statement_context(request.organisation, view, page))
     return render(request, "billing/statement.html", context, status=200 if view is not None else 400)
 
 
