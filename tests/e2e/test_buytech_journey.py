@@ -185,3 +185,42 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     assert claim.replacement is not None and claim.replacement.kind == "laptop"
     subjects = [m["Subject"] for m in smtp_sink.wait_for(8)]
     assert any("garantie" in subject.lower() or "W1" in subject for subject in subjects), subjects
+
+
+def test_a_company_is_kept_out_and_agents_manage_eligibility(  # type: ignore[no-untyped-def]
+    new_context, live_server, axe_check, tmp_path
+) -> None:
+    company = OrganisationFactory(country="BE", language="fr", name="Brasserie Delvaux SA")
+    paul = make_member(company, role="admin", language="fr", email="paul@example.com")
+    grant_all(paul, company, ["buytech"])
+    nonprofit = OrganisationFactory(country="BE", language="fr", name="Atelier Solidaire ASBL", is_nonprofit=True)
+    agent = make_agent("BE", language="fr", email="agent.elig@example.com")
+    base = f"{live_server.url}/fr"
+
+    # The company, on a phone, reads why it cannot order; the catalogue is closed to it too.
+    page = signed_in(new_context, live_server, paul, phone=True)
+    page.goto(f"{base}/buytech/")
+    codes = page.locator("[data-testid=missing] li").evaluate_all("items => items.map(i => i.dataset.code)")
+    assert "not_nonprofit" in codes and "no_partner_id" in codes
+    axe_check(page)
+    response = page.goto(f"{base}/buytech/catalogue/")
+    assert response is not None and response.status == 403 and page.locator("[data-sku]").count() == 0
+
+    # The agent imports the partner's file, then records a verdict by hand.
+    console = signed_in(new_context, live_server, agent)
+    console.goto(f"{base}/console/buytech/eligibility/import/")
+    axe_check(console)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_number,partner_id,status\nNOPE,SW-1,eligible\n")
+    console.set_input_files("input[name=file]", str(bad))
+    console.locator("[data-testid=import-form] button[type=submit]").click()
+    console.locator("[data-testid=import-errors]").wait_for()
+    axe_check(console)
+    good = tmp_path / "good.csv"
+    good.write_text(f"customer_number,partner_id,status\n{nonprofit.customer_number},SW-BE-20731,eligible\n")
+    console.set_input_files("input[name=file]", str(good))
+    console.locator("[data-testid=import-form] button[type=submit]").click()
+    console.locator("[data-testid=eligibility]").wait_for()
+    axe_check(console)
+    nonprofit.refresh_from_db()
+    assert services.gaps_of(nonprofit) == ["no_attestation"]  # registered and found eligible: only the attestation left
