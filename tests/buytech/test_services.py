@@ -289,6 +289,9 @@ def test_vendor_cancellation_after_payment_opens_a_case_with_a_refund(
         case = Request.objects.get()
         refund = Refund.objects.get()
     assert order.status == OrderStatus.CANCELLED_BY_VENDOR
+    with across_organisations():
+        order.relationship_agreement.refresh_from_db()
+    assert order.relationship_agreement.status == "terminated"  # unsigned: out of the signing queue
     assert case.type == "orders" and case.details["order_number"] == order.number
     assert "SW-BE-99001" in case.description and order.number in case.subject
     assert (refund.reason, refund.amount, refund.request_number) == (

@@ -673,6 +673,17 @@ def _release_stock(lines: Iterable[OrderLine]) -> None:
             product.save(update_fields=["stock"])
 
 
+def _withdraw_agreements(order: BuyTechOrder) -> None:
+    """A cancelled order's agreements that nobody signed leave the signing queue (signed ones stay as they are)."""
+    from guichet.contracts.models import Contract, ContractStatus
+
+    Contract.objects.filter(
+        organisation=order.organisation,
+        pk__in=[order.relationship_agreement_id, order.devices_agreement_id],
+        status=ContractStatus.AWAITING_SIGNATURE,
+    ).update(status=ContractStatus.TERMINATED)
+
+
 @transaction.atomic
 def order_cancel(
     *,
@@ -710,6 +721,7 @@ def order_cancel(
         order.status = OrderStatus.CANCELLED
         order.cancelled_at = now
         order.save(update_fields=["status", "cancelled_at"])
+        _withdraw_agreements(order)
     else:
         _settle_delivery(order)  # the one item still awaited may be the one just cancelled
     audit.record(
@@ -771,6 +783,7 @@ def order_vendor_cancel(
     order.cancelled_at = timezone.now()
     order.cancel_reason = reason.strip()[:500]
     order.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    _withdraw_agreements(order)
     audit.record(
         "buytech.order_vendor_cancelled",
         actor=actor,
