@@ -212,3 +212,17 @@ def test_console_eligibility_and_partner_import(nonprofit: Organisation, agent: 
     with across_organisations():
         verdict = Eligibility.objects.get(organisation=nonprofit)
     assert (verdict.status, verdict.source, verdict.confirmed_by) == ("refused", "agent", agent)
+
+
+def test_an_organisation_that_lost_eligibility_still_follows_its_orders(
+    eligible: Organisation, buyer: User, catalogue: dict, clock: Clock
+) -> None:
+    from guichet.buytech import services
+
+    order = reserve(eligible, buyer, {"BT-PH-A54-N": 1})
+    services.eligibility_set(actor=None, organisation=eligible, status="refused", source="partner_import")
+    client = client_for(buyer)
+    home = client.get(reverse("buytech:home"))
+    assert home.status_code == 403 and order.number in home.content.decode()
+    assert f'data-code="{rules.PARTNER_REFUSED}"' in home.content.decode()
+    assert client.get(reverse("buytech:order", kwargs={"number": order.number})).status_code == 200

@@ -43,6 +43,8 @@ def not_eligible(request: CustomerRequest, gaps: list[str]) -> HttpResponse:
             "attestation_form": AttestationForm() if rules.NO_ATTESTATION in gaps else None,
             "may_sign": services.may_sign_attestation(request.user, request.organisation),
             "wording_version": rules.ATTESTATION_VERSION,
+            # An organisation that lost its eligibility still follows the orders it placed.
+            "orders": list(selectors.orders_of(request.organisation)[:50]),
         },
         status=403,
     )
