@@ -175,6 +175,8 @@ def test_console_flags_orders_at_risk_and_late(
     assert selectors.board(today=date(2026, 3, 3)).to_confirm == [(order, "ok")]
     assert selectors.board(today=date(2026, 3, 4)).to_confirm == [(order, "at_risk")]
     assert selectors.board(today=date(2026, 3, 5)).to_confirm == [(order, "late")]
+    assert selectors.board(today=date(2026, 4, 27)).past_target == []  # the 8 weeks end that day
+    assert selectors.board(today=date(2026, 4, 28)).past_target == [order]
 
 
 def test_from_confirmation_to_delivery_in_two_shipments(

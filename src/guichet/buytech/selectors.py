@@ -185,6 +185,7 @@ class ConsoleBoard:
     substitutions: list[OrderLine]
     returns: list[ReturnRequest]
     claims: list[WarrantyClaim]
+    past_target: list[BuyTechOrder]
 
 
 def board(today: date | None = None) -> ConsoleBoard:
@@ -226,5 +227,11 @@ def board(today: date | None = None) -> ConsoleBoard:
                 WarrantyClaim.objects.filter(status=ClaimStatus.OPEN).select_related(
                     "order", "organisation", "line", "replacement"
                 )
+            ),
+            past_target=list(
+                BuyTechOrder.objects.filter(processing_due__lt=today)
+                .exclude(status__in=[OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.CANCELLED_BY_VENDOR])
+                .select_related("organisation")
+                .order_by("processing_due")[:100]
             ),
         )
