@@ -440,3 +440,46 @@ def test_cancelling_the_last_awaited_item_completes_the_delivery(
         order = services.order_cancel(actor=buyer, order=order, positions=[2])
     assert order.status == OrderStatus.DELIVERED and order.delivered_on == clock.today
     assert Product.objects.get(sku="BT-PH-A54-N").stock == 50
+
+
+def test_every_email_renders_in_french_and_romanian(
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    from guichet.core.notifications.rendering import render
+
+    order = deliver_all(reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1}), agent, clock)
+    with tenant_scope(eligible):
+        services.order_cancel(actor=buyer, order=order, positions=[3])
+        clock.today += timedelta(days=20)
+        item = services.return_request(actor=buyer, order=order, positions=[2], reason="Plus nécessaire")
+        services.return_decide(actor=agent, item=item, accept=True, text="Dépôt de Bruxelles")
+        services.return_receive(actor=agent, item=item)
+        claim = services.warranty_claim(actor=buyer, order=order, position=1, description="Écran", remedy="replacement")
+        services.claim_resolve(actor=agent, claim=claim)
+        other = reserve(eligible, buyer, {"BT-LT-L14-U": 1})
+        services.line_substitute(actor=agent, order=other, position=1, sku="BT-LT-EB-U", note="Don modifié")
+        other = services.order_confirm(actor=agent, order=other)
+        services.order_record_payment(actor=agent, order=other, amount=Decimal("294.00"))
+        services.order_vendor_cancel(actor=agent, order=other, reason="Don retiré")
+    messages = list(OutboxMessage.objects.filter(template__startswith="buytech_"))
+    assert {m.template for m in messages} >= {
+        "buytech_order_reserved",
+        "buytech_order_confirmed",
+        "buytech_payment_received",
+        "buytech_shipment_dispatched",
+        "buytech_shipment_delivered",
+        "buytech_substitution",
+        "buytech_cancelled",
+        "buytech_vendor_cancelled",
+        "buytech_return_requested",
+        "buytech_return_decided",
+        "buytech_refunded",
+        "buytech_warranty_claimed",
+        "buytech_claim_resolved",
+    }
+    for message in messages:
+        for language in ("fr", "ro", "en"):
+            message.language = language
+            email = render(message)
+            assert message.context["number"] in email.subject
+            assert message.context["number"] in email.body and "{{" not in email.body and "{%" not in email.body
