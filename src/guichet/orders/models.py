@@ -127,6 +127,7 @@ class Shipment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["carrier", "tracking_number"], name="one_shipment_per_tracking_number")
         ]
+        indexes = [models.Index(fields=["tracking_number"])]  # search by tracking number, any carrier
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,8 @@ from guichet.core.tenancy import across_organisations
 from . import rules
 from .carriers import normalise
 from .models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
+
+ORDER_NUMBER = re.compile(r"[A-Za-z]{2}-ORD-\d{4}-\d{4,}")
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,10 @@ def _filtered(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]
     if filters.date_to:
         orders = orders.filter(ordered_on__lte=filters.date_to)
     query = filters.query.strip()[:60]
+    if ORDER_NUMBER.fullmatch(query):  # a whole order number: the unique index, not a scan
+        return orders.filter(number=query.upper())
     if query:
-        tracked = Shipment.objects.filter(tracking_number=normalise(query)).values("order_id")
+        tracked = Shipment._base_manager.filter(tracking_number=normalise(query)).values("order_id")
         orders = orders.filter(Q(number__icontains=query) | Q(purchase_order__icontains=query) | Q(pk__in=tracked))
     return orders
 
@@ -45,7 +50,9 @@ def _with_counts(orders: QuerySet[Order]) -> QuerySet[Order]:
     """Lines and parcels per order as subqueries: one query for the page, and no join blow-up."""
 
     def count_of(model: type[OrderLine] | type[Shipment]) -> Subquery:
-        rows = model.objects.filter(order=OuterRef("pk")).order_by().values("order")
+        # The plain manager: the tenant filter would steer the database to the organisation index
+        # (every line of the organisation, per row) instead of the order's; the outer query is scoped.
+        rows = model._base_manager.filter(order=OuterRef("pk")).order_by().values("order")
         return Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
 
     return orders.annotate(line_count=Coalesce(count_of(OrderLine), 0), shipment_count=Coalesce(count_of(Shipment), 0))
