@@ -159,4 +159,14 @@ def test_bad_orders_are_4xx(eligible: Organisation, buyer: User, catalogue: dict
     assert api.post("/orders", {"items": [{"sku": "NOPE", "quantity": 1}]}).json()["code"] == "unknown_product"
     assert api.post("/orders", {"items": [{"sku": "BT-PH-A54-N", "quantity": 51}]}).status_code == 409
     assert api.post("/orders", {"items": "x"}).status_code in (400, 422)
-    assert api.get("/orders").status_code == 200
+    listed = api.get("/orders").json()
+    assert listed["count"] == 0 and listed["items"] == []
+    number = api.post("/orders", {"items": [{"sku": "BT-PH-A54-N", "quantity": 2}]}).json()["number"]
+    listed = api.get("/orders", page_size=10).json()
+    assert listed == {
+        "items": [
+            {"number": number, "status": "reserved", "reserved_on": "2026-03-02", "total": "522.00", "currency": "EUR"}
+        ],
+        "count": 1,
+    }
+    assert api.get("/orders", page_size=0).status_code == 400

@@ -28,6 +28,7 @@ from .models import BuyTechOrder, ClaimRemedy, Product
 router = Router(tags=["buytech"], auth=AUTH)
 
 APPLICATION = "buytech"
+CENT = Decimal("0.01")
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
     401: ErrorOut,
@@ -342,20 +343,29 @@ def buytech_create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[
         return Status(201, _order(order))
 
 
-@router.get("buytech/orders", response={200: list[OrderSummaryOut], **ERRORS})
-def buytech_orders(request: HttpRequest) -> list[dict[str, Any]]:
+class OrderPageOut(PageOut):
+    items: list[OrderSummaryOut]
+
+
+@router.get("buytech/orders", response={200: OrderPageOut, **ERRORS})
+def buytech_orders(request: HttpRequest, page: int = 1, page_size: int = 25) -> dict[str, Any]:
+    """The organisation's Buy Tech orders, newest first (readable even if it is no longer eligible)."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
-        return [
-            {
-                "number": o.number,
-                "status": o.status,
-                "reserved_on": o.reserved_on,
-                "total": selectors.view_of(o).total,
-                "currency": o.currency,
-            }
-            for o in selectors.orders_of(organisation)[:100]
-        ]
+        orders, count = paginate(selectors.orders_with_totals(organisation), page, page_size)
+        return {
+            "items": [
+                {
+                    "number": o.number,
+                    "status": o.status,
+                    "reserved_on": o.reserved_on,
+                    "total": Decimal(o.active_total or 0).quantize(CENT),
+                    "currency": o.currency,
+                }
+                for o in orders
+            ],
+            "count": count,
+        }
 
 
 @router.get("buytech/orders/{number}", response={200: OrderOut, **ERRORS})

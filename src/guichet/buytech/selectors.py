@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from guichet.accounts.models import Organisation, User
@@ -70,6 +70,12 @@ def get_product(sku: str) -> Product:
 
 def orders_of(organisation: Organisation) -> QuerySet[BuyTechOrder]:
     return BuyTechOrder.objects.filter(organisation=organisation).order_by("-reserved_at")
+
+
+def orders_with_totals(organisation: Organisation) -> QuerySet[BuyTechOrder]:
+    """Orders with `active_total`: price and fee of the items still ordered, summed in the database."""
+    active = Q(lines__status=LineStatus.ACTIVE)
+    return orders_of(organisation).annotate(active_total=Sum(F("lines__price") + F("lines__admin_fee"), filter=active))
 
 
 def get_order_for(organisation: Organisation, number: str) -> BuyTechOrder:
