@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -334,7 +334,9 @@ def order_reserve(
         raise DomainError(
             _("Quantities must be between 1 and %(n)s.") % {"n": MAX_QUANTITY_PER_PRODUCT}, code="invalid_quantity"
         )
-    products = {p.sku: p for p in Product.objects.select_for_update().filter(sku__in=wanted, active=True)}
+    # Locked in one order (by id) so two reservations of the same devices queue instead of deadlocking.
+    locked = Product.objects.select_for_update().filter(sku__in=wanted, active=True).order_by("pk")
+    products = {p.sku: p for p in locked}
     unknown = sorted(set(wanted) - set(products))
     if unknown:
         raise DomainError(_("Some products are not on offer."), code="unknown_product", details={"products": unknown})
@@ -630,7 +632,7 @@ def line_substitute(
         raise Conflict(_("The substitute is out of stock."), code="out_of_stock")
     product.stock -= 1
     product.save(update_fields=["stock"])
-    Product.objects.filter(pk=original.pk).update(stock=original.stock + 1)
+    Product.objects.filter(pk=original.pk).update(stock=F("stock") + 1)
     line.substituted_from = line.description
     line.substitution_note = note.strip()[:500]
     line.product = product
