@@ -233,6 +233,7 @@ def statement_context(organisation: Organisation, view: StatementView, page: Any
         "invoiced": money(view.statement.invoiced),
         "credited": money(view.statement.credited),
         "paid": money(view.statement.paid),
+        "credits_and_payments": money(view.statement.paid + view.statement.credited),
         "unapplied": money(view.unapplied),
         "start": format_date(view.statement.start, locale),
         "end": format_date(view.statement.end, locale),
