@@ -64,10 +64,12 @@ def orders_of(organisation: Organisation, filters: OrderFilters | None = None) -
 
 
 def _detail_queryset() -> QuerySet[Order]:
+    # Children through the plain manager: they follow an order already found within its
+    # organisation, and the tenant filter would steer the database to the organisation's index.
     return Order.objects.select_related("organisation", "placed_by").prefetch_related(
         Prefetch(
             "lines",
-            queryset=OrderLine.objects.annotate(
+            queryset=OrderLine._base_manager.annotate(
                 shipped=Sum(
                     "shipment_lines__quantity",
                     filter=Q(shipment_lines__shipment__status__in=rules.ON_THE_WAY),
@@ -87,8 +89,8 @@ def _detail_queryset() -> QuerySet[Order]:
         ),
         Prefetch(
             "shipments",
-            queryset=Shipment.objects.prefetch_related(
-                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line"))
+            queryset=Shipment._base_manager.prefetch_related(
+                Prefetch("lines", queryset=ShipmentLine._base_manager.select_related("order_line"))
             ),
         ),
     )

@@ -116,11 +116,16 @@ def _tell_customers(order: Order, shipment: Shipment) -> None:
 
 
 def _recompute(order: Order, *, actor: User | None = None, at: datetime | None = None) -> str:
-    """Line and order statuses from the parcels' quantities; an order that moves gets a timeline entry."""
+    """Line and order statuses from the parcels' quantities; an order that moves gets a timeline entry.
+
+    An order's children are read through the plain manager (here and below): the order was
+    found within its organisation already, and the tenant filter would make the database
+    walk the organisation's index instead of the order's.
+    """
     shipped_filter = Q(shipment_lines__shipment__status__in=rules.ON_THE_WAY)
     delivered_filter = Q(shipment_lines__shipment__status=rules.SHIP_DELIVERED)
     lines = list(
-        OrderLine.objects.filter(order=order).annotate(
+        OrderLine._base_manager.filter(order=order).annotate(
             shipped=Sum("shipment_lines__quantity", filter=shipped_filter, default=0),
             delivered=Sum("shipment_lines__quantity", filter=delivered_filter, default=0),
         )
@@ -131,10 +136,10 @@ def _recompute(order: Order, *, actor: User | None = None, at: datetime | None =
         quantities.append(q)
         status = rules.line_status(q)
         if status != line.status:
-            OrderLine.objects.filter(pk=line.pk).update(status=status)
+            OrderLine._base_manager.filter(pk=line.pk).update(status=status)
     status = rules.order_status(
         quantities,
-        has_shipments=Shipment.objects.filter(order=order).exclude(status=rules.RETURNED).exists(),
+        has_shipments=Shipment._base_manager.filter(order=order).exclude(status=rules.RETURNED).exists(),
         accepted=order.accepted_at is not None,
         cancelled=order.cancelled_at is not None,
     )
@@ -244,7 +249,7 @@ def shipment_add(
         raise DomainError(_("Put at least one item in the parcel."), code="empty_shipment")
     lines = {
         line.pk: line
-        for line in OrderLine.objects.filter(order=order, pk__in=list(wanted)).annotate(
+        for line in OrderLine._base_manager.filter(order=order, pk__in=list(wanted)).annotate(
             in_parcels=Sum(
                 "shipment_lines__quantity",
                 filter=Q(shipment_lines__shipment__status__in=rules.IN_PARCELS),
@@ -389,7 +394,7 @@ def order_cancel(*, actor: User | None, order: Order, http_request: HttpRequest 
     order = _locked(order)
     if order.status == OrderStatus.CANCELLED:
         return order
-    if Shipment.objects.filter(order=order, status__in=rules.ON_THE_WAY).exists():
+    if Shipment._base_manager.filter(order=order, status__in=rules.ON_THE_WAY).exists():
         raise Conflict(_("Parcels of this order have already left; it can no longer be cancelled."), code="shipped")
     order.cancelled_at = timezone.now()
     order.save(update_fields=["cancelled_at"])
