@@ -278,3 +278,12 @@ def test_every_customer_page_renders_in_each_language(client, org_a, customer_a,
         response = client.get(page)
         assert response.status_code == 200, page
         assert f'lang="{language}"' in response.content.decode(), page
+
+
+def test_console_opens_a_contract_by_number(client, org_a, agent_be, agent_ro) -> None:  # type: ignore[no-untyped-def]
+    make_contract(org_a, number="BE-HW-N1")
+    client.force_login(agent_be)
+    response = client.get(url("contracts_console:home"), {"number": " be-hw-n1 "})
+    assert response.status_code == 302 and response["Location"] == url("contracts_console:detail", number="BE-HW-N1")
+    client.force_login(agent_ro)
+    assert client.get(url("contracts_console:home"), {"number": "BE-HW-N1"}, follow=True).status_code == 404

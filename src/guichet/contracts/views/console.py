@@ -24,6 +24,10 @@ from .portal import _optional_url
 @staff_required
 def home(request: PortalRequest) -> HttpResponse:
     user = request.user
+    wanted = request.GET.get("number", "").strip().upper()[:20]
+    if wanted:
+        # Opening a contract by number: the detail page answers 404 for another country's, like a missing one.
+        return HttpResponseRedirect(reverse("contracts_console:detail", kwargs={"number": wanted}))
     today = timezone.localdate()
     return render(
         request,
