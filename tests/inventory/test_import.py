@@ -186,3 +186,15 @@ def test_progress_is_reported_while_a_job_runs(org_a, agent_be, tmp_path) -> Non
         importer.import_file = original  # type: ignore[assignment]
     assert 500 in seen and 1500 in seen and importer.progress_of(job.pk) == 2_000
     assert importer.run_job(job.pk) == "done"  # a finished job is left alone
+
+
+def test_changed_rows_are_updated_and_unchanged_fields_kept(org_a) -> None:  # type: ignore[no-untyped-def]
+    import_file(actor=None, organisation=org_a, stream=io.BytesIO(GOOD.encode()))
+    moved = GOOD.replace("Power S922,Usine,,,Montréal", "Power S922,Annexe,,,Laval")
+    report = import_file(actor=None, organisation=org_a, stream=io.BytesIO(moved.encode()))
+    assert (report.created, report.updated) == (0, 2)
+    with across_organisations():
+        moved_machine = Machine.objects.get(serial="78CA901")
+        untouched = Machine.objects.get(serial="78CA900")
+    assert (moved_machine.site_name, moved_machine.site_city) == ("Annexe", "Laval")
+    assert untouched.contact_email == "luc@example.com"
