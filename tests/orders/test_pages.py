@@ -124,3 +124,28 @@ def test_agents_of_another_country_get_404(client, org_a, customer_a, agent_ro, 
 def test_customers_cannot_use_the_console(client, customer_a) -> None:  # type: ignore[no-untyped-def]
     client.force_login(customer_a)
     assert client.get(url("orders_console:find")).status_code == 403
+
+
+def test_a_canadian_order_in_french_with_canadian_carriers(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.accounts.factories import OrganisationFactory, grant_all, make_member
+
+    organisation = OrganisationFactory(country="CA", province="QC", language="fr")
+    customer = make_member(organisation, role="admin", language="fr", email="qc@example.com")
+    grant_all(customer, organisation, ["orders"])
+    with tenant_scope(organisation):
+        order = services.order_create(
+            actor=customer, organisation=organisation, lines=[services.LineIn("8286-42A-MEM", "Mémoire 64 Go", 4, 1290)]
+        )
+        line = lines_of(order)[0]
+        services.shipment_add(
+            actor=None, order=order, carrier="purolator", tracking_number="335200231234", quantities={line.pk: 3}
+        )
+        services.shipment_add(
+            actor=None, order=order, carrier="canada_post", tracking_number="RR123456785CA", quantities={line.pk: 1}
+        )
+    assert order.number.startswith("CA-ORD-") and order.currency == "CAD"
+    client.force_login(customer)
+    page = client.get(url("orders:detail", "fr", number=order.number)).content.decode()
+    assert "https://www.purolator.com/en/shipping/tracker?pin=335200231234" in page
+    assert "searchFor=RR123456785CA" in page
+    assert "5\xa0160,00\xa0$" in page  # fr_CA (babel): no-break spaces, "$" after the amount
