@@ -153,6 +153,7 @@ def world(settings, tmp_path, org_a, org_b, customer_a, customer_b, customer_no_
     _contracts_admin_rows(org_a)  # contracts (issue 5): a Contract and a ServicePacCode for the admin pages
     _billing_world(org_a)  # billing: an invoice and a payment of org_a (see the billing block below)
     _inventory_world(org_a, customer_a)  # inventory: machines and their service actions (inventory block below)
+    _orders_world(org_a)  # orders (issue 6): an order with a parcel and a carrier report (orders block below)
     return World(
         org_a=org_a,
         member=customer_no_grant,
@@ -422,27 +423,37 @@ MATRIX_ORDER = "BE-ORD-2026-0042"
 MATRIX_PARCEL = "CD123456785BE"
 
 
-def _matrix_order(w: World) -> Any:
+def _orders_world(organisation: Organisation) -> Any:
+    from django.utils import timezone
+
     from guichet.orders import services as order_services
     from guichet.orders.models import Order
 
-    with tenant_scope(w.org_a):
+    with tenant_scope(organisation):
         order = Order.objects.filter(number=MATRIX_ORDER).first()
         if order is None:
             order = order_services.order_create(
                 actor=None,
-                organisation=w.org_a,
+                organisation=organisation,
                 number=MATRIX_ORDER,
                 lines=[order_services.LineIn("P-1", "Part", 3)],
             )
-            order_services.shipment_add(
+            parcel = order_services.shipment_add(
                 actor=None,
                 order=order,
                 carrier="bpost",
                 tracking_number=MATRIX_PARCEL,
                 quantities={order.lines.get().pk: 1},
             )
+            # A report that changes nothing (the parcel is being prepared already): a TrackingEvent row.
+            order_services.shipment_record_event(
+                actor=None, shipment=parcel, event_id="matrix:1", status="label_created", occurred_at=timezone.now()
+            )
         return order
+
+
+def _matrix_order(w: World) -> Any:
+    return _orders_world(w.org_a)
 
 
 def order_number(w: World) -> dict[str, Any]:
@@ -867,6 +878,11 @@ MATRIX: dict[str, Entry] = {
     # Requests change only through the console, where the workflow rules and e-mails apply.
     "admin:support_request_add": row(*ADMIN_ONLY[:6], F),
     "admin:support_request_delete": row(*ADMIN_ONLY[:6], F),
+    # Orders change through the console and the carriers' webhook (issue 6); the admin only looks.
+    "admin:orders_order_add": row(*ADMIN_ONLY[:6], F),
+    "admin:orders_order_delete": row(*ADMIN_ONLY[:6], F),
+    "admin:orders_trackingevent_add": row(*ADMIN_ONLY[:6], F),
+    "admin:orders_trackingevent_delete": row(*ADMIN_ONLY[:6], F),
     # inventory (issue 7): customers with the "inventory" grant, their organisation's machines only
     "inventory:list":          row(*APPLICATION_PAGE),
     "inventory:lookup":        row(*APPLICATION_PAGE, query={"serial": INVENTORY_SERIAL}),
