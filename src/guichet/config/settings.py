@@ -280,6 +280,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "guichet.core.notifications.tasks.sweep_outbox", "schedule": 60.0},
     "close-resolved-requests": {"task": "guichet.support.tasks.close_resolved_requests", "schedule": 3600.0},
     "escalate-late-requests": {"task": "guichet.support.tasks.escalate_late_requests", "schedule": 300.0},
+    "apply-due-terminations": {"task": "guichet.contracts.tasks.apply_due_terminations", "schedule": 3600.0},
+    "apply-due-transfers": {"task": "guichet.inventory.tasks.apply_due_transfers", "schedule": 3600.0},
+    "refresh-invoice-statuses": {"task": "guichet.billing.tasks.refresh_invoice_statuses", "schedule": 3600.0},
 }
 OUTBOX_STUCK_AFTER_SECONDS = int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "120"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
