@@ -633,7 +633,9 @@ MATRIX: dict[str, Entry] = {
     "portal:access":           row(*CUSTOMER_PAGE),
     "portal:team":             row(LOGIN,     OK,        OK,        F,         F,         F,         F),
     "portal:profile":          row(*SIGNED_IN),
-    "portal:application":      row(*APPLICATION_PAGE, kwargs=lambda w: {"application": "invoices"}),
+    # an application with its own pages forwards to them (here My invoices, billing:invoices)
+    "portal:application":      row(LOGIN,     Expect(302, "billing:invoices"), Expect(302, "billing:invoices"),
+                                   F,         F,         F,         F,  kwargs=lambda w: {"application": "invoices"}),
     "portal:switch_organisation": row(
                                    LOGIN,     Expect(303, "portal:home"), Expect(303, "portal:home"),
                                    Expect(303, "portal:home"), F, F, F,
