@@ -68,7 +68,10 @@ def test_request_then_agent_grants_and_customer_is_told(  # type: ignore[no-unty
     client.force_login(customer_no_grant)
     home = client.get(reverse("portal:home"))
     assert [item["value"] for item in home.context["navigation"]] == ["invoices"]
-    assert client.get(reverse("portal:application", kwargs={"application": "invoices"})).status_code == 200
+    # The application's stable address forwards to its own pages, which now open.
+    entry = client.get(reverse("portal:application", kwargs={"application": "invoices"}))
+    assert entry.status_code == 302 and entry["Location"] == reverse("billing:invoices")
+    assert client.get(reverse("billing:invoices")).status_code == 200
     assert AuditEvent.objects.filter(action="access.granted", organisation=org_a).exists()
 
 

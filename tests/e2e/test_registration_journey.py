@@ -218,7 +218,9 @@ def test_registration_to_first_granted_application(
 
     customer.reload()
     assert customer.locator("tr[data-application=invoices] .badge.text-bg-success").is_visible()
-    nav_link = customer.locator(f"#main-nav a.nav-link[href='{invoices_path}']")
+    # The e-mail's link is the application's stable address; the menu goes straight to My invoices.
+    billing_path = f"/{lang}/billing/"
+    nav_link = customer.locator(f"#main-nav a.nav-link[href='{billing_path}']")
     assert nav_link.count() == 1
     toggler = customer.locator(".navbar-toggler")
     if toggler.is_visible():  # phone: the navigation is collapsed behind the menu button
@@ -230,8 +232,9 @@ def test_registration_to_first_granted_application(
     with customer.expect_navigation() as navigation:
         nav_link.click()
     assert navigation.value.status == 200
-    assert customer.url == f"{live_server.url}{invoices_path}"
-    assert customer.locator(f"#main-nav a.nav-link[href='{invoices_path}']").get_attribute("aria-current") == "page"
+    assert customer.url == f"{live_server.url}{billing_path}"
+    assert customer.locator(f"#main-nav a.nav-link[href='{billing_path}']").get_attribute("aria-current") == "page"
+    assert customer.goto(f"{live_server.url}{invoices_path}").url == f"{live_server.url}{billing_path}"
     axe_check(customer)
 
     response = customer.goto(f"/{lang}/app/orders/")

@@ -320,11 +320,17 @@ def _inventory_world(organisation: Organisation, customer: User) -> None:
     from guichet.inventory.models import Machine
 
     with across_organisations():
-        machine, free = (
-            Machine.objects.create(organisation=organisation, machine_type="8286", model="42A", serial=serial,
-                                   site_country=organisation.country, site_city="Bruxelles")
+        machine, _free = (
+            Machine.objects.create(
+                organisation=organisation,
+                machine_type="8286",
+                model="42A",
+                serial=serial,
+                site_country=organisation.country,
+                site_city="Bruxelles",
+            )
             for serial in (INVENTORY_SERIAL, INVENTORY_FREE_SERIAL)
-        )  # fmt: skip
+        )
     with tenant_scope(organisation):
         inventory_services.repair_request(
             actor=customer, machine=machine, kind="hardware", description="Matrix", accept_billing=True
@@ -404,7 +410,8 @@ def import_job(w: World) -> dict[str, Any]:
 
     job = ImportJob.objects.filter(organisation=w.org_a).first()
     if job is None:
-        job = ImportJob(organisation=w.org_a, created_by=User.objects.filter(kind="agent").first(), original_name="m.csv")
+        agent = User.objects.filter(kind="agent").first()
+        job = ImportJob(organisation=w.org_a, created_by=agent, original_name="m.csv")
         job.file.save("matrix.csv", ContentFile(b"machine_type,model,serial,site_country\n"), save=False)
         job.save()
     return {"pk": job.pk}
@@ -1457,14 +1464,21 @@ PROBES = (
     # inventory (issue 7): machines by serial, service actions by number
     *(
         Probe(name, machine_serial, _missing_serial, {"customer_b": 404}, ("customer_a", OK))
-        for name in ("inventory:detail", "inventory:edit", "inventory:repair_new", "inventory:transfer_new",
-                     "inventory:relocation_new")
-    ),  # fmt: skip
+        for name in (
+            "inventory:detail",
+            "inventory:edit",
+            "inventory:repair_new",
+            "inventory:transfer_new",
+            "inventory:relocation_new",
+        )
+    ),
     Probe("inventory:repair", repair_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
     Probe("inventory:repair_label", repair_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
     Probe("inventory:relocation", relocation_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK)),
     Probe("inventory_console:repair", repair_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
-    Probe("inventory_console:import_job", import_job, lambda w: {"pk": MISSING_PK}, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "inventory_console:import_job", import_job, lambda w: {"pk": MISSING_PK}, {"agent_ro": 404}, ("agent_be", OK)
+    ),
     Probe("inventory_console:transfer", transfer_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
     Probe("inventory_console:relocation", relocation_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
     Probe(
