@@ -150,9 +150,9 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
     return {
         **_summary(invoice, timezone.localdate()),
         "credited_invoice": invoice.credited_invoice.number if invoice.credited_invoice else None,
-        "structured_communication": rules.structured_communication(invoice.number)
-        if invoice.country == "BE" and not invoice.is_credit_note
-        else None,
+        "structured_communication": rules.payment_reference(
+            invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
+        ),
         "lines": [
             {
                 "position": line.position,

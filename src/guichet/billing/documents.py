@@ -159,11 +159,10 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         "issue_date": format_date(invoice.issue_date, locale),
         "due_date": format_date(invoice.due_date, locale),
         "mentions": mentions(invoice, seller),
-        "structured_communication": (
-            rules.structured_communication(invoice.number)
-            if invoice.country == "BE" and not invoice.is_credit_note
-            else ""
-        ),
+        "structured_communication": rules.payment_reference(
+            invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
+        )
+        or "",
     }
 
 

@@ -321,6 +321,13 @@ def structured_communication(number: str) -> str:
     return f"+++{full[:3]}/{full[3:7]}/{full[7:]}+++"
 
 
+def payment_reference(country: str, *, is_credit_note: bool, number: str) -> str | None:
+    """What the customer quotes with a transfer: Belgian invoices carry a structured communication."""
+    if country == "BE" and not is_credit_note:
+        return structured_communication(number)
+    return None
+
+
 def structured_communication_is_valid(value: str) -> bool:
     digits = "".join(ch for ch in value if ch.isdigit())
     if len(digits) != 12:
