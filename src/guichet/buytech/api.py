@@ -20,6 +20,7 @@ from ninja.responses import Status
 from guichet.accounts.models import Organisation, User
 from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
 from guichet.core.errors import DomainError
+from guichet.core.money import round_money
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
@@ -28,7 +29,6 @@ from .models import BuyTechOrder, ClaimRemedy, Product
 router = Router(tags=["buytech"], auth=AUTH)
 
 APPLICATION = "buytech"
-CENT = Decimal("0.01")
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
     401: ErrorOut,
@@ -359,7 +359,7 @@ def buytech_orders(request: HttpRequest, page: int = 1, page_size: int = 25) -> 
                     "number": o.number,
                     "status": o.status,
                     "reserved_on": o.reserved_on,
-                    "total": Decimal(o.active_total or 0).quantize(CENT),
+                    "total": round_money(o.active_total or 0, "EUR"),
                     "currency": o.currency,
                 }
                 for o in orders
