@@ -7,7 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from guichet.accounts import rules, services
-from guichet.accounts.models import AccessRequest, ApplicationGrant
+from guichet.accounts.models import AccessRequest, Application, ApplicationGrant
+from guichet.accounts.navigation import application_url
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
@@ -214,3 +215,8 @@ def test_bad_profile_input_is_a_400_and_saves_nothing(client, customer_a) -> Non
     assert response.status_code == 400
     customer_a.refresh_from_db()
     assert customer_a.first_name == "Test"
+
+
+@pytest.mark.parametrize("application", Application.values)
+def test_every_application_opens_on_its_own_pages(application: str) -> None:
+    assert application_url(application) != reverse("portal:application", kwargs={"application": application})

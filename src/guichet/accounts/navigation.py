@@ -1,10 +1,11 @@
-"""Where each application lives: its own pages once its context is installed, else its entry page."""
+"""Where each application lives: the landing page of the context that serves it."""
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-# Each context that serves an application registers its landing URL name here.
+# Each context that serves an application registers its landing URL name here; every
+# application has one (tests/accounts/test_access.py checks it).
 ENTRY_POINTS = {
     "requests": "support:list",
     "contracts": "contracts:list",
@@ -17,10 +18,4 @@ ENTRY_POINTS = {
 
 
 def application_url(application: str) -> str:
-    name = ENTRY_POINTS.get(application)
-    if name:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            pass
-    return reverse("portal:application", kwargs={"application": application})
+    return reverse(ENTRY_POINTS[application])

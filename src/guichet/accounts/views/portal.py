@@ -29,19 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 def application(request: CustomerRequest, application: str) -> HttpResponse:
-    """An application's entry page; its own issue fills it with the application's pages."""
+    """An application's stable address (e-mails link to it): forwards to the context's own pages."""
     if application not in Application.values:
         return render(request, "404.html", status=404)
     if application not in request.granted_applications:
         return application_forbidden(request, application)
-    target = application_url(application)
-    if target != request.path:
-        return HttpResponseRedirect(target)
-    return render(
-        request,
-        "accounts/application.html",
-        {"application": application, "application_label": Application(application).label},
-    )
+    return HttpResponseRedirect(application_url(application))
 
 
 @customer_required
