@@ -68,6 +68,38 @@ def test_terminations_follow_the_rules(client, org_a, customer_a) -> None:  # ty
     assert ok.status_code == 201 and ok.json()["kind"] == "monthly_licence"
 
 
+def test_subscriptions_and_agreements_end_at_term_and_notices_can_be_withdrawn(
+    client, org_a, customer_a, customer_b
+) -> None:  # type: ignore[no-untyped-def]
+    today = services.today_for(org_a)
+    term = today + relativedelta(months=2)
+    make_contract(org_a, kind=ContractKind.SOFTWARE_SUBSCRIPTION, number="BE-SW-A3", renewal_date=term)
+    make_contract(org_a, kind=ContractKind.PROGRAM_AGREEMENT, number="BE-PG-A3")
+    make_contract(org_a, kind=ContractKind.SERVICEPAC, number="BE-SP-A3")
+    path = "contracts/BE-SW-A3/terminations"
+    unread = api(client, customer_a, "post", path, {})
+    assert unread.status_code == 400 and unread.json()["code"] == "lapse_not_acknowledged"
+    other = api(client, customer_a, "post", path, {"lapse_acknowledged": True, "effective_date": str(today)})
+    assert other.json()["code"] == "effective_date_not_term_end"
+    assert other.json()["details"]["earliest_effective"] == term.isoformat()
+    done = api(client, customer_a, "post", path, {"lapse_acknowledged": True})
+    assert done.status_code == 201 and done.json()["effective_date"] == term.isoformat()
+    agreement = api(client, customer_a, "post", "contracts/BE-PG-A3/terminations", {"lapse_acknowledged": True})
+    assert agreement.json()["effective_date"] == (today + relativedelta(months=1)).isoformat()
+    servicepac = api(client, customer_a, "post", "contracts/BE-SP-A3/terminations", {"lapse_acknowledged": True})
+    assert servicepac.status_code == 400 and servicepac.json()["code"] == "no_cancellation_needed"
+
+    withdraw = f"contracts/BE-SW-A3/terminations/{done.json()['id']}/withdraw"
+    foreign = api(client, customer_b, "post", withdraw)
+    assert foreign.status_code == 404
+    taken_back = api(client, customer_a, "post", withdraw)
+    assert taken_back.status_code == 200 and taken_back.json()["status"] == "withdrawn"
+    twice = api(client, customer_a, "post", withdraw)
+    assert twice.status_code == 409 and twice.json()["code"] == "not_withdrawable"
+    wrong_contract = api(client, customer_a, "post", f"contracts/BE-PG-A3/terminations/{done.json()['id']}/withdraw")
+    assert wrong_contract.status_code == 404
+
+
 def test_servicepac_activation(client, org_a, org_b, customer_a, customer_no_grant) -> None:  # type: ignore[no-untyped-def]
     servicepac = make_contract(org_a, kind=ContractKind.SERVICEPAC, status=ContractStatus.DRAFT, number="BE-SP-A1")
     code = make_code(servicepac, "MNPQ2345")
@@ -89,8 +121,8 @@ def test_bad_input_is_a_4xx_never_a_500(client, org_a, customer_a) -> None:  # t
     assert api(client, customer_a, "get", "contracts?page=0").status_code == 400
     bad_date = api(client, customer_a, "post", "contracts/BE-HW-A9/terminations", {"effective_date": "31/02/2026"})
     assert bad_date.status_code == 422 and bad_date.json()["code"] == "validation_error"
-    software = make_contract(org_a, kind=ContractKind.SOFTWARE_SUBSCRIPTION, number="BE-SW-A9")
-    other = api(client, customer_a, "post", f"contracts/{software.number}/terminations", {})
-    assert other.status_code == 400 and other.json()["code"] == "wrong_contract_type"
+    draft = make_contract(org_a, kind=ContractKind.SOFTWARE_SUBSCRIPTION, status=ContractStatus.DRAFT)
+    other = api(client, customer_a, "post", f"contracts/{draft.number}/terminations", {"lapse_acknowledged": True})
+    assert other.status_code == 409 and other.json()["code"] == "contract_not_active"
     malformed = api(client, customer_a, "post", "servicepac/activations", {"code": "nope"})
     assert malformed.status_code == 422

@@ -156,6 +156,45 @@ def test_licence_pages(client, org_a, customer_a) -> None:  # type: ignore[no-un
     assert termination.effective_date == services.today_for(org_a) + timedelta(days=30)
 
 
+def test_subscription_ends_at_its_term_and_the_notice_can_be_withdrawn(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    term = services.today_for(org_a) + relativedelta(months=4)
+    subscription = make_contract(
+        org_a, kind=ContractKind.SOFTWARE_SUBSCRIPTION, end_date=term, renewal_date=term, number="BE-SW-P1"
+    )
+    servicepac = make_contract(org_a, kind=ContractKind.SERVICEPAC, number="BE-SP-P1")
+    client.force_login(customer_a)
+    detail_url = url("contracts:detail", "en", number=subscription.number)
+    assert 'data-testid="terminate-link"' in client.get(detail_url).content.decode()
+    form_url = url("contracts:terminate", "en", number=subscription.number)
+    page = client.get(form_url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "reinstatement fee" in html
+    assert page.context["date_fixed"] and page.context["earliest"] == term
+    assert 'name="effective_date"' not in html  # the term fixes the day: nothing to choose
+    post = {"contact_name": "Marie", "contact_email": "marie@example.com"}
+    unread = client.post(form_url, post)
+    assert unread.status_code == 400 and 'data-code="lapse_not_acknowledged"' in unread.content.decode()
+    done = client.post(form_url, {**post, "lapse_acknowledged": "on"})
+    assert done.status_code == 303
+    with tenant_scope(org_a):
+        termination = Termination.objects.get(contract=subscription)
+    assert termination.effective_date == term
+
+    page = client.get(detail_url).content.decode()
+    assert 'data-testid="withdraw"' in page
+    withdraw_url = url("contracts:withdraw", "en", number=subscription.number, pk=termination.pk)
+    assert client.get(withdraw_url).status_code == 405
+    withdrawn = client.post(withdraw_url)
+    assert withdrawn.status_code == 303
+    termination.refresh_from_db()
+    assert termination.status == TerminationStatus.WITHDRAWN
+    again = client.post(withdraw_url, follow=True)
+    assert "can be withdrawn" in again.content.decode()
+
+    nothing = client.get(url("contracts:terminate", "en", number=servicepac.number)).content.decode()
+    assert 'data-testid="no-cancellation"' in nothing and "ServicePac is prepaid" in nothing
+
+
 def test_servicepac_page(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
     servicepac = make_contract(org_a, kind=ContractKind.SERVICEPAC, status=ContractStatus.DRAFT)
     code = make_code(servicepac, "HJKL2345")
@@ -266,13 +305,18 @@ def test_every_customer_page_renders_in_each_language(client, org_a, customer_a,
     cover(hardware, date(2024, 1, 1))
     monthly = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE, number="BE-ML-L1")
     prepaid = make_contract(org_a, kind=ContractKind.PREPAID_LICENCE, number="BE-PA-L1")
+    subscription = make_contract(org_a, kind=ContractKind.SOFTWARE_SUBSCRIPTION, number="BE-SW-L1")
+    agreement = make_contract(org_a, kind=ContractKind.PROGRAM_AGREEMENT, number="BE-PG-L1")
     client.force_login(customer_a)
     pages = [
         url("contracts:list", language),
         url("contracts:servicepac", language),
         url("contracts:machine_lookup", language),
         *(url("contracts:detail", language, number=c.number) for c in (hardware, monthly, prepaid)),
-        *(url("contracts:terminate", language, number=c.number) for c in (hardware, monthly, prepaid)),
+        *(
+            url("contracts:terminate", language, number=c.number)
+            for c in (hardware, monthly, prepaid, subscription, agreement)
+        ),
     ]
     for page in pages:
         response = client.get(page)

@@ -131,3 +131,23 @@ def test_two_swapped_neighbours_are_caught(body: str, position: int) -> None:
 def test_malformed_codes() -> None:
     for raw in ("", "SP", "XX-ABCD-EFGH-K", "SP-ABCD-EFGH", "SP-ABCD-EFGH-KK", "SP-AB0D-EFGH-K", "SP-ABCD-EFGI-K"):
         assert rules.normalise_servicepac_code(raw) is None, raw
+
+
+@given(notice=days, ahead=st.integers(min_value=-400, max_value=800))
+def test_a_running_term_fixes_the_end_and_otherwise_one_months_notice(notice: date, ahead: int) -> None:
+    term = notice + timedelta(days=ahead)
+    effective, fixed = rules.end_of_term_effective(term, notice)
+    if ahead >= 1:  # the term ends after the notice day, even the very next day: it ends with it
+        assert (effective, fixed) == (term, True)
+    else:  # the term ended on or before the notice day (or there is none): one month's notice
+        assert (effective, fixed) == (notice + rules.OPEN_ENDED_NOTICE, False)
+    assert rules.end_of_term_effective(None, notice) == (notice + rules.OPEN_ENDED_NOTICE, False)
+
+
+def test_the_term_ends_at_the_renewal_date_when_there_is_one() -> None:
+    assert rules.term_end(date(2027, 3, 31), date(2027, 1, 31)) == date(2027, 1, 31)
+    assert rules.term_end(date(2027, 3, 31), None) == date(2027, 3, 31)
+    assert rules.term_end(None, None) is None
+    # Notice on the last day of a term is too late for it: one month, clamped at February's end in a leap year.
+    assert rules.end_of_term_effective(date(2028, 1, 31), date(2028, 1, 31)) == (date(2028, 2, 29), False)
+    assert rules.end_of_term_effective(date(2028, 1, 31), date(2028, 1, 30)) == (date(2028, 1, 31), True)

@@ -266,3 +266,133 @@ def test_the_periodic_task_applies_due_terminations(org_a, customer_a, agent_be)
     services.termination_decide(actor=agent_be, termination=termination, accept=True)
     assert apply_due_terminations() == 1  # its effective date (2026-04-30) is in the past of the real today
     assert apply_due_terminations() == 0
+
+
+def test_a_subscription_is_not_renewed_it_ends_with_its_term(org_a, customer_a, agent_be, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(
+        org_a,
+        kind=ContractKind.SOFTWARE_SUBSCRIPTION,
+        number="BE-SW-T1",
+        end_date=date(2027, 3, 31),
+        renewal_date=date(2027, 3, 31),
+    )
+    with tenant_scope(org_a):
+        with pytest.raises(DomainError) as unread:
+            services.end_of_term_request(
+                actor=customer_a, contract=contract, contact=contact(customer_a), lapse_acknowledged=False, today=TODAY
+            )
+        assert unread.value.code == "lapse_not_acknowledged"
+        with pytest.raises(DomainError) as other_day:
+            services.end_of_term_request(
+                actor=customer_a,
+                contract=contract,
+                contact=contact(customer_a),
+                lapse_acknowledged=True,
+                effective_date=date(2026, 12, 31),
+                today=TODAY,
+            )
+        assert other_day.value.code == "effective_date_not_term_end"
+        assert other_day.value.details == {"earliest_effective": "2027-03-31"}
+        termination = services.end_of_term_request(
+            actor=customer_a, contract=contract, contact=contact(customer_a), lapse_acknowledged=True, today=TODAY
+        )
+        with pytest.raises(Conflict):
+            services.end_of_term_request(
+                actor=customer_a, contract=contract, contact=contact(customer_a), lapse_acknowledged=True, today=TODAY
+            )
+        assert Request.objects.get(number=termination.request_number).type == "contracts"
+    assert (termination.kind, termination.effective_date) == ("end_of_term", date(2027, 3, 31))
+    text = pdftotext(termination.notice_document.read(), tmp_path)
+    # In the organisation's language (fr), dated the day the term ends.
+    assert "BE-SW-T1" in text and "ne renouvelons pas" in text and "31 mars 2027" in text
+
+    services.termination_decide(actor=agent_be, termination=termination, accept=True)
+    assert services.terminations_apply_due(today=date(2027, 3, 30)) == 0
+    assert services.terminations_apply_due(today=date(2027, 3, 31)) == 1
+    with tenant_scope(org_a):
+        contract.refresh_from_db()
+    assert (contract.status, contract.end_date, contract.renewal_date) == (
+        ContractStatus.TERMINATED,
+        date(2027, 3, 31),
+        None,
+    )
+    told = OutboxMessage.objects.get(template="contract_termination_effective")
+    assert told.to == customer_a.email and told.context["contract_ended"] is True
+    assert told.context["number"] == "BE-SW-T1"
+
+
+def test_an_open_ended_agreement_takes_one_months_notice(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, kind=ContractKind.PROGRAM_AGREEMENT)
+    with tenant_scope(org_a):
+        with pytest.raises(DomainError) as early:
+            services.end_of_term_request(
+                actor=customer_a,
+                contract=contract,
+                contact=contact(customer_a),
+                lapse_acknowledged=True,
+                effective_date=date(2026, 4, 29),
+                today=TODAY,
+            )
+        assert early.value.code == "effective_date_too_early"
+        termination = services.end_of_term_request(
+            actor=customer_a, contract=contract, contact=contact(customer_a), lapse_acknowledged=True, today=TODAY
+        )
+    assert termination.effective_date == date(2026, 4, 30)
+
+
+def test_a_servicepac_runs_out_and_needs_no_termination(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, kind=ContractKind.SERVICEPAC)
+    with tenant_scope(org_a):
+        for attempt in (services.licence_termination_request, services.end_of_term_request):
+            with pytest.raises(DomainError) as refused:
+                attempt(  # type: ignore[operator]
+                    actor=customer_a,
+                    contract=contract,
+                    contact=contact(customer_a),
+                    **(
+                        {"copies_destroyed": True}
+                        if attempt is services.licence_termination_request
+                        else {"lapse_acknowledged": True}
+                    ),
+                    today=TODAY,
+                )
+            assert refused.value.code == "no_cancellation_needed"
+    with across_organisations():
+        assert not Termination.objects.exists()
+
+
+def test_the_customer_withdraws_a_notice_until_the_vendor_processed_it(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    coverage = cover(contract, date(2024, 1, 1))
+    with tenant_scope(org_a):
+        first = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[coverage.pk], contact=contact(customer_a), today=TODAY
+        )
+        services.termination_withdraw(actor=customer_a, termination=first)
+        first.refresh_from_db()
+        assert first.status == TerminationStatus.WITHDRAWN
+        assert Request.objects.get(number=first.request_number).status == "closed"
+        # The machine is free again: a new notice may name it; once accepted it can no longer be withdrawn.
+        second = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[coverage.pk], contact=contact(customer_a), today=TODAY
+        )
+    services.termination_decide(actor=agent_be, termination=second, accept=True)
+    with tenant_scope(org_a), pytest.raises(Conflict) as late:
+        services.termination_withdraw(actor=customer_a, termination=second)
+    assert late.value.code == "not_withdrawable"
+    assert services.terminations_apply_due(today=date(2026, 4, 30)) == 1
+    assert AuditEvent.objects.filter(action="contract.termination_withdrawn", target=contract.number).count() == 1
+    told = OutboxMessage.objects.get(template="contract_termination_effective")
+    assert told.context["contract_ended"] is True and coverage.machine.serial in told.context["machines"]
+
+
+def test_the_vendors_notice_taking_effect_is_told_to_the_administrators(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a)
+    kept, leaving = cover(contract, date(2024, 1, 1)), cover(contract, date(2024, 1, 1))
+    termination = services.vendor_termination(actor=agent_be, contract=contract, coverage_ids=[leaving.pk], today=TODAY)
+    OutboxMessage.objects.all().delete()
+    assert services.terminations_apply_due(today=termination.effective_date) == 1
+    told = OutboxMessage.objects.filter(template="contract_termination_effective")
+    assert told.exists() and all(m.context["contract_ended"] is False for m in told)
+    assert customer_a.email in {m.to for m in told}
+    assert kept.machine.serial not in told[0].context["machines"]

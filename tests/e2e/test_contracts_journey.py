@@ -112,3 +112,29 @@ def test_terminations_refused_then_accepted_in_french(new_context, live_server, 
     # The lookup by machine type + serial is a form that downloads the list.
     page.goto(f"{base}/contracts/machines/")
     axe_check(page)
+
+    # A subscription is not renewed: it ends with its term; the notice is then withdrawn.
+    term = today + relativedelta(months=5)
+    make_contract(
+        organisation,
+        kind=ContractKind.SOFTWARE_SUBSCRIPTION,
+        number="BE-SW-2025-0001",
+        end_date=term,
+        renewal_date=term,
+    )
+    page.goto(f"{base}/contracts/BE-SW-2025-0001/")
+    page.locator("[data-testid=terminate-link]").click()
+    with translation.override("fr"):
+        term_text = formats.date_format(term, "DATE_FORMAT")
+    assert term_text in page.locator("[data-testid=earliest]").inner_text()
+    axe_check(page)
+    page.locator("[data-testid=termination-form] button[type=submit]").click()
+    assert page.locator("[data-testid=refusal]").get_attribute("data-code") == "lapse_not_acknowledged"
+    page.locator("input[name=lapse_acknowledged]").check()
+    page.locator("[data-testid=termination-form] button[type=submit]").click()
+    assert term_text in page.locator("[data-testid=termination-effective]").inner_text()
+    axe_check(page)
+    page.locator("[data-testid=withdraw]").click()
+    assert page.locator("[data-testid=withdraw]").count() == 0
+    assert "Retirée par le client" in page.locator("[data-testid=termination-list]").inner_text()
+    axe_check(page)

@@ -552,9 +552,19 @@ def _missing_termination(w: World) -> dict[str, Any]:
     return {"number": contract_number(w)["number"], "pk": MISSING_PK}
 
 
+def api_contract_termination(w: World) -> dict[str, Any]:
+    values = contract_termination(w)
+    return {"number": values["number"], "termination_id": values["pk"]}
+
+
+def _api_missing_termination(w: World) -> dict[str, Any]:
+    return {"number": contract_number(w)["number"], "termination_id": MISSING_PK}
+
+
 TO_CONTRACTS_CONSOLE_ITEM = Expect(303, "contracts_console:detail", same_kwargs=True)
+TO_MATRIX_CONTRACT = Expect(303, to_suffix=f"/contracts/{MATRIX_CONTRACT}/")
 TO_MATRIX_CONTRACT_CONSOLE = Expect(303, to_suffix=f"/console/contracts/{MATRIX_CONTRACT}/")
-OBJECT_URLS = (*OBJECT_URLS, contract_number, contract_termination)
+OBJECT_URLS = (*OBJECT_URLS, contract_number, contract_termination, api_contract_termination)
 # --- end contracts -----------------------------------------------------------------------------
 
 
@@ -782,6 +792,8 @@ MATRIX: dict[str, Entry] = {
                                    kwargs=contract_number),
     "contracts:notice":        row(LOGIN,     OK,        NF,        F,         F,         F,         F,
                                    kwargs=contract_termination),
+    "contracts:withdraw":      row(LOGIN,     TO_MATRIX_CONTRACT, NF, F,         F,         F,         F,
+                                   kwargs=contract_termination, method="post"),
     "contracts_console:home":  row(*STAFF_PAGE),
     "contracts_console:detail": row(LOGIN,    F,         F,         F,         NF,        OK,        OK,
                                    kwargs=contract_number),
@@ -801,6 +813,8 @@ MATRIX: dict[str, Entry] = {
     # an empty choice of machines: past the access checks, refused by the rules (400)
     "api-1:create_termination": row(UNAUTHORISED, Expect(400), NF,  F,         F,         F,         F,  api=True,
                                    kwargs=contract_number, method="post", data={"machines": []}),
+    "api-1:withdraw_termination": row(UNAUTHORISED, OK,  NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=api_contract_termination, method="post"),
     "api-1:activate_servicepac": row(UNAUTHORISED, Expect(400), Expect(400), F, F,        F,         F,  api=True,
                                    method="post", data={"code": "SP-MATR-2345-X", "machine_type": "9009",
                                                         "serial": "78MATRIX1"}),
@@ -1254,6 +1268,23 @@ PROBES = (
         ("customer_a", OK),
     ),
     Probe("contracts:notice", contract_termination, _missing_termination, {"customer_b": 404}, ("customer_a", OK)),
+    Probe(
+        "contracts:withdraw",
+        contract_termination,
+        _missing_termination,
+        {"customer_b": 404},
+        ("customer_a", TO_MATRIX_CONTRACT),
+        method="post",
+    ),
+    Probe(
+        "api-1:withdraw_termination",
+        api_contract_termination,
+        _api_missing_termination,
+        {"customer_b": 404},
+        ("customer_a", OK),
+        method="post",
+        api=True,
+    ),
     Probe("contracts_console:detail", contract_number, _missing_number, {"agent_ro": 404}, ("agent_be", OK)),
     Probe(
         "contracts_console:terminate",

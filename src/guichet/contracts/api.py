@@ -191,6 +191,7 @@ class TerminationIn(Schema):
     effective_date: date | None = None
     reason: str = ""
     copies_destroyed: bool = False
+    lapse_acknowledged: bool = False
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
@@ -199,8 +200,10 @@ class TerminationIn(Schema):
 @router.post("contracts/{number}/terminations", response={201: TerminationOut, **ERRORS})
 def create_termination(request: HttpRequest, number: str, payload: TerminationIn) -> Status[dict[str, Any]]:
     """Give notice: per machine for hardware maintenance (≥ 6 months under contract, one month's notice),
-    or for a monthly licence (≥ 30 days, copies destroyed). A prepaid licence answers `no_cancellation_needed`.
-    Refusals carry a stable `code` and, where it helps, `details.first_eligible` / `details.earliest_effective`."""
+    for a monthly licence (≥ 30 days, `copies_destroyed`), or not to renew a subscription or program
+    agreement (it ends with its term; `lapse_acknowledged`). Prepaid licences and ServicePacs answer
+    `no_cancellation_needed`. Refusals carry a stable `code` and, where it helps,
+    `details.first_eligible` / `details.earliest_effective`."""
     organisation = require_application(request, APPLICATION)
     user: User = request.user  # type: ignore[assignment]
     contact = contract_services.contact_of(user)
@@ -233,6 +236,15 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
                 reason=payload.reason,
                 http_request=request,
             )
+        elif contract.kind in contract_services.TERM_KINDS:
+            termination = contract_services.end_of_term_request(
+                actor=user,
+                contract=contract,
+                contact=contact,
+                lapse_acknowledged=payload.lapse_acknowledged,
+                effective_date=payload.effective_date,
+                http_request=request,
+            )
         else:
             termination = contract_services.licence_termination_request(
                 actor=user,
@@ -243,6 +255,20 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
                 http_request=request,
             )
         return Status(201, _termination(termination))
+
+
+@router.post("contracts/{number}/terminations/{termination_id}/withdraw", response={200: TerminationOut, **ERRORS})
+def withdraw_termination(request: HttpRequest, number: str, termination_id: int) -> Status[dict[str, Any]]:
+    """Take back a notice the vendor has not processed yet (`not_withdrawable` otherwise); its request is closed."""
+    organisation = require_application(request, APPLICATION)
+    with tenant_scope(organisation):
+        contract = contract_selectors.get_contract_for(organisation, number)
+        termination = contract_services.termination_withdraw(
+            actor=request.user,  # type: ignore[arg-type]
+            termination=contract_selectors.get_termination_for(contract, termination_id),
+            http_request=request,
+        )
+        return Status(200, _termination(termination))
 
 
 class ActivationIn(Schema):

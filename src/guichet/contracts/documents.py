@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from guichet.core.countries import get_centre
 from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, locale_for
+from guichet.core.signing import sign_pdf
 
 from .models import Contract, CoveredMachine, Termination
 
@@ -155,17 +156,9 @@ def termination_notice_pdf(termination: Termination) -> bytes:
     return render_pdf("contracts/documents/termination_notice.html", context, language=language)
 
 
-def sign_notice(data: bytes, *, signer_name: str, organisation_name: str, contract_number: str) -> tuple[bytes, bool]:
-    """The notice signed with the portal's key (PAdES), and whether it could be signed.
-
-    Signing is the signing module's job; while it is not installed (or its key is
-    unavailable) the notice is kept unsigned rather than losing the customer's request.
-    """
-    try:
-        from guichet.core.signing import sign_pdf
-    except ImportError:
-        return data, False
-    signed = sign_pdf(
+def sign_notice(data: bytes, *, signer_name: str, organisation_name: str, contract_number: str) -> bytes:
+    """The notice sealed with the portal's key (PAdES), so the vendor can check it is the one filed."""
+    return sign_pdf(
         data,
         signer_name=signer_name,
         reason=f"Termination notice {contract_number}",
@@ -173,4 +166,3 @@ def sign_notice(data: bytes, *, signer_name: str, organisation_name: str, contra
         field_name="NoticeSignature",
         stamp_lines=[signer_name, organisation_name, timezone.now().strftime("%Y-%m-%d %H:%M UTC")],
     )
-    return signed, True

@@ -75,6 +75,25 @@ class LicenceTerminationForm(ContactFields):
     field_order = ["effective_date", "copies_destroyed", "contact_name", "contact_email", "contact_phone"]
 
 
+class EndOfTermForm(ContactFields):
+    """Not renewing a subscription or program agreement; the date field only when no term fixes the day."""
+
+    effective_date = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("At least one month from today. Leave empty for the earliest date."),
+    )
+    lapse_acknowledged = forms.BooleanField(label=_("I have read what stops when the contract ends."), required=False)
+
+    field_order = ["effective_date", "lapse_acknowledged", "contact_name", "contact_email", "contact_phone"]
+
+    def __init__(self, *args: Any, date_fixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if date_fixed:
+            del self.fields["effective_date"]
+
+
 class ServicePacForm(forms.Form):
     code = forms.CharField(
         label=_("ServicePac code"),

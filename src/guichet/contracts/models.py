@@ -127,6 +127,7 @@ class TerminationKind(models.TextChoices):
     HARDWARE_BY_CUSTOMER = "hardware_customer", _("Maintenance ended by the customer")
     HARDWARE_BY_VENDOR = "hardware_vendor", _("Maintenance ended by the vendor")
     MONTHLY_LICENCE = "monthly_licence", _("Monthly licence cancelled")
+    END_OF_TERM = "end_of_term", _("Not renewed: ends with its term")
 
 
 class TerminationStatus(models.TextChoices):
@@ -134,10 +135,11 @@ class TerminationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted, takes effect on its date")
     EFFECTIVE = "effective", _("Effective")
     REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the customer")
 
 
 class Termination(models.Model):
-    """A written notice ending coverage of some machines (or a monthly licence) on a date."""
+    """A written notice ending coverage of some machines, a monthly licence, or a contract at its term, on a date."""
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="terminations")

@@ -23,12 +23,18 @@ VENDOR_MIN_COVERAGE = relativedelta(years=1)
 VENDOR_NOTICE = relativedelta(months=3)
 # Monthly software licences: notice before the cancellation date.
 MONTHLY_LICENCE_NOTICE = timedelta(days=30)
+# Contracts with a term (software subscription and support, program agreements) are ended by not
+# renewing them: notice given before the term ends takes effect on its last day. domain.md names
+# no notice for them, so one without a term still running takes the customer's notice for
+# maintenance, one month, rather than an invented period.
+OPEN_ENDED_NOTICE = CUSTOMER_NOTICE
 # The console lists renewals coming due within this window.
 RENEWAL_WINDOW = timedelta(days=90)
 
 # Refusal codes (stable: the API returns them).
 NOT_YET_ELIGIBLE = "not_yet_eligible"
 TOO_EARLY = "effective_date_too_early"
+NOT_TERM_END = "effective_date_not_term_end"
 NOT_COVERED = "machine_not_covered"
 
 
@@ -61,6 +67,22 @@ def vendor_hardware_eligibility(covered_from: date, notice: date) -> Eligibility
 
 def monthly_licence_earliest_end(notice: date) -> date:
     return notice + MONTHLY_LICENCE_NOTICE
+
+
+def term_end(end_date: date | None, renewal_date: date | None) -> date | None:
+    """The last day of the current term: the renewal date when the contract renews, else its end date."""
+    return renewal_date or end_date
+
+
+def end_of_term_effective(term: date | None, notice: date) -> tuple[date, bool]:
+    """When a notice not to renew takes effect, and whether that day is fixed by the term.
+
+    While the term runs (it ends after the notice day), the contract ends with it and no other
+    date may be asked for. Without a running term, one month's notice, and any later date.
+    """
+    if term is not None and term > notice:
+        return term, True
+    return notice + OPEN_ENDED_NOTICE, False
 
 
 def effective_date_problem(requested: date, earliest: date) -> str:

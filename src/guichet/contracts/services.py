@@ -8,6 +8,7 @@ followed like any other request; the Termination row carries the dates and machi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -98,7 +99,7 @@ def _chosen_coverages(contract: Contract, coverage_ids: list[int]) -> list[Cover
 
 def _store_notice(termination: Termination, signer_name: str) -> None:
     pdf = documents.termination_notice_pdf(termination)
-    signed, _was_signed = documents.sign_notice(
+    signed = documents.sign_notice(
         pdf,
         signer_name=signer_name,
         organisation_name=termination.contract.organisation.name,
@@ -139,6 +140,72 @@ def _check_effective(requested: date | None, earliest: date, organisation: Organ
 
 
 # --- the customer's side ------------------------------------------------------------------------
+
+# Contracts ended by not renewing them at their term.
+TERM_KINDS = (ContractKind.SOFTWARE_SUBSCRIPTION, ContractKind.PROGRAM_AGREEMENT)
+
+
+def no_cancellation_message(kind: str) -> str:
+    """Why a prepaid contract needs no termination (it simply runs out), or empty if it does need one."""
+    if kind == ContractKind.PREPAID_LICENCE:
+        return _(
+            "A prepaid licence needs no cancellation: it is paid once and nothing renews. There is nothing to file."
+        )
+    if kind == ContractKind.SERVICEPAC:
+        return _(
+            "A ServicePac is prepaid: its coverage ends on its own when the period paid for is over. "
+            "There is nothing to file."
+        )
+    return ""
+
+
+def _refuse_if_nothing_to_file(contract: Contract) -> None:
+    message = no_cancellation_message(contract.kind)
+    if message:
+        raise DomainError(message, code="no_cancellation_needed")
+
+
+def _ensure_none_pending(contract: Contract) -> None:
+    if Termination.objects.filter(
+        contract=contract, status__in=[TerminationStatus.PENDING, TerminationStatus.ACCEPTED]
+    ).exists():
+        raise Conflict(_("A termination of this contract is already under way."), code="termination_pending")
+
+
+def _give_notice(
+    *,
+    actor: User,
+    contract: Contract,
+    kind: str,
+    contact: dict[str, str],
+    today: date,
+    effective: date,
+    subject: str,
+    description: str,
+    coverages: Sequence[CoveredMachine] = (),
+    **fields: Any,
+) -> Termination:
+    """The customer's notice, whatever its kind: a request in the agents' queue, the row, the signed written notice."""
+    request_number = _file_request(
+        actor=actor, contract=contract, subject=subject, description=description, contact=contact
+    )
+    termination = Termination.objects.create(
+        organisation=contract.organisation,
+        contract=contract,
+        kind=kind,
+        notice_date=today,
+        effective_date=effective,
+        requested_by=actor,
+        contact_name=contact["name"],
+        contact_email=contact["email"],
+        contact_phone=contact.get("phone", ""),
+        request_number=request_number,
+        **fields,
+    )
+    if coverages:
+        termination.coverages.set(coverages)
+    _store_notice(termination, actor.get_full_name() or actor.email)
+    return termination
 
 
 @transaction.atomic
@@ -184,30 +251,20 @@ def hardware_termination_request(
         earliest = max(earliest, decision.earliest_effective)
     effective = _check_effective(effective_date, earliest, organisation)
     machines = ", ".join(_machine_label(c) for c in coverages)
-    request_number = _file_request(
+    termination = _give_notice(
         actor=actor,
         contract=contract,
+        kind=TerminationKind.HARDWARE_BY_CUSTOMER,
+        contact=contact,
+        today=today,
+        effective=effective,
         subject=_("Termination of maintenance, contract %(number)s") % {"number": contract.number},
         description=_("End of maintenance for %(machines)s, effective %(date)s.")
         % {"machines": machines, "date": _long_date(effective, organisation)}
         + (f"\n\n{reason.strip()}" if reason.strip() else ""),
-        contact=contact,
-    )
-    termination = Termination.objects.create(
-        organisation=organisation,
-        contract=contract,
-        kind=TerminationKind.HARDWARE_BY_CUSTOMER,
-        notice_date=today,
-        effective_date=effective,
-        requested_by=actor,
-        contact_name=contact["name"],
-        contact_email=contact["email"],
-        contact_phone=contact.get("phone", ""),
+        coverages=coverages,
         reason=reason.strip()[:2000],
-        request_number=request_number,
     )
-    termination.coverages.set(coverages)
-    _store_notice(termination, actor.get_full_name() or actor.email)
     audit.record(
         "contract.termination_requested",
         actor=actor,
@@ -231,19 +288,12 @@ def licence_termination_request(
     http_request: HttpRequest | None = None,
 ) -> Termination:
     """A monthly licence ends ≥ 30 days after notice, once the customer attests every copy is destroyed."""
-    if contract.kind == ContractKind.PREPAID_LICENCE:
-        raise DomainError(
-            _("A prepaid licence needs no cancellation: it is paid once and nothing renews. There is nothing to file."),
-            code="no_cancellation_needed",
-        )
+    _refuse_if_nothing_to_file(contract)
     if contract.kind != ContractKind.MONTHLY_LICENCE:
         raise DomainError(_("This contract is not a monthly licence."), code="wrong_contract_type")
     _ensure_active(contract)
     _lock(contract)
-    if Termination.objects.filter(
-        contract=contract, status__in=[TerminationStatus.PENDING, TerminationStatus.ACCEPTED]
-    ).exists():
-        raise Conflict(_("A cancellation of this licence is already under way."), code="termination_pending")
+    _ensure_none_pending(contract)
     if not copies_destroyed:
         raise DomainError(
             _("Confirm that every copy of the software has been destroyed."), code="destruction_not_confirmed"
@@ -251,30 +301,21 @@ def licence_termination_request(
     organisation = contract.organisation
     today = today or today_for(organisation)
     effective = _check_effective(effective_date, rules.monthly_licence_earliest_end(today), organisation)
-    request_number = _file_request(
+    termination = _give_notice(
         actor=actor,
         contract=contract,
+        kind=TerminationKind.MONTHLY_LICENCE,
+        contact=contact,
+        today=today,
+        effective=effective,
         subject=_("Cancellation of the monthly licence %(number)s") % {"number": contract.number},
         description=_(
             "Cancellation effective %(date)s. The customer confirms that every copy of the software has been destroyed."
         )
         % {"date": _long_date(effective, organisation)},
-        contact=contact,
-    )
-    termination = Termination.objects.create(
-        organisation=organisation,
-        contract=contract,
-        kind=TerminationKind.MONTHLY_LICENCE,
-        notice_date=today,
-        effective_date=effective,
-        requested_by=actor,
-        contact_name=contact["name"],
-        contact_email=contact["email"],
-        contact_phone=contact.get("phone", ""),
         copies_destroyed=True,
-        request_number=request_number,
     )
-    _store_notice(termination, actor.get_full_name() or actor.email)
+    request_number = termination.request_number
     centre = get_centre(organisation.country)
     vendor_language = centre.language_codes[0] if centre.language_codes else "en"
     enqueue(
@@ -298,6 +339,94 @@ def licence_termination_request(
         organisation=organisation,
         target=contract.number,
         data={"termination": termination.pk, "effective": effective.isoformat(), "copies_destroyed": True},
+        request=http_request,
+    )
+    return termination
+
+
+@transaction.atomic
+def end_of_term_request(
+    *,
+    actor: User,
+    contract: Contract,
+    contact: dict[str, str],
+    lapse_acknowledged: bool,
+    effective_date: date | None = None,
+    today: date | None = None,
+    http_request: HttpRequest | None = None,
+) -> Termination:
+    """A subscription or program agreement is not renewed: it ends with its term (see rules.end_of_term_effective)."""
+    _refuse_if_nothing_to_file(contract)
+    if contract.kind not in TERM_KINDS:
+        raise DomainError(_("This contract is not ended at its term."), code="wrong_contract_type")
+    _ensure_active(contract)
+    _lock(contract)
+    _ensure_none_pending(contract)
+    if not lapse_acknowledged:
+        raise DomainError(
+            _("Confirm that you have read what stops when the contract ends."), code="lapse_not_acknowledged"
+        )
+    organisation = contract.organisation
+    today = today or today_for(organisation)
+    earliest, fixed = rules.end_of_term_effective(rules.term_end(contract.end_date, contract.renewal_date), today)
+    if fixed and effective_date not in (None, earliest):
+        raise DomainError(
+            _("This contract ends with its term, on %(date)s; no other date can be chosen.")
+            % {"date": _long_date(earliest, organisation)},
+            code=rules.NOT_TERM_END,
+            details={"earliest_effective": earliest.isoformat()},
+        )
+    effective = _check_effective(effective_date, earliest, organisation)
+    termination = _give_notice(
+        actor=actor,
+        contract=contract,
+        kind=TerminationKind.END_OF_TERM,
+        contact=contact,
+        today=today,
+        effective=effective,
+        subject=_("Contract %(number)s not to be renewed") % {"number": contract.number},
+        description=_("Contract %(number)s is not to be renewed: it ends on %(date)s.")
+        % {"number": contract.number, "date": _long_date(effective, organisation)},
+    )
+    audit.record(
+        "contract.end_of_term_requested",
+        actor=actor,
+        organisation=organisation,
+        target=contract.number,
+        data={"termination": termination.pk, "effective": effective.isoformat()},
+        request=http_request,
+    )
+    return termination
+
+
+@transaction.atomic
+def termination_withdraw(
+    *, actor: User, termination: Termination, http_request: HttpRequest | None = None
+) -> Termination:
+    """The customer takes back a notice the vendor has not processed yet; its request is closed with a word why."""
+    from guichet.support.models import Request
+    from guichet.support.services import customer_close, customer_reply
+
+    termination = Termination.objects.select_for_update().get(pk=termination.pk)
+    if termination.status != TerminationStatus.PENDING or termination.by_vendor:
+        raise Conflict(
+            _("Only a termination the vendor has not processed yet can be withdrawn."), code="not_withdrawable"
+        )
+    termination.status = TerminationStatus.WITHDRAWN
+    termination.decided_at = timezone.now()
+    termination.save(update_fields=["status", "decided_at"])
+    request = Request.objects.filter(organisation=termination.organisation, number=termination.request_number).first()
+    if request is not None and request.status != "closed":
+        language = request.language or termination.organisation.language
+        with translation.override(language):
+            customer_reply(actor=actor, request=request, body=_("We withdraw this termination notice."))
+        customer_close(actor=actor, request=request, http_request=http_request)
+    audit.record(
+        "contract.termination_withdrawn",
+        actor=actor,
+        organisation=termination.organisation,
+        target=termination.contract.number,
+        data={"termination": termination.pk},
         request=http_request,
     )
     return termination
@@ -490,13 +619,14 @@ def _apply_one(pk: int, today: date | None) -> int:
         contract = termination.contract
         termination.coverages.filter(covered_until__isnull=True).update(covered_until=termination.effective_date)
         ends_contract = (
-            termination.kind == TerminationKind.MONTHLY_LICENCE
+            termination.kind in (TerminationKind.MONTHLY_LICENCE, TerminationKind.END_OF_TERM)
             or not CoveredMachine.objects.filter(contract=contract, covered_until__isnull=True).exists()
         )
         if ends_contract and contract.status == ContractStatus.ACTIVE:
             contract.status = ContractStatus.TERMINATED
             contract.end_date = termination.effective_date
-            contract.save(update_fields=["status", "end_date"])
+            contract.renewal_date = None
+            contract.save(update_fields=["status", "end_date", "renewal_date"])
         termination.status = TerminationStatus.EFFECTIVE
         termination.effective_at = timezone.now()
         termination.save(update_fields=["status", "effective_at"])
@@ -507,7 +637,36 @@ def _apply_one(pk: int, today: date | None) -> int:
             data={"termination": termination.pk, "contract_terminated": ends_contract},
             actor_label="system",
         )
+        _tell_effective(termination, ends_contract)
     return 1
+
+
+def _tell_effective(termination: Termination, contract_ended: bool) -> None:
+    """The day it takes effect, whoever gave notice hears of it: the customer's contact, or, for the
+    vendor's notice, the organisation's administrators and signatories."""
+    organisation = termination.organisation
+    if termination.by_vendor:
+        recipients = [
+            (u.email, u.first_name, u.language or organisation.language) for u in _customer_recipients(organisation)
+        ]
+    else:
+        recipients = [(termination.contact_email, termination.contact_name, organisation.language)]
+    machines = ", ".join(_machine_label(c) for c in termination.coverages.select_related("machine"))
+    for email, name, language in recipients:
+        enqueue(
+            to=email,
+            language=language,
+            template="contract_termination_effective",
+            context={
+                "number": termination.contract.number,
+                "name": name,
+                "machines": machines,
+                "contract_ended": contract_ended,
+                "effective": _long_date(termination.effective_date, organisation, language),
+                "url": _contract_url(termination.contract, language),
+            },
+            thread_key=termination.request_number or f"contract-{termination.contract.number}",
+        )
 
 
 # --- ServicePac ---------------------------------------------------------------------------------

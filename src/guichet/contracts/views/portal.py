@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
@@ -20,13 +22,15 @@ from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
 from ..forms import (
+    ContactFields,
     ContractFilterForm,
+    EndOfTermForm,
     HardwareTerminationForm,
     LicenceTerminationForm,
     MachineLookupForm,
     ServicePacForm,
 )
-from ..models import Contract, ContractKind, ContractStatus, CoveredMachine
+from ..models import Contract, ContractKind, ContractStatus, CoveredMachine, Termination
 
 contracts_required = application_required("contracts")
 
@@ -97,9 +101,7 @@ def contract_detail(request: CustomerRequest, number: str) -> HttpResponse:
             "sign_url": sign_url,
             "signed_document_url": signed_document_url,
             "can_sign": contract.status == ContractStatus.AWAITING_SIGNATURE,
-            "terminable": contract.status == ContractStatus.ACTIVE
-            and contract.kind
-            in (ContractKind.HARDWARE_MAINTENANCE, ContractKind.MONTHLY_LICENCE, ContractKind.PREPAID_LICENCE),
+            "terminable": contract.status == ContractStatus.ACTIVE,
         },
     )
 
@@ -191,8 +193,14 @@ def terminate(request: CustomerRequest, number: str) -> HttpResponse:
         return _terminate_hardware(request, contract, today, context)
     if contract.kind == ContractKind.MONTHLY_LICENCE:
         return _terminate_licence(request, contract, today, context)
-    # Prepaid licences need no cancellation; other types are not ended online.
-    return render(request, "contracts/terminate_none.html", {**context, "request_links": request_links(contract)})
+    if contract.kind in services.TERM_KINDS:
+        return _terminate_at_term(request, contract, today, context)
+    # Prepaid contracts (licences, ServicePacs) run out on their own: nothing to file.
+    return render(
+        request,
+        "contracts/terminate_none.html",
+        {**context, "message": services.no_cancellation_message(contract.kind)},
+    )
 
 
 def _terminate_hardware(
@@ -233,33 +241,84 @@ def _terminate_hardware(
     )
 
 
-def _terminate_licence(
-    request: CustomerRequest, contract: Contract, today: date, context: dict[str, Any]
+def _notice_page(
+    request: CustomerRequest,
+    contract: Contract,
+    form: ContactFields,
+    template: str,
+    context: dict[str, Any],
+    give_notice: Callable[[], Termination],
 ) -> HttpResponse:
-    form = LicenceTerminationForm(request.POST or None, initial=_contact_initial(request))
+    """A notice form: a valid POST gives the notice (then back to the contract), or shows the rule's refusal."""
     refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            termination = services.licence_termination_request(
-                actor=request.user,
-                contract=contract,
-                contact=form.contact(),
-                copies_destroyed=form.cleaned_data["copies_destroyed"],
-                effective_date=form.cleaned_data["effective_date"],
-                today=today,
-                http_request=request,
-            )
+            termination = give_notice()
         except DomainError as error:
             refusal = error
         else:
             return _done(request, contract, termination.effective_date, termination.request_number)
     status = 400 if request.method == "POST" else 200
-    return render(
+    return render(request, template, {**context, "form": form, "refusal": refusal}, status=status)
+
+
+def _terminate_licence(
+    request: CustomerRequest, contract: Contract, today: date, context: dict[str, Any]
+) -> HttpResponse:
+    form = LicenceTerminationForm(request.POST or None, initial=_contact_initial(request))
+    return _notice_page(
         request,
+        contract,
+        form,
         "contracts/terminate_licence.html",
-        {**context, "form": form, "refusal": refusal, "earliest": rules.monthly_licence_earliest_end(today)},
-        status=status,
+        {**context, "earliest": rules.monthly_licence_earliest_end(today)},
+        lambda: services.licence_termination_request(
+            actor=request.user,
+            contract=contract,
+            contact=form.contact(),
+            copies_destroyed=form.cleaned_data["copies_destroyed"],
+            effective_date=form.cleaned_data["effective_date"],
+            today=today,
+            http_request=request,
+        ),
     )
+
+
+def _terminate_at_term(
+    request: CustomerRequest, contract: Contract, today: date, context: dict[str, Any]
+) -> HttpResponse:
+    earliest, fixed = rules.end_of_term_effective(rules.term_end(contract.end_date, contract.renewal_date), today)
+    form = EndOfTermForm(request.POST or None, initial=_contact_initial(request), date_fixed=fixed)
+    return _notice_page(
+        request,
+        contract,
+        form,
+        "contracts/terminate_term.html",
+        {**context, "earliest": earliest, "date_fixed": fixed},
+        lambda: services.end_of_term_request(
+            actor=request.user,
+            contract=contract,
+            contact=form.contact(),
+            lapse_acknowledged=form.cleaned_data["lapse_acknowledged"],
+            effective_date=form.cleaned_data.get("effective_date"),
+            today=today,
+            http_request=request,
+        ),
+    )
+
+
+@require_POST
+@contracts_required
+def termination_withdraw(request: CustomerRequest, number: str, pk: int) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    termination = selectors.get_termination_for(contract, pk)
+    try:
+        services.termination_withdraw(actor=request.user, termination=termination, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The termination is withdrawn; the contract goes on as before."))
+    return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
 
 
 def _done(request: CustomerRequest, contract: Contract, effective: date, request_number: str) -> HttpResponse:
