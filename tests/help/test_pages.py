@@ -50,6 +50,12 @@ def test_article_shows_the_readers_country_phone(client) -> None:  # type: ignor
     assert "02 339 23 45" in page and "021 405 8100" not in page
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "ro"])
+def test_the_not_covered_article_links_to_the_coverage_lookup(client, language) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(url("help:article", language, slug="device-not-covered")).content.decode()
+    assert f'href="{url("inventory:lookup", language)}"' in page and "{{" not in page
+
+
 def test_one_centre_change_updates_every_article(client) -> None:  # type: ignore[no-untyped-def]
     SupportCentre.objects.filter(country="RO").update(phone="+40219999999")
     centre = SupportCentre.objects.get(country="RO")

@@ -6,7 +6,7 @@ import re
 
 import markdown
 import nh3
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -21,14 +21,6 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "c
 def _url(name: str, language: str, **kwargs: str) -> str:
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
-
-
-def _new_request_url(language: str) -> str:
-    # The requests context owns the form; until it is installed, the contact page stands in.
-    try:
-        return _url("support:request_new", language)
-    except NoReverseMatch:
-        return _url("help:contact", language)
 
 
 def _link(text: str, href: str) -> str:
@@ -58,7 +50,9 @@ def placeholder_values(country: str, language: str) -> dict[str, str]:
         "servicepac_email": _link(centre.servicepac_email or support, f"mailto:{centre.servicepac_email or support}"),
         "licence_email": _link(centre.licence_email or support, f"mailto:{centre.licence_email or support}"),
         "contact_url": _url("help:contact", language),
-        "new_request_url": _new_request_url(language),
+        "new_request_url": _url("support:request_new", language),
+        # Sign-in first for a visitor: what covers a machine is the organisation's data.
+        "coverage_lookup_url": _url("inventory:lookup", language),
     }
 
 

@@ -22,6 +22,7 @@ _STATUS_CSS = {
     "accepted": "text-bg-info",
     "effective": "text-bg-dark",
     "refused": "text-bg-danger",
+    "withdrawn": "text-bg-light border",
 }
 
 
