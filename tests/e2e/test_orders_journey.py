@@ -1,5 +1,6 @@
-"""An order in two parcels followed to delivery in a real browser while the carrier's webhook reports,
-with the e-mails at a real SMTP server; the tracking links open the carrier's page."""
+"""An order in two parcels followed to delivery in a real browser, in Belgium, Romania and Québec,
+while the carrier's webhook reports, with the e-mails at a real SMTP server; the tracking links open the
+carrier's page."""
 
 from __future__ import annotations
 
@@ -26,13 +27,17 @@ SECRET = "journey-secret"
 PARCELS = {
     "BE": (("bpost", "323299900000000000990001"), ("ups", "1Z999AA10123456784")),
     "RO": (("fan_courier", "2150009900001"), ("sameday", "1ONBLN990000002")),
+    "CA": (("canada_post", "7023210039414604"), ("purolator", "329001234567")),
 }
+GREETING = {"fr": "Bonjour", "ro": "Bună ziua", "en": "Hello"}
 STAND_IN = "<title>Carrier</title>"
 CARRIER_SITES = (
     "https://track.bpost.cloud/**",
     "https://www.ups.com/**",
     "https://www.fancourier.ro/**",
     "https://sameday.ro/**",
+    "https://www.canadapost-postescanada.ca/**",
+    "https://www.purolator.com/**",
 )
 
 
@@ -77,11 +82,11 @@ def report(live_server: Any, event_id: str, carrier: str, tracking: str, status:
         return json.loads(response.read())
 
 
-@pytest.mark.parametrize(("language", "country"), [("fr", "BE"), ("ro", "RO")])
+@pytest.mark.parametrize(("language", "country"), [("fr", "BE"), ("ro", "RO"), ("en", "CA")])
 def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untyped-def]
     new_context, live_server, smtp_sink, axe_check, language: str, country: str
 ) -> None:
-    organisation = OrganisationFactory(country=country, language=language)
+    organisation = OrganisationFactory(country=country, language=language, province="QC" if country == "CA" else "")
     customer = make_member(organisation, role="admin", language=language, email=f"orders.{language}@example.com")
     grant_all(customer, organisation, ["orders", "requests"])
     (carrier_1, tracking_1), (carrier_2, tracking_2) = PARCELS[country]
@@ -159,7 +164,7 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
     time.sleep(0.5)
     assert len(smtp_sink.messages) == len(steps)
     assert all(m["To"] == customer.email for m in smtp_sink.messages)
-    assert ("Bonjour" if language == "fr" else "Bună ziua") in smtp_sink.text(smtp_sink.messages[0])
+    assert GREETING[language] in smtp_sink.text(smtp_sink.messages[0])
 
     page.reload()
     with tenant_scope(organisation):
