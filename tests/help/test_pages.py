@@ -51,9 +51,11 @@ def test_article_shows_the_readers_country_phone(client) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ro"])
-def test_the_not_covered_article_links_to_the_coverage_lookup(client, language) -> None:  # type: ignore[no-untyped-def]
+def test_the_help_centre_leads_to_the_coverage_lookup(client, language) -> None:  # type: ignore[no-untyped-def]
     page = client.get(url("help:article", language, slug="device-not-covered")).content.decode()
     assert f'href="{url("inventory:lookup", language)}"' in page and "{{" not in page
+    home = client.get(url("help:home", language)).content.decode()
+    assert f'href="{url("inventory:lookup", language)}" data-testid="coverage-lookup"' in home
 
 
 def test_one_centre_change_updates_every_article(client) -> None:  # type: ignore[no-untyped-def]
