@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from guichet.accounts.models import Membership, Organisation, User
-from guichet.contracts.models import Contract, ContractKind, ContractService, ContractStatus
+from guichet.contracts.models import Contract, ContractKind, ContractService, ContractStatus, Signature
 from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import PASSWORD, current_totp, grant_all, make_member
 
@@ -58,6 +58,23 @@ def reauthenticated_client(user: User, *, otp: bool = False) -> Client:
         response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+def signed_by_customer(organisation: Organisation) -> tuple[Contract, Signature, bytes]:
+    """A contract of `organisation` signed on the sign page by Marie Dubois: the contract, its signature, the file."""
+    contract = make_contract(organisation)
+    signatory = make_signatory(organisation, email="signer@example.com", first_name="Marie", last_name="Dubois")
+    client = reauthenticated_client(signatory)
+    response = client.post(
+        reverse("contracts:sign", kwargs={"number": contract.number}),
+        {"accept_terms": "on"},
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_USER_AGENT="TestBrowser/1.0",
+    )
+    assert response.status_code == 303, response.content[:2000]
+    with across_organisations():
+        signature = Signature.objects.get(contract=contract)
+    return contract, signature, signature.document.read()
 
 
 def sha256(data: bytes) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import stat
 from datetime import date
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from .signing_support import (
     pdftotext,
     reauthenticated_client,
     sha256,
+    signed_by_customer,
     tampered,
 )
 
@@ -39,22 +39,6 @@ VALID = "Signature Validation: Signature is Valid."
 def _media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://portal.example"
-
-
-def _signed_by_customer(org_a, tmp_path) -> tuple[Any, Any, bytes]:  # type: ignore[no-untyped-def]
-    contract = make_contract(org_a)
-    signatory = make_signatory(org_a, email="signer@example.com", first_name="Marie", last_name="Dubois")
-    client = reauthenticated_client(signatory)
-    response = client.post(
-        reverse("contracts:sign", kwargs={"number": contract.number}),
-        {"accept_terms": "on"},
-        REMOTE_ADDR="198.51.100.7",
-        HTTP_USER_AGENT="TestBrowser/1.0",
-    )
-    assert response.status_code == 303, response.content[:2000]
-    with across_organisations():
-        signature = Signature.objects.get(contract=contract)
-    return contract, signature, signature.document.read()
 
 
 # --- the core module -------------------------------------------------------------------------------
@@ -82,6 +66,7 @@ def test_sign_pdf_is_valid_for_pyhanko_and_pdfsig_and_a_tampered_copy_is_not(tmp
         True,
     )
     assert report.field_name == "TestSignature" and report.signer_name == "Marie Dubois"
+    assert report.timestamped_at is None and report.timestamp_trusted is None  # no SIGNING_TSA_URL: PAdES B-B
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed)
     output = pdfsig(path)
@@ -135,11 +120,11 @@ def test_seal_from_key_files(settings, tmp_path) -> None:
     assert report.intact and not report.trusted and not report.ok
 
 
-def test_pkcs11_without_its_library_says_so(settings) -> None:
-    settings.SIGNING_PKCS11_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+def test_pkcs11_with_a_missing_module_says_so(settings) -> None:
+    settings.SIGNING_PKCS11_MODULE = "/nonexistent/libpkcs11.so"
     settings.SIGNING_PKCS11_KEY_LABEL = "seal"
     assert core_signing.SealConfig.from_settings().source == "pkcs11"
-    with pytest.raises(core_signing.SigningError):
+    with pytest.raises(core_signing.SigningError, match=r"/nonexistent/libpkcs11\.so"):
         core_signing.seal()
 
 
@@ -148,7 +133,7 @@ def test_pkcs11_without_its_library_says_so(settings) -> None:
 
 def test_customer_signs_after_reauthenticating(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
     admin = make_member(org_a, role="admin", email="boss@example.com", language="fr")
-    contract, signature, data = _signed_by_customer(org_a, tmp_path)
+    contract, signature, data = signed_by_customer(org_a)
 
     contract.refresh_from_db()
     assert contract.status == ContractStatus.ACTIVE
@@ -194,7 +179,7 @@ FRENCH_MONTHS = (
 
 
 def test_audit_page_is_in_the_organisation_language(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    _contract, _signature, data = _signed_by_customer(org_a, tmp_path)  # org_a writes in French
+    _contract, _signature, data = signed_by_customer(org_a)  # org_a writes in French
     text = pdftotext(data, tmp_path, first_page=2)
     assert any(month in text for month in FRENCH_MONTHS)  # the time, in the support centre's zone, in French
     assert "UTC" in text
@@ -203,7 +188,7 @@ def test_audit_page_is_in_the_organisation_language(org_a, tmp_path) -> None:  #
 def test_signed_e_mails_render(org_a, tmp_path, mailoutbox, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     from guichet.core.notifications.rendering import render
 
-    _contract, signature, _data = _signed_by_customer(org_a, tmp_path)
+    _contract, signature, _data = signed_by_customer(org_a)
     for message in OutboxMessage.objects.filter(template="contract_signed"):
         email = render(message)
         assert signature.contract.number in email.subject
@@ -212,7 +197,7 @@ def test_signed_e_mails_render(org_a, tmp_path, mailoutbox, django_capture_on_co
 
 
 def test_signed_document_download(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    contract, signature, data = _signed_by_customer(org_a, tmp_path)
+    contract, signature, data = signed_by_customer(org_a)
     reader = make_signatory(org_a, email="reader@example.com")
     client = reauthenticated_client(reader)
     response = client.get(reverse("contracts:signed_document", kwargs={"number": contract.number}))
@@ -229,7 +214,7 @@ def test_signed_document_download(org_a, tmp_path) -> None:  # type: ignore[no-u
 def test_countersignature_keeps_the_customer_signature_valid(  # type: ignore[no-untyped-def]
     org_a, agent_be, tmp_path
 ) -> None:
-    contract, first, data = _signed_by_customer(org_a, tmp_path)
+    contract, first, data = signed_by_customer(org_a)
     from django.test import Client
 
     console = Client()
@@ -388,7 +373,7 @@ def test_no_signed_document_before_signature(org_a) -> None:  # type: ignore[no-
 
 
 def test_signed_contract_cannot_change(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    contract, signature, _data = _signed_by_customer(org_a, tmp_path)
+    contract, signature, _data = signed_by_customer(org_a)
     with across_organisations():
         contract.refresh_from_db()
         contract.amount = contract.amount + 1
@@ -416,7 +401,7 @@ def test_signed_contract_cannot_change(org_a, tmp_path) -> None:  # type: ignore
 
 
 def test_signing_twice_is_refused(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    contract, signature, _data = _signed_by_customer(org_a, tmp_path)
+    contract, signature, _data = signed_by_customer(org_a)
     with across_organisations():
         contract.status = ContractStatus.AWAITING_SIGNATURE  # even if someone put it back
         contract.save(update_fields=["status"])

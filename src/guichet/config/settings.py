@@ -222,6 +222,8 @@ SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "")
 SIGNING_PKCS11_TOKEN = os.environ.get("SIGNING_PKCS11_TOKEN", "")
 SIGNING_PKCS11_KEY_LABEL = os.environ.get("SIGNING_PKCS11_KEY_LABEL", "")
 SIGNING_PKCS11_PIN = os.environ.get("SIGNING_PKCS11_PIN", "")
+# An RFC 3161 time-stamping authority: when set, every signature carries its timestamp (PAdES B-T).
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
 # How long after a password/MFA re-authentication a customer may still sign a contract (seconds).
 SIGNING_REAUTHENTICATION_SECONDS = int(os.environ.get("SIGNING_REAUTHENTICATION_SECONDS", "600"))
 

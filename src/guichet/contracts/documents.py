@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from guichet.core.countries import get_centre
 from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, locale_for
-from guichet.core.signing import sign_pdf
+from guichet.core.signing import sign_or_refuse
 
 from .models import Contract, CoveredMachine, Termination
 
@@ -158,7 +158,7 @@ def termination_notice_pdf(termination: Termination) -> bytes:
 
 def sign_notice(data: bytes, *, signer_name: str, organisation_name: str, contract_number: str) -> bytes:
     """The notice sealed with the portal's key (PAdES), so the vendor can check it is the one filed."""
-    return sign_pdf(
+    return sign_or_refuse(
         data,
         signer_name=signer_name,
         reason=f"Termination notice {contract_number}",

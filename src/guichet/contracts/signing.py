@@ -50,7 +50,7 @@ from guichet.core.documents import render_pdf
 from guichet.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from guichet.core.money import locale_for
 from guichet.core.notifications.outbox import enqueue
-from guichet.core.signing import sign_pdf
+from guichet.core.signing import sign_or_refuse
 from guichet.core.tenancy import across_organisations, tenant_scope
 
 from .models import Contract, ContractService, ContractStatus, Signature, SignatureParty
@@ -348,7 +348,7 @@ def contract_sign(
     facts = _facts(actor, organisation.name, http_request, _sha256(unsigned))
     with translation.override(language):
         with_audit = append_page(unsigned, audit_page_pdf(contract, facts, language=language))
-        signed = sign_pdf(
+        signed = sign_or_refuse(
             with_audit,
             signer_name=facts.signer_name,
             reason=_("Contract %(number)s signed by the customer") % {"number": contract.number},
@@ -402,7 +402,7 @@ def contract_countersign(*, actor: User, contract: Contract, http_request: HttpR
     language = organisation.language
     facts = _facts(actor, VENDOR_NAME, http_request, customer.document_sha256)
     with translation.override(language):
-        signed = sign_pdf(
+        signed = sign_or_refuse(
             customer_signed,
             signer_name=facts.signer_name,
             reason=_("Contract %(number)s countersigned by the vendor") % {"number": contract.number},

@@ -13,7 +13,11 @@ Where the key comes from, in this order:
    self-signed "Guichet development seal" CA and a signing certificate issued by
    it, private keys 0600). Fine for a workstation; never for customers.
 
-Signatures are PAdES B-B (``ETSI.CAdES.detached``, SHA-256). Each one adds a
+Signatures are PAdES B-B (``ETSI.CAdES.detached``, SHA-256); with
+``SIGNING_TSA_URL`` set they are B-T: each carries an RFC 3161 timestamp from
+that time-stamping authority, so the signing time no longer rests on the
+portal's clock. A TSA that does not answer makes signing fail (``SigningError``)
+rather than quietly produce a weaker signature. Each one adds a
 visible block at the bottom of the last page; the n-th signature of a document
 takes the n-th slot, so a countersignature (an incremental update, which keeps
 the earlier signature valid) sits next to the first one.
@@ -38,6 +42,9 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guichet.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,8 @@ DEV_KEY_BITS = 3072
 DEV_CA_VALIDITY = dt.timedelta(days=3650)
 DEV_SIGNER_VALIDITY = dt.timedelta(days=1825)
 DIGEST = "sha256"
+# Long enough for a distant TSA, short enough that a customer waiting on the sign page gets an answer.
+TSA_TIMEOUT_SECONDS = 10
 
 # Signature blocks: A4 points, bottom of the last page, above the page footer.
 # Documents that get signed leave SIGNATURE_AREA_HEIGHT free at the bottom of their last page.
@@ -63,7 +72,17 @@ A4_WIDTH = 595.0
 
 
 class SigningError(Exception):
-    """The seal could not be loaded or used (configuration, token, file)."""
+    """The seal could not be loaded or used (configuration, token, file, time-stamping authority).
+
+    Its message is for the operator (it names modules, labels, URLs); people get `SealUnavailable`.
+    """
+
+
+class SealUnavailable(DomainError):
+    """What a person is told when their document could not be sealed: nothing was signed, nothing changed."""
+
+    code = "seal_unavailable"
+    status = 503  # the portal's seal or its TSA is down, not the request: the same request works later
 
 
 def _off_the_event_loop[T](function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -296,24 +315,70 @@ def _seal_for(config: SealConfig, dev_directory: str) -> Seal:
     return Seal(signer=signer, trust_roots=roots, name=certificate.subject.native.get("common_name", ""))
 
 
+# PKCS#11 logs in the application, not a session: a second login to the same token is refused while a
+# session of this process is logged in. Seals are loaded once per process; `forget_seals` logs them out.
+_pkcs11_sessions: list[Any] = []
+
+
 def _pkcs11_signer(config: SealConfig) -> Any:
-    try:
-        from pyhanko.config.pkcs11 import TokenCriteria
-        from pyhanko.sign import pkcs11
-    except ImportError as error:  # python-pkcs11 is an optional extra
-        raise SigningError(
-            "PKCS#11 signing needs the python-pkcs11 package (pip install 'pyHanko[pkcs11]')."
-        ) from error
-    session = pkcs11.open_pkcs11_session(
-        config.pkcs11_module,
-        token_criteria=TokenCriteria(label=config.pkcs11_token) if config.pkcs11_token else None,
-        user_pin=config.pkcs11_pin or None,
-    )
+    from pkcs11.exceptions import PKCS11Error as TokenError
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11
+    from pyhanko.sign.general import SigningError as PyHankoSigningError
+
+    if not config.pkcs11_key_label:
+        raise SigningError("Set SIGNING_PKCS11_KEY_LABEL (the label of the key and of its certificate).")
     chain = _load_certs(config.chain_file)
-    # The certificate carries the same label as its key on the token (pyHanko's default too).
-    return pkcs11.PKCS11Signer(
-        session, key_label=config.pkcs11_key_label, cert_label=config.pkcs11_key_label, ca_chain=chain or None
-    )
+    session = None
+    try:
+        session = pkcs11.open_pkcs11_session(
+            config.pkcs11_module,
+            token_criteria=TokenCriteria(label=config.pkcs11_token) if config.pkcs11_token else None,
+            user_pin=config.pkcs11_pin or None,
+        )
+        # The certificate carries the same label as its key on the token (pyHanko's default too).
+        signer = pkcs11.PKCS11Signer(
+            session, key_label=config.pkcs11_key_label, cert_label=config.pkcs11_key_label, ca_chain=chain or None
+        )
+        signer.signing_cert  # noqa: B018 -- finds the key and certificate now, not halfway through a signature
+    # A missing module is python-pkcs11's error too; its errors name the token's complaint (PinIncorrect,
+    # TokenNotPresent...), pyHanko's the label it could not find.
+    except (TokenError, PyHankoSigningError, OSError) as error:
+        if session is not None:
+            session.close()  # a logged-in session left open would keep the token's login for nothing
+        reason = str(error) or type(error).__name__
+        raise SigningError(
+            f"The PKCS#11 seal could not be opened (module {config.pkcs11_module}, token "
+            f"{config.pkcs11_token or 'first found'}, key {config.pkcs11_key_label}): {reason}"
+        ) from error
+    _pkcs11_sessions.append(session)
+    return signer
+
+
+def _timestamper() -> Any:
+    """pyHanko's RFC 3161 client for `SIGNING_TSA_URL`, or None when no TSA is configured."""
+    url = str(getattr(settings, "SIGNING_TSA_URL", "") or "")
+    return _timestamper_for(url) if url else None
+
+
+@lru_cache(maxsize=2)
+def _timestamper_for(url: str) -> Any:
+    """One client per URL: it remembers the size of the TSA's tokens, so later signatures need one request, not two."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=TSA_TIMEOUT_SECONDS)
+
+
+def forget_seals() -> None:
+    """Drop the loaded seals (a changed configuration, tests), closing their token sessions."""
+    from pkcs11.exceptions import PKCS11Error
+
+    _seal_for.cache_clear()
+    while _pkcs11_sessions:
+        try:
+            _pkcs11_sessions.pop().close()
+        except PKCS11Error as error:  # already gone with its token: nothing left to close
+            logger.info("Closing a PKCS#11 session: %s", error)
 
 
 def seal() -> Seal:
@@ -399,6 +464,7 @@ def sign_pdf(
     stays valid. Its visible block (the `stamp_lines`, then the seal) goes at
     the bottom of the last page, in the next free slot.
     """
+    from pkcs11.exceptions import PKCS11Error
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -416,14 +482,41 @@ def sign_pdf(
         location=location,
         name=signer_name,
     )
+    timestamper = _timestamper()
     pdf_signer = signers.PdfSigner(
         meta,
         signer=current.signer,
+        timestamper=timestamper,
         stamp_style=_block_style(lines, seal_line),
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=-1, box=_block_box(slot, page_width)),
     )
-    output = _off_the_event_loop(pdf_signer.sign_pdf, writer, in_place=False)
+    try:
+        output = _off_the_event_loop(pdf_signer.sign_pdf, writer, in_place=False)
+    # pyHanko's TimestampRequestError is an OSError; a token that went away mid-signature raises its own.
+    except (OSError, TimeoutError, PKCS11Error) as error:
+        if isinstance(error, PKCS11Error):
+            where = "the seal's PKCS#11 token"
+        elif timestamper is not None:
+            where = f"the time-stamping authority {timestamper.url}"
+        else:
+            where = "the seal"
+        cause = f" ({error.__cause__})" if error.__cause__ is not None else ""
+        raise SigningError(f"Signing failed at {where}: {error or type(error).__name__}{cause}") from error
     return bytes(output.getvalue())
+
+
+def sign_or_refuse(data: bytes, **signature: Any) -> bytes:
+    """`sign_pdf` for a person's action: the details logged for the operator, a translated refusal for them."""
+    try:
+        return sign_pdf(data, **signature)
+    except SigningError:
+        logger.exception("Could not seal %s.", signature.get("field_name"))
+        # Lazy: the signing runs in the document's language, the refusal is shown in the page's.
+        raise SealUnavailable(
+            gettext_lazy(
+                "The document could not be sealed just now, so nothing was signed. Try again in a few minutes."
+            )
+        ) from None
 
 
 # --- verification -----------------------------------------------------------------------------
@@ -435,6 +528,8 @@ class SignatureReport:
     signer: str  # common name of the certificate that signed
     signer_name: str  # /Name recorded in the signature (the person, for the seal)
     signed_at: dt.datetime | None
+    timestamped_at: dt.datetime | None  # time in the RFC 3161 timestamp token (PAdES B-T), if any
+    timestamp_trusted: bool | None  # that token is intact, valid and from a trusted TSA; None without one
     intact: bool  # the signed bytes are unchanged
     valid: bool  # the cryptographic signature checks out
     trusted: bool  # the certificate chains to a trusted root
@@ -445,9 +540,13 @@ class SignatureReport:
     summary: str
 
 
-def verify_pdf(data: bytes, *, trust_roots: tuple[Any, ...] | None = None) -> list[SignatureReport]:
+def verify_pdf(
+    data: bytes, *, trust_roots: tuple[Any, ...] | None = None, tsa_trust_roots: tuple[Any, ...] | None = None
+) -> list[SignatureReport]:
     """Every signature in `data`, first first, checked by pyHanko against the seal's trust roots.
 
+    Timestamp tokens are checked against `tsa_trust_roots` (by default the same roots as the
+    signer): a timestamp from an untrusted TSA makes the signature not `ok`, as pyHanko judges it.
     An unreadable or truncated file gives an empty list (nothing can be trusted in it).
     """
     from pyhanko.pdf_utils.misc import PdfError
@@ -457,6 +556,7 @@ def verify_pdf(data: bytes, *, trust_roots: tuple[Any, ...] | None = None) -> li
     from pyhanko_certvalidator import ValidationContext
 
     roots = trust_roots if trust_roots is not None else seal().trust_roots
+    tsa_roots = tsa_trust_roots if tsa_trust_roots is not None else roots
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -466,18 +566,26 @@ def verify_pdf(data: bytes, *, trust_roots: tuple[Any, ...] | None = None) -> li
     reports = []
     for signature in embedded:
         context = ValidationContext(trust_roots=list(roots), allow_fetching=False)
+        tsa_context = ValidationContext(trust_roots=list(tsa_roots), allow_fetching=False)
         try:
-            status = _off_the_event_loop(validate_pdf_signature, signature, signer_validation_context=context)
+            status = _off_the_event_loop(
+                validate_pdf_signature, signature, signer_validation_context=context, ts_validation_context=tsa_context
+            )
         except (PdfError, ValueError, KeyError) as error:  # malformed signature objects
             reports.append(_broken(signature, str(error)))
             continue
         level = status.modification_level
+        timestamp = status.timestamp_validity
         reports.append(
             SignatureReport(
                 field_name=signature.field_name,
                 signer=status.signing_cert.subject.native.get("common_name", ""),
                 signer_name=str(signature.sig_object.get("/Name", "")),
                 signed_at=status.signer_reported_dt,
+                timestamped_at=timestamp.timestamp if timestamp is not None else None,
+                timestamp_trusted=(
+                    bool(timestamp.intact and timestamp.valid and timestamp.trusted) if timestamp is not None else None
+                ),
                 intact=bool(status.intact),
                 valid=bool(status.valid),
                 trusted=bool(status.trusted),
@@ -497,6 +605,8 @@ def _broken(signature: Any, reason: str) -> SignatureReport:
         signer="",
         signer_name="",
         signed_at=None,
+        timestamped_at=None,
+        timestamp_trusted=None,
         intact=False,
         valid=False,
         trusted=False,
