@@ -280,7 +280,7 @@ def _delivered_order(organisation: Organisation, signer: User, agent: User) -> B
     # The seeding operator stands in for the signatory's identity check, as the API's confirmation does.
     http_request = HttpRequest()  # no browser: the audit page records no address and no user agent
     setattr(http_request, API_CONFIRMED_ATTRIBUTE, 1.0)
-    for agreement in (order.relationship_agreement, order.devices_agreement):
+    for agreement in filter(None, (order.relationship_agreement, order.devices_agreement)):  # confirm issued both
         contract_sign(
             actor=signer, organisation=organisation, contract=agreement, http_request=http_request, terms_accepted=True
         )
