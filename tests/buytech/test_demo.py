@@ -39,7 +39,10 @@ def test_demo_seed_is_idempotent() -> None:
     assert dict(Product.objects.values_list("sku", "stock")) == stock
     with across_organisations():
         orders = BuyTechOrder.objects.filter(organisation=atelier)
-        assert sorted(orders.values_list("status", flat=True)) == [OrderStatus.DELIVERED, OrderStatus.RESERVED]
+        assert list(orders.order_by("number").values_list("status", flat=True)) == [
+            OrderStatus.DELIVERED,
+            OrderStatus.RESERVED,
+        ]
         assert Signature.objects.filter(contract__organisation=atelier).count() == 4
 
 

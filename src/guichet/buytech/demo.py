@@ -247,14 +247,18 @@ def seed() -> int:
         if signer is not None and not Attestation.objects.filter(organisation=eligible).exists():
             services.attestation_sign(actor=signer, organisation=eligible)
             created += 1
-    # One order waiting for the vendor's confirmation, so the console has something to show.
+    # One order delivered days ago (numbered first, as it was placed first), and one waiting for the
+    # vendor's confirmation, so the console has something to show.
     if signer is not None and agent is not None:
         with tenant_scope(eligible):
-            if not BuyTechOrder.objects.filter(organisation=eligible).exists():
-                services.order_reserve(actor=signer, organisation=eligible, items={"BT-LT-L14-U": 2, "BT-PH-A54-N": 1})
-                created += 1
             if may_sign(signer, eligible) and not _has_delivered_order(eligible):
                 _delivered_order(eligible, signer, agent)
+                created += 1
+            others = BuyTechOrder.objects.filter(organisation=eligible).exclude(
+                shipments__tracking_number=DELIVERED_TRACKING[0]
+            )
+            if not others.exists():
+                services.order_reserve(actor=signer, organisation=eligible, items={"BT-LT-L14-U": 2, "BT-PH-A54-N": 1})
                 created += 1
     return created
 
