@@ -1,16 +1,23 @@
-"""Demo catalogue and eligibility (idempotent): Atelier Solidaire is eligible, Brasserie Delvaux is not."""
+"""Demo catalogue, eligibility and orders (idempotent): Atelier Solidaire is eligible, Brasserie Delvaux is not.
+
+Atelier Solidaire has one order waiting for the vendor's confirmation and one delivered a few days ago.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
 
 from guichet.accounts.models import Organisation, User
+from guichet.contracts.signing import API_CONFIRMED_ATTRIBUTE, contract_countersign, contract_sign, may_sign
 from guichet.core.tenancy import across_organisations, tenant_scope
 
 from . import rules, services
-from .models import Attestation, BuyTechOrder, EligibilitySource, Product
+from .models import Attestation, BuyTechOrder, BuyTechShipment, EligibilitySource, Product
 
 NEW_WARRANTY = "12 months from delivery; manufacturer's warranty included"
 USED_WARRANTY = "12 months from delivery (program warranty); no factory warranty"
@@ -240,10 +247,75 @@ def seed() -> int:
         if signer is not None and not Attestation.objects.filter(organisation=eligible).exists():
             services.attestation_sign(actor=signer, organisation=eligible)
             created += 1
-    # One order waiting for the vendor's confirmation, so the console has something to show.
+    # One order delivered days ago (numbered first, as it was placed first), and one waiting for the
+    # vendor's confirmation, so the console has something to show.
     if signer is not None and agent is not None:
         with tenant_scope(eligible):
-            if not BuyTechOrder.objects.filter(organisation=eligible).exists():
+            if may_sign(signer, eligible) and not _has_delivered_order(eligible):
+                _delivered_order(eligible, signer, agent)
+                created += 1
+            others = BuyTechOrder.objects.filter(organisation=eligible).exclude(
+                shipments__tracking_number=DELIVERED_TRACKING[0]
+            )
+            if not others.exists():
                 services.order_reserve(actor=signer, organisation=eligible, items={"BT-LT-L14-U": 2, "BT-PH-A54-N": 1})
                 created += 1
     return created
+
+
+# The delivered demo order: its parcels' tracking numbers mark it (they survive cancellations and returns).
+DELIVERED_ITEMS = {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1}
+DELIVERED_TRACKING = ("323212345678901234567890", "323212345678901234567891")
+# Days before the seeding: reserved, confirmed, paid, parcels dispatched, parcels delivered. The last
+# delivery is inside the 14-day cancellation window, so cancelling, returning and (once the window has
+# passed) a warranty claim can all be tried on the demo.
+RESERVED_DAYS_AGO, CONFIRMED_DAYS_AGO, PAID_DAYS_AGO = 13, 12, 10
+PARCELS = ((DELIVERED_TRACKING[0], [1, 2], 9, 6), (DELIVERED_TRACKING[1], [3], 8, 5))  # tracking, items, sent, arrived
+
+
+def _has_delivered_order(organisation: Organisation) -> bool:
+    return BuyTechShipment.objects.filter(organisation=organisation, tracking_number=DELIVERED_TRACKING[0]).exists()
+
+
+def _delivered_order(organisation: Organisation, signer: User, agent: User) -> BuyTechOrder:
+    """The whole journey through the services: reserve, confirm, sign both agreements, pay, ship twice, deliver."""
+    order = services.order_reserve(actor=signer, organisation=organisation, items=DELIVERED_ITEMS)
+    order = services.order_confirm(actor=agent, order=order)
+    # The seeding operator stands in for the signatory's identity check, as the API's confirmation does.
+    http_request = HttpRequest()  # no browser: the audit page records no address and no user agent
+    setattr(http_request, API_CONFIRMED_ATTRIBUTE, 1.0)
+    for agreement in filter(None, (order.relationship_agreement, order.devices_agreement)):  # confirm issued both
+        contract_sign(
+            actor=signer, organisation=organisation, contract=agreement, http_request=http_request, terms_accepted=True
+        )
+        contract_countersign(actor=agent, contract=agreement, http_request=http_request)
+    order.refresh_from_db()
+    order = services.order_record_payment(actor=agent, order=order, amount=services.order_total(order))
+    today = services.today()
+    for tracking, positions, sent, arrived in PARCELS:
+        shipment = services.shipment_create(
+            actor=agent,
+            order=order,
+            positions=positions,
+            carrier="bpost",
+            tracking_number=tracking,
+            dispatched_on=today - timedelta(days=sent),
+        )
+        services.shipment_deliver(actor=agent, shipment=shipment, delivered_on=today - timedelta(days=arrived))
+    _backdate(order, today)
+    order.refresh_from_db()
+    return order
+
+
+def _backdate(order: BuyTechOrder, today: date) -> None:
+    """The services stamp reservation, confirmation and payment "now"; the story began before the parcels left."""
+    now = timezone.now()
+    reserved_on = today - timedelta(days=RESERVED_DAYS_AGO)
+    BuyTechOrder.objects.filter(pk=order.pk).update(
+        reserved_at=now - timedelta(days=RESERVED_DAYS_AGO),
+        reserved_on=reserved_on,
+        confirmation_due=rules.confirmation_due(reserved_on, services.calendar().add_business_days),
+        processing_due=rules.processing_due(reserved_on),
+        confirmed_at=now - timedelta(days=CONFIRMED_DAYS_AGO),
+        paid_at=now - timedelta(days=PAID_DAYS_AGO),
+    )
