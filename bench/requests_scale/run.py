@@ -63,10 +63,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table  # noqa: E402
 
 from guichet.accounts.models import ApiToken, Application, ApplicationGrant, Membership, Organisation, User  # noqa: E402
+from guichet.core import numbering  # noqa: E402
 from guichet.core.calendar import BusinessCalendar, calendar_for  # noqa: E402
 from guichet.core.tenancy import across_organisations, tenant_scope  # noqa: E402
 from guichet.support import rules, selectors  # noqa: E402
-from guichet.support.models import Comment, Event, Request, RequestCounter, Status  # noqa: E402
+from guichet.support.models import Comment, Event, Request, Status  # noqa: E402
+from guichet.support.services import sequence_key  # noqa: E402
 
 console = Console()
 README = ROOT / "bench" / "README.md"
@@ -439,7 +441,7 @@ def seed_requests(rng: random.Random, total: int, orgs: list[Organisation], peop
             progress.advance(task, len(batch))
     with transaction.atomic():
         for (country, year), last in counters.items():
-            RequestCounter.objects.update_or_create(country=country, year=year, defaults={"last": last})
+            numbering.advance_to(sequence_key(country, year), last)  # the portal's next request follows on
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Request, Comment, Event]):
                 cursor.execute(sql)

@@ -60,23 +60,6 @@ class Method(models.TextChoices):
     OTHER = rules.OTHER, _("Other")
 
 
-class InvoiceCounter(models.Model):
-    """The last number given per country, kind and year; locked row by row, so numbers never repeat."""
-
-    country = models.CharField(max_length=2)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["country", "kind", "year"], name="billing_one_counter_per_series")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.country}-{self.kind}-{self.year}: {self.last}"
-
-
 class Invoice(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="invoices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)

@@ -11,49 +11,39 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit
+from guichet.core import audit, numbering
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.money import ZERO, currency_for_country, round_money
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 
 from . import rules
-from .models import Allocation, BillingOptions, Dispute, Invoice, InvoiceCounter, InvoiceLine, Kind, Payment, TaxLine
+from .models import Allocation, BillingOptions, Dispute, Invoice, InvoiceLine, Kind, Payment, TaxLine
 
 # --- numbers -------------------------------------------------------------------------------------
 
 
-def _counter(country: str, kind: str, year: int) -> InvoiceCounter:
-    try:
-        with transaction.atomic():
-            InvoiceCounter.objects.get_or_create(country=country, kind=kind, year=year)
-    except IntegrityError:  # created by a concurrent transaction: it exists now
-        pass
-    return InvoiceCounter.objects.select_for_update().get(country=country, kind=kind, year=year)
+def _sequence_key(country: str, kind: str, year: int) -> str:
+    return numbering.sequence_key("billing", kind, country, year)
 
 
 def next_number(country: str, kind: str, year: int) -> str:
-    counter = _counter(country, kind, year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return rules.number_for(country, kind, year, counter.last)
+    """Gapless per country, kind and year (`core.numbering`): taken in the transaction that issues the document."""
+    return rules.number_for(country, kind, year, numbering.next_value(_sequence_key(country, kind, year)))
 
 
 def _claim_number(number: str, country: str, kind: str, year: int) -> None:
     """A number given from outside (import, demo): the series continues after it."""
     tail = number.rsplit("-", 1)[-1]
     if tail.isdigit():
-        counter = _counter(country, kind, year)
-        if counter.last < int(tail):
-            counter.last = int(tail)
-            counter.save(update_fields=["last"])
+        numbering.advance_to(_sequence_key(country, kind, year), int(tail))
 
 
 # --- helpers ----------------------------------------------------------------------------------------

@@ -187,14 +187,6 @@ class OrderStatus(models.TextChoices):
     CANCELLED_BY_VENDOR = "cancelled_by_vendor", _("Cancelled by the vendor")
 
 
-class OrderCounter(models.Model):
-    year = models.PositiveIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class BuyTechOrder(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     number = models.CharField(_("number"), max_length=20, unique=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
-from guichet.core import audit
+from guichet.core import audit, numbering
 from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
@@ -37,7 +37,6 @@ from .models import (
     EligibilitySource,
     EligibilityStatus,
     LineStatus,
-    OrderCounter,
     OrderLine,
     OrderStatus,
     PartnerImport,
@@ -266,15 +265,8 @@ def partner_import(
 
 
 def _next_sequence(year: int) -> int:
-    try:
-        with transaction.atomic():
-            OrderCounter.objects.get_or_create(year=year)
-    except IntegrityError:
-        pass
-    counter = OrderCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return year * 1_000_000 + counter.last
+    """`2026000001`: the year, then a per-year value (`core.numbering`); number and payment reference derive from it."""
+    return year * 1_000_000 + numbering.next_value(numbering.sequence_key("buytech", year))
 
 
 def order_url(order: BuyTechOrder, language: str) -> str:

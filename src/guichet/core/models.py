@@ -128,3 +128,20 @@ class OutboxMessage(models.Model):
     @staticmethod
     def new_message_id() -> str:
         return f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+SEQUENCE_KEY_MAX_LENGTH = 64
+
+
+class NumberSequence(models.Model):
+    """The last value given in one numbering series (`support:BE:2026`, `billing:credit_note:RO:2026`, …).
+
+    One row per series, advanced only through `core.numbering`; each context keeps
+    the format of its own numbers and only asks here for the next value.
+    """
+
+    key = models.CharField(max_length=SEQUENCE_KEY_MAX_LENGTH, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"

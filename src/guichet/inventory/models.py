@@ -56,23 +56,6 @@ class Machine(models.Model):
 # --- additions of the inventory context ------------------------------------------------------
 
 
-class ServiceCounter(models.Model):
-    """The last number given per kind, country and year; locked row by row, so numbers never repeat."""
-
-    prefix = models.CharField(max_length=4)
-    country = models.CharField(max_length=2)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "country", "year"], name="one_service_counter_per_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.country}-{self.year}: {self.last}"
-
-
 class RepairKind(models.TextChoices):
     HARDWARE = "hardware", _("Hardware")
     SOFTWARE = "software", _("Software")

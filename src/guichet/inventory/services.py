@@ -6,14 +6,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit
+from guichet.core import audit, numbering
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
@@ -26,7 +26,6 @@ from .models import (
     RelocationStatus,
     RepairRequest,
     RepairStatus,
-    ServiceCounter,
     SiteChange,
     Transfer,
     TransferStatus,
@@ -48,16 +47,9 @@ EDITABLE_FIELDS = (
 
 
 def next_number(prefix: str, country: str, year: int) -> str:
-    """`SR-BE-2026-000001`: per kind, country and year, locked, so never repeated even under load."""
-    try:
-        with transaction.atomic():
-            ServiceCounter.objects.get_or_create(prefix=prefix, country=country, year=year)
-    except IntegrityError:  # another transaction created the row first: fine, it exists now
-        pass
-    counter = ServiceCounter.objects.select_for_update().get(prefix=prefix, country=country, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{country}-{year}-{counter.last:06d}"
+    """`SR-BE-2026-000001`: per kind, country and year (`core.numbering`), so never repeated even under load."""
+    value = numbering.next_value(numbering.sequence_key("inventory", prefix, country, year))
+    return f"{prefix}-{country}-{year}-{value:06d}"
 
 
 def _local_year(organisation: Organisation) -> int:

@@ -36,20 +36,6 @@ class ShipmentStatus(models.TextChoices):
     RETURNED = rules.RETURNED, _("Parcel returned to sender")
 
 
-class OrderCounter(models.Model):
-    """The last order number given per country and year; locked row by row."""
-
-    country = models.CharField(max_length=2)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["country", "year"], name="one_order_counter_per_country_year")]
-
-    def __str__(self) -> str:
-        return f"{self.country}-{self.year}: {self.last}"
-
-
 class Order(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="orders")
     number = models.CharField(_("number"), max_length=24, unique=True)

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
-from guichet.core import audit
+from guichet.core import audit, numbering
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.money import currency_for_country, round_money
 from guichet.core.notifications.outbox import enqueue
@@ -26,7 +26,6 @@ from . import rules
 from .carriers import check_tracking_number, get_carrier
 from .models import (
     Order,
-    OrderCounter,
     OrderEvent,
     OrderLine,
     OrderStatus,
@@ -44,20 +43,12 @@ ORDER_NUMBER_FORMAT = "{country}-ORD-{year}-{n:04d}"
 
 
 def next_number(country: str, year: int) -> str:
-    """`BE-ORD-2026-0043`: per country and year, locked; skips numbers imported as they were."""
-    try:
-        with transaction.atomic():
-            OrderCounter.objects.get_or_create(country=country, year=year)
-    except IntegrityError:  # another transaction created it first
-        pass
-    counter = OrderCounter.objects.select_for_update().get(country=country, year=year)
+    """`BE-ORD-2026-0043`: per country and year (`core.numbering`); skips numbers imported as they were."""
+    key = numbering.sequence_key("orders", country, year)
     while True:
-        counter.last += 1
-        number = ORDER_NUMBER_FORMAT.format(country=country, year=year, n=counter.last)
+        number = ORDER_NUMBER_FORMAT.format(country=country, year=year, n=numbering.next_value(key))
         if not Order.objects.filter(number=number).exists():
-            break
-    counter.save(update_fields=["last"])
-    return number
+            return number
 
 
 # --- helpers ---------------------------------------------------------------------------------

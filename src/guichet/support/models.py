@@ -40,20 +40,6 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class RequestCounter(models.Model):
-    """The last number given per country and year; locked row by row, so numbers never repeat."""
-
-    country = models.CharField(max_length=2)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["country", "year"], name="one_counter_per_country_year")]
-
-    def __str__(self) -> str:
-        return f"{self.country}-{self.year}: {self.last}"
-
-
 class Request(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="requests")
     number = models.CharField(_("number"), max_length=20, unique=True)

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit
+from guichet.core import audit, numbering
 from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.countries import get_centre
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
@@ -23,7 +23,7 @@ from guichet.core.notifications.outbox import enqueue
 
 from . import rules
 from .attachments import MAX_FILES_PER_UPLOAD, check_upload
-from .models import Attachment, Comment, Event, Request, RequestCounter, Status
+from .models import Attachment, Comment, Event, Request, Status
 
 
 def calendar_of(organisation: Organisation) -> BusinessCalendar:
@@ -33,17 +33,13 @@ def calendar_of(organisation: Organisation) -> BusinessCalendar:
 # --- numbers -------------------------------------------------------------------------
 
 
+def sequence_key(country: str, year: int) -> str:
+    return numbering.sequence_key("support", country, year)
+
+
 def next_number(country: str, year: int) -> str:
-    """`BE-2026-000123`: per country and year, locked, so never repeated even under load."""
-    try:
-        with transaction.atomic():
-            RequestCounter.objects.get_or_create(country=country, year=year)
-    except IntegrityError:  # another transaction created the row first: fine, it exists now
-        pass
-    counter = RequestCounter.objects.select_for_update().get(country=country, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{country}-{year}-{counter.last:06d}"
+    """`BE-2026-000123`: per country and year (`core.numbering`), so never repeated even under load."""
+    return f"{country}-{year}-{numbering.next_value(sequence_key(country, year)):06d}"
 
 
 # --- notifications -------------------------------------------------------------------

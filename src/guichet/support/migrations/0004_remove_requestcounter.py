@@ -1,0 +1,21 @@
+"""The counter's values live on in `core.NumberSequence` (core 0004 carried them there first)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("core", "0004_carry_counters"),  # copy the last numbers before the table goes
+        ('support', '0003_postgres_search_indexes'),
+    ]
+
+    operations = [
+        migrations.RemoveConstraint(
+            model_name='requestcounter',
+            name='one_counter_per_country_year',
+        ),
+        migrations.DeleteModel(
+            name='RequestCounter',
+        ),
+    ]
