@@ -77,18 +77,17 @@ def console_menu(path: str) -> ConsoleMenu:
 
     The longest prefix, because the access requests' page (/console/) is a prefix of every console page.
     """
-    urls = [reverse(name) for _label, entries in CONSOLE_SECTIONS for name, _entry in entries]
-    current_url = max((url for url in urls if path.startswith(url)), key=len, default=None)
+    urls = {name: reverse(name) for _label, entries in CONSOLE_SECTIONS for name, _entry in entries}
+    current_url = max((url for url in urls.values() if path.startswith(url)), key=len, default=None)
+
+    def state(url: str) -> str:
+        return ("page" if path == url else "true") if url == current_url else ""
+
     sections = [
         ConsoleSection(
             label=str(label),
             entries=[
-                ConsoleEntry(
-                    label=str(entry),
-                    url=(url := reverse(name)),
-                    current=("page" if path == url else "true") if url == current_url else "",
-                )
-                for name, entry in entries
+                ConsoleEntry(label=str(entry), url=urls[name], current=state(urls[name])) for name, entry in entries
             ],
         )
         for label, entries in CONSOLE_SECTIONS

@@ -19,6 +19,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import documents as contract_documents
+from . import rules as contract_rules
 from . import selectors as contract_selectors
 from . import services as contract_services
 from .forms import ContractFilterForm
@@ -236,7 +237,7 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
                 reason=payload.reason,
                 http_request=request,
             )
-        elif contract.kind in contract_services.TERM_KINDS:
+        elif contract.kind in contract_rules.ENDS_AT_TERM:
             termination = contract_services.end_of_term_request(
                 actor=user,
                 contract=contract,

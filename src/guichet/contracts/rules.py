@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from .models import ContractKind
+
 # Hardware maintenance ended by the customer, machine by machine.
 CUSTOMER_MIN_COVERAGE = relativedelta(months=6)
 CUSTOMER_NOTICE = relativedelta(months=1)
@@ -28,6 +30,8 @@ MONTHLY_LICENCE_NOTICE = timedelta(days=30)
 # no notice for them, so one without a term still running takes the customer's notice for
 # maintenance, one month, rather than an invented period.
 OPEN_ENDED_NOTICE = CUSTOMER_NOTICE
+# The contract types ended that way.
+ENDS_AT_TERM = frozenset({ContractKind.SOFTWARE_SUBSCRIPTION, ContractKind.PROGRAM_AGREEMENT})
 # The console lists renewals coming due within this window.
 RENEWAL_WINDOW = timedelta(days=90)
 

@@ -141,9 +141,6 @@ def _check_effective(requested: date | None, earliest: date, organisation: Organ
 
 # --- the customer's side ------------------------------------------------------------------------
 
-# Contracts ended by not renewing them at their term.
-TERM_KINDS = (ContractKind.SOFTWARE_SUBSCRIPTION, ContractKind.PROGRAM_AGREEMENT)
-
 
 def no_cancellation_message(kind: str) -> str:
     """Why a prepaid contract needs no termination (it simply runs out), or empty if it does need one."""
@@ -357,7 +354,7 @@ def end_of_term_request(
 ) -> Termination:
     """A subscription or program agreement is not renewed: it ends with its term (see rules.end_of_term_effective)."""
     _refuse_if_nothing_to_file(contract)
-    if contract.kind not in TERM_KINDS:
+    if contract.kind not in rules.ENDS_AT_TERM:
         raise DomainError(_("This contract is not ended at its term."), code="wrong_contract_type")
     _ensure_active(contract)
     _lock(contract)
@@ -399,12 +396,20 @@ def end_of_term_request(
     return termination
 
 
+def _open_request_of(termination: Termination) -> Any:
+    """The request the customer's notice filed, unless it is closed (or was never filed: the vendor's notices)."""
+    from guichet.support import rules as request_rules
+    from guichet.support.models import Request
+
+    request = Request.objects.filter(organisation=termination.organisation, number=termination.request_number).first()
+    return None if request is None or request.status == request_rules.CLOSED else request
+
+
 @transaction.atomic
 def termination_withdraw(
     *, actor: User, termination: Termination, http_request: HttpRequest | None = None
 ) -> Termination:
     """The customer takes back a notice the vendor has not processed yet; its request is closed with a word why."""
-    from guichet.support.models import Request
     from guichet.support.services import customer_close, customer_reply
 
     termination = Termination.objects.select_for_update().get(pk=termination.pk)
@@ -415,8 +420,8 @@ def termination_withdraw(
     termination.status = TerminationStatus.WITHDRAWN
     termination.decided_at = timezone.now()
     termination.save(update_fields=["status", "decided_at"])
-    request = Request.objects.filter(organisation=termination.organisation, number=termination.request_number).first()
-    if request is not None and request.status != "closed":
+    request = _open_request_of(termination)
+    if request is not None:
         language = request.language or termination.organisation.language
         with translation.override(language):
             customer_reply(actor=actor, request=request, body=_("We withdraw this termination notice."))
@@ -569,11 +574,10 @@ def termination_decide(
 def _reply_on_request(actor: User, termination: Termination, accept: bool) -> None:
     """The decision is the agent's answer on the customer's request: it e-mails them and resolves it."""
     from guichet.support import rules as request_rules
-    from guichet.support.models import Request
     from guichet.support.services import agent_comment
 
-    request = Request.objects.filter(organisation=termination.organisation, number=termination.request_number).first()
-    if request is None or request.status == request_rules.CLOSED:
+    request = _open_request_of(termination)
+    if request is None:
         return
     language = request.language or termination.organisation.language
     with translation.override(language):

@@ -193,7 +193,7 @@ def terminate(request: CustomerRequest, number: str) -> HttpResponse:
         return _terminate_hardware(request, contract, today, context)
     if contract.kind == ContractKind.MONTHLY_LICENCE:
         return _terminate_licence(request, contract, today, context)
-    if contract.kind in services.TERM_KINDS:
+    if contract.kind in rules.ENDS_AT_TERM:
         return _terminate_at_term(request, contract, today, context)
     # Prepaid contracts (licences, ServicePacs) run out on their own: nothing to file.
     return render(
