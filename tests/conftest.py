@@ -22,6 +22,7 @@ from tests.smtp_sink import SmtpSink
 pytest_plugins = ["tests.browser"]
 
 _centres_migration = importlib.import_module("guichet.core.migrations.0002_launch_support_centres")
+_facts_migration = importlib.import_module("guichet.core.migrations.0006_launch_facts_from_the_seeds")
 
 
 @pytest.fixture(autouse=True)
@@ -44,10 +45,13 @@ def support_centres(request: pytest.FixtureRequest) -> None:
     """The launch centres; re-created because transactional tests flush migration data."""
     if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
+    from django.apps import apps
+
     from guichet.core.models import SupportCentre
 
     for centre in _centres_migration.CENTRES:
         SupportCentre.objects.update_or_create(country=centre["country"], defaults=centre)
+    _facts_migration.seed(apps, None)
 
 
 @pytest.fixture
