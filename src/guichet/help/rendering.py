@@ -38,7 +38,7 @@ def _mail_link(address: str) -> str:
 
 
 def opening_hours(centre: SupportCentre, language: str) -> str:
-    """ "Monday to Friday, 08:30–17:00 (local time)", or "" where the vendor publishes no hours."""
+    """ "Monday to Friday, 08:30-17:00 (local time)", or "" where the vendor publishes no hours."""
     if not centre.hours_published:
         return ""
     with translation.override(language):
