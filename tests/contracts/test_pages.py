@@ -159,7 +159,8 @@ def test_licence_pages(client, org_a, customer_a) -> None:  # type: ignore[no-un
     destruction_url = url("contracts:destruction", number=monthly.number, pk=str(termination.pk))
     too_early = client.post(destruction_url, {"confirm": "on"})
     assert too_early.status_code == 303
-    Termination.objects.filter(pk=termination.pk).update(status=TerminationStatus.EFFECTIVE)
+    with tenant_scope(org_a):
+        Termination.objects.filter(pk=termination.pk).update(status=TerminationStatus.EFFECTIVE)
     detail = client.get(detail_url).content.decode()
     assert 'data-testid="confirm-destruction"' in detail and "Confirm the destruction" in detail
     assert client.post(destruction_url, {}).status_code == 303  # the box unticked: nothing recorded

@@ -26,8 +26,8 @@ def test_every_topic_is_shipped_in_three_languages() -> None:
     from guichet.help.content import bundled_topics
 
     topics = bundled_topics()
-    assert len(topics) == 48
-    assert Article.objects.count() == 48
+    assert len(topics) == 49
+    assert Article.objects.count() == 49
     for topic in topics:
         assert {"en", "fr", "ro"} <= set(topic.translations), topic.slug
 

@@ -685,20 +685,22 @@ MATRIX: dict[str, Entry] = {
                                    kwargs=lambda w: {"slug": ARTICLE}),
     "set_language":            row(*(Expect(302, "help:home"),) * 7, method="post",
                                    data={"language": "fr", "next": "/en/help/"}),
-    # support requests: customers with the "requests" application, their organisation's only
-    "support:list":            row(*APPLICATION_PAGE),
-    "support:request_new":     row(*APPLICATION_PAGE),
-    "support:detail":          row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+    # support requests: customers with the "requests" application, their organisation's only.
+    # issue 14 (item 5): a member without the grant may ask a question and follow their own questions,
+    # so the list and the form open for them, and customer_a's request is a 404 to them.
+    "support:list":            row(*CUSTOMER_PAGE),
+    "support:request_new":     row(*CUSTOMER_PAGE),
+    "support:detail":          row(LOGIN,     OK,        NF,        NF,        F,         F,         F,
                                    kwargs=number),
-    "support:reply":           row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:reply":           row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post", data={"body": "Any news?"}),
-    "support:close":           row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:close":           row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post"),
-    "support:reopen":          row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:reopen":          row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post", data={"reason": "Not solved."}),
-    "support:rate":            row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:rate":            row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post", data={"rating": "5"}),
-    "support:attachment":      row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+    "support:attachment":      row(LOGIN,     OK,        NF,        NF,        F,         F,         F,
                                    kwargs=attachment),
     # support queue: agents of the organisation's country, administrators
     "support_console:queue":   row(*STAFF_PAGE),
@@ -728,14 +730,15 @@ MATRIX: dict[str, Entry] = {
     "api-1:contact":           row(*EVERYONE, api=True, query={"country": "BE"}),
     "api-1:suggestion_opened": row(*(NO_CONTENT,) * 7, api=True, method="post",
                                    kwargs=lambda w: {"slug": ARTICLE}, data={"q": "password"}),
-    # requests API: like the pages, customers with the grant, their organisation's requests only
-    "api-1:list_requests":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    # requests API: like the pages, customers with the grant, their organisation's requests only;
+    # issue 14 (item 5): without the grant, one's own general questions (NEW_REQUEST is one)
+    "api-1:list_requests":     row(UNAUTHORISED, OK,     OK,        OK,        F,         F,         F,  api=True),
     "api-1:request_types":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
-    "api-1:create_request":    row(UNAUTHORISED, CREATED, CREATED,  F,         F,         F,         F,  api=True,
+    "api-1:create_request":    row(UNAUTHORISED, CREATED, CREATED,  CREATED,   F,         F,         F,  api=True,
                                    method="post", data=NEW_REQUEST),
-    "api-1:get_request":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+    "api-1:get_request":       row(UNAUTHORISED, OK,     NF,        NF,        F,         F,         F,  api=True,
                                    kwargs=number),
-    "api-1:reply":             row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+    "api-1:reply":             row(UNAUTHORISED, CREATED, NF,       NF,        F,         F,         F,  api=True,
                                    kwargs=number, method="post", data={"body": "Any news?"}),
     # contract signing: customers of the organisation (signing itself needs the signatory role, which
     # customer_a lacks: the page explains it); countersigning by agents of the country (the awaiting
@@ -800,6 +803,9 @@ MATRIX: dict[str, Entry] = {
                                    kwargs=contract_termination),
     "contracts:withdraw":      row(LOGIN,     TO_MATRIX_CONTRACT, NF, F,         F,         F,         F,
                                    kwargs=contract_termination, method="post"),
+    # issue 14 (item 6): confirming a licence's destruction (refused with a message before it is effective)
+    "contracts:destruction":   row(LOGIN,     TO_MATRIX_CONTRACT, NF, F,         F,         F,         F,
+                                   kwargs=contract_termination, method="post", data={"confirm": "on"}),
     "contracts_console:home":  row(*STAFF_PAGE),
     "contracts_console:detail": row(LOGIN,    F,         F,         F,         NF,        OK,        OK,
                                    kwargs=contract_number),
@@ -842,14 +848,15 @@ MATRIX: dict[str, Entry] = {
     "api-1:shipment_event":    row(*(UNAUTHORISED,) * 7, api=True, method="post",
                                    data={"event_id": "e", "carrier": "bpost", "tracking_number": MATRIX_PARCEL,
                                          "status": "delivered", "occurred_at": "2026-03-02T10:00:00Z"}),
-    # Buy Tech: customers with the "buytech" grant; ordering only once eligible (org_b, in Romania, is
-    # not: it gets the explanation, 403); orders are org_a's; the console for Belgian agents
-    "buytech:home":            row(LOGIN,     OK,        F,         F,         F,         F,         F),
-    "buytech:attest":          row(LOGIN,     Expect(303, "buytech:home"), Expect(303, "buytech:home"),
+    # Buy Tech: customers with the "buytech" grant; ordering only once eligible; orders are org_a's;
+    # the console for Belgian agents. issue 14 (item 2): Buy Tech is Belgian only, so org_b (Romania)
+    # gets a 404 everywhere, like a page that does not exist, even with a grant row.
+    "buytech:home":            row(LOGIN,     OK,        NF,        F,         F,         F,         F),
+    "buytech:attest":          row(LOGIN,     Expect(303, "buytech:home"), NF,
                                    F,         F,         F,         F,  method="post", data={"confirm": "on"}),
-    "buytech:catalogue":       row(LOGIN,     OK,        F,         F,         F,         F,         F),
-    "buytech:cart":            row(LOGIN,     OK,        F,         F,         F,         F,         F),
-    "buytech:checkout":        row(LOGIN,     Expect(303, "buytech:cart"), F, F,   F,         F,         F,
+    "buytech:catalogue":       row(LOGIN,     OK,        NF,        F,         F,         F,         F),
+    "buytech:cart":            row(LOGIN,     OK,        NF,        F,         F,         F,         F),
+    "buytech:checkout":        row(LOGIN,     Expect(303, "buytech:cart"), NF, F,  F,         F,         F,
                                    method="post"),
     "buytech:order":           row(LOGIN,     OK,        NF,        F,         F,         F,         F,
                                    kwargs=bt_order),
@@ -871,13 +878,13 @@ MATRIX: dict[str, Entry] = {
                                        data=data)
         for name, (data, expected) in BT_CONSOLE_ACTIONS.items()
     },
-    "api-1:buytech_eligibility": row(UNAUTHORISED, OK,   OK,        F,         F,         F,         F,  api=True),
-    "api-1:buytech_sign_attestation": row(UNAUTHORISED, CREATED, CREATED, F,   F,         F,         F,  api=True,
+    "api-1:buytech_eligibility": row(UNAUTHORISED, OK,   NF,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_sign_attestation": row(UNAUTHORISED, CREATED, NF, F,        F,         F,         F,  api=True,
                                    method="post", data={"confirm": True}),
-    "api-1:buytech_products":  row(UNAUTHORISED, OK,     F,         F,         F,         F,         F,  api=True),
-    "api-1:buytech_create_order": row(UNAUTHORISED, CREATED, F,     F,         F,         F,         F,  api=True,
+    "api-1:buytech_products":  row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_create_order": row(UNAUTHORISED, CREATED, NF,    F,         F,         F,         F,  api=True,
                                    method="post", data={"items": [{"sku": BT_SKU, "quantity": 1}]}),
-    "api-1:buytech_orders":    row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_orders":    row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True),
     "api-1:buytech_order":     row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
                                    kwargs=bt_order),
     "api-1:buytech_cancel":    row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
@@ -1200,6 +1207,7 @@ POST_ONLY = (
     "api-1:issue_token",
     "api-1:suggestion_opened",
     "api-1:reply",
+    "contracts:destruction",  # issue 14: a licence's destruction confirmed
     "contracts_console:countersign",  # contract signing
     "contracts_console:terminate",  # contracts (issue 5)
     "contracts_console:decide",
