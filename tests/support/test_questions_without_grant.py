@@ -89,9 +89,7 @@ def test_other_request_types_keep_their_grant(client, customer_no_grant) -> None
     assert client.get(reverse("support:request_new")).context["request_type"] == "general"
 
 
-def test_the_api_lets_an_identity_ask_and_follow_questions_only(
-    client, org_a, customer_a, customer_no_grant
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_lets_an_identity_ask_and_follow_questions_only(client, org_a, customer_a, customer_no_grant) -> None:  # type: ignore[no-untyped-def]
     colleague = _colleague_request(org_a, customer_a)
     headers = {"Authorization": f"Bearer {ApiToken.issue(customer_no_grant)}"}
     created = client.post(

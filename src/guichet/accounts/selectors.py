@@ -36,7 +36,9 @@ def membership_for(user: User, organisation_id: int | None) -> Membership | None
 
 def applications_offered(organisation: Organisation) -> list[tuple[str, str]]:
     """The applications (value, label) the organisation's country offers, in navigation order."""
-    return [(app, label) for app, label in Application.choices if rules.application_offered(app, organisation.country)]
+    return [
+        (app, str(label)) for app, label in Application.choices if rules.application_offered(app, organisation.country)
+    ]
 
 
 def granted_applications(user: User, organisation: Organisation) -> set[str]:
