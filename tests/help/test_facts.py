@@ -403,6 +403,8 @@ ALSO_NAMED = [
     ("contracts-online-access", "My team"),
     ("inventory-question-unanswered", "Change site or contact"),
     ("buytech-cancel-order", "Cancel items"),
+    ("add-cancel-services", "Cancel a service"),
+    ("invoice-copy", "View and print"),
 ]
 
 
