@@ -266,20 +266,12 @@ def _billing_world(organisation: Organisation) -> None:
 
     with tenant_scope(organisation):
         billing_services.invoice_issue(
-            actor=None,
-            organisation=organisation,
-            number=BILLING_INVOICE,
-            issue_date=date.today(),
+            actor=None, organisation=organisation, number=BILLING_INVOICE, issue_date=date.today(),
             lines=[billing_rules.LineIn("Matrix", Decimal(1), Decimal("100.00"))],
         )
         billing_services.payment_record(
-            actor=None,
-            organisation=organisation,
-            day=date.today(),
-            amount=Decimal("10.00"),
-            currency="EUR",
-            method="bank_transfer",
-            reference="MATRIX-1",
+            actor=None, organisation=organisation, day=date.today(), amount=Decimal("10.00"), currency="EUR",
+            method="bank_transfer", reference="MATRIX-1",
         )
 
 
@@ -587,7 +579,9 @@ def _buytech_world(organisation: Organisation, signer: User) -> None:
     buytech_demo._products()
     Organisation.objects.filter(pk=organisation.pk).update(is_nonprofit=True, partner_id="SW-BE-MATRIX")
     organisation.refresh_from_db()
-    buytech_services.eligibility_set(actor=None, organisation=organisation, status="eligible", source="partner_import")
+    buytech_services.eligibility_set(
+        actor=None, organisation=organisation, status="eligible", source="partner_import"
+    )
     with tenant_scope(organisation):
         buytech_services.attestation_sign(actor=signer, organisation=organisation)
         buytech_services.order_reserve(actor=signer, organisation=organisation, items={BT_SKU: 2})
@@ -1318,7 +1312,9 @@ PROBES = (
         method="post",
         data={"decision": "refuse", "note": "Matrix"},
     ),
-    Probe("contracts_console:notice", contract_termination, _missing_termination, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "contracts_console:notice", contract_termination, _missing_termination, {"agent_ro": 404}, ("agent_be", OK)
+    ),
     Probe("api-1:get_contract", contract_number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe("api-1:contract_pdf", contract_number, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe(
@@ -1639,34 +1635,16 @@ PROBES = (
     Probe("buytech:claim", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK)),
     Probe("api-1:buytech_order", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK), api=True),
     Probe(
-        "api-1:buytech_cancel",
-        bt_order,
-        _missing_number,
-        {"customer_b": 404},
-        ("customer_a", OK),
-        method="post",
-        data={},
-        api=True,
+        "api-1:buytech_cancel", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", OK), method="post",
+        data={}, api=True,
     ),
     Probe(
-        "api-1:buytech_return",
-        bt_order,
-        _missing_number,
-        {"customer_b": 404},
-        ("customer_a", BT_CONFLICT),
-        method="post",
-        data={"positions": [1], "reason": "Matrix."},
-        api=True,
+        "api-1:buytech_return", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", BT_CONFLICT),
+        method="post", data={"positions": [1], "reason": "Matrix."}, api=True,
     ),
     Probe(
-        "api-1:buytech_warranty_claim",
-        bt_order,
-        _missing_number,
-        {"customer_b": 404},
-        ("customer_a", BT_CONFLICT),
-        method="post",
-        data={"position": 1, "description": "Matrix."},
-        api=True,
+        "api-1:buytech_warranty_claim", bt_order, _missing_number, {"customer_b": 404}, ("customer_a", BT_CONFLICT),
+        method="post", data={"position": 1, "description": "Matrix."}, api=True,
     ),
     Probe("buytech_console:order", bt_order, _missing_number, {"agent_ro": 403, "customer_b": 403}, ("agent_be", OK)),
     *(
