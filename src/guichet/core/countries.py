@@ -89,6 +89,29 @@ def phone(number: str, region: str | None = None) -> Phone | None:
     return Phone(e164=e164, display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 
+def centre_phones(centre: SupportCentre) -> list[tuple[str, Phone]]:
+    """The centre's numbers that exist, by kind (operations, technical, repair, national, fax)."""
+    numbers = (
+        ("operations", centre.phone),
+        ("technical", centre.technical_phone),
+        ("repair", centre.repair_phone),
+        ("national", centre.national_phone),
+        ("fax", centre.fax),
+    )
+    return [(kind, formatted) for kind, number in numbers if (formatted := phone(number, centre.country))]
+
+
+def centre_emails(centre: SupportCentre) -> list[tuple[str, str]]:
+    """The centre's e-mail addresses that exist, by what they are for."""
+    addresses = (
+        ("operations", centre.support_email),
+        ("servicepac", centre.servicepac_email),
+        ("licence", centre.licence_email),
+        ("buytech", centre.buytech_email),
+    )
+    return [(kind, address) for kind, address in addresses if address]
+
+
 def world_countries() -> list[tuple[str, str]]:
     """Every ISO 3166-1 country as (code, name in the active language), sorted by name (django-countries)."""
     from django_countries import countries

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from guichet.core.calendar import calendar_for
-from guichet.core.countries import get_centre, links_for
+from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
 from guichet.core.errors import DomainError
 from guichet.core.models import Country
 
 from . import selectors, services
-from .views import contact_emails, contact_phones
 
 router = Router(tags=["help"])
 LANGUAGES = ("en", "fr", "ro", "nl")
@@ -144,9 +143,9 @@ def contact(request: HttpRequest, country: str, lang: str = "en") -> dict[str, o
     return {
         "country": country,
         "phones": [
-            {"kind": kind, "display": number.display, "e164": number.e164} for kind, number in contact_phones(centre)
+            {"kind": kind, "display": number.display, "e164": number.e164} for kind, number in centre_phones(centre)
         ],
-        "emails": [{"kind": kind, "address": address} for kind, address in contact_emails(centre)],
+        "emails": [{"kind": kind, "address": address} for kind, address in centre_emails(centre)],
         "links": [{"kind": link.kind, "label": link.label, "url": link.url} for link in links_for(country, lang)],
         "timezone": centre.timezone,
         **hours,

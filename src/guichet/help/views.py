@@ -9,8 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from guichet.core.context_processors import centre_status, reader_country
-from guichet.core.countries import Phone, get_centre, links_for, phone
-from guichet.core.models import Country, SupportCentre
+from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
+from guichet.core.models import Country
 from guichet.support.forms import question_form
 
 from . import selectors, services
@@ -90,29 +90,6 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "help/partials/feedback.html", {"thanks": True, "slug": slug})
 
 
-def contact_phones(centre: SupportCentre) -> list[tuple[str, Phone]]:
-    """The centre's numbers that exist, by kind (operations, technical, repair, national, fax)."""
-    numbers = (
-        ("operations", centre.phone),
-        ("technical", centre.technical_phone),
-        ("repair", centre.repair_phone),
-        ("national", centre.national_phone),
-        ("fax", centre.fax),
-    )
-    return [(kind, formatted) for kind, number in numbers if (formatted := phone(number, centre.country))]
-
-
-def contact_emails(centre: SupportCentre) -> list[tuple[str, str]]:
-    """The centre's e-mail addresses that exist, by what they are for."""
-    addresses = (
-        ("operations", centre.support_email),
-        ("servicepac", centre.servicepac_email),
-        ("licence", centre.licence_email),
-        ("buytech", centre.buytech_email),
-    )
-    return [(kind, address) for kind, address in addresses if address]
-
-
 def contact(request: HttpRequest) -> HttpResponse:
     """Whom to call and when, for the reader's country (or the one they pick), and a question form."""
     chosen = request.GET.get("country", "")
@@ -129,8 +106,8 @@ def contact(request: HttpRequest) -> HttpResponse:
         "help/contact.html",
         {
             "contact_centre": centre,
-            "phones": contact_phones(centre),
-            "emails": contact_emails(centre),
+            "phones": centre_phones(centre),
+            "emails": centre_emails(centre),
             "hours": opening_hours(centre, _language()),
             "links": links_for(country, _language()),
             "status": centre_status(centre, subdivision or None) if centre.hours_published else None,
