@@ -6,7 +6,15 @@ BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := guichet.config.settings
 LOCALES := fr ro
 
-.PHONY: install run test e2e lint messages compile-messages serve-check clean
+.PHONY: install system-packages run test e2e lint messages compile-messages clean
+
+# Debian packages the portal and its tests use, as package:file-it-provides. Installed when
+# missing and we are root; otherwise listed, and the tests needing one skip (fail under CI=true).
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt \
+	openssl:/usr/bin/openssl fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	softhsm2:/usr/lib/softhsm/libsofthsm2.so
+# Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,27 +36,38 @@ compile-messages: $(VENV)/.installed
 
 install: $(VENV)/.installed node_modules/.installed compile-messages
 
-run: install
+system-packages:
+	@missing=""; for spec in $(SYSTEM_PACKAGES); do \
+	  [ -e "$${spec#*:}" ] || missing="$$missing $${spec%%:*}"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "NOTICE: missing system packages:$$missing (install them as root; their tests are skipped)"; \
+	fi
+
+run: install system-packages
 	DEBUG=1 $(BIN)/guichet migrate --no-input
 	DEBUG=1 $(BIN)/guichet seed_demo
 	DEBUG=1 $(BIN)/guichet runserver 127.0.0.1:8000
 
 # The whole suite: SQLite by default, the database of DATABASE_URL when it is set.
-test: install
+test: install system-packages
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} FAST_PASSWORD_HASHER=1 \
-	  $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	  $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-e2e: install
+e2e: install system-packages
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} FAST_PASSWORD_HASHER=1 \
-	  $(BIN)/pytest -p no:cacheprovider -m e2e $(PYTEST_ARGS)
+	  $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench
 	SECRET_KEY=lint $(BIN)/mypy src
 
 # Extract strings into the fr/ro catalogues (needs GNU gettext), then compile.
-messages: install
-	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+messages: install system-packages
 	cd src/guichet && SECRET_KEY=messages ../../$(BIN)/guichet makemessages --no-obsolete \
 	  $(foreach l,$(LOCALES),-l $(l)) -i 'help/content/*' --no-location
 	$(MAKE) compile-messages

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.tools import in_ci
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls
 # made from the test body (fixtures, assertions) are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -33,10 +35,6 @@ PHONE_VIEWPORT = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 _notices: list[str] = []
 
 
@@ -50,7 +48,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing (apt-get install chromium).")
         notice = f"NOTICE: {MISSING_CHROMIUM} ({CHROMIUM} not found; set CI=true to make this an error)"
         print(notice)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +18,10 @@ from tests.accounts.factories import (
     make_member,
 )
 from tests.smtp_sink import SmtpSink
+
+# Help search runs lexical only unless a test asks for the embeddings (tests/help/test_semantic.py):
+# embedding the articles takes about a minute in each test process, and one test is about them.
+os.environ.setdefault("HELP_SEMANTIC_SEARCH", "off")
 
 # Browser fixtures (one Chromium for the whole run), shared by tests/e2e and the contexts' page tests.
 pytest_plugins = ["tests.browser"]
@@ -40,11 +45,8 @@ def _english_until_asked() -> Iterator[None]:
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def support_centres(request: pytest.FixtureRequest) -> None:
+def ensure_support_centres() -> None:
     """The launch centres; re-created because transactional tests flush migration data."""
-    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
-        return
     from django.apps import apps
 
     from guichet.core.models import SupportCentre
@@ -52,6 +54,13 @@ def support_centres(request: pytest.FixtureRequest) -> None:
     for centre in _centres_migration.CENTRES:
         SupportCentre.objects.update_or_create(country=centre["country"], defaults=centre)
     _facts_migration.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def support_centres(request: pytest.FixtureRequest) -> None:
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    ensure_support_centres()
 
 
 @pytest.fixture

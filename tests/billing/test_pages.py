@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,16 +15,10 @@ from guichet.billing.models import BillingOptions, Dispute, Invoice, Payment
 from guichet.core.tenancy import tenant_scope
 from tests.accounts.factories import OrganisationFactory, grant_all, make_member
 from tests.billing.conftest import url
+from tests.tools import pdftotext
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def pdftotext(data: bytes) -> str:
-    assert data.startswith(b"%PDF")
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def test_invoice_list_and_detail(client, org_a, customer_a, make_invoice) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -79,12 +78,3 @@ def make_code(contract: Contract, body: str) -> ServicePacCode:
         return ServicePacCode.objects.create(
             organisation=contract.organisation, contract=contract, code=servicepac_code(body), months=12
         )
-
-
-def pdftotext(data: bytes, tmp_path: Path) -> str:
-    source = tmp_path / "doc.pdf"
-    source.write_bytes(data)
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(source), "-"], capture_output=True, text=True, timeout=60, check=True
-    )
-    return result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -85,21 +84,6 @@ def first_revision(data: bytes) -> list[bytes]:
     """The candidate first revisions of a PDF (up to the first %%EOF, with or without its end of line)."""
     end = data.index(b"%%EOF") + len(b"%%EOF")
     return [data[:end], data[: end + 1], data[: end + 2]]
-
-
-def pdfsig(path: Any) -> str:
-    result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False)
-    return result.stdout + result.stderr
-
-
-def pdftotext(data: bytes, tmp_path: Any, *, first_page: int | None = None) -> str:
-    source = tmp_path / "text-source.pdf"
-    source.write_bytes(data)
-    args = ["pdftotext", "-layout"]
-    if first_page is not None:
-        args += ["-f", str(first_page)]
-    result = subprocess.run([*args, str(source), "-"], capture_output=True, text=True, timeout=60, check=True)
-    return result.stdout
 
 
 def tampered(data: bytes) -> bytes:

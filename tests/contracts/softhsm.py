@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import in_ci
+
 from .pki import Issued
 
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
@@ -25,14 +27,10 @@ USER_PIN = "4321"
 SO_PIN = "87654321"
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def require_softhsm() -> None:
     if MODULE.exists() and shutil.which(UTIL):
         return
-    if _in_ci():
+    if in_ci():
         pytest.fail(f"SoftHSM2 is required in CI but {MODULE} or {UTIL} is missing (apt-get install softhsm2).")
     print(f"NOTICE: SoftHSM2 not installed ({MODULE}): PKCS#11 signing tests skipped; set CI=true to fail instead")
     pytest.skip("SoftHSM2 not installed: PKCS#11 signing tests skipped")

@@ -3,9 +3,7 @@ with pdftotext, pdfsig and pyHanko's validator; a tampered copy is detected."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +11,12 @@ from guichet.contracts import services
 from guichet.contracts.models import ContractKind
 from guichet.core import signing
 from guichet.core.tenancy import tenant_scope
-from tests.contracts.conftest import cover, make_contract, make_machine, pdftotext
+from tests.contracts.conftest import cover, make_contract, make_machine
+from tests.tools import pdfsig, pdftotext
 
 pytestmark = pytest.mark.django_db
 
 VALID = "Signature Validation: Signature is Valid."
-
-
-def pdfsig(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(data)
-    result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False)
-    return result.stdout + result.stderr
 
 
 def test_customer_notice_names_contract_contact_and_the_belgian_address_and_is_signed(  # type: ignore[no-untyped-def]
@@ -41,7 +33,7 @@ def test_customer_notice_names_contract_contact_and_the_belgian_address_and_is_s
             today=date(2026, 1, 31),
         )
     data = termination.notice_document.read()
-    text = pdftotext(data, tmp_path)
+    text = pdftotext(data)
     for expected in (
         "BE-HW-2024-0001",
         "78BE101",
@@ -59,13 +51,13 @@ def test_customer_notice_names_contract_contact_and_the_belgian_address_and_is_s
     [report] = signing.verify_pdf(data)
     assert (report.intact, report.valid, report.trusted, report.ok) == (True, True, True, True)
     assert report.signer_name == customer_a.get_full_name()
-    assert VALID in pdfsig(data, tmp_path)
+    assert VALID in pdfsig(data)
 
     index = data.index(b"WeasyPrint")
     broken = data[:index] + b"WeasyPrinT" + data[index + len(b"WeasyPrint") :]
     [report] = signing.verify_pdf(broken)
     assert not report.intact and not report.ok
-    assert VALID not in pdfsig(broken, tmp_path)
+    assert VALID not in pdfsig(broken)
 
 
 def test_romanian_licence_notice_goes_to_bucharest_in_romanian(org_b, customer_b, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -77,7 +69,7 @@ def test_romanian_licence_notice_goes_to_bucharest_in_romanian(org_b, customer_b
             contact={"name": "Ana Popescu", "email": "ana@example.com"},
             today=date(2024, 2, 1),
         )
-    text = pdftotext(termination.notice_document.read(), tmp_path)
+    text = pdftotext(termination.notice_document.read())
     # The seed's addressee, verbatim: company, address and country (issue 14, item 7).
     assert "RO-ML-2025-0001" in text and "IBM Romania SRL" in text and "Bucharest Business Park" in text
     assert "013681" in text and "Bucharest 1" in text
@@ -94,6 +86,6 @@ def test_vendor_notice_is_addressed_to_the_customer(org_a, agent_be, tmp_path) -
     termination = services.vendor_termination(
         actor=agent_be, contract=contract, coverage_ids=[coverage.pk], reason="Fin de support", today=date(2026, 3, 1)
     )
-    text = pdftotext(termination.notice_document.read(), tmp_path)
+    text = pdftotext(termination.notice_document.read())
     assert org_a.name in text and "Rue de l'Atelier 5" in text and "1000 Bruxelles" in text
     assert "78BE707" in text and "1 juin 2026" in text and "Fin de support" in text

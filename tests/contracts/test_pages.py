@@ -14,7 +14,8 @@ from guichet.contracts import services
 from guichet.contracts.models import ContractKind, ContractStatus, Termination, TerminationStatus
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support.models import Request
-from tests.contracts.conftest import cover, make_code, make_contract, make_machine, pdftotext, url
+from tests.contracts.conftest import cover, make_code, make_contract, make_machine, url
+from tests.tools import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_copy_is_a_pdf_in_the_organisations_language(client, org_a, customer_a, 
     response = client.get(url("contracts:copy", number=contract.number))
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="BE-HW-2024-0009.pdf"' in response["Content-Disposition"]
-    text = pdftotext(response.content, tmp_path)
+    text = pdftotext(response.content)
     assert "BE-HW-2024-0009" in text and "78BE909" in text and word in text
 
 
@@ -85,7 +86,7 @@ def test_covered_machines_as_csv_and_pdf(client, org_a, customer_a, tmp_path) ->
     assert response["Content-Type"].startswith("text/csv")
     assert rows[1][:4] == ["BE-HW-7", "9009", "22A", "78BE777"] and rows[1][7] == "2024-02-01"
     pdf = client.get(url("contracts:machines_pdf", number=contract.number))
-    assert "78BE777" in pdftotext(pdf.content, tmp_path)
+    assert "78BE777" in pdftotext(pdf.content)
 
 
 def test_machine_lookup_by_type_and_serial(client, org_a, org_b, customer_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +98,7 @@ def test_machine_lookup_by_type_and_serial(client, org_a, org_b, customer_a, tmp
     as_csv = client.get(url("contracts:machine_lookup"), {"machine_type": "9009", "serial": "78be888", "format": "csv"})
     assert "BE-HW-8" in as_csv.content.decode("utf-8-sig")
     as_pdf = client.get(url("contracts:machine_lookup"), {"machine_type": "9009", "serial": "78BE888", "format": "pdf"})
-    assert "BE-HW-8" in pdftotext(as_pdf.content, tmp_path)
+    assert "BE-HW-8" in pdftotext(as_pdf.content)
     foreign = client.get(
         url("contracts:machine_lookup"), {"machine_type": "9009", "serial": "78RO888", "format": "pdf"}
     )

@@ -20,7 +20,8 @@ from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support.models import Request
-from tests.contracts.conftest import cover, make_code, make_contract, make_machine, pdftotext
+from tests.contracts.conftest import cover, make_code, make_contract, make_machine
+from tests.tools import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_customer_termination_of_an_eligible_machine_files_a_request_and_a_signe
     assert request.type == "contracts" and request.details == {"contract_number": "BE-HW-2024-0001"}
     data = termination.notice_document.read()
     assert data.startswith(b"%PDF")
-    text = pdftotext(data, tmp_path)
+    text = pdftotext(data)
     assert "BE-HW-2024-0001" in text and "Avenue du Bourget 42" in text and "1130 Bruxelles" in text
     assert customer_a.email in text and old.machine.serial in text
     assert AuditEvent.objects.filter(action="contract.termination_requested", target=contract.number).exists()
@@ -325,7 +326,7 @@ def test_a_subscription_is_not_renewed_it_ends_with_its_term(org_a, customer_a, 
             )
         assert Request.objects.get(number=termination.request_number).type == "contracts"
     assert (termination.kind, termination.effective_date) == ("end_of_term", date(2027, 3, 31))
-    text = pdftotext(termination.notice_document.read(), tmp_path)
+    text = pdftotext(termination.notice_document.read())
     # In the organisation's language (fr), dated the day the term ends.
     assert "BE-SW-T1" in text and "ne renouvelons pas" in text and "31 mars 2027" in text
 

@@ -17,13 +17,12 @@ from guichet.core.errors import Conflict, DomainError, NotFound, PermissionDenie
 from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import make_member
+from tests.tools import pdfsig, pdftotext
 
 from .signing_support import (
     first_revision,
     make_contract,
     make_signatory,
-    pdfsig,
-    pdftotext,
     reauthenticated_client,
     sha256,
     signed_by_customer,
@@ -71,7 +70,7 @@ def test_sign_pdf_is_valid_for_pyhanko_and_pdfsig_and_a_tampered_copy_is_not(tmp
     path.write_bytes(signed)
     output = pdfsig(path)
     assert VALID in output and "ETSI.CAdES.detached" in output and "Total document signed" in output
-    assert "Marie Dubois" in pdftotext(signed, tmp_path)  # the visible block
+    assert "Marie Dubois" in pdftotext(signed)  # the visible block
 
     broken = tampered(signed)
     assert len(broken) == len(signed)
@@ -150,7 +149,7 @@ def test_customer_signs_after_reauthenticating(org_a, tmp_path) -> None:  # type
     path.write_bytes(data)
     assert VALID in pdfsig(path)
 
-    audit_page = pdftotext(data, tmp_path, first_page=2)
+    audit_page = pdftotext(data, first_page=2)
     for expected in ("Marie Dubois", "signer@example.com", "198.51.100.7", signature.content_sha256[:32], org_a.name):
         assert expected in audit_page.replace("\n", " ") or expected in audit_page, expected
     assert contract.number in audit_page
@@ -180,7 +179,7 @@ FRENCH_MONTHS = (
 
 def test_audit_page_is_in_the_organisation_language(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _contract, _signature, data = signed_by_customer(org_a)  # org_a writes in French
-    text = pdftotext(data, tmp_path, first_page=2)
+    text = pdftotext(data, first_page=2)
     assert any(month in text for month in FRENCH_MONTHS)  # the time, in the support centre's zone, in French
     assert "UTC" in text
 

@@ -15,10 +15,11 @@ from weasyprint import HTML
 from guichet.contracts.models import ContractStatus, Signature
 from guichet.core import signing as core_signing
 from guichet.core.tenancy import across_organisations
+from tests.tools import pdfsig
 
 from . import softhsm
 from .pki import Issued, issue, make_ca
-from .signing_support import make_contract, make_signatory, pdfsig, reauthenticated_client, signed_by_customer
+from .signing_support import make_contract, make_signatory, reauthenticated_client, signed_by_customer
 from .tsa import running_tsa
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ from guichet.core import signing as core_signing
 from guichet.core.models import OutboxMessage
 from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import PASSWORD
+from tests.tools import pdfsig
 
 from .pki import Issued, issue, make_ca
-from .signing_support import make_contract, make_signatory, pdfsig, reauthenticated_client, signed_by_customer
+from .signing_support import make_contract, make_signatory, reauthenticated_client, signed_by_customer
 from .tsa import closed_port_url, dumped_timestamp_tokens, running_tsa
 
 pytestmark = pytest.mark.django_db

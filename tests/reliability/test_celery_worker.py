@@ -27,6 +27,7 @@ from guichet.core.models import OutboxMessage
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.notifications.rendering import thread_root_id
 from tests.smtp_sink import SmtpSink
+from tests.tools import in_ci
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -46,10 +47,6 @@ CONTEXT = {
 }
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 @pytest.fixture
 def redis_db() -> Iterator[int]:
     """A Redis database number held by this test alone, emptied of any earlier run's queue."""
@@ -60,7 +57,7 @@ def redis_db() -> Iterator[int]:
         client.ping()
     except redis.exceptions.ConnectionError as exc:
         reason = f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT} ({exc})"
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"Redis is required in CI (CI=true): {reason}")
         pytest.skip(f"{reason}: real-worker test skipped (set CI=true to make this an error)")
     finally:

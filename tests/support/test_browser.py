@@ -10,7 +10,6 @@ from django.test import Client
 
 from guichet.accounts.models import User
 from guichet.core.tenancy import tenant_scope
-from guichet.help import search
 from guichet.help.models import SuggestionOpen
 from guichet.support.models import CannedReply, Request
 from tests.support.conftest import url
@@ -39,19 +38,6 @@ def sent_query(response: Any) -> str:
     return parse_qs(urlsplit(response.url).query)["q"][0]
 
 
-@pytest.fixture
-def lexical_help_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Help search without embeddings, on an index of its own (the process's index comes back after).
-
-    Loading the embedding model takes minutes on a small machine; this test is about the
-    page asking the help centre as the customer types, not about ranking.
-    """
-    monkeypatch.setenv("HELP_SEMANTIC_SEARCH", "off")
-    monkeypatch.setattr(search, "_index", None)
-    monkeypatch.setattr(search, "_stamp", None)
-
-
-@pytest.mark.usefixtures("lexical_help_search")
 def test_typing_subject_and_description_suggests_help_articles(  # type: ignore[no-untyped-def]
     new_context, live_server, axe_check, org_a, customer_a
 ) -> None:

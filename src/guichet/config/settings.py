@@ -40,9 +40,9 @@ def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
+    if not DEBUG and not env_bool("GUICHET_COMMAND_LINE"):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Local development: generate once and keep it, so sessions survive restarts.
+    # Local development and the `guichet` command line: generate once and keep it, so sessions survive restarts.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))

