@@ -27,6 +27,7 @@ os.environ.setdefault("HELP_SEMANTIC_SEARCH", "off")
 pytest_plugins = ["tests.browser"]
 
 _centres_migration = importlib.import_module("guichet.core.migrations.0002_launch_support_centres")
+_facts_migration = importlib.import_module("guichet.core.migrations.0006_launch_facts_from_the_seeds")
 
 
 @pytest.fixture(autouse=True)
@@ -46,10 +47,13 @@ def _english_until_asked() -> Iterator[None]:
 
 def ensure_support_centres() -> None:
     """The launch centres; re-created because transactional tests flush migration data."""
+    from django.apps import apps
+
     from guichet.core.models import SupportCentre
 
     for centre in _centres_migration.CENTRES:
         SupportCentre.objects.update_or_create(country=centre["country"], defaults=centre)
+    _facts_migration.seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

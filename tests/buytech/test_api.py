@@ -45,12 +45,21 @@ def test_an_ineligible_organisation_cannot_reach_ordering(
         assert {m["code"] for m in body["details"]["missing"]} == {rules.PARTNER_PENDING, rules.NO_ATTESTATION}
 
 
-def test_a_company_in_another_country_is_told_why(db: object, catalogue: dict) -> None:
+def test_a_company_in_another_country_finds_no_buy_tech(db: object, catalogue: dict) -> None:
+    """Buy Tech is Belgian only (issue 14): elsewhere its endpoints do not exist, even with a grant row."""
     company = OrganisationFactory(country="RO", is_nonprofit=False)
     user = make_member(company, role="admin")
     grant_all(user, company, ["buytech"])
+    response = Api(user).get("/products")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_a_belgian_company_is_told_why(db: object, catalogue: dict) -> None:
+    company = OrganisationFactory(country="BE", is_nonprofit=False)
+    user = make_member(company, role="admin")
+    grant_all(user, company, ["buytech"])
     body = Api(user).get("/products").json()
-    assert {m["code"] for m in body["details"]["missing"]} >= {rules.NOT_BELGIAN, rules.NOT_NONPROFIT}
+    assert {m["code"] for m in body["details"]["missing"]} >= {rules.NOT_NONPROFIT, rules.NO_PARTNER_ID}
 
 
 def test_attestation_through_the_api(nonprofit: Organisation, buyer: User) -> None:

@@ -61,10 +61,10 @@ def test_terminations_follow_the_rules(client, org_a, customer_a) -> None:  # ty
     assert done.json()["effective_date"] == (today + relativedelta(months=1)).isoformat()
     assert done.json()["request_number"].startswith("BE-")
     prepaid = make_contract(org_a, kind=ContractKind.PREPAID_LICENCE, number="BE-PA-A2")
-    nothing = api(client, customer_a, "post", f"contracts/{prepaid.number}/terminations", {"copies_destroyed": True})
+    nothing = api(client, customer_a, "post", f"contracts/{prepaid.number}/terminations", {})
     assert nothing.status_code == 400 and nothing.json()["code"] == "no_cancellation_needed"
     monthly = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE, number="BE-ML-A2")
-    ok = api(client, customer_a, "post", f"contracts/{monthly.number}/terminations", {"copies_destroyed": True})
+    ok = api(client, customer_a, "post", f"contracts/{monthly.number}/terminations", {})
     assert ok.status_code == 201 and ok.json()["kind"] == "monthly_licence"
 
 

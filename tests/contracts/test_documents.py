@@ -41,7 +41,8 @@ def test_customer_notice_names_contract_contact_and_the_belgian_address_and_is_s
         "marie@example.com",
         "Customer Support Online Team",
         "Avenue du Bourget 42",
-        "1130 Brussels",
+        "IBM Belgium",  # the vendor's company name heads the addressee (issue 14, item 7)
+        "1130 Bruxelles",
         termination.request_number,
         "28 février 2026",  # one month after 31 January, in the organisation's language (fr)
     ):
@@ -66,11 +67,13 @@ def test_romanian_licence_notice_goes_to_bucharest_in_romanian(org_b, customer_b
             actor=customer_b,
             contract=contract,
             contact={"name": "Ana Popescu", "email": "ana@example.com"},
-            copies_destroyed=True,
             today=date(2024, 2, 1),
         )
     text = pdftotext(termination.notice_document.read())
-    assert "RO-ML-2025-0001" in text and "Bucharest Business Park" in text and "013681 Bucharest 1" in text
+    # The seed's addressee, verbatim: company, address and country (issue 14, item 7).
+    assert "RO-ML-2025-0001" in text and "IBM Romania SRL" in text and "Bucharest Business Park" in text
+    assert "013681" in text and "Bucharest 1" in text
+    assert any(line.strip() == "Romania" for line in text.splitlines())  # the country, on its own line
     assert "2 martie 2024" in text  # 30 days after 1 February of a leap year
     assert "Ana Popescu" in text
 

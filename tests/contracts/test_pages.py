@@ -148,13 +148,29 @@ def test_licence_pages(client, org_a, customer_a) -> None:  # type: ignore[no-un
     assert 'data-testid="no-cancellation"' in html and "needs no cancellation" in html
     form_url = url("contracts:terminate", number=monthly.number)
     post = {"contact_name": "Marie", "contact_email": "marie@example.com"}
-    unconfirmed = client.post(form_url, post)
-    assert unconfirmed.status_code == 400 and "destroyed" in unconfirmed.content.decode()
-    done = client.post(form_url, {**post, "copies_destroyed": "on"})
+    form = client.get(form_url).content.decode()
+    assert "copies_destroyed" not in form  # nothing to confirm before the cancellation (issue 14, item 6)
+    done = client.post(form_url, post)
     assert done.status_code == 303
     with tenant_scope(org_a):
         termination = Termination.objects.get(contract=monthly)
     assert termination.effective_date == services.today_for(org_a) + timedelta(days=30)
+    detail_url = url("contracts:detail", number=monthly.number)
+    assert 'data-testid="confirm-destruction"' not in client.get(detail_url).content.decode()
+    destruction_url = url("contracts:destruction", number=monthly.number, pk=str(termination.pk))
+    too_early = client.post(destruction_url, {"confirm": "on"})
+    assert too_early.status_code == 303
+    with tenant_scope(org_a):
+        Termination.objects.filter(pk=termination.pk).update(status=TerminationStatus.EFFECTIVE)
+    detail = client.get(detail_url).content.decode()
+    assert 'data-testid="confirm-destruction"' in detail and "Confirm the destruction" in detail
+    assert client.post(destruction_url, {}).status_code == 303  # the box unticked: nothing recorded
+    with tenant_scope(org_a):
+        assert not Termination.objects.get(pk=termination.pk).copies_destroyed
+    client.post(destruction_url, {"confirm": "on"})
+    with tenant_scope(org_a):
+        assert Termination.objects.get(pk=termination.pk).copies_destroyed
+    assert 'data-testid="destruction-confirmed"' in client.get(detail_url).content.decode()
 
 
 def test_subscription_ends_at_its_term_and_the_notice_can_be_withdrawn(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]

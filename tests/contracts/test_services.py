@@ -49,7 +49,7 @@ def test_customer_termination_of_an_eligible_machine_files_a_request_and_a_signe
     data = termination.notice_document.read()
     assert data.startswith(b"%PDF")
     text = pdftotext(data)
-    assert "BE-HW-2024-0001" in text and "Avenue du Bourget 42" in text and "1130 Brussels" in text
+    assert "BE-HW-2024-0001" in text and "Avenue du Bourget 42" in text and "1130 Bruxelles" in text
     assert customer_a.email in text and old.machine.serial in text
     assert AuditEvent.objects.filter(action="contract.termination_requested", target=contract.number).exists()
 
@@ -116,38 +116,61 @@ def test_prepaid_licence_needs_no_cancellation_and_files_nothing(org_a, customer
     contract = make_contract(org_a, kind=ContractKind.PREPAID_LICENCE)
     with tenant_scope(org_a), pytest.raises(DomainError) as refused:
         services.licence_termination_request(
-            actor=customer_a, contract=contract, contact=contact(customer_a), copies_destroyed=True, today=TODAY
+            actor=customer_a, contract=contract, contact=contact(customer_a), today=TODAY
         )
     assert refused.value.code == "no_cancellation_needed"
     with across_organisations():
         assert not Request.objects.exists() and not Termination.objects.exists()
 
 
-def test_monthly_licence_needs_the_destruction_attestation_and_thirty_days(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_licence_needs_thirty_days_and_no_destruction_before_the_notice(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14, item 6: the copies are destroyed at the cancellation and confirmed then, not with the notice."""
     contract = make_contract(org_a, kind=ContractKind.MONTHLY_LICENCE)
     with tenant_scope(org_a):
-        with pytest.raises(DomainError) as unconfirmed:
-            services.licence_termination_request(
-                actor=customer_a, contract=contract, contact=contact(customer_a), copies_destroyed=False, today=TODAY
-            )
-        assert unconfirmed.value.code == "destruction_not_confirmed"
         with pytest.raises(DomainError) as early:
             services.licence_termination_request(
                 actor=customer_a,
                 contract=contract,
                 contact=contact(customer_a),
-                copies_destroyed=True,
                 effective_date=TODAY + timedelta(days=29),
                 today=TODAY,
             )
         assert early.value.code == "effective_date_too_early"
         termination = services.licence_termination_request(
-            actor=customer_a, contract=contract, contact=contact(customer_a), copies_destroyed=True, today=TODAY
+            actor=customer_a, contract=contract, contact=contact(customer_a), today=TODAY
         )
     assert termination.effective_date == date(2026, 4, 30)
-    confirmation = OutboxMessage.objects.get(template="contract_destruction_confirmed")
-    assert confirmation.to == "support.be@guichet.example"  # Belgium's address for licence matters
-    assert confirmation.context["number"] == contract.number
+    assert not termination.copies_destroyed and termination.copies_destroyed_at is None
+    # Nothing is sent to the vendor as a destruction confirmation when notice is given.
+    assert not OutboxMessage.objects.filter(template="contract_destruction_confirmed").exists()
+    with tenant_scope(org_a), pytest.raises(DomainError) as not_yet:
+        services.licence_destruction_confirm(actor=customer_a, termination=termination)
+    assert not_yet.value.code == "not_effective_yet"
+
+
+@pytest.mark.parametrize(("country", "vendor_address"), [("BE", None), ("RO", "admin@ro.ibm.com")])
+def test_the_destruction_is_confirmed_once_the_cancellation_took_effect(country, vendor_address) -> None:  # type: ignore[no-untyped-def]
+    """Recorded by the portal; forwarded only where the vendor names an address (the Romanian seed)."""
+    from tests.accounts.factories import OrganisationFactory, grant_all, make_member
+
+    organisation = OrganisationFactory(country=country, language="en")
+    member = make_member(organisation, role="admin", email=f"licence-{country}@example.com")
+    grant_all(member, organisation)
+    contract = make_contract(organisation, kind=ContractKind.MONTHLY_LICENCE)
+    with tenant_scope(organisation):
+        termination = services.licence_termination_request(
+            actor=member, contract=contract, contact=contact(member), today=TODAY
+        )
+        termination.status = TerminationStatus.EFFECTIVE
+        termination.save(update_fields=["status"])
+        confirmed = services.licence_destruction_confirm(actor=member, termination=termination)
+        assert confirmed.copies_destroyed and confirmed.copies_destroyed_at is not None
+        with pytest.raises(DomainError) as again:
+            services.licence_destruction_confirm(actor=member, termination=termination)
+        assert again.value.code == "already_confirmed"
+    forwarded = list(OutboxMessage.objects.filter(template="contract_destruction_confirmed"))
+    assert [m.to for m in forwarded] == ([vendor_address] if vendor_address else [])
+    assert AuditEvent.objects.filter(action="contract.licence_destruction_confirmed", target=contract.number).exists()
 
 
 def test_agent_accepts_then_the_termination_takes_effect_once(org_a, customer_a, agent_be, agent_ro) -> None:  # type: ignore[no-untyped-def]
@@ -350,11 +373,7 @@ def test_a_servicepac_runs_out_and_needs_no_termination(org_a, customer_a) -> No
                     actor=customer_a,
                     contract=contract,
                     contact=contact(customer_a),
-                    **(
-                        {"copies_destroyed": True}
-                        if attempt is services.licence_termination_request
-                        else {"lapse_acknowledged": True}
-                    ),
+                    **({} if attempt is services.licence_termination_request else {"lapse_acknowledged": True}),
                     today=TODAY,
                 )
             assert refused.value.code == "no_cancellation_needed"

@@ -107,3 +107,35 @@ def test_request_from_submission_to_closing(  # type: ignore[no-untyped-def]
     assert (closed.status, closed.rating) == ("closed", 5)
     closing = smtp_sink.wait_for(6)[5]
     assert number in closing["Subject"]
+
+
+@pytest.mark.parametrize(("language", "country"), [("en", "CA"), ("fr", "BE"), ("ro", "RO")])
+def test_a_question_asked_from_the_contact_page_without_the_requests_grant(  # type: ignore[no-untyped-def]
+    new_context, live_server, smtp_sink, axe_check, language: str, country: str
+) -> None:
+    """Issue 14, item 5: an identity is enough; on a phone, by keyboard, with the confirmation e-mail."""
+    from tests.accounts.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(country=country, language=language)
+    member = make_member(organisation, language=language, email=f"question.{language}@example.com")
+    page = signed_in(lambda: new_context(phone=True), live_server, member)
+    page.goto(f"{live_server.url}/{language}/help/contact/")
+    form = page.locator("[data-testid=question-form]")
+    assert form.is_visible()
+    assert page.locator("[data-testid=opening-hours]").count() == (0 if country == "CA" else 1)
+    axe_check(page)
+    page.fill("input[name=subject]", "Question")
+    page.locator("textarea[name=description]").focus()
+    page.keyboard.type("Where can I find my contract?")
+    page.locator("[data-testid=question-form] button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/requests/*/")
+    number = page.locator("[data-testid=request-number]").inner_text().strip()
+    assert number.startswith(f"{country}-")
+    axe_check(page)
+    confirmation = smtp_sink.wait_for(1)[0]
+    assert number in confirmation["Subject"] and confirmation["To"] == member.email
+    page.goto(f"{live_server.url}/{language}/requests/")
+    assert page.locator("[data-testid=questions-only]").is_visible()
+    assert page.locator(f"[data-testid=request-list] >> text={number}").count() == 1
+    axe_check(page)

@@ -26,8 +26,8 @@ def test_every_topic_is_shipped_in_three_languages() -> None:
     from guichet.help.content import bundled_topics
 
     topics = bundled_topics()
-    assert len(topics) == 48
-    assert Article.objects.count() == 48
+    assert len(topics) == 49
+    assert Article.objects.count() == 49
     for topic in topics:
         assert {"en", "fr", "ro"} <= set(topic.translations), topic.slug
 
@@ -191,7 +191,10 @@ def test_api_article_contact_and_bad_input(client) -> None:  # type: ignore[no-u
     assert article["language"] == "ro" and "021 405 8100" in article["html"]
     contact = client.get("/api/v1/help/contact", {"country": "CA"}).json()
     assert contact["phones"][0]["e164"] == "+18668802765" and contact["timezone"] == "America/Toronto"
-    assert (contact["next_opening"] is None) == contact["open_now"]
+    # The vendor publishes no Canadian opening hours: the API says nothing about them.
+    assert contact["opens_at"] is None and contact["open_now"] is None and contact["next_opening"] is None
+    belgium = client.get("/api/v1/help/contact", {"country": "BE"}).json()
+    assert belgium["opens_at"] == "08:30" and (belgium["next_opening"] is None) == belgium["open_now"]
     bad = client.get("/api/v1/help/search", {"q": "x", "lang": "xx"})
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_language"
     assert client.get("/api/v1/help/articles/nope").status_code == 404

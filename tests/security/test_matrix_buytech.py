@@ -71,15 +71,16 @@ BT_CONSOLE_ACTIONS = {  # name -> (form data, what agent_be gets on org_a's rese
 
 # fmt: off
 ENTRIES = {
-    # customers with the "buytech" grant; ordering only once eligible (org_b, in Romania, is not: it
-    # gets the explanation, 403); orders are org_a's; the console for Belgian agents
+    # customers with the "buytech" grant; ordering only once eligible; orders are org_a's; the console
+    # for Belgian agents. Issue 14 (item 2): Buy Tech is Belgian only, so org_b (Romania) gets a 404
+    # everywhere, like a page that does not exist, even with a grant row.
     #                              anonymous  cust_a     cust_b     no_grant   agent_ro   agent_be   administrator
-    "buytech:home":            row(LOGIN,     OK,        F,         F,         F,         F,         F),
-    "buytech:attest":          row(LOGIN,     Expect(303, "buytech:home"), Expect(303, "buytech:home"),
+    "buytech:home":            row(LOGIN,     OK,        NF,        F,         F,         F,         F),
+    "buytech:attest":          row(LOGIN,     Expect(303, "buytech:home"), NF,
                                    F,         F,         F,         F,  method="post", data={"confirm": "on"}),
-    "buytech:catalogue":       row(LOGIN,     OK,        F,         F,         F,         F,         F),
-    "buytech:cart":            row(LOGIN,     OK,        F,         F,         F,         F,         F),
-    "buytech:checkout":        row(LOGIN,     Expect(303, "buytech:cart"), F, F,   F,         F,         F,
+    "buytech:catalogue":       row(LOGIN,     OK,        NF,        F,         F,         F,         F),
+    "buytech:cart":            row(LOGIN,     OK,        NF,        F,         F,         F,         F),
+    "buytech:checkout":        row(LOGIN,     Expect(303, "buytech:cart"), NF, F,  F,         F,         F,
                                    method="post"),
     "buytech:order":           row(LOGIN,     OK,        NF,        F,         F,         F,         F,
                                    kwargs=bt_order),
@@ -101,13 +102,13 @@ ENTRIES = {
                                        data=data)
         for name, (data, expected) in BT_CONSOLE_ACTIONS.items()
     },
-    "api-1:buytech_eligibility": row(UNAUTHORISED, OK,   OK,        F,         F,         F,         F,  api=True),
-    "api-1:buytech_sign_attestation": row(UNAUTHORISED, CREATED, CREATED, F,   F,         F,         F,  api=True,
+    "api-1:buytech_eligibility": row(UNAUTHORISED, OK,   NF,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_sign_attestation": row(UNAUTHORISED, CREATED, NF, F,        F,         F,         F,  api=True,
                                    method="post", data={"confirm": True}),
-    "api-1:buytech_products":  row(UNAUTHORISED, OK,     F,         F,         F,         F,         F,  api=True),
-    "api-1:buytech_create_order": row(UNAUTHORISED, CREATED, F,     F,         F,         F,         F,  api=True,
+    "api-1:buytech_products":  row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_create_order": row(UNAUTHORISED, CREATED, NF,    F,         F,         F,         F,  api=True,
                                    method="post", data={"items": [{"sku": BT_SKU, "quantity": 1}]}),
-    "api-1:buytech_orders":    row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    "api-1:buytech_orders":    row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True),
     "api-1:buytech_order":     row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
                                    kwargs=bt_order),
     "api-1:buytech_cancel":    row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,

@@ -176,6 +176,10 @@ ENTRIES = {
                                    kwargs=contract_termination),
     "contracts:withdraw":      row(LOGIN,     TO_MATRIX_CONTRACT, NF, F,         F,         F,         F,
                                    kwargs=contract_termination, method="post"),
+    # issue 14 (item 6): a licence's destruction, confirmed once the cancellation took effect (before
+    # that, customer_a is told why and sent back to the contract)
+    "contracts:destruction":   row(LOGIN,     TO_MATRIX_CONTRACT, NF, F,         F,         F,         F,
+                                   kwargs=contract_termination, method="post", data={"confirm": "on"}),
     "contracts_console:home":  row(*STAFF_PAGE),
     "contracts_console:detail": row(LOGIN,    F,         F,         F,         NF,        OK,        OK,
                                    kwargs=contract_number),
@@ -224,6 +228,14 @@ PROBES = (
     Probe("contracts:notice", contract_termination, _missing_termination, {"customer_b": 404}, ("customer_a", OK)),
     Probe(
         "contracts:withdraw",
+        contract_termination,
+        _missing_termination,
+        {"customer_b": 404},
+        ("customer_a", TO_MATRIX_CONTRACT),
+        method="post",
+    ),
+    Probe(
+        "contracts:destruction",
         contract_termination,
         _missing_termination,
         {"customer_b": 404},
@@ -305,6 +317,7 @@ MATRIX = Matrix(
     groups=admin_pages("contracts"),
     probes=PROBES,
     post_only=(
+        "contracts:destruction",
         "contracts_console:countersign",
         "contracts_console:terminate",
         "contracts_console:decide",

@@ -13,8 +13,8 @@ from guichet.core.tenancy import tenant_scope
 from guichet.support import services as support_services
 from guichet.support.models import Attachment, CannedReply, Request
 from tests.security.matrix import (
-    APPLICATION_PAGE,
     CREATED,
+    CUSTOMER_PAGE,
     LOGIN,
     MISSING_PK,
     NF,
@@ -76,21 +76,23 @@ def attachment(w: World) -> dict[str, Any]:
 
 # fmt: off
 ENTRIES = {
-    # support requests: customers with the "requests" application, their organisation's only
+    # support requests: customers with the "requests" application, their organisation's only.
+    # Issue 14 (item 5): an identity is enough to ask a question, so a member without the grant opens
+    # the list (their own questions) and the form (a general question); customer_a's request is a 404.
     #                              anonymous  cust_a     cust_b     no_grant   agent_ro   agent_be   administrator
-    "support:list":            row(*APPLICATION_PAGE),
-    "support:request_new":     row(*APPLICATION_PAGE),
-    "support:detail":          row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+    "support:list":            row(*CUSTOMER_PAGE),
+    "support:request_new":     row(*CUSTOMER_PAGE),
+    "support:detail":          row(LOGIN,     OK,        NF,        NF,        F,         F,         F,
                                    kwargs=number),
-    "support:reply":           row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:reply":           row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post", data={"body": "Any news?"}),
-    "support:close":           row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:close":           row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post"),
-    "support:reopen":          row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:reopen":          row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post", data={"reason": "Not solved."}),
-    "support:rate":            row(LOGIN,     TO_REQUEST, NF,       F,         F,         F,         F,
+    "support:rate":            row(LOGIN,     TO_REQUEST, NF,       NF,        F,         F,         F,
                                    kwargs=number, method="post", data={"rating": "5"}),
-    "support:attachment":      row(LOGIN,     OK,        NF,        F,         F,         F,         F,
+    "support:attachment":      row(LOGIN,     OK,        NF,        NF,        F,         F,         F,
                                    kwargs=attachment),
     # support queue: agents of the organisation's country, administrators
     "support_console:queue":   row(*STAFF_PAGE),
@@ -107,14 +109,15 @@ ENTRIES = {
                                    kwargs=number, method="post", data={"status": "in_progress"}),
     "support_console:attachment": row(LOGIN,  F,         F,         F,         NF,        OK,        OK,
                                    kwargs=attachment),
-    # requests API: like the pages, customers with the grant, their organisation's requests only
-    "api-1:list_requests":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
+    # requests API: like the pages, customers with the grant, their organisation's requests only;
+    # issue 14 (item 5): without the grant, one's own general questions (NEW_REQUEST is one)
+    "api-1:list_requests":     row(UNAUTHORISED, OK,     OK,        OK,        F,         F,         F,  api=True),
     "api-1:request_types":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
-    "api-1:create_request":    row(UNAUTHORISED, CREATED, CREATED,  F,         F,         F,         F,  api=True,
+    "api-1:create_request":    row(UNAUTHORISED, CREATED, CREATED,  CREATED,   F,         F,         F,  api=True,
                                    method="post", data=NEW_REQUEST),
-    "api-1:get_request":       row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+    "api-1:get_request":       row(UNAUTHORISED, OK,     NF,        NF,        F,         F,         F,  api=True,
                                    kwargs=number),
-    "api-1:reply":             row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
+    "api-1:reply":             row(UNAUTHORISED, CREATED, NF,       NF,        F,         F,         F,  api=True,
                                    kwargs=number, method="post", data={"body": "Any news?"}),
     # Requests change only through the console, where the workflow rules and e-mails apply.
     **admin_read_only("support", "request"),

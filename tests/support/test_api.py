@@ -240,19 +240,16 @@ def test_x_organisation_of_another_organisation_is_a_404(api_a, org_b) -> None: 
     assert_error(response, 404, "not_found")
 
 
-def test_user_without_the_requests_grant_gets_403_everywhere(client, api_a, customer_no_grant) -> None:  # type: ignore[no-untyped-def]
+def test_user_without_the_requests_grant_sees_only_their_questions(client, api_a, customer_no_grant) -> None:  # type: ignore[no-untyped-def]
+    """Every type but a general question needs the grant; the organisation's requests stay out of sight."""
     number = create(api_a)["number"]
     api = Api(client, customer_no_grant)
-    responses = [
-        api.get("/requests"),
-        api.post("/requests", INVOICE_REQUEST),
-        api.get(f"/requests/{number}"),
-        api.post(f"/requests/{number}/comments", {"body": "Hello"}),
-        api.get("/request-types"),
-    ]
-    for response in responses:
+    for response in (api.post("/requests", INVOICE_REQUEST), api.get("/request-types")):
         body = assert_error(response, 403, "application_not_granted")
         assert body["details"] == {"application": "requests"}
+    assert api.get("/requests").json() == {"items": [], "count": 0}
+    assert_error(api.get(f"/requests/{number}"), 404, "not_found")
+    assert_error(api.post(f"/requests/{number}/comments", {"body": "Hello"}), 404, "not_found")
     assert api_a.get("/requests").json()["count"] == 1
 
 

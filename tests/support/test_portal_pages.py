@@ -92,10 +92,11 @@ def test_list_is_paginated_and_keeps_the_filters(client, org_a, customer_a, make
     assert len(client.get(url("support:list"), {"status": "open", "page": 2}).context["page"]) == 1
 
 
-def test_customer_without_the_requests_grant_gets_the_403(client, customer_no_grant) -> None:  # type: ignore[no-untyped-def]
+def test_customer_without_the_requests_grant_may_only_ask_questions(client, customer_no_grant) -> None:  # type: ignore[no-untyped-def]
     client.force_login(customer_no_grant)
-    assert client.get(url("support:list")).status_code == 403
-    assert client.get(url("support:request_new")).status_code == 403
+    assert client.get(url("support:list")).status_code == 200
+    assert client.get(url("support:request_new")).context["request_type"] == "general"
+    assert client.get(url("support:request_new") + "?type=orders").status_code == 403
 
 
 # --- new request ----------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from . import rules
 from .models import Application
 
 View = Callable[..., HttpResponseBase]
@@ -45,6 +46,9 @@ def application_required(application: str) -> Callable[[View], View]:
         @customer_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            # Not offered in the organisation's country (Buy Tech outside Belgium): no such page here.
+            if not rules.application_offered(application, request.organisation.country):  # type: ignore[attr-defined]
+                raise Http404
             if application not in request.granted_applications:  # type: ignore[attr-defined]
                 return application_forbidden(request, application)
             return view(request, *args, **kwargs)

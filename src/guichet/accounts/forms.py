@@ -142,6 +142,11 @@ class AccessRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args: Any, applications: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if applications is not None:  # only those the organisation's country offers
+            self.fields["application"].choices = applications  # type: ignore[attr-defined]
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])

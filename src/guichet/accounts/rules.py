@@ -7,6 +7,17 @@ from dataclasses import dataclass
 # Contracts online is opened only by the vendor's agents, never by a customer admin.
 AGENT_ONLY_APPLICATIONS = frozenset({"contracts"})
 
+# Applications offered only in some countries. Buy Tech is "currently available only to Belgian
+# organisations" (the vendor's Buy Tech FAQ): elsewhere it is not in any menu, list or form, and
+# its pages answer 404 like a page that does not exist.
+APPLICATION_COUNTRIES = {"buytech": frozenset({"BE"})}
+
+
+def application_offered(application: str, country: str) -> bool:
+    countries = APPLICATION_COUNTRIES.get(application)
+    return countries is None or country in countries
+
+
 # Version of the consent wording shown at registration; bump it when the text changes.
 CONSENT_WORDING_VERSION = "2026-11"
 

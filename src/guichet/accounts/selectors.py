@@ -9,7 +9,7 @@ from guichet.core.models import AuditEvent
 from guichet.core.tenancy import across_organisations
 
 from . import rules
-from .models import AccessRequest, ApplicationGrant, Membership, Organisation, User
+from .models import AccessRequest, Application, ApplicationGrant, Membership, Organisation, User
 
 
 def actor_for(user: User, organisation: Organisation | None = None) -> rules.Actor:
@@ -34,10 +34,19 @@ def membership_for(user: User, organisation_id: int | None) -> Membership | None
     return memberships_of(user).filter(organisation_id=organisation_id).first()
 
 
+def applications_offered(organisation: Organisation) -> list[tuple[str, str]]:
+    """The applications (value, label) the organisation's country offers, in navigation order."""
+    return [
+        (app, str(label)) for app, label in Application.choices if rules.application_offered(app, organisation.country)
+    ]
+
+
 def granted_applications(user: User, organisation: Organisation) -> set[str]:
-    return set(
-        ApplicationGrant.objects.filter(organisation=organisation, user=user).values_list("application", flat=True)
+    """What `user` may open in `organisation`: a grant for an application its country does not offer opens nothing."""
+    granted = ApplicationGrant.objects.filter(organisation=organisation, user=user).values_list(
+        "application", flat=True
     )
+    return {app for app in granted if rules.application_offered(app, organisation.country)}
 
 
 def access_requests_of(user: User, organisation: Organisation) -> QuerySet[AccessRequest]:

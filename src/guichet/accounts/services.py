@@ -104,8 +104,7 @@ def profile_update(*, actor: User, changes: dict[str, Any], request: HttpRequest
 def access_request_create(
     *, actor: User, organisation: Organisation, application: str, note: str = "", request: HttpRequest | None
 ) -> AccessRequest:
-    if application not in Application.values:
-        raise DomainError(_("Unknown application."), code="unknown_application")
+    _ensure_offered(organisation, application)
     if selectors.membership_for(actor, organisation.pk) is None:
         raise PermissionDenied(_("You are not a member of this organisation."))
     if application in selectors.granted_applications(actor, organisation):
@@ -119,6 +118,12 @@ def access_request_create(
         raise Conflict(_("You have already asked for this application."), code="already_requested") from None
     audit.record("access.requested", actor=actor, organisation=organisation, target=application, request=request)
     return access_request
+
+
+def _ensure_offered(organisation: Organisation, application: str) -> None:
+    """An application the organisation's country does not offer is as unknown as one that does not exist."""
+    if application not in Application.values or not rules.application_offered(application, organisation.country):
+        raise DomainError(_("Unknown application."), code="unknown_application")
 
 
 def _grant(*, actor: User, organisation: Organisation, user: User, application: str) -> ApplicationGrant:
@@ -152,6 +157,8 @@ def access_request_decide(
 ) -> AccessRequest:
     organisation = access_request.organisation
     _ensure_can_grant(actor, organisation, access_request.application)
+    if grant:
+        _ensure_offered(organisation, access_request.application)
     locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk, organisation=organisation)
     if locked.status != AccessRequest.Status.PENDING:
         raise Conflict(_("This request has already been decided."), code="already_decided")
@@ -182,6 +189,7 @@ def application_grant(
     *, actor: User, organisation: Organisation, user: User, application: str, request: HttpRequest | None
 ) -> ApplicationGrant:
     """Open an application directly (a customer admin for a colleague, or an agent)."""
+    _ensure_offered(organisation, application)
     _ensure_can_grant(actor, organisation, application)
     if selectors.membership_for(user, organisation.pk) is None:
         raise PermissionDenied(_("This person is not a member of the organisation."))

@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ClaimRemedy, Condition, ProductKind
 
-MAX_QUANTITY = 500
-
 
 class CatalogueFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProductKind.choices])
@@ -24,7 +22,8 @@ class CatalogueFilterForm(forms.Form):
 
 class AddToCartForm(forms.Form):
     sku = forms.CharField(max_length=32)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY, initial=1)
+    # No quota (the program's FAQ): the only bound is the stock, checked when the cart is updated.
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, initial=1)
 
 
 class AttestationForm(forms.Form):

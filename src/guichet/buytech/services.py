@@ -51,7 +51,6 @@ from .models import (
 # The partner's account for payments (demo values; an operator sets the real one in settings).
 PAYMENT_IBAN = getattr(settings, "BUYTECH_PAYMENT_IBAN", "BE71 0961 2345 6769")
 PAYMENT_BENEFICIARY = getattr(settings, "BUYTECH_PAYMENT_BENEFICIARY", "SOCIALware ASBL")
-MAX_QUANTITY_PER_PRODUCT = 500  # no quota: a sanity bound against typos, not a program limit
 
 
 def calendar() -> BusinessCalendar:
@@ -322,10 +321,9 @@ def order_reserve(
     wanted = {sku: qty for sku, qty in items.items() if qty}
     if not wanted:
         raise DomainError(_("Your cart is empty."), code="empty_cart")
-    if any(qty < 0 or qty > MAX_QUANTITY_PER_PRODUCT for qty in wanted.values()):
-        raise DomainError(
-            _("Quantities must be between 1 and %(n)s.") % {"n": MAX_QUANTITY_PER_PRODUCT}, code="invalid_quantity"
-        )
+    # No quota (the program's FAQ): what is in stock is the only limit, checked below under lock.
+    if any(qty < 0 for qty in wanted.values()):
+        raise DomainError(_("Quantities must be at least 1."), code="invalid_quantity")
     # Locked in one order (by id) so two reservations of the same devices queue instead of deadlocking.
     locked = Product.objects.select_for_update().filter(sku__in=wanted, active=True).order_by("pk")
     products = {p.sku: p for p in locked}

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "ninja",
+    "django_countries",
     "guichet.core",
     "guichet.accounts",
     "guichet.help",
@@ -132,9 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Test runs use a file, not memory, so a real Celery worker subprocess can open
     # the same database (tests/reliability); one file per run (concurrent runs never
     # share it), removed at its end (tests/conftest.py), `make clean` sweeps leftovers.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(VAR_DIR / f"test-guichet-{os.getpid()}-{secrets.token_hex(3)}.sqlite3")
-    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-guichet-{os.getpid()}-{secrets.token_hex(3)}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (rate limits, search index stamps) ------------------------------
@@ -314,3 +313,9 @@ API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("API_TOKEN_HOURS", "12")
 API_MAX_PAGE_SIZE = 100
 # Shipment status webhook: comma-separated `name:secret` pairs (one per integration; two while rotating).
 SHIPMENT_WEBHOOK_SECRETS = os.environ.get("SHIPMENT_WEBHOOK_SECRETS", "")
+
+# --- the product's own rules (not the vendor's: its FAQs set no such numbers) ---------
+# Cross-border relocation of an appliance: the earliest move date a customer may ask for,
+# and the time agents give themselves to evaluate a request, in the centre's business days.
+RELOCATION_MIN_LEAD_BUSINESS_DAYS = int(os.environ.get("RELOCATION_MIN_LEAD_BUSINESS_DAYS", "10"))
+RELOCATION_EVALUATE_BUSINESS_DAYS = int(os.environ.get("RELOCATION_EVALUATE_BUSINESS_DAYS", "5"))

@@ -186,7 +186,11 @@ def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespo
 
 
 class TerminationIn(Schema):
-    """`machines`: serial numbers (hardware maintenance); `copies_destroyed`: monthly licences."""
+    """`machines`: serial numbers (hardware maintenance).
+
+    `copies_destroyed` is ignored (kept so that older clients still validate): a monthly licence's copies
+    are destroyed at the cancellation and confirmed then, on the contract's page, not with the notice.
+    """
 
     machines: list[str] = []
     effective_date: date | None = None
@@ -201,7 +205,7 @@ class TerminationIn(Schema):
 @router.post("contracts/{number}/terminations", response={201: TerminationOut, **ERRORS})
 def create_termination(request: HttpRequest, number: str, payload: TerminationIn) -> Status[dict[str, Any]]:
     """Give notice: per machine for hardware maintenance (≥ 6 months under contract, one month's notice),
-    for a monthly licence (≥ 30 days, `copies_destroyed`), or not to renew a subscription or program
+    for a monthly licence (≥ 30 days), or not to renew a subscription or program
     agreement (it ends with its term; `lapse_acknowledged`). Prepaid licences and ServicePacs answer
     `no_cancellation_needed`. Refusals carry a stable `code` and, where it helps,
     `details.first_eligible` / `details.earliest_effective`."""
@@ -251,7 +255,6 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
                 actor=user,
                 contract=contract,
                 contact=contact,
-                copies_destroyed=payload.copies_destroyed,
                 effective_date=payload.effective_date,
                 http_request=request,
             )

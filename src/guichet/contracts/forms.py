@@ -68,11 +68,13 @@ class LicenceTerminationForm(ContactFields):
         widget=DateInput(),
         help_text=_("At least 30 days from today. Leave empty for the earliest date."),
     )
-    copies_destroyed = forms.BooleanField(
-        label=_("I confirm that every copy of the software has been destroyed."), required=False
-    )
+    field_order = ["effective_date", "contact_name", "contact_email", "contact_phone"]
 
-    field_order = ["effective_date", "copies_destroyed", "contact_name", "contact_email", "contact_phone"]
+
+class DestructionForm(forms.Form):
+    """After a monthly licence's cancellation took effect: every copy is destroyed."""
+
+    confirm = forms.BooleanField(label=_("Every copy of the software has been destroyed."), required=True)
 
 
 class EndOfTermForm(ContactFields):

@@ -157,7 +157,9 @@ class Termination(models.Model):
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    # A monthly licence's copies are destroyed at the cancellation and confirmed then, not with the notice.
     copies_destroyed = models.BooleanField(_("every copy destroyed"), default=False)
+    copies_destroyed_at = models.DateTimeField(_("destruction confirmed at"), null=True, blank=True)
     request_number = models.CharField(_("request"), max_length=20, blank=True)
     notice_document = models.FileField(_("written notice"), upload_to="contracts/notices/%Y/", blank=True)
     notice_sha256 = models.CharField(max_length=64, blank=True)

@@ -279,22 +279,17 @@ def licence_termination_request(
     actor: User,
     contract: Contract,
     contact: dict[str, str],
-    copies_destroyed: bool,
     effective_date: date | None = None,
     today: date | None = None,
     http_request: HttpRequest | None = None,
 ) -> Termination:
-    """A monthly licence ends ≥ 30 days after notice, once the customer attests every copy is destroyed."""
+    """A monthly licence ends ≥ 30 days after notice; its copies are destroyed then (licence_destruction_confirm)."""
     _refuse_if_nothing_to_file(contract)
     if contract.kind != ContractKind.MONTHLY_LICENCE:
         raise DomainError(_("This contract is not a monthly licence."), code="wrong_contract_type")
     _ensure_active(contract)
     _lock(contract)
     _ensure_none_pending(contract)
-    if not copies_destroyed:
-        raise DomainError(
-            _("Confirm that every copy of the software has been destroyed."), code="destruction_not_confirmed"
-        )
     organisation = contract.organisation
     today = today or today_for(organisation)
     effective = _check_effective(effective_date, rules.monthly_licence_earliest_end(today), organisation)
@@ -307,35 +302,17 @@ def licence_termination_request(
         effective=effective,
         subject=_("Cancellation of the monthly licence %(number)s") % {"number": contract.number},
         description=_(
-            "Cancellation effective %(date)s. The customer confirms that every copy of the software has been destroyed."
+            "Cancellation effective %(date)s. Every copy of the software is destroyed at the cancellation, "
+            "and the destruction confirmed in Contracts online then."
         )
         % {"date": _long_date(effective, organisation)},
-        copies_destroyed=True,
-    )
-    request_number = termination.request_number
-    centre = get_centre(organisation.country)
-    vendor_language = centre.language_codes[0] if centre.language_codes else "en"
-    enqueue(
-        to=centre.licence_email or centre.support_email,
-        language=vendor_language,
-        template="contract_destruction_confirmed",
-        context={
-            "number": contract.number,
-            "organisation": organisation.name,
-            "customer_number": organisation.customer_number,
-            "contact": contact["name"],
-            "contact_email": contact["email"],
-            "effective": _long_date(effective, organisation, vendor_language),
-            "request_number": request_number,
-        },
-        thread_key=request_number,
     )
     audit.record(
         "contract.licence_cancellation_requested",
         actor=actor,
         organisation=organisation,
         target=contract.number,
-        data={"termination": termination.pk, "effective": effective.isoformat(), "copies_destroyed": True},
+        data={"termination": termination.pk, "effective": effective.isoformat()},
         request=http_request,
     )
     return termination
@@ -430,6 +407,60 @@ def termination_withdraw(
         "contract.termination_withdrawn",
         actor=actor,
         organisation=termination.organisation,
+        target=termination.contract.number,
+        data={"termination": termination.pk},
+        request=http_request,
+    )
+    return termination
+
+
+@transaction.atomic
+def licence_destruction_confirm(
+    *, actor: User, termination: Termination, http_request: HttpRequest | None = None
+) -> Termination:
+    """The customer confirms, once the cancellation has taken effect, that every copy is destroyed.
+
+    The portal keeps the confirmation (who, when); where the vendor names an address for these
+    confirmations (the support centre's licence e-mail: Romania), it is forwarded there too.
+    """
+    termination = (
+        Termination.objects.select_for_update()
+        .select_related("contract", "organisation")
+        .get(pk=termination.pk, organisation=termination.organisation)
+    )
+    if termination.kind != TerminationKind.MONTHLY_LICENCE or termination.status != TerminationStatus.EFFECTIVE:
+        raise Conflict(
+            _("The destruction is confirmed once the licence's cancellation has taken effect."),
+            code="not_effective_yet",
+        )
+    if termination.copies_destroyed:
+        raise Conflict(_("The destruction is already confirmed."), code="already_confirmed")
+    termination.copies_destroyed = True
+    termination.copies_destroyed_at = timezone.now()
+    termination.save(update_fields=["copies_destroyed", "copies_destroyed_at"])
+    organisation = termination.organisation
+    centre = get_centre(organisation.country)
+    if centre.licence_email:
+        vendor_language = centre.language_codes[0] if centre.language_codes else "en"
+        enqueue(
+            to=centre.licence_email,
+            language=vendor_language,
+            template="contract_destruction_confirmed",
+            context={
+                "number": termination.contract.number,
+                "organisation": organisation.name,
+                "customer_number": organisation.customer_number,
+                "contact": actor.get_full_name(),
+                "contact_email": actor.email,
+                "effective": _long_date(termination.effective_date, organisation, vendor_language),
+                "request_number": termination.request_number,
+            },
+            thread_key=termination.request_number or f"contract-{termination.contract.number}",
+        )
+    audit.record(
+        "contract.licence_destruction_confirmed",
+        actor=actor,
+        organisation=organisation,
         target=termination.contract.number,
         data={"termination": termination.pk},
         request=http_request,
@@ -666,6 +697,7 @@ def _tell_effective(termination: Termination, contract_ended: bool) -> None:
                 "name": name,
                 "machines": machines,
                 "contract_ended": contract_ended,
+                "destroy_copies": termination.kind == TerminationKind.MONTHLY_LICENCE,
                 "effective": _long_date(termination.effective_date, organisation, language),
                 "url": _contract_url(termination.contract, language),
             },

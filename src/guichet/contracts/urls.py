@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:number>/terminate/", portal.terminate, name="terminate"),
     path("<str:number>/terminations/<int:pk>/notice.pdf", portal.termination_notice, name="notice"),
     path("<str:number>/terminations/<int:pk>/withdraw/", portal.termination_withdraw, name="withdraw"),
+    path("<str:number>/terminations/<int:pk>/destruction/", portal.destruction_confirm, name="destruction"),
     # signing (contracts/views/signing.py)
     path("<str:number>/sign/", signing.sign, name="sign"),
     path("<str:number>/signed.pdf", signing.signed_document, name="signed_document"),

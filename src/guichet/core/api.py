@@ -74,13 +74,18 @@ def active_organisation(request: HttpRequest) -> Any:
 
 
 def require_application(request: HttpRequest, application: str) -> Any:
-    """The active organisation, if the user holds a grant for `application` there (else 403)."""
-    from guichet.accounts import selectors
+    """The active organisation, if the user holds a grant for `application` there (else 403).
+
+    An application the organisation's country does not offer (Buy Tech outside Belgium) is a 404.
+    """
+    from guichet.accounts import rules, selectors
     from guichet.accounts.models import Application
 
     from .tenancy import tenant_scope
 
     organisation = active_organisation(request)
+    if not rules.application_offered(application, organisation.country):
+        raise NotFound(_("Not found."))
     # Bearer-token calls arrive without the tenant scope the page middleware opens.
     with tenant_scope(organisation):
         granted = selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]

@@ -70,5 +70,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         **layout,
         "centre": centre,
         "centre_phone": phone(centre.phone),
-        "centre_status": centre_status(centre, getattr(organisation, "province", None) or None),
+        # Open or closed now is said only where the vendor publishes its opening hours.
+        "centre_status": centre_status(centre, getattr(organisation, "province", None) or None)
+        if centre.hours_published
+        else None,
     }

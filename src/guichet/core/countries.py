@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Country, SupportCentre
+from .models import Country, SupportCentre, SupportLink, SupportLinkTranslation
 
 _CACHE_KEY = "core:support-centre:{}"
+_LINKS_CACHE_KEY = "core:support-links:{}:{}"
 
 
 def get_centre(country: str) -> SupportCentre:
@@ -27,6 +28,38 @@ def get_centre(country: str) -> SupportCentre:
 @receiver([post_save, post_delete], sender=SupportCentre)
 def _forget_centre(sender: type, instance: SupportCentre, **kwargs: object) -> None:
     cache.delete(_CACHE_KEY.format(instance.country))
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """One of the vendor's pages for a country: its name in the reader's language, its address if known."""
+
+    kind: str
+    label: str
+    url: str
+
+
+def links_for(country: str, language: str) -> list[Pointer]:
+    """The vendor's pointers for `country`, labelled in `language` (else English, else the kind's name)."""
+    key = _LINKS_CACHE_KEY.format(country, language)
+    pointers = cache.get(key)
+    if pointers is None:
+        pointers = []
+        for link in SupportLink.objects.filter(country=country).prefetch_related("translations"):
+            labels = {t.language: t.label for t in link.translations.all()}
+            label = labels.get(language) or labels.get("en") or str(link.get_kind_display())
+            pointers.append(Pointer(kind=link.kind, label=label, url=link.url))
+        cache.set(key, pointers, 300)
+    return pointers
+
+
+@receiver([post_save, post_delete], sender=SupportLink)
+@receiver([post_save, post_delete], sender=SupportLinkTranslation)
+def _forget_links(sender: type, instance: SupportLink | SupportLinkTranslation, **kwargs: object) -> None:
+    from django.conf import settings
+
+    country = instance.country if isinstance(instance, SupportLink) else instance.link.country
+    cache.delete_many([_LINKS_CACHE_KEY.format(country, code) for code, _name in settings.LANGUAGES])
 
 
 def country_codes() -> list[str]:
@@ -54,3 +87,48 @@ def phone(number: str, region: str | None = None) -> Phone | None:
     if not phonenumbers.is_valid_number(parsed):
         return Phone(e164=e164, display=number)
     return Phone(e164=e164, display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
+def centre_phones(centre: SupportCentre) -> list[tuple[str, Phone]]:
+    """The centre's numbers that exist, by kind (operations, technical, repair, national, fax)."""
+    numbers = (
+        ("operations", centre.phone),
+        ("technical", centre.technical_phone),
+        ("repair", centre.repair_phone),
+        ("national", centre.national_phone),
+        ("fax", centre.fax),
+    )
+    return [(kind, formatted) for kind, number in numbers if (formatted := phone(number, centre.country))]
+
+
+def centre_emails(centre: SupportCentre) -> list[tuple[str, str]]:
+    """The centre's e-mail addresses that exist, by what they are for."""
+    addresses = (
+        ("operations", centre.support_email),
+        ("servicepac", centre.servicepac_email),
+        ("licence", centre.licence_email),
+        ("buytech", centre.buytech_email),
+    )
+    return [(kind, address) for kind, address in addresses if address]
+
+
+def world_countries() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country as (code, name in the active language), sorted by name (django-countries)."""
+    from django_countries import countries
+
+    return [(country.code, str(country.name)) for country in countries]
+
+
+def is_world_country(code: str) -> bool:
+    from django_countries import countries
+
+    return bool(code) and code.upper() in countries
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in `language` (the active one by default); an unknown code stays as it is."""
+    from django.utils import translation
+    from django_countries import countries
+
+    with translation.override(language or translation.get_language()):
+        return str(countries.name(code.upper())) or code

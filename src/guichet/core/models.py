@@ -18,7 +18,12 @@ class Country(models.TextChoices):
 
 
 class SupportCentre(models.Model):
-    """A country's support centre: who to call, when, where written notices go."""
+    """A country's support centre: who to call, when, where written notices go.
+
+    Every phone, e-mail address and postal address here is the vendor's, as its
+    published FAQs give it (the launch data copies them verbatim). A field left
+    empty hides its line everywhere: footer, contact page, help articles, PDFs, API.
+    """
 
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, unique=True)
     timezone = models.CharField(_("time zone"), max_length=64)
@@ -31,15 +36,44 @@ class SupportCentre(models.Model):
     languages = models.CharField(_("languages"), max_length=32, help_text=_("Comma-separated codes."))
     phone = models.CharField(_("operations phone (E.164)"), max_length=20)
     technical_phone = models.CharField(_("technical support phone (E.164)"), max_length=20, blank=True)
+    repair_phone = models.CharField(
+        _("repair service requests phone (E.164)"),
+        max_length=20,
+        blank=True,
+        help_text=_("Where customers call to ask for a repair; empty: the portal offers none by phone."),
+    )
     national_phone = models.CharField(_("national number"), max_length=20, blank=True)
     fax = models.CharField(_("fax (E.164)"), max_length=20, blank=True)
-    opens_at = models.TimeField(_("opens at"), default=time(9, 0))
+    opens_at = models.TimeField(
+        _("opens at"),
+        default=time(9, 0),
+        help_text=_("Agents' working hours: requests' deadlines count only these hours."),
+    )
     closes_at = models.TimeField(_("closes at"), default=time(17, 0))
-    notice_address = models.TextField(_("written-notice address"))
-    support_email = models.EmailField(_("operations e-mail"))
+    hours_published = models.BooleanField(
+        _("opening hours published"),
+        default=True,
+        help_text=_(
+            "Show these hours to customers (and whether the centre is open now). "
+            "Off where the vendor publishes no opening hours."
+        ),
+    )
+    notice_address = models.TextField(
+        _("written-notice address"),
+        blank=True,
+        help_text=_("The vendor's company name first, then the full postal address, one line each."),
+    )
+    support_email = models.EmailField(_("operations e-mail"), blank=True)
     servicepac_email = models.EmailField(_("ServicePac e-mail"), blank=True)
     licence_email = models.EmailField(_("software-destruction confirmations e-mail"), blank=True)
-    lead_agent_email = models.EmailField(_("lead agent e-mail"), blank=True)
+    buytech_email = models.EmailField(
+        _("Buy Tech e-mail"),
+        blank=True,
+        help_text=_("The vendor's asset-recovery team: payment instructions not received, cancelled orders, warranty."),
+    )
+    lead_agent_email = models.EmailField(
+        _("lead agent e-mail"), blank=True, help_text=_("Internal: never shown to customers.")
+    )
 
     class Meta:
         ordering = ["country"]
@@ -52,6 +86,60 @@ class SupportCentre(models.Model):
     @property
     def language_codes(self) -> list[str]:
         return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def notice_lines(self) -> list[str]:
+        return [line.strip() for line in self.notice_address.splitlines() if line.strip()]
+
+
+class LinkKind(models.TextChoices):
+    """The vendor's web pointers a help article may name, each a placeholder `{{ <kind> }}`."""
+
+    OPERATIONS_WEBSITE = "operations_website", _("Customer operations website")
+    SUPPORT_PLAN = "support_plan", _("Customer support plan")
+    SERVICEPAC_INFO = "servicepac_info", _("ServicePac information")
+    KEY_MANAGEMENT = "key_management", _("Key management service centre")
+    PASSPORT_ADVANTAGE = "passport_advantage", _("Passport Advantage website")
+    SUPPORT_PORTAL = "support_portal", _("Technical support portal")
+    RECYCLING = "recycling", _("Product recycling (WEEE)")
+    APPLIANCE_HANDBOOK = "appliance_handbook", _("Appliance Support Handbook")
+    BUYTECH_PARTNER_FAQ = "buytech_partner_faq", _("Buy Tech partner's FAQ")
+
+
+class SupportLink(models.Model):
+    """One of the vendor's pointers for a country: a named page, with its address when the vendor gave one.
+
+    Without a row a country has no such pointer and every line naming it is hidden;
+    with a row but no URL the name is shown without a link.
+    """
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=LinkKind.choices)
+    url = models.URLField(_("address"), blank=True, max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["country", "position", "kind"]
+        constraints = [models.UniqueConstraint(fields=["country", "kind"], name="one_link_per_kind_and_country")]
+        verbose_name = _("support link")
+        verbose_name_plural = _("support links")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.get_kind_display()}"
+
+
+class SupportLinkTranslation(models.Model):
+    link = models.ForeignKey(SupportLink, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["link", "language"], name="one_link_label_per_language")]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class AuditEvent(models.Model):

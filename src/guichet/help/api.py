@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from guichet.core.calendar import calendar_for
-from guichet.core.countries import get_centre, phone
+from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
 from guichet.core.errors import DomainError
 from guichet.core.models import Country
 
@@ -91,13 +91,26 @@ class PhoneOut(Schema):
     e164: str
 
 
+class EmailOut(Schema):
+    kind: str
+    address: str
+
+
+class LinkOut(Schema):
+    kind: str
+    label: str
+    url: str
+
+
 class ContactOut(Schema):
     country: str
     phones: list[PhoneOut]
+    emails: list[EmailOut]
+    links: list[LinkOut]
     timezone: str
-    opens_at: str
-    closes_at: str
-    open_now: bool
+    opens_at: str | None
+    closes_at: str | None
+    open_now: bool | None
     closes_at_today: datetime | None
     next_opening: datetime | None
     notice_address: str
@@ -105,31 +118,37 @@ class ContactOut(Schema):
 
 
 @router.get("help/contact", response=ContactOut, auth=None)
-def contact(request: HttpRequest, country: str) -> dict[str, object]:
-    _checked("en", country)
+def contact(request: HttpRequest, country: str, lang: str = "en") -> dict[str, object]:
+    """The support centre's facts. A fact the vendor does not publish is absent (empty list, null, "")."""
+    _checked(lang, country)
     centre = get_centre(country)
-    calendar = calendar_for(country)
-    now = timezone.now()
-    is_open = calendar.is_open(now)
-    phones = []
-    for kind, number in (
-        ("operations", centre.phone),
-        ("technical", centre.technical_phone),
-        ("national", centre.national_phone),
-        ("fax", centre.fax),
-    ):
-        formatted = phone(number, country)
-        if formatted:
-            phones.append({"kind": kind, "display": formatted.display, "e164": formatted.e164})
+    hours: dict[str, object] = {
+        "opens_at": None,
+        "closes_at": None,
+        "open_now": None,
+        "closes_at_today": None,
+        "next_opening": None,
+    }
+    if centre.hours_published:
+        calendar = calendar_for(country)
+        now = timezone.now()
+        is_open = calendar.is_open(now)
+        hours = {
+            "opens_at": centre.opens_at.strftime("%H:%M"),
+            "closes_at": centre.closes_at.strftime("%H:%M"),
+            "open_now": is_open,
+            "closes_at_today": calendar.closing_time(now),
+            "next_opening": None if is_open else calendar.next_opening(now),
+        }
     return {
         "country": country,
-        "phones": phones,
+        "phones": [
+            {"kind": kind, "display": number.display, "e164": number.e164} for kind, number in centre_phones(centre)
+        ],
+        "emails": [{"kind": kind, "address": address} for kind, address in centre_emails(centre)],
+        "links": [{"kind": link.kind, "label": link.label, "url": link.url} for link in links_for(country, lang)],
         "timezone": centre.timezone,
-        "opens_at": centre.opens_at.strftime("%H:%M"),
-        "closes_at": centre.closes_at.strftime("%H:%M"),
-        "open_now": is_open,
-        "closes_at_today": calendar.closing_time(now),
-        "next_opening": None if is_open else calendar.next_opening(now),
+        **hours,
         "notice_address": centre.notice_address,
         "email": centre.support_email,
     }

@@ -9,11 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from guichet.core.context_processors import centre_status, reader_country
-from guichet.core.countries import get_centre, phone
+from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
 from guichet.core.models import Country
+from guichet.support.forms import question_form
 
 from . import selectors, services
 from .forms import FeedbackForm
+from .rendering import opening_hours
 from .text import fold
 
 MAX_QUERY = 200
@@ -89,7 +91,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def contact(request: HttpRequest) -> HttpResponse:
-    """Whom to call and when, for the reader's country (or the one they pick)."""
+    """Whom to call and when, for the reader's country (or the one they pick), and a question form."""
     chosen = request.GET.get("country", "")
     if chosen:
         if chosen not in Country.values:
@@ -97,16 +99,6 @@ def contact(request: HttpRequest) -> HttpResponse:
         request.session["country"] = chosen
     country = chosen or reader_country(request)
     centre = get_centre(country)
-    phones = [
-        (label, phone(number, centre.country))
-        for label, number in (
-            ("operations", centre.phone),
-            ("technical", centre.technical_phone),
-            ("national", centre.national_phone),
-            ("fax", centre.fax),
-        )
-        if number
-    ]
     organisation = getattr(request, "organisation", None)
     subdivision = organisation.province if organisation is not None and organisation.country == country else None
     return render(
@@ -114,9 +106,14 @@ def contact(request: HttpRequest) -> HttpResponse:
         "help/contact.html",
         {
             "contact_centre": centre,
-            "phones": phones,
-            "status": centre_status(centre, subdivision or None),
+            "phones": centre_phones(centre),
+            "emails": centre_emails(centre),
+            "hours": opening_hours(centre, _language()),
+            "links": links_for(country, _language()),
+            "status": centre_status(centre, subdivision or None) if centre.hours_published else None,
             "countries": Country.choices,
+            # Anyone signed in for an organisation may ask a question: an identity is enough (domain.md).
+            "question_form": question_form(request) if organisation is not None else None,
         },
     )
 

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.countries import world_countries
+
 from .models import Machine, RepairKind, TransferKind, machine_type_format, serial_format
 
 COUNTRY_CHOICES = [("BE", _("Belgium")), ("CA", _("Canada")), ("RO", _("Romania"))]
@@ -98,9 +100,10 @@ class TransferForm(forms.Form):
 
 
 class RelocationForm(forms.Form):
-    from_country = forms.ChoiceField(label=_("From country"), choices=COUNTRY_CHOICES)
+    # Any country the vendor serves, named in the reader's language (django-countries).
+    from_country = forms.ChoiceField(label=_("From country"), choices=world_countries)
     from_address = forms.CharField(label=_("From address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    to_country = forms.ChoiceField(label=_("To country"), choices=COUNTRY_CHOICES)
+    to_country = forms.ChoiceField(label=_("To country"), choices=world_countries)
     to_address = forms.CharField(label=_("To address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     desired_date = forms.DateField(
         label=_("Desired date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -162,9 +162,9 @@ def transfer_takes_effect(today: date, leaves_on: date) -> bool:
 
 # --- relocations ------------------------------------------------------------------------------
 
-RELOCATION_EVALUATE_BUSINESS_DAYS = 5
-# A move takes several days: the earliest date a customer may ask for, in business days from today.
-RELOCATION_MIN_LEAD_BUSINESS_DAYS = 10
+# How long agents take to evaluate a request and how much notice a customer gives are this
+# product's own choices, not the vendor's policy (its FAQ says only "several days"): they are
+# settings (RELOCATION_EVALUATE_BUSINESS_DAYS, RELOCATION_MIN_LEAD_BUSINESS_DAYS), read by services.
 
 SUBMITTED = "submitted"
 ASSIGNED = "assigned"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from guichet.accounts.models import Organisation, User
 from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.errors import DomainError
+from guichet.core.models import Country
 from guichet.core.tenancy import across_organisations
 
 from . import rules
@@ -21,8 +22,11 @@ from .models import ImportJob, Machine, Relocation, RepairRequest, SiteChange, T
 
 
 def calendar_of_site(machine: Machine) -> BusinessCalendar:
-    """Business hours of the support centre of the machine's site (the organisation's province in Canada)."""
-    country = machine.site_country or machine.organisation.country
+    """Business hours of the support centre of the machine's site (the organisation's province in Canada).
+
+    A machine moved to a country without a support centre of its own stays with its organisation's.
+    """
+    country = machine.site_country if machine.site_country in Country.values else machine.organisation.country
     province = machine.organisation.province if country == machine.organisation.country else ""
     return calendar_for(country, province or None)
 

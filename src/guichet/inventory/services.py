@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit, numbering
+from guichet.core.countries import country_name, is_world_country
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
@@ -370,8 +371,8 @@ def _tell_relocation(relocation: Relocation, template: str, **extra: Any) -> Non
             "number": relocation.number,
             "machine": str(relocation.machine),
             "first_name": relocation.requester.first_name,
-            "from_country": relocation.from_country,
-            "to_country": relocation.to_country,
+            "from_country": country_name(relocation.from_country, relocation.language),
+            "to_country": country_name(relocation.to_country, relocation.language),
             "url": _url("inventory:relocation", relocation.language, number=relocation.number),
             **extra,
         },
@@ -396,6 +397,8 @@ def relocation_request(
     _ensure_present(machine)
     organisation = machine.organisation
     today = today or selectors.local_today(organisation)
+    if not is_world_country(from_country) or not is_world_country(to_country):
+        raise DomainError(_("Choose the countries from the list."), code="invalid_country")
     if not rules.is_cross_border(from_country, to_country):
         raise DomainError(
             _("A relocation here crosses a border: choose another destination country."), code="same_country"
@@ -403,7 +406,7 @@ def relocation_request(
     if not from_address.strip() or not to_address.strip():
         raise DomainError(_("Give both addresses."), code="address_required")
     calendar = selectors.calendar_of(organisation)
-    earliest = calendar.add_business_days(today, rules.RELOCATION_MIN_LEAD_BUSINESS_DAYS)
+    earliest = calendar.add_business_days(today, settings.RELOCATION_MIN_LEAD_BUSINESS_DAYS)
     if desired_date < earliest:
         raise DomainError(
             _("A relocation takes several days: choose %(date)s or later.") % {"date": earliest.isoformat()},
@@ -420,7 +423,7 @@ def relocation_request(
         to_address=to_address.strip(),
         desired_date=desired_date,
         notes=notes.strip(),
-        evaluate_due=calendar.add_business_days(today, rules.RELOCATION_EVALUATE_BUSINESS_DAYS),
+        evaluate_due=calendar.add_business_days(today, settings.RELOCATION_EVALUATE_BUSINESS_DAYS),
         requester=actor,
         contact_email=actor.email,
         language=actor.language or organisation.language,

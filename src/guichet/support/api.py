@@ -2,8 +2,10 @@
 
 Every endpoint resolves the caller's organisation and the `requests` grant
 first, then works inside that organisation's tenant scope (API calls arrive
-without one). Requests are addressed by number; another organisation's number
-is a 404 exactly like a missing one.
+without one). Without the grant, a member may still send a general question
+and follow the questions they sent (an identity is enough to ask one).
+Requests are addressed by number; another organisation's number is a 404
+exactly like a missing one.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guichet.accounts import selectors as accounts_selectors
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import AUTH, ErrorOut, PageOut, active_organisation, paginate, require_application
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import TYPE_FIELD_NAMES, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
 from .models import Attachment, Comment, Request, RequestType
 
@@ -211,18 +214,34 @@ def _detail(item: Request) -> dict[str, Any]:
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def _reader(request: HttpRequest) -> tuple[Organisation, User | None]:
+    """The active organisation, and whose questions alone the caller sees (None: the grant, all requests).
+
+    An identity is enough to ask a question and follow it (rules.QUESTION_TYPE); the rest needs the grant.
+    """
+    organisation: Organisation = active_organisation(request)
+    with tenant_scope(organisation):
+        granted = APPLICATION in accounts_selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]
+    return organisation, None if granted else request.user  # type: ignore[return-value]
+
+
 @router.get("requests", response={200: RequestPageOut, **ERRORS})
 def list_requests(
     request: HttpRequest, status: str = "", q: str = "", page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
 ) -> dict[str, Any]:
-    """The organisation's requests, newest first. `status`: a status, `open`, or empty for all."""
-    organisation: Organisation = require_application(request, APPLICATION)
+    """The organisation's requests, newest first (without the grant: the caller's own questions).
+
+    `status`: a status, `open`, or empty for all."""
+    organisation, questions_of = _reader(request)
     filters = ListFilterForm({"status": status, "q": q})
     if not filters.is_valid():
         raise _invalid(_form_errors(filters, ["query"]))
     with tenant_scope(organisation):
         requests = selectors.requests_of(
-            organisation, status=filters.cleaned_data["status"], query=filters.cleaned_data["q"]
+            organisation,
+            status=filters.cleaned_data["status"],
+            query=filters.cleaned_data["q"],
+            questions_of=questions_of,
         )
         items, count = paginate(requests, page, page_size)
         return {"items": [_summary(item) for item in items], "count": count}
@@ -259,13 +278,17 @@ def _form_data(user: User, payload: RequestIn) -> dict[str, str]:
 
 @router.post("requests", response={201: RequestOut, **ERRORS})
 def create_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str, Any]]:
-    """Submit a request; validated by the same form as the page, confirmed by e-mail."""
-    organisation: Organisation = require_application(request, APPLICATION)
+    """Submit a request; validated by the same form as the page, confirmed by e-mail.
+
+    A general question (`general`) needs only an identity; every other type needs the grant."""
+    organisation, questions_of = _reader(request)
     user: User = request.user  # type: ignore[assignment]
     body = ["body", "payload"]
     chosen = TypeChoiceForm({"type": payload.type})
     if not chosen.is_valid():
         raise _invalid(_form_errors(chosen, body))
+    if not rules.may_submit(payload.type, has_requests_grant=questions_of is None):
+        require_application(request, APPLICATION)  # the same 403 as every endpoint of an ungranted application
     specific = TYPE_FIELD_NAMES[payload.type]
     unknown = sorted(set(payload.details) - set(specific))
     if unknown:
@@ -308,9 +331,9 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str,
 @router.get("requests/{number}", response={200: RequestOut, **ERRORS})
 def get_request(request: HttpRequest, number: str) -> dict[str, Any]:
     """One request with its public timeline (agents' internal notes are not part of it)."""
-    organisation: Organisation = require_application(request, APPLICATION)
+    organisation, questions_of = _reader(request)
     with tenant_scope(organisation):
-        return _detail(selectors.get_request_for(organisation, number))
+        return _detail(selectors.get_request_for(organisation, number, questions_of=questions_of))
 
 
 class ReplyIn(Schema):
@@ -320,12 +343,12 @@ class ReplyIn(Schema):
 @router.post("requests/{number}/comments", response={201: ReplyOut, 409: ErrorOut, **ERRORS})
 def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     """The customer's reply; a request waiting on the customer goes back to the agent."""
-    organisation: Organisation = require_application(request, APPLICATION)
+    organisation, questions_of = _reader(request)
     form = ReplyForm({"body": payload.body})
     if not form.is_valid():
         raise _invalid(_form_errors(form, ["body", "payload"]))
     with tenant_scope(organisation):
-        item = selectors.get_request_for(organisation, number)
+        item = selectors.get_request_for(organisation, number, questions_of=questions_of)
         comment = services.customer_reply(
             actor=request.user,  # type: ignore[arg-type]
             request=item,

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.forms import normalise_phone
 from guichet.accounts.models import Application
+from guichet.accounts.rules import application_offered
 
+from . import rules
 from .models import Priority, RequestType, Status
 
 
@@ -93,6 +95,18 @@ def _type_fields() -> dict[str, dict[str, forms.Field]]:
 TYPE_FIELD_NAMES = {kind: list(fields) for kind, fields in _type_fields().items()}
 
 
+def prefilled(user: Any) -> dict[str, str]:
+    """A request form's contact fields, filled from the registration profile."""
+    return {"contact_name": user.get_full_name(), "contact_email": user.email, "contact_phone": user.phone}
+
+
+def question_form(request: Any) -> RequestForm:
+    """The general-question form the contact page offers to anyone signed in for an organisation."""
+    return RequestForm(
+        initial=prefilled(request.user), request_type=rules.QUESTION_TYPE, country=request.organisation.country
+    )
+
+
 class RequestForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
@@ -107,6 +121,12 @@ class RequestForm(forms.Form):
         self.request_type = request_type
         self.country = country
         specific = _type_fields()[request_type]
+        if "application" in specific:  # only the applications the organisation's country offers
+            specific["application"].choices = [  # type: ignore[attr-defined]
+                (value, label)
+                for value, label in specific["application"].choices  # type: ignore[attr-defined]
+                if not value or application_offered(value, country)
+            ]
         # Type-specific fields right after the description.
         ordered = {}
         for name, field in self.fields.items():

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+# --- who may send what ------------------------------------------------------------
+# An identity alone lets a person ask a question (the vendor's FAQ: "with your ID you can ask
+# your questions"): this one type needs no "requests" grant. Without the grant a person sees
+# only the questions they sent themselves; every other type keeps its grant.
+QUESTION_TYPE = "general"
+
+
+def may_submit(request_type: str, *, has_requests_grant: bool) -> bool:
+    return has_requests_grant or request_type == QUESTION_TYPE
+
+
 # --- statuses and who may move a request where ------------------------------------
 SUBMITTED = "submitted"
 ASSIGNED = "assigned"

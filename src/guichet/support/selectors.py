@@ -51,8 +51,18 @@ def _search(requests: QuerySet[Request], query: str) -> QuerySet[Request]:
 # --- customers ------------------------------------------------------------------------------
 
 
-def requests_of(organisation: Organisation, *, status: str = "", query: str = "") -> QuerySet[Request]:
-    requests = Request.objects.filter(organisation=organisation).select_related("requester", "assignee")
+def _visible(organisation: Organisation, questions_of: User | None) -> QuerySet[Request]:
+    """The organisation's requests; only `questions_of`'s own questions for someone without the grant."""
+    requests = Request.objects.filter(organisation=organisation)
+    if questions_of is not None:
+        requests = requests.filter(requester=questions_of, type=rules.QUESTION_TYPE)
+    return requests
+
+
+def requests_of(
+    organisation: Organisation, *, status: str = "", query: str = "", questions_of: User | None = None
+) -> QuerySet[Request]:
+    requests = _visible(organisation, questions_of).select_related("requester", "assignee")
     if status == "open":
         requests = requests.filter(status__in=rules.OPEN_STATUSES)
     elif status in Status.values:
@@ -60,9 +70,11 @@ def requests_of(organisation: Organisation, *, status: str = "", query: str = ""
     return _search(requests, query).order_by("-created_at")
 
 
-def get_request_for(organisation: Organisation, number: str) -> Request:
+def get_request_for(organisation: Organisation, number: str, *, questions_of: User | None = None) -> Request:
+    """One request by number; a request the reader may not see is a 404 like a missing one."""
     request = (
-        Request.objects.filter(organisation=organisation, number=number)
+        _visible(organisation, questions_of)
+        .filter(number=number)
         .select_related("organisation", "requester", "assignee")
         .first()
     )

@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @customer_required
 def application(request: CustomerRequest, application: str) -> HttpResponse:
     """An application's stable address (e-mails link to it): forwards to the context's own pages."""
-    if application not in Application.values:
+    if application not in dict(selectors.applications_offered(request.organisation)):
         return render(request, "404.html", status=404)
     if application not in request.granted_applications:
         return application_forbidden(request, application)
@@ -40,7 +40,10 @@ def application(request: CustomerRequest, application: str) -> HttpResponse:
 @customer_required
 def access(request: CustomerRequest) -> HttpResponse:
     organisation = request.organisation
-    form = AccessRequestForm(request.POST or None, initial={"application": request.GET.get("application")})
+    offered = selectors.applications_offered(organisation)
+    form = AccessRequestForm(
+        request.POST or None, initial={"application": request.GET.get("application")}, applications=offered
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.access_request_create(
@@ -65,7 +68,7 @@ def access(request: CustomerRequest) -> HttpResponse:
             "granted": app in request.granted_applications,
             "last_request": requests_by_app.get(app),
         }
-        for app, label in Application.choices
+        for app, label in offered
     ]
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/access.html", {"form": form, "rows": rows}, status=status)
@@ -111,7 +114,7 @@ def team(request: CustomerRequest) -> HttpResponse:
                     "pending": (membership.user_id, app) in pending,
                     "agent_only": app == Application.CONTRACTS,
                 }
-                for app, label in Application.choices
+                for app, label in selectors.applications_offered(organisation)
             ],
         }
         for membership in selectors.members_of(organisation)

@@ -123,19 +123,29 @@ def cart(request: CustomerRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = AddToCartForm(request.POST)
-        if form.is_valid() and Product.objects.filter(sku=form.cleaned_data["sku"], active=True).exists():
+        product = Product.objects.filter(sku=form.cleaned_data["sku"], active=True).first() if form.is_valid() else None
+        if product is not None:
             current = _cart(request)
-            sku, quantity = form.cleaned_data["sku"], form.cleaned_data["quantity"]
+            quantity = form.cleaned_data["quantity"]
             if request.POST.get("mode") == "add":
-                quantity += current.get(sku, 0)
-            if quantity:
-                current[sku] = min(quantity, services.MAX_QUANTITY_PER_PRODUCT)
+                quantity += current.get(product.sku, 0)
+            if quantity > product.stock:
+                # No quota: the stock is the only limit, so the cart holds what can be reserved.
+                quantity = product.stock
+                messages.warning(
+                    request,
+                    _("Only %(stock)s of %(name)s in stock: your cart holds that many.")
+                    % {"stock": product.stock, "name": product.name},
+                )
             else:
-                current.pop(sku, None)
+                messages.success(request, _("Cart updated."))
+            if quantity:
+                current[product.sku] = quantity
+            else:
+                current.pop(product.sku, None)
             request.session[CART] = current
-            messages.success(request, _("Cart updated."))
             return HttpResponseRedirect(reverse("buytech:cart"), status=303)
-        messages.error(request, _("Choose a product and a quantity between 0 and 500."))
+        messages.error(request, _("Choose a product and a quantity of 0 or more."))
         status = 400
     rows, total = _cart_rows(_cart(request))
     return render(request, "buytech/cart.html", {"rows": rows, "total": total}, status=status)

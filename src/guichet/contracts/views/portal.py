@@ -24,6 +24,7 @@ from .. import documents, rules, selectors, services
 from ..forms import (
     ContactFields,
     ContractFilterForm,
+    DestructionForm,
     EndOfTermForm,
     HardwareTerminationForm,
     LicenceTerminationForm,
@@ -276,7 +277,6 @@ def _terminate_licence(
             actor=request.user,
             contract=contract,
             contact=form.contact(),
-            copies_destroyed=form.cleaned_data["copies_destroyed"],
             effective_date=form.cleaned_data["effective_date"],
             today=today,
             http_request=request,
@@ -318,6 +318,23 @@ def termination_withdraw(request: CustomerRequest, number: str, pk: int) -> Http
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The termination is withdrawn; the contract goes on as before."))
+    return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
+
+
+@require_POST
+@contracts_required
+def destruction_confirm(request: CustomerRequest, number: str, pk: int) -> HttpResponse:
+    contract = selectors.get_contract_for(request.organisation, number)
+    termination = selectors.get_termination_for(contract, pk)
+    if not DestructionForm(request.POST).is_valid():
+        messages.error(request, _("Tick the box to confirm that every copy has been destroyed."))
+    else:
+        try:
+            services.licence_destruction_confirm(actor=request.user, termination=termination, http_request=request)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Thank you: the destruction of every copy is recorded."))
     return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
 
 

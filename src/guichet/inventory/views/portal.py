@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -171,7 +172,13 @@ def machine_edit(request: CustomerRequest, serial: str) -> HttpResponse:
     return render(
         request,
         "inventory/edit.html",
-        {"machine": machine, "form": form, "detail_url": machine_url("inventory:detail", machine)},
+        {
+            "machine": machine,
+            "form": form,
+            "detail_url": machine_url("inventory:detail", machine),
+            "notice_days": settings.RELOCATION_MIN_LEAD_BUSINESS_DAYS,
+            "evaluation_days": settings.RELOCATION_EVALUATE_BUSINESS_DAYS,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -335,7 +342,13 @@ def relocation_new(request: CustomerRequest, serial: str) -> HttpResponse:
     return render(
         request,
         "inventory/relocation_new.html",
-        {"machine": machine, "form": form, "detail_url": machine_url("inventory:detail", machine)},
+        {
+            "machine": machine,
+            "form": form,
+            "detail_url": machine_url("inventory:detail", machine),
+            "notice_days": settings.RELOCATION_MIN_LEAD_BUSINESS_DAYS,
+            "evaluation_days": settings.RELOCATION_EVALUATE_BUSINESS_DAYS,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

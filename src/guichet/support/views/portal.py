@@ -11,43 +11,57 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guichet.accounts.access import application_required
+from guichet.accounts.access import application_forbidden, customer_required
 from guichet.accounts.http import CustomerRequest
+from guichet.accounts.models import Application, User
 from guichet.core.errors import DomainError
 
-from .. import selectors, services
-from ..forms import ListFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm
-from ..models import Attachment, RequestType
+from .. import rules, selectors, services
+from ..forms import ListFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
+from ..models import Attachment, Request, RequestType
 
-requests_required = application_required("requests")
+
+def _questions_of(request: CustomerRequest) -> User | None:
+    """None for a holder of the grant (the whole organisation's requests), else the reader (own questions)."""
+    return None if Application.REQUESTS in request.granted_applications else request.user
+
+
+def _request(request: CustomerRequest, number: str) -> Request:
+    return selectors.get_request_for(request.organisation, number, questions_of=_questions_of(request))
 
 
 def _files(form_files: list[UploadedFile]) -> list[tuple[str, bytes]]:
     return [(f.name or "file", f.read()) for f in form_files]
 
 
-@requests_required
+@customer_required
 def request_list(request: CustomerRequest) -> HttpResponse:
     filters = ListFilterForm(request.GET or None)
     status = query = ""
     if filters.is_valid():
         status, query = filters.cleaned_data["status"], filters.cleaned_data["q"]
-    page = Paginator(selectors.requests_of(request.organisation, status=status, query=query), 25).get_page(
-        request.GET.get("page")
+    questions_of = _questions_of(request)
+    page = Paginator(
+        selectors.requests_of(request.organisation, status=status, query=query, questions_of=questions_of), 25
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "support/list.html", {"page": page, "filters": filters, "questions_only": questions_of is not None}
     )
-    return render(request, "support/list.html", {"page": page, "filters": filters})
 
 
-@requests_required
+@customer_required
 def request_new(request: CustomerRequest) -> HttpResponse:
+    has_grant = _questions_of(request) is None
     request_type = request.GET.get("type") or request.POST.get("type", "")
+    if not has_grant and not request_type:
+        request_type = rules.QUESTION_TYPE  # the only type open without the grant: no choice to make
     if request_type not in RequestType.values:
         return render(request, "support/choose_type.html", {"form": TypeChoiceForm()})
+    if not rules.may_submit(request_type, has_requests_grant=has_grant):
+        return application_forbidden(request, Application.REQUESTS)
     user = request.user
     initial = {
-        "contact_name": user.get_full_name(),
-        "contact_email": user.email,
-        "contact_phone": user.phone,
+        **prefilled(user),
         "subject": request.GET.get("subject", "")[:200],
         **{
             k: v[:30]
@@ -97,9 +111,9 @@ def request_new(request: CustomerRequest) -> HttpResponse:
     )
 
 
-@requests_required
+@customer_required
 def request_detail(request: CustomerRequest, number: str) -> HttpResponse:
-    item = selectors.get_request_for(request.organisation, number)
+    item = _request(request, number)
     return render(
         request,
         "support/detail.html",
@@ -119,9 +133,9 @@ def _back(number: str) -> HttpResponseRedirect:
 
 
 @require_POST
-@requests_required
+@customer_required
 def request_reply(request: CustomerRequest, number: str) -> HttpResponse:
-    item = selectors.get_request_for(request.organisation, number)
+    item = _request(request, number)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -146,9 +160,9 @@ def request_reply(request: CustomerRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@requests_required
+@customer_required
 def request_close(request: CustomerRequest, number: str) -> HttpResponse:
-    item = selectors.get_request_for(request.organisation, number)
+    item = _request(request, number)
     try:
         services.customer_close(actor=request.user, request=item, http_request=request)
     except DomainError as error:
@@ -157,9 +171,9 @@ def request_close(request: CustomerRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@requests_required
+@customer_required
 def request_reopen(request: CustomerRequest, number: str) -> HttpResponse:
-    item = selectors.get_request_for(request.organisation, number)
+    item = _request(request, number)
     form = ReopenForm(request.POST)
     try:
         services.customer_reopen(
@@ -171,9 +185,9 @@ def request_reopen(request: CustomerRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@requests_required
+@customer_required
 def request_rate(request: CustomerRequest, number: str) -> HttpResponse:
-    item = selectors.get_request_for(request.organisation, number)
+    item = _request(request, number)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a rating from 1 to 5."))
@@ -189,9 +203,9 @@ def request_rate(request: CustomerRequest, number: str) -> HttpResponse:
     return _back(number)
 
 
-@requests_required
+@customer_required
 def attachment_download(request: CustomerRequest, number: str, pk: int) -> FileResponse:
-    item = selectors.get_request_for(request.organisation, number)
+    item = _request(request, number)
     attachment = selectors.get_attachment_for(item, pk, include_internal=False)
     return _download(attachment)
 

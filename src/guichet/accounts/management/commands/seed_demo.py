@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from guichet.accounts.models import Application, ApplicationGrant, Membership, Organisation, User
+from guichet.accounts.rules import application_offered
 from guichet.core.tenancy import across_organisations
 
 DEMO_PASSWORD = "guichet-demo"  # noqa: S105 - documented demo password
@@ -116,7 +117,8 @@ class Command(BaseCommand):
             if all_apps:
                 with across_organisations():
                     for application in Application.values:
-                        ApplicationGrant.objects.get_or_create(organisation=org, user=user, application=application)
+                        if application_offered(application, org.country):
+                            ApplicationGrant.objects.get_or_create(organisation=org, user=user, application=application)
         for email, first, last, language, country, kind in STAFF:
             user, was_created = _user(
                 email,
