@@ -64,6 +64,7 @@ e2e: install system-packages
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 	SECRET_KEY=lint $(BIN)/mypy src
 
 # Extract strings into the fr/ro catalogues (needs GNU gettext), then compile.

@@ -8,7 +8,7 @@ from django.http import Http404
 from guichet.core.models import AuditEvent
 from guichet.core.tenancy import across_organisations
 
-from . import rules
+from . import jurisdiction, rules
 from .models import AccessRequest, ApplicationGrant, Membership, Organisation, User
 
 
@@ -76,10 +76,7 @@ def get_member_for(organisation: Organisation, user_id: int) -> Membership:
 
 
 def _visible_organisations(staff: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
-    if not staff.is_administrator:
-        organisations = organisations.filter(country=staff.country if staff.is_agent else "--")
-    return organisations
+    return Organisation.objects.filter(jurisdiction.served_by(staff, ""))
 
 
 def search_organisations(staff: User, query: str = "") -> QuerySet[Organisation]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core.tenancy import across_organisations
 
@@ -164,7 +165,7 @@ def view_of(order: BuyTechOrder, today: date | None = None) -> OrderView:
 
 
 def may_run_program(staff: User) -> bool:
-    return staff.is_administrator or staff.country == rules.PROGRAM_COUNTRY
+    return jurisdiction.serves_country(staff, rules.PROGRAM_COUNTRY)
 
 
 def get_order_for_staff(staff: User, number: str) -> BuyTechOrder:

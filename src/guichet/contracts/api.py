@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import User
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -22,6 +23,7 @@ from . import documents as contract_documents
 from . import rules as contract_rules
 from . import selectors as contract_selectors
 from . import services as contract_services
+from . import signing
 from .forms import ContractFilterForm
 from .models import Contract, ContractKind, ContractStatus, Termination
 
@@ -353,15 +355,10 @@ def sign_contract(request: HttpRequest, number: str, payload: SignIn) -> Status[
     in this call; `accept_terms` must be true. The signed file is then at
     `document_url` (portal session) and its SHA-256 in `document_sha256`.
     """
-    from guichet.core.api import require_application
-    from guichet.core.tenancy import tenant_scope
-
-    from . import selectors, signing
-
     organisation = require_application(request, "contracts")
     user = request.user
     with tenant_scope(organisation):
-        contract = selectors.get_contract_for(organisation, number)
+        contract = contract_selectors.get_contract_for(organisation, number)
         signing.confirm_identity(request, user, password=payload.password, otp=payload.otp)  # type: ignore[arg-type]
         signature = signing.contract_sign(
             actor=user,  # type: ignore[arg-type]

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
+from guichet.core.calendar import today_for, today_for_staff
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -28,7 +28,7 @@ def home(request: PortalRequest) -> HttpResponse:
     if wanted:
         # Opening a contract by number: the detail page answers 404 for another country's, like a missing one.
         return HttpResponseRedirect(reverse("contracts_console:detail", kwargs={"number": wanted}))
-    today = timezone.localdate()
+    today = today_for_staff(user)
     return render(
         request,
         "contracts/console/home.html",
@@ -51,7 +51,7 @@ def _back(number: str) -> HttpResponseRedirect:
 def detail(request: PortalRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for_staff(request.user, number)
     with tenant_scope(contract.organisation):
-        today = services.today_for(contract.organisation)
+        today = today_for(contract.organisation)
         coverages = list(selectors.coverages_of(contract, current_only=True))
         rows = [(c, rules.vendor_hardware_eligibility(c.covered_from, today)) for c in coverages]
         signatures = list(selectors.signatures_of(contract))

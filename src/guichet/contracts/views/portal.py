@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -187,7 +188,7 @@ def _contact_initial(request: CustomerRequest) -> dict[str, Any]:
 @contracts_required
 def terminate(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
-    today = services.today_for(request.organisation)
+    today = today_for(request.organisation)
     context: dict[str, Any] = {"contract": contract, "today": today}
     if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
         return _terminate_hardware(request, contract, today, context)
