@@ -58,13 +58,6 @@ def pending_requests_in(organisation: Organisation) -> QuerySet[AccessRequest]:
     )
 
 
-def get_access_request_for(organisation: Organisation, pk: int) -> AccessRequest:
-    request = AccessRequest.objects.filter(organisation=organisation, pk=pk).select_related("user").first()
-    if request is None:
-        raise Http404
-    return request
-
-
 def get_member_for(organisation: Organisation, user_id: int) -> Membership:
     membership = members_of(organisation).filter(user_id=user_id).first()
     if membership is None:

@@ -159,10 +159,6 @@ def statement_for(organisation: Organisation, start: date, end: date, today: dat
     )
 
 
-def payments_of(organisation: Organisation) -> QuerySet[Payment]:
-    return Payment.objects.filter(organisation=organisation).order_by("-date", "-id")
-
-
 # --- console --------------------------------------------------------------------------------------------
 
 
@@ -192,16 +188,6 @@ def organisation_for_staff(user: User, customer_number: str) -> Organisation:
     if organisation is None or not jurisdiction.may_serve(user, organisation):
         raise Http404
     return organisation
-
-
-def invoice_for_staff(user: User, number: str) -> Invoice:
-    with across_organisations():
-        invoice = (
-            Invoice.objects.filter(jurisdiction.served_by(user), number=number).select_related("organisation").first()
-        )
-    if invoice is None:
-        raise Http404
-    return invoice
 
 
 def payment_for_staff(user: User, reference: str) -> Payment:

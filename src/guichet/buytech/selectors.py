@@ -55,17 +55,6 @@ def products(filters: CatalogueFilters | None = None) -> QuerySet[Product]:
     return found.order_by("kind", "brand", "model", "sku")
 
 
-def brands() -> list[str]:
-    return sorted(set(Product.objects.filter(active=True).values_list("brand", flat=True)))
-
-
-def get_product(sku: str) -> Product:
-    product = Product.objects.filter(sku=sku, active=True).first()
-    if product is None:
-        raise Http404
-    return product
-
-
 # --- customers -------------------------------------------------------------------------------------------
 
 

@@ -26,7 +26,8 @@ from guichet.core import audit, numbering
 from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
-from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.core.structured_communication import structured_communication
+from guichet.core.tenancy import across_organisations
 from guichet.orders.carriers import check_tracking_number, get_carrier
 from guichet.support.services import request_submit
 
@@ -352,7 +353,7 @@ def order_reserve(
         sequence=sequence,
         ordered_by=actor,
         partner_id=organisation.partner_id,
-        payment_reference=rules.structured_communication(sequence),
+        payment_reference=structured_communication(sequence),
         reserved_at=now,
         reserved_on=reserved_on,
         confirmation_due=rules.confirmation_due(reserved_on, calendar().add_business_days),
@@ -995,7 +996,3 @@ def claim_resolve(*, actor: User, claim: WarrantyClaim, http_request: HttpReques
     )
     _tell(claim.order, "buytech_claim_resolved", claim_number=claim.number, remedy=claim.remedy)
     return claim
-
-
-def in_scope(organisation: Organisation) -> Any:
-    return tenant_scope(organisation)

@@ -176,4 +176,3 @@ def renewals_due(staff: User, today: date) -> list[Contract]:
 def is_signed(contract: Contract | None) -> bool:
     """Signed by the customer (and countersigned where that is needed): the contract runs."""
     return contract is not None and contract.status == ContractStatus.ACTIVE
-

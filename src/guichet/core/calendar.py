@@ -56,9 +56,6 @@ class BusinessCalendar:
     def is_holiday(self, day: date) -> bool:
         return day in _public_holidays(self.country, self.subdivision)
 
-    def holiday_name(self, day: date) -> str | None:
-        return _public_holidays(self.country, self.subdivision).get(day)
-
     def is_business_day(self, day: date) -> bool:
         return day.weekday() in self.weekdays and not self.is_holiday(day)
 

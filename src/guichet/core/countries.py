@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Country, SupportCentre
+from .models import SupportCentre
 
 _CACHE_KEY = "core:support-centre:{}"
 
@@ -27,10 +27,6 @@ def get_centre(country: str) -> SupportCentre:
 @receiver([post_save, post_delete], sender=SupportCentre)
 def _forget_centre(sender: type, instance: SupportCentre, **kwargs: object) -> None:
     cache.delete(_CACHE_KEY.format(instance.country))
-
-
-def country_codes() -> list[str]:
-    return list(Country.values)
 
 
 @dataclass(frozen=True)

@@ -149,17 +149,6 @@ def get_relocation_for(organisation: Organisation, number: str) -> Relocation:
     return relocation
 
 
-def get_transfer_for(organisation: Organisation, number: str) -> Transfer:
-    transfer = (
-        Transfer.objects.filter(organisation=organisation, number=number)
-        .select_related("machine", "organisation")
-        .first()
-    )
-    if transfer is None:
-        raise Http404
-    return transfer
-
-
 # --- agents -----------------------------------------------------------------------------------
 
 

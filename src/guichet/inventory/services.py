@@ -54,10 +54,6 @@ def next_number(prefix: str, country: str, year: int) -> str:
     return f"{prefix}-{country}-{year}-{value:06d}"
 
 
-def _local_year(organisation: Organisation) -> int:
-    return today_for(organisation).year
-
-
 def _ensure_present(machine: Machine) -> None:
     if machine.departed_on is not None:
         raise Conflict(_("This machine has left your organisation."), code="machine_departed")
