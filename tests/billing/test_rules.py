@@ -227,3 +227,19 @@ def test_numbers_and_terms() -> None:
 )
 def test_money_in_the_customers_locale(language: str, country: str, currency: str, expected: str) -> None:
     assert format_money(D("1234.555"), currency, locale_for(language, country)) == expected
+
+
+@pytest.mark.parametrize(
+    ("is_credit_note", "status", "allowed"),
+    [
+        (False, rules.OPEN, True),
+        (False, rules.PARTIALLY_PAID, True),
+        (False, rules.OVERDUE, True),
+        (False, rules.DISPUTED, False),
+        (False, rules.PAID, False),
+        (False, rules.CANCELLED, False),
+        (True, rules.OPEN, False),
+    ],
+)
+def test_which_invoices_may_be_disputed(is_credit_note: bool, status: str, allowed: bool) -> None:
+    assert rules.may_dispute(is_credit_note=is_credit_note, status=status) is allowed

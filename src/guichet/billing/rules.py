@@ -172,6 +172,12 @@ OVERDUE = "overdue"
 DISPUTED = "disputed"
 CANCELLED = "cancelled"
 UNPAID_STATUSES = frozenset({OPEN, PARTIALLY_PAID, OVERDUE, DISPUTED})
+DISPUTABLE_STATUSES = frozenset({OPEN, PARTIALLY_PAID, OVERDUE})
+
+
+def may_dispute(*, is_credit_note: bool, status: str) -> bool:
+    """An unpaid invoice may be disputed; a credit note may not, and a disputed one is being looked at already."""
+    return not is_credit_note and status in DISPUTABLE_STATUSES
 
 
 def invoice_status(

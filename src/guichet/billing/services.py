@@ -577,10 +577,10 @@ def dispute_open(
     """The customer disputes (part of) an invoice: a billing request for the agents, the invoice marked disputed."""
     invoice = _locked_invoice(invoice)
     organisation = invoice.organisation
-    if invoice.is_credit_note or invoice.status in (rules.PAID, rules.CANCELLED):
-        raise Conflict(_("Only an unpaid invoice can be disputed."), code="not_disputable")
     if Dispute.objects.filter(invoice=invoice, state=Dispute.State.OPEN).exists():
         raise Conflict(_("This invoice is already disputed."), code="already_disputed")
+    if not rules.may_dispute(is_credit_note=invoice.is_credit_note, status=invoice.current_status()):
+        raise Conflict(_("Only an unpaid invoice can be disputed."), code="not_disputable")
     amount = round_money(amount, invoice.currency)
     if not ZERO < amount <= invoice.open_amount:
         raise DomainError(

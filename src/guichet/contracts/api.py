@@ -223,7 +223,8 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
     )
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
-        if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+        route = contract_rules.termination_route(contract.kind)
+        if route == contract_rules.PER_MACHINE:
             wanted = {serial.strip().upper() for serial in payload.machines}
             coverage_ids = [
                 c.pk for c in contract_selectors.coverages_of(contract, current_only=True) if c.machine.serial in wanted
@@ -239,7 +240,7 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
                 reason=payload.reason,
                 http_request=request,
             )
-        elif contract.kind in contract_rules.ENDS_AT_TERM:
+        elif route == contract_rules.AT_TERM:
             termination = contract_services.end_of_term_request(
                 actor=user,
                 contract=contract,

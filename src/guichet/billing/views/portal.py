@@ -56,8 +56,7 @@ def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
             "history": selectors.history_of(invoice),
             "dispute": selectors.open_dispute_of(invoice),
             "status": invoice.current_status(),
-            "may_dispute": not invoice.is_credit_note
-            and invoice.current_status() in (rules.OPEN, rules.PARTIALLY_PAID, rules.OVERDUE),
+            "may_dispute": rules.may_dispute(is_credit_note=invoice.is_credit_note, status=invoice.current_status()),
             "methods": rules.PAYMENT_METHODS.get(invoice.country, ()),
             "term_days": rules.PAYMENT_TERM_DAYS.get(invoice.country, 30),
         },

@@ -17,7 +17,7 @@ from guichet.core.tenancy import tenant_scope
 
 from .. import rules, selectors, services
 from ..forms import DecisionForm, VendorTerminationForm
-from ..models import ContractKind, ContractStatus
+from ..models import ContractStatus
 from .portal import _optional_url
 
 
@@ -73,9 +73,9 @@ def detail(request: PortalRequest, number: str) -> HttpResponse:
                 "terminations": list(selectors.terminations_of(contract).prefetch_related("coverages__machine")),
                 "decision_form": DecisionForm(),
                 "vendor_form": VendorTerminationForm(coverage_choices=[(c.pk, str(c.machine)) for c in coverages]),
-                "vendor_may_terminate": contract.kind == ContractKind.HARDWARE_MAINTENANCE
-                and contract.status == ContractStatus.ACTIVE
-                and bool(coverages),
+                "vendor_may_terminate": rules.vendor_may_terminate(
+                    contract.kind, active=contract.status == ContractStatus.ACTIVE, covers_machines=bool(coverages)
+                ),
             },
         )
 

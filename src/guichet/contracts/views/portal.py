@@ -31,7 +31,7 @@ from ..forms import (
     MachineLookupForm,
     ServicePacForm,
 )
-from ..models import Contract, ContractKind, ContractStatus, CoveredMachine, Termination
+from ..models import Contract, ContractStatus, CoveredMachine, Termination
 
 contracts_required = application_required("contracts")
 
@@ -67,7 +67,7 @@ def request_links(contract: Contract) -> list[tuple[str, str]]:
         (_("Cancel a service"), link(_("Cancel a service on contract %(number)s") % {"number": number})),
         (_("Ask a question about this contract"), link(_("Question about contract %(number)s") % {"number": number})),
     ]
-    if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+    if rules.offers_maintenance_quote(contract.kind):
         links.append(
             (_("Ask for a maintenance quote"), link(_("Maintenance quote, contract %(number)s") % {"number": number}))
         )
@@ -190,13 +190,13 @@ def terminate(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
     today = today_for(request.organisation)
     context: dict[str, Any] = {"contract": contract, "today": today}
-    if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+    route = rules.termination_route(contract.kind)
+    if route == rules.PER_MACHINE:
         return _terminate_hardware(request, contract, today, context)
-    if contract.kind == ContractKind.MONTHLY_LICENCE:
+    if route == rules.MONTHLY_LICENCE:
         return _terminate_licence(request, contract, today, context)
-    if contract.kind in rules.ENDS_AT_TERM:
+    if route == rules.AT_TERM:
         return _terminate_at_term(request, contract, today, context)
-    # Prepaid contracts (licences, ServicePacs) run out on their own: nothing to file.
     return render(
         request,
         "contracts/terminate_none.html",
