@@ -64,6 +64,10 @@ e2e: install system-packages
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
+	@# Dead code: functions, methods, classes and imports nothing calls (model fields and template
+	@# context, which vulture cannot follow, are not checked). Kept on purpose: vulture_whitelist.py.
+	@! $(BIN)/vulture | grep -E "unused (function|method|class|import|property)"
 	SECRET_KEY=lint $(BIN)/mypy src
 
 # Extract strings into the fr/ro catalogues (needs GNU gettext), then compile.

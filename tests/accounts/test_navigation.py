@@ -7,11 +7,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from guichet.accounts.navigation import CONSOLE_SECTIONS, console_menu
+from guichet.accounts.navigation import console_menu
+from guichet.core.contexts import console_entries
 
 pytestmark = pytest.mark.django_db
 
-CONSOLE_URLS = [reverse(name) for _section, entries in CONSOLE_SECTIONS for name, _label in entries]
+CONSOLE_URLS = [reverse(entry.url_name) for entry in console_entries()]
 
 
 def header(client, path: str) -> str:  # type: ignore[no-untyped-def]

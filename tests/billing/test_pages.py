@@ -30,7 +30,7 @@ def test_invoice_list_and_detail(client, org_a, customer_a, make_invoice) -> Non
     assert invoice.number in body and "1\u202f493,83\xa0€" in body
     detail = client.get(url("billing:invoice", "fr", number=invoice.number))
     assert detail.status_code == 200
-    assert rules.structured_communication(invoice.number) in detail.content.decode()
+    assert rules.payment_reference("BE", is_credit_note=False, number=invoice.number) in detail.content.decode()
     assert client.get(url("billing:invoice", "fr", number="BE-INV-1999-9999")).status_code == 404
 
 

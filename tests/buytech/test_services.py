@@ -20,6 +20,7 @@ from guichet.buytech.models import (
     Refund,
     ReturnStatus,
 )
+from guichet.core import structured_communication
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
@@ -132,7 +133,7 @@ def test_reservation_numbers_snapshots_totals_and_payment_mail(
 ) -> None:
     order = reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1})
     assert order.number == "BT-2026-000001"
-    assert rules.structured_communication_valid(order.payment_reference)
+    assert structured_communication.is_valid(order.payment_reference)
     with tenant_scope(eligible):
         lines = list(order.lines.order_by("position"))
         assert [line.description for line in lines] == ["Lenovo ThinkPad T14 Gen 5"] * 2 + ["Samsung Galaxy A54"]

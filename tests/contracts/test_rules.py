@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -151,3 +152,25 @@ def test_the_term_ends_at_the_renewal_date_when_there_is_one() -> None:
     # Notice on the last day of a term is too late for it: one month, clamped at February's end in a leap year.
     assert rules.end_of_term_effective(date(2028, 1, 31), date(2028, 1, 31)) == (date(2028, 2, 29), False)
     assert rules.end_of_term_effective(date(2028, 1, 31), date(2028, 1, 30)) == (date(2028, 1, 31), True)
+
+
+@pytest.mark.parametrize(
+    ("kind", "route"),
+    [
+        ("hardware_maintenance", rules.PER_MACHINE),
+        ("monthly_licence", rules.MONTHLY_LICENCE),
+        ("software_subscription", rules.AT_TERM),
+        ("program_agreement", rules.AT_TERM),
+        ("prepaid_licence", rules.NOTHING_TO_FILE),
+        ("servicepac", rules.NOTHING_TO_FILE),
+    ],
+)
+def test_every_kind_of_contract_has_one_way_to_end_online(kind: str, route: str) -> None:
+    assert rules.termination_route(kind) == route
+
+
+def test_the_vendor_gives_notice_only_on_active_maintenance_of_covered_machines() -> None:
+    assert rules.vendor_may_terminate("hardware_maintenance", active=True, covers_machines=True)
+    assert not rules.vendor_may_terminate("hardware_maintenance", active=False, covers_machines=True)
+    assert not rules.vendor_may_terminate("hardware_maintenance", active=True, covers_machines=False)
+    assert not rules.vendor_may_terminate("monthly_licence", active=True, covers_machines=True)

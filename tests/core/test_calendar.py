@@ -123,3 +123,41 @@ def test_calendar_for_reads_the_support_centre() -> None:
     assert not romania.is_business_day(date(2026, 12, 1))  # Romania's national day
     assert calendar_for("CA").subdivision == "QC"
     assert calendar_for("CA", "ON").subdivision == "ON"
+
+
+# --- the portal's one "today" (today_for) ------------------------------------------------------
+
+
+class _Organisation:
+    def __init__(self, country: str, province: str = "") -> None:
+        self.country, self.province = country, province
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("country", "province", "expected"),
+    [
+        ("BE", "", date(2026, 12, 7)),  # 00:30 in Brussels already
+        ("RO", "", date(2026, 12, 7)),  # 01:30 in Bucharest
+        ("CA", "QC", date(2026, 12, 6)),  # 18:30 in Montreal
+        ("CA", "BC", date(2026, 12, 6)),  # 15:30 in Vancouver
+        ("CA", "", date(2026, 12, 6)),  # the centre's default province (Quebec)
+    ],
+)
+def test_today_is_the_date_on_the_organisations_own_clock(
+    monkeypatch: pytest.MonkeyPatch, country: str, province: str, expected: date
+) -> None:
+    from django.utils import timezone
+
+    from guichet.core.calendar import today_for
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
+    assert today_for(_Organisation(country, province)) == expected
+
+
+@pytest.mark.django_db
+def test_a_canadian_province_keeps_its_own_holidays_and_clock() -> None:
+    calendar = calendar_for("CA", "BC")
+    assert calendar.tz == ZoneInfo("America/Vancouver")
+    assert not calendar.is_business_day(date(2026, 8, 3))  # British Columbia Day
+    assert calendar_for("CA", "QC").is_business_day(date(2026, 8, 3))

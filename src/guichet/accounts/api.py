@@ -11,10 +11,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from guichet.core.api import AUTH, ErrorOut
+from guichet.core.api import ErrorOut
 from guichet.core.errors import DomainError, PermissionDenied
+from guichet.core.tenancy import tenant_scope
 
 from . import selectors
+from .api_access import AUTH
 from .models import ApiToken, User
 
 router = Router(tags=["account"])
@@ -89,8 +91,6 @@ def me(request: HttpRequest) -> MeOut:
         active = memberships[0]
     applications: list[str] = []
     if active is not None:
-        from guichet.core.tenancy import tenant_scope
-
         with tenant_scope(active.organisation):
             applications = sorted(selectors.granted_applications(user, active.organisation))
     return MeOut(

@@ -29,17 +29,15 @@ class Actor:
     role_in_org: str = ""  # customers: "admin" | "member" | "" (not a member)
 
 
+def serves(actor: Actor, org_country: str) -> bool:
+    """The vendor staff's jurisdiction: administrators serve every organisation, agents their own country's."""
+    return actor.kind == "admin" or (actor.kind == "agent" and bool(actor.country) and actor.country == org_country)
+
+
 def can_grant(actor: Actor, *, org_country: str, application: str) -> bool:
     """May `actor` grant (or refuse, or revoke) `application` in an organisation of `org_country`?"""
-    if actor.kind == "admin":
-        return True
-    if actor.kind == "agent":
-        return actor.country == org_country
+    if actor.kind in ("admin", "agent"):
+        return serves(actor, org_country)
     if actor.kind == "customer":
         return actor.role_in_org == "admin" and application not in AGENT_ONLY_APPLICATIONS
     return False
-
-
-def can_see_organisation(actor: Actor, *, org_country: str) -> bool:
-    """Vendor staff see the organisations of their own country; administrators see all."""
-    return actor.kind == "admin" or (actor.kind == "agent" and actor.country == org_country)

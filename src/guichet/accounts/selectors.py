@@ -8,7 +8,7 @@ from django.http import Http404
 from guichet.core.models import AuditEvent
 from guichet.core.tenancy import across_organisations
 
-from . import rules
+from . import jurisdiction, rules
 from .models import AccessRequest, Application, ApplicationGrant, Membership, Organisation, User
 
 
@@ -67,13 +67,6 @@ def pending_requests_in(organisation: Organisation) -> QuerySet[AccessRequest]:
     )
 
 
-def get_access_request_for(organisation: Organisation, pk: int) -> AccessRequest:
-    request = AccessRequest.objects.filter(organisation=organisation, pk=pk).select_related("user").first()
-    if request is None:
-        raise Http404
-    return request
-
-
 def get_member_for(organisation: Organisation, user_id: int) -> Membership:
     membership = members_of(organisation).filter(user_id=user_id).first()
     if membership is None:
@@ -85,10 +78,7 @@ def get_member_for(organisation: Organisation, user_id: int) -> Membership:
 
 
 def _visible_organisations(staff: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
-    if not staff.is_administrator:
-        organisations = organisations.filter(country=staff.country if staff.is_agent else "--")
-    return organisations
+    return Organisation.objects.filter(jurisdiction.served_by(staff, ""))
 
 
 def search_organisations(staff: User, query: str = "") -> QuerySet[Organisation]:

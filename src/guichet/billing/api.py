@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -148,7 +149,7 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
                 {"kind": "credit_note", "reference": allocation.credit_note.number, "amount": allocation.amount}
             )
     return {
-        **_summary(invoice, timezone.localdate()),
+        **_summary(invoice, today_for(invoice.organisation)),
         "credited_invoice": invoice.credited_invoice.number if invoice.credited_invoice else None,
         "structured_communication": rules.payment_reference(
             invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
@@ -195,7 +196,7 @@ def list_invoices(
             page,
             page_size,
         )
-        today = timezone.localdate()
+        today = today_for(organisation)
         return {"items": [_summary(item, today) for item in items], "count": count}
 
 
@@ -277,7 +278,7 @@ def get_statement(request: HttpRequest, start: str = "", end: str = "") -> dict[
     form = PeriodForm({"start": start, "end": end})
     if not form.is_valid():
         raise _form_errors(form, ["query"])
-    today = timezone.localdate()
+    today = today_for(organisation)
     first, last = form.period(today)
     with tenant_scope(organisation):
         view = selectors.statement_for(organisation, first, last, today)

@@ -1,11 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import contexts
+from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
-class BillingConfig(AppConfig):
+
+class BillingConfig(contexts.ContextConfig):
     name = "guichet.billing"
     label = "billing"
     verbose_name = _("Invoices and payments")
+    url_prefix = "billing/"
+    has_console = True
+    api_router = "guichet.billing.api.router"
+    applications = {"invoices": "billing:invoices", "statements": "billing:statement"}
+    console_entries = (ConsoleEntry(ConsoleSection.SALES, "billing_console:home", _("Billing"), position=30),)
 
     def seed_demo(self) -> int:
         from .demo import seed

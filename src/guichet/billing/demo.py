@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from guichet.accounts.models import Organisation, User
+from guichet.core.calendar import today_in
 from guichet.core.money import currency_for_country
 from guichet.core.tenancy import tenant_scope
 
@@ -63,7 +62,7 @@ def _lines(language: str, scale: int) -> list[rules.LineIn]:
 
 def seed() -> int:
     created = 0
-    today = timezone.localdate()
+    today = today_in("BE")
     for customer_number, plan in PLAN.items():
         organisation = Organisation.objects.filter(customer_number=customer_number).first()
         if organisation is None:

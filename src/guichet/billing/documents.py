@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -88,7 +87,7 @@ def mentions(invoice: Invoice, seller: Seller) -> list[str]:
                     "days": rules.PAYMENT_TERM_DAYS["BE"],
                     "iban": seller.iban,
                     "bic": seller.bic,
-                    "ogm": rules.structured_communication(invoice.number),
+                    "ogm": rules.payment_reference(country, is_credit_note=False, number=invoice.number),
                 }
             )
             out.append(_("Late payments bear interest at the legal rate for commercial transactions."))
@@ -270,7 +269,3 @@ def statement_csv(view: StatementView) -> str:
         )
     writer.writerow([view.statement.end.isoformat(), "closing", "", "", "", view.statement.closing, view.currency])
     return out.getvalue()
-
-
-def period_default(today: date) -> tuple[date, date]:
-    return today - rules.DEFAULT_STATEMENT_PERIOD, today

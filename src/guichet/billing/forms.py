@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guichet.support.forms import MultipleFileField
+from guichet.core.forms import MultipleFileField
 
 from . import rules
 from .models import Method, Status

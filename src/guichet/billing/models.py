@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.calendar import today_for
 from guichet.core.money import MINOR_UNITS
 from guichet.core.tenancy import TenantManager
 
@@ -125,7 +126,7 @@ class Invoice(models.Model):
         """The stored status, with overdue worked out for today (the nightly refresh may not have run yet)."""
         if self.status in (Status.CANCELLED, Status.DISPUTED, Status.PAID) or self.is_credit_note:
             return self.status
-        today = today or timezone.localdate()
+        today = today or today_for(self.organisation)
         return rules.invoice_status(total=self.total, settled=self.settled, due=self.due_date, today=today)
 
     def get_current_status_display(self) -> str:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from guichet.core.money import ZERO, round_money
+from guichet.core.structured_communication import structured_communication_for
 
 # --- tax rates ---------------------------------------------------------------------------------
 
@@ -171,6 +172,12 @@ OVERDUE = "overdue"
 DISPUTED = "disputed"
 CANCELLED = "cancelled"
 UNPAID_STATUSES = frozenset({OPEN, PARTIALLY_PAID, OVERDUE, DISPUTED})
+DISPUTABLE_STATUSES = frozenset({OPEN, PARTIALLY_PAID, OVERDUE})
+
+
+def may_dispute(*, is_credit_note: bool, status: str) -> bool:
+    """An unpaid invoice may be disputed; a credit note may not, and a disputed one is being looked at already."""
+    return not is_credit_note and status in DISPUTABLE_STATUSES
 
 
 def invoice_status(
@@ -313,27 +320,11 @@ def due_date(issue: date, country: str) -> date:
     return issue + timedelta(days=PAYMENT_TERM_DAYS.get(country, 30))
 
 
-def structured_communication(number: str) -> str:
-    """Belgian OGM/VCS `+++123/4567/89002+++`: 10 digits from the invoice number, then mod 97 (97 for 0)."""
-    digits = "".join(ch for ch in number if ch.isdigit())[-10:].rjust(10, "0")
-    check = int(digits) % 97 or 97
-    full = f"{digits}{check:02d}"
-    return f"+++{full[:3]}/{full[3:7]}/{full[7:]}+++"
-
-
 def payment_reference(country: str, *, is_credit_note: bool, number: str) -> str | None:
     """What the customer quotes with a transfer: Belgian invoices carry a structured communication."""
     if country == "BE" and not is_credit_note:
-        return structured_communication(number)
+        return structured_communication_for(number)
     return None
-
-
-def structured_communication_is_valid(value: str) -> bool:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if len(digits) != 12:
-        return False
-    check = int(digits[:10]) % 97 or 97
-    return int(digits[10:]) == check
 
 
 def number_for(country: str, kind: str, year: int, sequence: int) -> str:

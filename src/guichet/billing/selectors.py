@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
+from guichet.core.calendar import today_for
 from guichet.core.money import ZERO, currency_for_country
 from guichet.core.tenancy import across_organisations
 
@@ -40,7 +42,7 @@ def invoices_of(organisation: Organisation, *, status: str = "", kind: str = "",
     if kind:
         items = items.filter(kind=kind)
     if status == rules.OVERDUE:
-        items = items.filter(kind=Kind.INVOICE, settled__lt=F("total"), due_date__lt=date.today()).exclude(
+        items = items.filter(kind=Kind.INVOICE, settled__lt=F("total"), due_date__lt=today_for(organisation)).exclude(
             status__in=(rules.CANCELLED, rules.DISPUTED)
         )
     elif status == "unpaid":
@@ -119,7 +121,7 @@ def statement_for(organisation: Organisation, start: date, end: date, today: dat
 
     A constant number of queries whatever the history: 4 sums + 2 lists + 2 aging/unapplied sums.
     """
-    today = today or date.today()
+    today = today or today_for(organisation)
     invoices = Invoice.objects.filter(organisation=organisation).exclude(status=rules.CANCELLED)
     payments = Payment.objects.filter(organisation=organisation)
     before = Q(issue_date__lt=start)
@@ -157,21 +159,13 @@ def statement_for(organisation: Organisation, start: date, end: date, today: dat
     )
 
 
-def payments_of(organisation: Organisation) -> QuerySet[Payment]:
-    return Payment.objects.filter(organisation=organisation).order_by("-date", "-id")
-
-
 # --- console --------------------------------------------------------------------------------------------
-
-
-def _staff_countries(user: User) -> Q:
-    return Q() if user.is_administrator else Q(organisation__country=user.country)
 
 
 def open_disputes_for(user: User) -> list[Dispute]:
     with across_organisations():
         return list(
-            Dispute.objects.filter(_staff_countries(user), state=Dispute.State.OPEN)
+            Dispute.objects.filter(jurisdiction.served_by(user), state=Dispute.State.OPEN)
             .select_related("organisation", "invoice", "request", "opened_by")
             .order_by("created_at")[:200]
         )
@@ -180,7 +174,7 @@ def open_disputes_for(user: User) -> list[Dispute]:
 def get_dispute_for_staff(user: User, pk: int) -> Dispute:
     with across_organisations():
         dispute = (
-            Dispute.objects.filter(_staff_countries(user), pk=pk)
+            Dispute.objects.filter(jurisdiction.served_by(user), pk=pk)
             .select_related("organisation", "invoice", "request", "opened_by")
             .first()
         )
@@ -191,23 +185,17 @@ def get_dispute_for_staff(user: User, pk: int) -> Dispute:
 
 def organisation_for_staff(user: User, customer_number: str) -> Organisation:
     organisation = Organisation.objects.filter(customer_number=customer_number).first()
-    if organisation is None or not (user.is_administrator or organisation.country == user.country):
+    if organisation is None or not jurisdiction.may_serve(user, organisation):
         raise Http404
     return organisation
-
-
-def invoice_for_staff(user: User, number: str) -> Invoice:
-    with across_organisations():
-        invoice = Invoice.objects.filter(_staff_countries(user), number=number).select_related("organisation").first()
-    if invoice is None:
-        raise Http404
-    return invoice
 
 
 def payment_for_staff(user: User, reference: str) -> Payment:
     with across_organisations():
         payment = (
-            Payment.objects.filter(_staff_countries(user), reference=reference).select_related("organisation").first()
+            Payment.objects.filter(jurisdiction.served_by(user), reference=reference)
+            .select_related("organisation")
+            .first()
         )
     if payment is None:
         raise Http404
@@ -217,5 +205,7 @@ def payment_for_staff(user: User, reference: str) -> Payment:
 def recent_payments_for(user: User) -> list[Payment]:
     with across_organisations():
         return list(
-            Payment.objects.filter(_staff_countries(user)).select_related("organisation").order_by("-created_at")[:20]
+            Payment.objects.filter(jurisdiction.served_by(user))
+            .select_related("organisation")
+            .order_by("-created_at")[:20]
         )

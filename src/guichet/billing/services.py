@@ -17,12 +17,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit, numbering
-from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.calendar import today_for, today_in
+from guichet.core.errors import Conflict, DomainError
+from guichet.core.models import Country
 from guichet.core.money import ZERO, currency_for_country, round_money
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
+from guichet.support import services as support_services
 
 from . import rules
 from .models import Allocation, BillingOptions, Dispute, Invoice, InvoiceLine, Kind, Payment, TaxLine
@@ -49,11 +53,6 @@ def _claim_number(number: str, country: str, kind: str, year: int) -> None:
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _ensure_agent_for(actor: User, organisation: Organisation) -> None:
-    if not (actor.is_administrator or (actor.is_agent and actor.country == organisation.country)):
-        raise PermissionDenied(_("This customer belongs to another country's team."), code="other_country")
-
-
 def options_of(organisation: Organisation) -> BillingOptions:
     options = BillingOptions.objects.filter(organisation=organisation).first()
     return options or BillingOptions(organisation=organisation)
@@ -68,7 +67,7 @@ def _locked_invoice(invoice: Invoice) -> Invoice:
 
 
 def _refresh_status(invoice: Invoice, today: date | None = None) -> None:
-    today = today or timezone.localdate()
+    today = today or today_for(invoice.organisation)
     if invoice.is_credit_note:
         invoice.status = rules.PAID if invoice.settled >= invoice.total else rules.OPEN
     else:
@@ -207,11 +206,17 @@ def invoice_issue(
 
 def invoices_refresh_statuses(today: date | None = None) -> int:
     """Nightly: open invoices past their due date become overdue (pages also work it out on the fly)."""
-    today = today or timezone.localdate()
+    changed = 0
     with across_organisations():
-        return Invoice.objects.filter(
-            kind=Kind.INVOICE, status__in=(rules.OPEN, rules.PARTIALLY_PAID), due_date__lt=today
-        ).update(status=rules.OVERDUE)
+        # Each country's invoices fall due on its own clock.
+        for country in Country.values:
+            changed += Invoice.objects.filter(
+                kind=Kind.INVOICE,
+                status__in=(rules.OPEN, rules.PARTIALLY_PAID),
+                organisation__country=country,
+                due_date__lt=today or today_in(country),
+            ).update(status=rules.OVERDUE)
+    return changed
 
 
 # --- allocations and payments ---------------------------------------------------------------------------
@@ -272,7 +277,7 @@ def payment_record(
     http_request: HttpRequest | None = None,
 ) -> Payment:
     if actor is not None and source == Payment.Source.MANUAL:
-        _ensure_agent_for(actor, organisation)
+        jurisdiction.ensure_serves(actor, organisation)
     amount = round_money(amount, currency)
     if amount <= ZERO:
         raise DomainError(_("The amount must be positive."), code="invalid_amount")
@@ -310,7 +315,7 @@ def payment_record(
 def payment_allocate(
     *, actor: User, payment: Payment, invoice: Invoice, amount: Decimal, http_request: HttpRequest | None = None
 ) -> Allocation:
-    _ensure_agent_for(actor, payment.organisation)
+    jurisdiction.ensure_serves(actor, payment.organisation)
     allocation = _allocate(invoice, amount, payment=payment)
     audit.record(
         "payment.allocated",
@@ -483,11 +488,9 @@ def payments_import(
     rows = _parse(data, report)
     if report.errors:
         raise ImportRejected(report)
-    if actor is not None and not actor.is_administrator:
-        foreign = {r.organisation.country for r in rows} - {actor.country}
-        if foreign:
-            report.errors.append(RowError(0, "customer_number", _("Some customers belong to another country's team.")))
-            raise ImportRejected(report)
+    if actor is not None and any(not jurisdiction.may_serve(actor, r.organisation) for r in rows):
+        report.errors.append(RowError(0, "customer_number", _("Some customers belong to another country's team.")))
+        raise ImportRejected(report)
     with transaction.atomic(), across_organisations():
         for done, row in enumerate(rows, start=1):
             allocations: list[tuple[Invoice, Decimal]] = []
@@ -572,14 +575,12 @@ def dispute_open(
     http_request: HttpRequest | None = None,
 ) -> Dispute:
     """The customer disputes (part of) an invoice: a billing request for the agents, the invoice marked disputed."""
-    from guichet.support import services as support_services
-
     invoice = _locked_invoice(invoice)
     organisation = invoice.organisation
-    if invoice.is_credit_note or invoice.status in (rules.PAID, rules.CANCELLED):
-        raise Conflict(_("Only an unpaid invoice can be disputed."), code="not_disputable")
     if Dispute.objects.filter(invoice=invoice, state=Dispute.State.OPEN).exists():
         raise Conflict(_("This invoice is already disputed."), code="already_disputed")
+    if not rules.may_dispute(is_credit_note=invoice.is_credit_note, status=invoice.current_status()):
+        raise Conflict(_("Only an unpaid invoice can be disputed."), code="not_disputable")
     amount = round_money(amount, invoice.currency)
     if not ZERO < amount <= invoice.open_amount:
         raise DomainError(
@@ -665,8 +666,6 @@ def _tell_disputer(dispute: Dispute, template: str, **extra: Any) -> None:
 
 
 def _close_request(dispute: Dispute, actor: User, body: str) -> None:
-    from guichet.support import services as support_services
-
     if dispute.request is None or dispute.request.status in ("resolved", "closed"):
         return
     support_services.agent_comment(actor=actor, request=dispute.request, body=body, then="resolved")
@@ -683,7 +682,7 @@ def dispute_credit(
 ) -> Invoice:
     """Resolve in the customer's favour: a credit note for `amount` (tax included), set against the invoice."""
     dispute = _locked_dispute(dispute)
-    _ensure_agent_for(actor, dispute.organisation)
+    jurisdiction.ensure_serves(actor, dispute.organisation)
     invoice = _locked_invoice(dispute.invoice)
     amount = round_money(amount if amount is not None else dispute.amount, invoice.currency)
     if not ZERO < amount <= invoice.open_amount:
@@ -695,7 +694,7 @@ def dispute_credit(
     # credit note's total is then within a cent of the amount and at most the invoice's open amount.
     first = invoice.lines.order_by("position").first()
     tax_code = first.tax_code if first else rules.STANDARD
-    taxes = rules.taxes_for(invoice.country, invoice.province, tax_code, timezone.localdate())
+    taxes = rules.taxes_for(invoice.country, invoice.province, tax_code, today_for(invoice.organisation))
     rate = sum((t.rate for t in taxes), ZERO)
     net = round_money(amount / (1 + rate), invoice.currency)
     language = dispute.organisation.language
@@ -707,7 +706,7 @@ def dispute_credit(
             country=invoice.country,
             province=invoice.province,
             currency=invoice.currency,
-            on=timezone.localdate(),
+            on=today_for(invoice.organisation),
         )
         if totals.total <= invoice.open_amount or net <= ZERO:
             break
@@ -716,7 +715,7 @@ def dispute_credit(
         actor=actor,
         organisation=dispute.organisation,
         lines=[rules.LineIn(description, Decimal(1), net, tax_code)],
-        issue_date=timezone.localdate(),
+        issue_date=today_for(invoice.organisation),
         kind=Kind.CREDIT_NOTE,
         credited_invoice=invoice,
         currency=invoice.currency,
@@ -763,7 +762,7 @@ def dispute_credit(
 @transaction.atomic
 def dispute_reject(*, actor: User, dispute: Dispute, reason: str, http_request: HttpRequest | None = None) -> Dispute:
     dispute = _locked_dispute(dispute)
-    _ensure_agent_for(actor, dispute.organisation)
+    jurisdiction.ensure_serves(actor, dispute.organisation)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the customer the reason for the rejection."), code="reason_missing")

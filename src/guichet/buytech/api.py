@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.errors import DomainError
 from guichet.core.money import round_money
 from guichet.core.tenancy import tenant_scope

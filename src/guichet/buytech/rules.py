@@ -131,19 +131,3 @@ def is_functional_equivalent(
 
 def line_total(price: Decimal, admin_fee: Decimal) -> Decimal:
     return price + admin_fee
-
-
-def structured_communication(sequence: int) -> str:
-    """The Belgian structured communication (+++ddd/dddd/ddddd+++) for a payment: 10 digits + mod-97 check."""
-    base = sequence % 10**10
-    check = base % 97 or 97
-    digits = f"{base:010d}{check:02d}"
-    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
-
-
-def structured_communication_valid(text: str) -> bool:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) != 12:
-        return False
-    base, check = int(digits[:10]), int(digits[10:])
-    return (base % 97 or 97) == check

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core.tenancy import across_organisations
 
@@ -52,17 +53,6 @@ def products(filters: CatalogueFilters | None = None) -> QuerySet[Product]:
     if filters.in_stock:
         found = found.filter(stock__gt=0)
     return found.order_by("kind", "brand", "model", "sku")
-
-
-def brands() -> list[str]:
-    return sorted(set(Product.objects.filter(active=True).values_list("brand", flat=True)))
-
-
-def get_product(sku: str) -> Product:
-    product = Product.objects.filter(sku=sku, active=True).first()
-    if product is None:
-        raise Http404
-    return product
 
 
 # --- customers -------------------------------------------------------------------------------------------
@@ -164,7 +154,7 @@ def view_of(order: BuyTechOrder, today: date | None = None) -> OrderView:
 
 
 def may_run_program(staff: User) -> bool:
-    return staff.is_administrator or staff.country == rules.PROGRAM_COUNTRY
+    return jurisdiction.serves_country(staff, rules.PROGRAM_COUNTRY)
 
 
 def get_order_for_staff(staff: User, number: str) -> BuyTechOrder:

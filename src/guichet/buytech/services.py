@@ -20,11 +20,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
+from guichet.contracts import selectors as contract_selectors
+from guichet.contracts import services as contract_services
 from guichet.core import audit, numbering
 from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
-from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.core.structured_communication import structured_communication
+from guichet.core.tenancy import across_organisations
+from guichet.orders.carriers import check_tracking_number, get_carrier
+from guichet.support.services import request_submit
 
 from . import rules
 from .models import (
@@ -58,7 +63,7 @@ def calendar() -> BusinessCalendar:
 
 
 def today() -> date:
-    return timezone.localdate(timezone.now(), calendar().tz)
+    return calendar().today()
 
 
 class NotEligible(PermissionDenied):
@@ -346,7 +351,7 @@ def order_reserve(
         sequence=sequence,
         ordered_by=actor,
         partner_id=organisation.partner_id,
-        payment_reference=rules.structured_communication(sequence),
+        payment_reference=structured_communication(sequence),
         reserved_at=now,
         reserved_on=reserved_on,
         confirmation_due=rules.confirmation_due(reserved_on, calendar().add_business_days),
@@ -389,17 +394,12 @@ def _lock(order: BuyTechOrder) -> BuyTechOrder:
 
 
 def _agreement(order: BuyTechOrder, index: int, title: str) -> Any:
-    from guichet.contracts.models import Contract, ContractKind, ContractStatus
-
-    return Contract.objects.create(
+    return contract_services.program_agreement_issue(
         organisation=order.organisation,
         number=f"BT-AGR-{order.number[3:]}-{index}",
-        kind=ContractKind.PROGRAM_AGREEMENT,
-        status=ContractStatus.AWAITING_SIGNATURE,
         title=title,
-        start_date=today(),
         currency=order.currency,
-        amount=Decimal("0"),
+        start_date=today(),
     )
 
 
@@ -436,10 +436,7 @@ def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest
 
 
 def agreements_signed(order: BuyTechOrder) -> bool:
-    from guichet.contracts.models import ContractStatus
-
-    agreements = [order.relationship_agreement, order.devices_agreement]
-    return all(a is not None and a.status == ContractStatus.ACTIVE for a in agreements)
+    return all(contract_selectors.is_signed(a) for a in (order.relationship_agreement, order.devices_agreement))
 
 
 @transaction.atomic
@@ -489,8 +486,6 @@ def shipment_create(
     dispatched_on: date | None = None,
     http_request: HttpRequest | None = None,
 ) -> BuyTechShipment:
-    from guichet.orders.carriers import check_tracking_number, get_carrier
-
     order = _lock(order)
     if order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED):
         raise Conflict(_("An order ships after confirmation and full payment."), code="not_paid")
@@ -667,13 +662,9 @@ def _release_stock(lines: Iterable[OrderLine]) -> None:
 
 def _withdraw_agreements(order: BuyTechOrder) -> None:
     """A cancelled order's agreements that nobody signed leave the signing queue (signed ones stay as they are)."""
-    from guichet.contracts.models import Contract, ContractStatus
-
-    Contract.objects.filter(
-        organisation=order.organisation,
-        pk__in=[order.relationship_agreement_id, order.devices_agreement_id],
-        status=ContractStatus.AWAITING_SIGNATURE,
-    ).update(status=ContractStatus.TERMINATED)
+    contract_services.program_agreements_withdraw(
+        organisation=order.organisation, contract_ids=[order.relationship_agreement_id, order.devices_agreement_id]
+    )
 
 
 @transaction.atomic
@@ -739,8 +730,6 @@ def order_vendor_cancel(
     *, actor: User, order: BuyTechOrder, reason: str, http_request: HttpRequest | None = None
 ) -> BuyTechOrder:
     """The vendor cancels (a donation fell through). After payment it becomes a case with a refund."""
-    from guichet.support.services import request_submit
-
     order = _lock(order)
     if order.is_cancelled or order.status == OrderStatus.DELIVERED:
         raise Conflict(_("This order can no longer be cancelled."), code="order_closed")
@@ -1005,7 +994,3 @@ def claim_resolve(*, actor: User, claim: WarrantyClaim, http_request: HttpReques
     )
     _tell(claim.order, "buytech_claim_resolved", claim_number=claim.number, remedy=claim.remedy)
     return claim
-
-
-def in_scope(organisation: Organisation) -> Any:
-    return tenant_scope(organisation)

@@ -8,15 +8,8 @@ from django_scopes import ScopeError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from guichet.accounts.api import router as accounts_router
-from guichet.billing.api import router as billing_router
-from guichet.buytech.api import router as buytech_router
-from guichet.contracts.api import router as contracts_router
+from guichet.core.contexts import contexts
 from guichet.core.errors import DomainError
-from guichet.help.api import router as help_router
-from guichet.inventory.api import router as inventory_router
-from guichet.orders.api import router as orders_router
-from guichet.support.api import router as support_router
 
 api = NinjaAPI(
     title="Guichet API",
@@ -61,11 +54,7 @@ def _scope_error(request: HttpRequest, exc: ScopeError) -> HttpResponse:  # prag
     return _error(request, 404, "not_found", _("Not found."))
 
 
-api.add_router("/", accounts_router)
-api.add_router("/", help_router)
-api.add_router("/", support_router)
-api.add_router("/", contracts_router)
-api.add_router("/", orders_router)
-api.add_router("/", billing_router)
-api.add_router("/", inventory_router)
-api.add_router("/", buytech_router)
+# Each context adds its own router (core/contexts.py).
+for context in contexts():
+    if context.api_router:
+        api.add_router("/", context.router())

@@ -110,7 +110,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "guichet.core.context_processors.portal",
+                "guichet.core.context_processors.support_centre",
+                "guichet.accounts.context_processors.navigation",
             ],
         },
     },
@@ -185,6 +186,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Guichet"
+# A code from the previous 30-second step is still taken: the time to type it and send it (RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
 
 # --- languages, time ---------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from guichet.core.contexts import contexts
+
 from .api import api
 
 
@@ -36,23 +38,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+# Each context mounts its own pages (core/contexts.py); allauth's come last.
 urlpatterns += i18n_patterns(
-    path("", include("guichet.accounts.urls.portal")),
-    path("console/", include("guichet.accounts.urls.console")),
-    path("console/help/", include("guichet.help.urls_console")),
-    path("help/", include("guichet.help.urls")),
-    path("requests/", include("guichet.support.urls")),
-    path("console/requests/", include("guichet.support.urls_console")),
-    path("contracts/", include("guichet.contracts.urls")),
-    path("console/contracts/", include("guichet.contracts.urls_console")),
-    path("orders/", include("guichet.orders.urls")),
-    path("console/orders/", include("guichet.orders.urls_console")),
-    path("billing/", include("guichet.billing.urls")),
-    path("console/billing/", include("guichet.billing.urls_console")),
-    path("inventory/", include("guichet.inventory.urls")),
-    path("console/inventory/", include("guichet.inventory.urls_console")),
-    path("buytech/", include("guichet.buytech.urls")),
-    path("console/buytech/", include("guichet.buytech.urls_console")),
+    *(pattern for context in contexts() for pattern in context.urlpatterns()),
     path("accounts/", include("allauth.urls")),
 )
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import User
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -22,6 +23,7 @@ from . import documents as contract_documents
 from . import rules as contract_rules
 from . import selectors as contract_selectors
 from . import services as contract_services
+from . import signing
 from .forms import ContractFilterForm
 from .models import Contract, ContractKind, ContractStatus, Termination
 
@@ -225,7 +227,8 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
     )
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
-        if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+        route = contract_rules.termination_route(contract.kind)
+        if route == contract_rules.PER_MACHINE:
             wanted = {serial.strip().upper() for serial in payload.machines}
             coverage_ids = [
                 c.pk for c in contract_selectors.coverages_of(contract, current_only=True) if c.machine.serial in wanted
@@ -241,7 +244,7 @@ def create_termination(request: HttpRequest, number: str, payload: TerminationIn
                 reason=payload.reason,
                 http_request=request,
             )
-        elif contract.kind in contract_rules.ENDS_AT_TERM:
+        elif route == contract_rules.AT_TERM:
             termination = contract_services.end_of_term_request(
                 actor=user,
                 contract=contract,
@@ -356,15 +359,10 @@ def sign_contract(request: HttpRequest, number: str, payload: SignIn) -> Status[
     in this call; `accept_terms` must be true. The signed file is then at
     `document_url` (portal session) and its SHA-256 in `document_sha256`.
     """
-    from guichet.core.api import require_application
-    from guichet.core.tenancy import tenant_scope
-
-    from . import selectors, signing
-
     organisation = require_application(request, "contracts")
     user = request.user
     with tenant_scope(organisation):
-        contract = selectors.get_contract_for(organisation, number)
+        contract = contract_selectors.get_contract_for(organisation, number)
         signing.confirm_identity(request, user, password=payload.password, otp=payload.otp)  # type: ignore[arg-type]
         signature = signing.contract_sign(
             actor=user,  # type: ignore[arg-type]

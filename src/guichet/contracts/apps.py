@@ -1,11 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import contexts
+from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
-class ContractsConfig(AppConfig):
+
+class ContractsConfig(contexts.ContextConfig):
     name = "guichet.contracts"
     label = "contracts"
     verbose_name = _("Contracts")
+    url_prefix = "contracts/"
+    has_console = True
+    api_router = "guichet.contracts.api.router"
+    applications = {"contracts": "contracts:list"}
+    console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "contracts_console:home", _("Contracts"), position=20),)
 
     def seed_demo(self) -> int:
         from .demo import seed
@@ -15,4 +22,9 @@ class ContractsConfig(AppConfig):
     def ready(self) -> None:
         # The signed-contract guards are signal receivers: connect them in every process
         # (shell, Celery, seeding), not only once the URLconf has imported the views.
+        from guichet.inventory import coverage
+
         from . import signing  # noqa: F401
+        from .coverage import ContractCoverage
+
+        coverage.register(ContractCoverage())  # inventory asks contracts what covers a machine

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.utils import timezone
 
 from guichet.accounts.models import Membership, Organisation
+from guichet.core.calendar import today_in
 from guichet.core.money import currency_for_country
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.inventory.models import Machine, ServiceLevel
@@ -268,7 +268,7 @@ def _seed_organisation(organisation: Organisation, today: date) -> int:
 
 
 def seed() -> int:
-    today = timezone.localdate()
+    today = today_in("BE")
     created = 0
     with across_organisations():
         Membership.objects.filter(user__email__in=SIGNATORIES).update(is_signatory=True)

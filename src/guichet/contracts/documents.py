@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guichet.core.calendar import today_in
 from guichet.core.countries import get_centre
 from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, locale_for
@@ -130,7 +131,7 @@ def machines_pdf(title: str, coverages: Iterable[CoveredMachine], *, language: s
     context = {
         "title": title,
         "machines": _machine_rows(coverages, locale),
-        "generated": format_date(timezone.localdate(), locale),
+        "generated": format_date(today_in(country), locale),
     }
     return render_pdf("contracts/documents/machines.html", context, language=language)
 

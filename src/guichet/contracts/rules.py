@@ -32,6 +32,33 @@ MONTHLY_LICENCE_NOTICE = timedelta(days=30)
 OPEN_ENDED_NOTICE = CUSTOMER_NOTICE
 # The contract types ended that way.
 ENDS_AT_TERM = frozenset({ContractKind.SOFTWARE_SUBSCRIPTION, ContractKind.PROGRAM_AGREEMENT})
+
+# How a contract of each kind is ended online (the pages and the API follow this one answer).
+PER_MACHINE = "per_machine"  # hardware maintenance: machine by machine, after the minimum term
+MONTHLY_LICENCE = "monthly_licence"  # 30 days' notice, copies destroyed at cancellation
+AT_TERM = "at_term"  # not renewed: ends on the last day of its term
+NOTHING_TO_FILE = "nothing_to_file"  # prepaid (licences, ServicePacs): runs out on its own
+
+
+def termination_route(kind: str) -> str:
+    if kind == ContractKind.HARDWARE_MAINTENANCE:
+        return PER_MACHINE
+    if kind == ContractKind.MONTHLY_LICENCE:
+        return MONTHLY_LICENCE
+    if kind in ENDS_AT_TERM:
+        return AT_TERM
+    return NOTHING_TO_FILE
+
+
+def vendor_may_terminate(kind: str, *, active: bool, covers_machines: bool) -> bool:
+    """The vendor's written notice (three months, after a year) is for maintenance of machines it covers."""
+    return kind == ContractKind.HARDWARE_MAINTENANCE and active and covers_machines
+
+
+def offers_maintenance_quote(kind: str) -> bool:
+    return kind == ContractKind.HARDWARE_MAINTENANCE
+
+
 # The console lists renewals coming due within this window.
 RENEWAL_WINDOW = timedelta(days=90)
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core.tenancy import across_organisations
 from guichet.inventory.models import Machine
@@ -102,10 +103,7 @@ def coverages_of_machine(machine: Machine) -> QuerySet[CoveredMachine]:
 
 
 def _staff_contracts(staff: User) -> QuerySet[Contract]:
-    contracts = Contract.objects.all()
-    if not staff.is_administrator:
-        contracts = contracts.filter(organisation__country=staff.country if staff.is_agent else "--")
-    return contracts
+    return Contract.objects.filter(jurisdiction.served_by(staff))
 
 
 def get_contract_for_staff(staff: User, number: str) -> Contract:
@@ -144,8 +142,7 @@ def terminations_to_process(staff: User) -> list[Termination]:
         terminations = Termination.objects.filter(
             status__in=[TerminationStatus.PENDING, TerminationStatus.ACCEPTED]
         ).select_related("contract", "organisation", "requested_by")
-        if not staff.is_administrator:
-            terminations = terminations.filter(organisation__country=staff.country if staff.is_agent else "--")
+        terminations = terminations.filter(jurisdiction.served_by(staff))
         return list(terminations.prefetch_related("coverages__machine").order_by("effective_date", "created_at"))
 
 
@@ -174,3 +171,8 @@ def renewals_due(staff: User, today: date) -> list[Contract]:
             .select_related("organisation")
             .order_by("renewal_date")
         )
+
+
+def is_signed(contract: Contract | None) -> bool:
+    """Signed by the customer (and countersigned where that is needed): the contract runs."""
+    return contract is not None and contract.status == ContractStatus.ACTIVE

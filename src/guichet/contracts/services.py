@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,16 +22,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.core import audit
+from guichet.core.calendar import calendar_of, today_for
 from guichet.core.countries import get_centre
-from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.errors import Conflict, DomainError
 from guichet.core.money import format_date, locale_for
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.inventory.models import Machine
+from guichet.support import rules as request_rules
+from guichet.support import selectors as request_selectors
+from guichet.support import services as request_services
 
-from . import documents, rules
+from . import documents, rules, selectors
 from .models import (
     Contract,
     ContractKind,
@@ -42,11 +47,6 @@ from .models import (
     TerminationKind,
     TerminationStatus,
 )
-
-
-def today_for(organisation: Organisation) -> date:
-    """Today in the organisation's support centre: notice periods count in its calendar days."""
-    return timezone.now().astimezone(ZoneInfo(get_centre(organisation.country).timezone)).date()
 
 
 def _long_date(day: date, organisation: Organisation, language: str | None = None) -> str:
@@ -86,9 +86,7 @@ def _chosen_coverages(contract: Contract, coverage_ids: list[int]) -> list[Cover
     )
     if not wanted or len(coverages) != len(wanted):
         raise DomainError(_("Choose one or more machines this contract covers."), code=rules.NOT_COVERED)
-    from .selectors import pending_coverage_ids
-
-    busy = [c for c in coverages if c.pk in pending_coverage_ids(contract)]
+    busy = [c for c in coverages if c.pk in selectors.pending_coverage_ids(contract)]
     if busy:
         raise Conflict(
             _("A termination is already under way for %(machine)s.") % {"machine": _machine_label(busy[0])},
@@ -113,9 +111,7 @@ def _store_notice(termination: Termination, signer_name: str) -> None:
 
 
 def _file_request(*, actor: User, contract: Contract, subject: str, description: str, contact: dict[str, str]) -> str:
-    from guichet.support.services import request_submit
-
-    request = request_submit(
+    request = request_services.request_submit(
         actor=actor,
         organisation=contract.organisation,
         type="contracts",
@@ -375,11 +371,7 @@ def end_of_term_request(
 
 def _open_request_of(termination: Termination) -> Any:
     """The request the customer's notice filed, unless it is closed (or was never filed: the vendor's notices)."""
-    from guichet.support import rules as request_rules
-    from guichet.support.models import Request
-
-    request = Request.objects.filter(organisation=termination.organisation, number=termination.request_number).first()
-    return None if request is None or request.status == request_rules.CLOSED else request
+    return request_selectors.open_request_for(termination.organisation, termination.request_number)
 
 
 @transaction.atomic
@@ -387,8 +379,6 @@ def termination_withdraw(
     *, actor: User, termination: Termination, http_request: HttpRequest | None = None
 ) -> Termination:
     """The customer takes back a notice the vendor has not processed yet; its request is closed with a word why."""
-    from guichet.support.services import customer_close, customer_reply
-
     termination = Termination.objects.select_for_update().get(pk=termination.pk)
     if termination.status != TerminationStatus.PENDING or termination.by_vendor:
         raise Conflict(
@@ -401,8 +391,10 @@ def termination_withdraw(
     if request is not None:
         language = request.language or termination.organisation.language
         with translation.override(language):
-            customer_reply(actor=actor, request=request, body=_("We withdraw this termination notice."))
-        customer_close(actor=actor, request=request, http_request=http_request)
+            request_services.customer_reply(
+                actor=actor, request=request, body=_("We withdraw this termination notice.")
+            )
+        request_services.customer_close(actor=actor, request=request, http_request=http_request)
     audit.record(
         "contract.termination_withdrawn",
         actor=actor,
@@ -471,11 +463,6 @@ def licence_destruction_confirm(
 # --- the vendor's side --------------------------------------------------------------------------
 
 
-def _ensure_staff_for(actor: User, organisation: Organisation) -> None:
-    if not (actor.is_administrator or (actor.is_agent and actor.country == organisation.country)):
-        raise PermissionDenied(_("This contract belongs to another country."), code="other_country")
-
-
 def _customer_recipients(organisation: Organisation) -> list[User]:
     with across_organisations():
         memberships = Membership.objects.filter(organisation=organisation).filter(
@@ -496,7 +483,7 @@ def vendor_termination(
     http_request: HttpRequest | None = None,
 ) -> Termination:
     """The vendor ends maintenance: each machine under contract ≥ 1 year, three months' written notice."""
-    _ensure_staff_for(actor, contract.organisation)
+    jurisdiction.ensure_serves(actor, contract.organisation)
     if contract.kind != ContractKind.HARDWARE_MAINTENANCE:
         raise DomainError(_("Only hardware maintenance is ended machine by machine."), code="wrong_contract_type")
     _ensure_active(contract)
@@ -578,7 +565,7 @@ def termination_decide(
 ) -> Termination:
     """An agent accepts (it then takes effect on its date) or refuses (with the reason) a customer's termination."""
     organisation = termination.organisation
-    _ensure_staff_for(actor, organisation)
+    jurisdiction.ensure_serves(actor, organisation)
     with tenant_scope(organisation):
         termination = Termination.objects.select_for_update().get(pk=termination.pk)
         if termination.status != TerminationStatus.PENDING:
@@ -604,9 +591,6 @@ def termination_decide(
 
 def _reply_on_request(actor: User, termination: Termination, accept: bool) -> None:
     """The decision is the agent's answer on the customer's request: it e-mails them and resolves it."""
-    from guichet.support import rules as request_rules
-    from guichet.support.services import agent_comment
-
     request = _open_request_of(termination)
     if request is None:
         return
@@ -623,7 +607,7 @@ def _reply_on_request(actor: User, termination: Termination, accept: bool) -> No
                 "reason": termination.decision_note,
             }
     then = request_rules.RESOLVED if request_rules.agent_may_move(request.status, request_rules.RESOLVED) else None
-    agent_comment(actor=actor, request=request, body=body, then=then)
+    request_services.agent_comment(actor=actor, request=request, body=body, then=then)
 
 
 def terminations_apply_due(*, today: date | None = None) -> int:
@@ -631,6 +615,7 @@ def terminations_apply_due(*, today: date | None = None) -> int:
     with across_organisations():
         due = list(
             Termination.objects.filter(status=TerminationStatus.ACCEPTED)
+            # Wherever the customer is, its today is at most a day after UTC's; each is checked on its own clock below.
             .filter(effective_date__lte=today or timezone.now().date() + timedelta(days=1))
             .values_list("pk", flat=True)
         )
@@ -739,7 +724,7 @@ def servicepac_activate(
     if row.used_at is not None:
         raise Conflict(
             _("This ServicePac code has already been activated on %(date)s.")
-            % {"date": _long_date(timezone.localdate(row.used_at), organisation)},
+            % {"date": _long_date(calendar_of(organisation).local(row.used_at).date(), organisation)},
             code="code_already_used",
         )
     machine = Machine.objects.filter(
@@ -796,3 +781,29 @@ def servicepac_activate(
 
 def contact_of(user: User) -> dict[str, Any]:
     return {"name": user.get_full_name() or user.email, "email": user.email, "phone": user.phone}
+
+
+# --- program agreements issued by other contexts (Buy Tech) ------------------------------------------
+
+
+def program_agreement_issue(
+    *, organisation: Organisation, number: str, title: str, currency: str, start_date: date
+) -> Contract:
+    """An agreement of a program (Buy Tech's two), awaiting the customer's signature on the contracts pages."""
+    return Contract.objects.create(
+        organisation=organisation,
+        number=number,
+        kind=ContractKind.PROGRAM_AGREEMENT,
+        status=ContractStatus.AWAITING_SIGNATURE,
+        title=title,
+        start_date=start_date,
+        currency=currency,
+        amount=Decimal("0"),
+    )
+
+
+def program_agreements_withdraw(*, organisation: Organisation, contract_ids: Sequence[int | None]) -> None:
+    """Agreements nobody signed leave the signing queue (signed ones stay as they are)."""
+    Contract.objects.filter(
+        organisation=organisation, pk__in=[pk for pk in contract_ids if pk], status=ContractStatus.AWAITING_SIGNATURE
+    ).update(status=ContractStatus.TERMINATED)

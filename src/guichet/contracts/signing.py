@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.core import audit
 from guichet.core.audit import client_ip
@@ -376,9 +377,7 @@ def contract_sign(
 
 
 def may_countersign(actor: User, contract: Contract) -> bool:
-    if actor.is_administrator:
-        return True
-    return actor.is_agent and actor.country == contract.organisation.country
+    return jurisdiction.may_serve(actor, contract.organisation)
 
 
 @transaction.atomic

@@ -1,37 +1,14 @@
-"""API plumbing shared by every router: auth, organisation context, errors, pages."""
+"""API plumbing shared by every router: the error body, list pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from ninja.errors import HttpError
-from ninja.security import HttpBearer, SessionAuth
 
-from .errors import DomainError, NotFound, PermissionDenied
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from guichet.accounts.models import ApiToken
-
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash(token), expires_at__gt=timezone.now(), user__is_active=True)
-            .first()
-        )
-        if row is None:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
-
-
-AUTH = [BearerToken(), SessionAuth()]
+from .errors import DomainError
 
 
 class ErrorOut(Schema):
@@ -53,49 +30,3 @@ def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int =
         )
     start = (page - 1) * page_size
     return list(queryset[start : start + page_size]), queryset.count()
-
-
-def active_organisation(request: HttpRequest) -> Any:
-    """The organisation an API call acts for: `X-Organisation` (customer number), else the first."""
-    from guichet.accounts import selectors
-
-    user = request.user
-    if getattr(user, "is_vendor_staff", False):
-        raise PermissionDenied("Customer endpoints are for customer accounts.", code="customer_only")
-    memberships = list(selectors.memberships_of(user))  # type: ignore[arg-type]
-    wanted = request.headers.get("X-Organisation", "")
-    if wanted:
-        memberships = [m for m in memberships if m.organisation.customer_number == wanted]
-        if not memberships:
-            raise NotFound("No such organisation.")
-    if not memberships:
-        raise PermissionDenied("This account is not linked to an organisation.", code="no_organisation")
-    return memberships[0].organisation
-
-
-def require_application(request: HttpRequest, application: str) -> Any:
-    """The active organisation, if the user holds a grant for `application` there (else 403).
-
-    An application the organisation's country does not offer (Buy Tech outside Belgium) is a 404.
-    """
-    from guichet.accounts import rules, selectors
-    from guichet.accounts.models import Application
-
-    from .tenancy import tenant_scope
-
-    organisation = active_organisation(request)
-    if not rules.application_offered(application, organisation.country):
-        raise NotFound(_("Not found."))
-    # Bearer-token calls arrive without the tenant scope the page middleware opens.
-    with tenant_scope(organisation):
-        granted = selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]
-    if application not in granted:
-        raise PermissionDenied(
-            f"You have no access to {Application(application).label}. Ask for it in the portal.",
-            code="application_not_granted",
-            details={"application": application},
-        )
-    return organisation
-
-
-__all__ = ["AUTH", "ErrorOut", "HttpError", "PageOut", "active_organisation", "paginate", "require_application"]

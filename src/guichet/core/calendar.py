@@ -10,11 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import timezone
+
+from .countries import get_centre
 
 WORKING_WEEKDAYS = frozenset(range(5))  # Monday..Friday
+
+# Canada spans six time zones: a Canadian organisation's day and hours run on its province's clock.
+PROVINCE_ZONES = {
+    "AB": "America/Edmonton",
+    "BC": "America/Vancouver",
+    "MB": "America/Winnipeg",
+    "NB": "America/Moncton",
+    "NL": "America/St_Johns",
+    "NS": "America/Halifax",
+    "NT": "America/Yellowknife",
+    "NU": "America/Iqaluit",
+    "ON": "America/Toronto",
+    "PE": "America/Halifax",
+    "QC": "America/Toronto",
+    "SK": "America/Regina",
+    "YT": "America/Whitehorse",
+}
 
 
 @lru_cache(maxsize=64)
@@ -34,9 +55,6 @@ class BusinessCalendar:
     # --- days -----------------------------------------------------------
     def is_holiday(self, day: date) -> bool:
         return day in _public_holidays(self.country, self.subdivision)
-
-    def holiday_name(self, day: date) -> str | None:
-        return _public_holidays(self.country, self.subdivision).get(day)
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() in self.weekdays and not self.is_holiday(day)
@@ -61,6 +79,10 @@ class BusinessCalendar:
     # --- hours ----------------------------------------------------------
     def local(self, at: datetime) -> datetime:
         return at.astimezone(self.tz)
+
+    def today(self) -> date:
+        """The date it is now on this calendar's clock."""
+        return self.local(timezone.now()).date()
 
     def _opening(self, day: date) -> datetime:
         return datetime.combine(day, self.opens, tzinfo=self.tz)
@@ -120,14 +142,48 @@ class BusinessCalendar:
 
 
 def calendar_for(country: str, subdivision: str | None = None) -> BusinessCalendar:
-    """The business calendar of a country's support centre (province for Canada)."""
-    from .countries import get_centre
-
+    """The business calendar of a country's support centre (province for Canada: its holidays and its clock)."""
     centre = get_centre(country)
+    subdivision = subdivision or centre.holiday_subdivision or None
+    zone = PROVINCE_ZONES.get(subdivision or "", centre.timezone) if country == "CA" else centre.timezone
     return BusinessCalendar(
         country=country,
-        tz=ZoneInfo(centre.timezone),
+        tz=ZoneInfo(zone),
         opens=centre.opens_at,
         closes=centre.closes_at,
-        subdivision=subdivision or centre.holiday_subdivision or None,
+        subdivision=subdivision,
     )
+
+
+class Located(Protocol):
+    """An organisation, as the calendar sees it."""
+
+    country: str
+    province: str
+
+
+def calendar_of(organisation: Located) -> BusinessCalendar:
+    return calendar_for(organisation.country, organisation.province or None)
+
+
+def today_for(organisation: Located) -> date:
+    """The business calendar's today for an organisation: the date on its own clock.
+
+    The one "today" of the portal: never the process's local date, nor UTC's (ruff bans both).
+    """
+    return calendar_of(organisation).today()
+
+
+def today_in(country: str) -> date:
+    """Today at a country's support centre (for the vendor's own work across its customers)."""
+    return calendar_for(country).today()
+
+
+class Staff(Protocol):
+    country: str
+
+
+def today_for_staff(staff: Staff) -> date:
+    """An agent's today is their country's; an administrator serves every country and has none, so
+    theirs is UTC's (a day either way changes nothing in the windows the console lists)."""
+    return today_in(staff.country) if staff.country else timezone.now().date()

@@ -1,4 +1,4 @@
-"""What every page's layout needs: navigation by grants, organisations, the support centre."""
+"""What every page's layout needs from the kernel: the reader's support centre and whether it is open."""
 
 from __future__ import annotations
 
@@ -41,33 +41,14 @@ def centre_status(centre: SupportCentre, subdivision: str | None = None) -> dict
     }
 
 
-def _is_vendor_staff(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.is_vendor_staff)
-
-
-def portal(request: HttpRequest) -> dict[str, Any]:
-    from guichet.accounts.models import Application
-    from guichet.accounts.navigation import application_url, console_menu
-
-    granted: set[str] = getattr(request, "granted_applications", set())
+def support_centre(request: HttpRequest) -> dict[str, Any]:
+    """The support centre the reader deals with, for the footer and the contact blocks."""
     organisation = getattr(request, "organisation", None)
-    layout: dict[str, Any] = {
-        "navigation": [
-            {"value": app, "label": label, "url": application_url(app)}
-            for app, label in Application.choices
-            if app in granted
-        ],
-        "console_menu": console_menu(request.path) if _is_vendor_staff(request) else None,
-        "active_organisation": organisation,
-        "memberships": getattr(request, "memberships", []),
-    }
     try:
         centre = get_centre(reader_country(request))
     except SupportCentre.DoesNotExist:
-        return layout  # the menus still work; only the support centre's block is left out
+        return {}  # the pages still work; only the support centre's block is left out
     return {
-        **layout,
         "centre": centre,
         "centre_phone": phone(centre.phone),
         # Open or closed now is said only where the vendor publishes its opening hours.

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import phonenumbers
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Country, SupportCentre, SupportLink, SupportLinkTranslation
+from .models import SupportCentre, SupportLink, SupportLinkTranslation
 
 _CACHE_KEY = "core:support-centre:{}"
 _LINKS_CACHE_KEY = "core:support-links:{}:{}"
@@ -56,14 +57,8 @@ def links_for(country: str, language: str) -> list[Pointer]:
 @receiver([post_save, post_delete], sender=SupportLink)
 @receiver([post_save, post_delete], sender=SupportLinkTranslation)
 def _forget_links(sender: type, instance: SupportLink | SupportLinkTranslation, **kwargs: object) -> None:
-    from django.conf import settings
-
     country = instance.country if isinstance(instance, SupportLink) else instance.link.country
     cache.delete_many([_LINKS_CACHE_KEY.format(country, code) for code, _name in settings.LANGUAGES])
-
-
-def country_codes() -> list[str]:
-    return list(Country.values)
 
 
 @dataclass(frozen=True)

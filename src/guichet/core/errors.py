@@ -22,9 +22,6 @@ class DomainError(Exception):
             self.code = code
         self.details = details or {}
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": str(self.message), "details": self.details}
-
 
 class NotFound(DomainError):
     """Missing, or belongs to another organisation: callers cannot tell which."""

@@ -1,11 +1,19 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import contexts
+from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
-class HelpConfig(AppConfig):
+
+class HelpConfig(contexts.ContextConfig):
     name = "guichet.help"
     label = "help"
     verbose_name = _("Help centre")
+    url_prefix = "help/"
+    has_console = True
+    api_router = "guichet.help.api.router"
+    console_entries = (
+        ConsoleEntry(ConsoleSection.SERVICE, "help_console:insights", _("Help centre insights"), position=40),
+    )
 
     def seed_demo(self) -> int:
         """Called by `guichet seed_demo`: the shipped articles, if a migration has not loaded them."""

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from guichet.core.context_processors import centre_status, reader_country
 from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
 from guichet.core.models import Country
-from guichet.support.forms import question_form
 
 from . import selectors, services
 from .forms import FeedbackForm
@@ -112,8 +111,6 @@ def contact(request: HttpRequest) -> HttpResponse:
             "links": links_for(country, _language()),
             "status": centre_status(centre, subdivision or None) if centre.hours_published else None,
             "countries": Country.choices,
-            # Anyone signed in for an organisation may ask a question: an identity is enough (domain.md).
-            "question_form": question_form(request) if organisation is not None else None,
         },
     )
 

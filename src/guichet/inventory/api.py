@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -144,7 +146,7 @@ def list_machines(
             organisation,
             selectors.MachineFilters(query=filters.cleaned_data["q"], country=filters.cleaned_data["country"]),
         )
-        today = selectors.local_today(organisation)
+        today = today_for(organisation)
         if filters.cleaned_data["coverage"]:
             every = list(machines)
             states = selectors.coverages_of(every, today)

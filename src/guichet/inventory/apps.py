@@ -1,11 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import contexts
+from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
-class InventoryConfig(AppConfig):
+
+class InventoryConfig(contexts.ContextConfig):
     name = "guichet.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+    url_prefix = "inventory/"
+    has_console = True
+    api_router = "guichet.inventory.api.router"
+    applications = {"inventory": "inventory:list"}
+    console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "inventory_console:home", _("Inventory"), position=30),)
 
     def seed_demo(self) -> int:
         from .demo import seed

@@ -12,9 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils import timezone
-
 from guichet.accounts.models import Organisation
+from guichet.core.calendar import today_in
 from guichet.core.tenancy import across_organisations
 
 from .models import Machine
@@ -61,7 +60,7 @@ DEMO: dict[str, dict[str, Any]] = {
 
 
 def seed(today: date | None = None) -> int:
-    today = today or timezone.now().date()
+    today = today or today_in("BE")
     created = 0
     for number, spec in DEMO.items():
         organisation = Organisation.objects.filter(customer_number=number).first()

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
-from guichet.core.calendar import BusinessCalendar, calendar_for
+from guichet.core.calendar import BusinessCalendar, calendar_for, today_for
 from guichet.core.errors import DomainError
 from guichet.core.models import Country
 from guichet.core.tenancy import across_organisations
 
-from . import rules
+from . import coverage, rules
 from .models import ImportJob, Machine, Relocation, RepairRequest, SiteChange, Transfer
 
 
@@ -31,53 +30,21 @@ def calendar_of_site(machine: Machine) -> BusinessCalendar:
     return calendar_for(country, province or None)
 
 
-def calendar_of(organisation: Organisation) -> BusinessCalendar:
-    return calendar_for(organisation.country, organisation.province or None)
-
-
-def local_today(organisation: Organisation) -> date:
-    return timezone.localtime(timezone.now(), calendar_of(organisation).tz).date()
-
-
 # --- coverage ---------------------------------------------------------------------------------
 
 
-def _lines_by_machine(machine_ids: Iterable[int]) -> dict[int, list[rules.CoverageLine]]:
-    from guichet.contracts.models import ContractStatus, CoveredMachine
-
-    lines: dict[int, list[rules.CoverageLine]] = defaultdict(list)
-    ids = list(machine_ids)
-    if not ids:
-        return lines
-    # The machines were already resolved within the organisation; their coverage rows follow them.
-    with across_organisations():
-        rows = CoveredMachine.objects.filter(machine_id__in=ids).select_related("contract")
-        for row in rows:
-            lines[row.machine_id].append(
-                rules.CoverageLine(
-                    contract_number=row.contract.number,
-                    contract_active=row.contract.status == ContractStatus.ACTIVE,
-                    service_level=row.service_level,
-                    covered_from=row.covered_from,
-                    covered_until=row.covered_until,
-                    contract_end=row.contract.end_date,
-                )
-            )
-    return lines
-
-
 def coverage_of(machine: Machine, today: date | None = None) -> rules.Coverage:
-    today = today or local_today(machine.organisation)
+    today = today or today_for(machine.organisation)
     if machine.departed_on is not None and machine.departed_on < today:
         # Left the customer: whatever ran until then no longer covers it for them.
         return rules.Coverage(rules.NOT_COVERED)
-    return rules.coverage_on(today, _lines_by_machine([machine.pk]).get(machine.pk, []), machine.warranty_end)
+    return rules.coverage_on(today, coverage.lines_for([machine.pk]).get(machine.pk, []), machine.warranty_end)
 
 
 def coverages_of(machines: Iterable[Machine], today: date) -> dict[int, rules.Coverage]:
     """Coverage of many machines with one query (list pages, API lists)."""
     machines = list(machines)
-    lines = _lines_by_machine(m.pk for m in machines)
+    lines = coverage.lines_for(m.pk for m in machines)
     result = {}
     for machine in machines:
         if machine.departed_on is not None and machine.departed_on < today:
@@ -186,30 +153,13 @@ def get_relocation_for(organisation: Organisation, number: str) -> Relocation:
     return relocation
 
 
-def get_transfer_for(organisation: Organisation, number: str) -> Transfer:
-    transfer = (
-        Transfer.objects.filter(organisation=organisation, number=number)
-        .select_related("machine", "organisation")
-        .first()
-    )
-    if transfer is None:
-        raise Http404
-    return transfer
-
-
 # --- agents -----------------------------------------------------------------------------------
-
-
-def _staff_filter(staff: User) -> Q:
-    if staff.is_administrator:
-        return Q()
-    return Q(organisation__country=staff.country if staff.is_agent else "--")
 
 
 def repairs_to_dispatch(staff: User) -> list[RepairRequest]:
     with across_organisations():
         return list(
-            RepairRequest.objects.filter(_staff_filter(staff), status="submitted")
+            RepairRequest.objects.filter(jurisdiction.served_by(staff), status="submitted")
             .select_related("organisation", "machine")
             .order_by("dispatch_due")[:200]
         )
@@ -218,7 +168,7 @@ def repairs_to_dispatch(staff: User) -> list[RepairRequest]:
 def transfers_to_confirm(staff: User) -> list[Transfer]:
     with across_organisations():
         return list(
-            Transfer.objects.filter(_staff_filter(staff), status="reported")
+            Transfer.objects.filter(jurisdiction.served_by(staff), status="reported")
             .select_related("organisation", "machine")
             .order_by("confirm_due")[:200]
         )
@@ -227,7 +177,7 @@ def transfers_to_confirm(staff: User) -> list[Transfer]:
 def relocations_to_handle(staff: User) -> list[Relocation]:
     with across_organisations():
         return list(
-            Relocation.objects.filter(_staff_filter(staff), status__in=rules.RELOCATION_OPEN)
+            Relocation.objects.filter(jurisdiction.served_by(staff), status__in=rules.RELOCATION_OPEN)
             .select_related("organisation", "machine", "assignee")
             .order_by("evaluate_due", "created_at")[:200]
         )
@@ -236,7 +186,7 @@ def relocations_to_handle(staff: User) -> list[Relocation]:
 def site_changes_to_review(staff: User) -> list[SiteChange]:
     with across_organisations():
         return list(
-            SiteChange.objects.filter(_staff_filter(staff), reviewed_at__isnull=True)
+            SiteChange.objects.filter(jurisdiction.served_by(staff), reviewed_at__isnull=True)
             .select_related("organisation", "machine", "actor")
             .order_by("created_at")[:200]
         )
@@ -245,7 +195,7 @@ def site_changes_to_review(staff: User) -> list[SiteChange]:
 def _for_staff(model: type, staff: User, number: str) -> object:
     with across_organisations():
         item = (
-            model.objects.filter(_staff_filter(staff), number=number)  # type: ignore[attr-defined]
+            model.objects.filter(jurisdiction.served_by(staff), number=number)  # type: ignore[attr-defined]
             .select_related("organisation", "machine")
             .first()
         )
@@ -268,21 +218,24 @@ def get_relocation_for_staff(staff: User, number: str) -> Relocation:
 
 def get_site_change_for_staff(staff: User, pk: int) -> SiteChange:
     with across_organisations():
-        item = SiteChange.objects.filter(_staff_filter(staff), pk=pk).select_related("organisation", "machine").first()
+        item = (
+            SiteChange.objects.filter(jurisdiction.served_by(staff), pk=pk)
+            .select_related("organisation", "machine")
+            .first()
+        )
     if item is None:
         raise Http404
     return item
 
 
 def organisations_for_staff(staff: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
-    if not staff.is_administrator:
-        organisations = organisations.filter(country=staff.country if staff.is_agent else "--")
-    return organisations.order_by("customer_number")
+    return Organisation.objects.filter(jurisdiction.served_by(staff, "")).order_by("customer_number")
 
 
 def import_jobs_for_staff(staff: User) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(_staff_filter(staff)).select_related("organisation").order_by("-created_at")
+    return (
+        ImportJob.objects.filter(jurisdiction.served_by(staff)).select_related("organisation").order_by("-created_at")
+    )
 
 
 def get_import_job_for_staff(staff: User, pk: int) -> ImportJob:

@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit, numbering
+from guichet.core.calendar import calendar_of, today_for
 from guichet.core.countries import country_name, is_world_country
-from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.errors import Conflict, DomainError
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 
-from . import rules, selectors
+from . import coverage, rules, selectors
 from .models import (
     ImportJob,
     Machine,
@@ -51,15 +53,6 @@ def next_number(prefix: str, country: str, year: int) -> str:
     """`SR-BE-2026-000001`: per kind, country and year (`core.numbering`), so never repeated even under load."""
     value = numbering.next_value(numbering.sequence_key("inventory", prefix, country, year))
     return f"{prefix}-{country}-{year}-{value:06d}"
-
-
-def _local_year(organisation: Organisation) -> int:
-    return selectors.local_today(organisation).year
-
-
-def _ensure_agent_for(actor: User, organisation: Organisation) -> None:
-    if not (actor.is_administrator or (actor.is_agent and actor.country == organisation.country)):
-        raise PermissionDenied(_("This belongs to another country's agents."))
 
 
 def _ensure_present(machine: Machine) -> None:
@@ -107,7 +100,7 @@ def machine_update_site(
 
 @transaction.atomic
 def site_change_review(*, actor: User, change: SiteChange, http_request: HttpRequest | None = None) -> SiteChange:
-    _ensure_agent_for(actor, change.organisation)
+    jurisdiction.ensure_serves(actor, change.organisation)
     change = SiteChange.objects.select_for_update().get(pk=change.pk, organisation=change.organisation)
     if change.reviewed_at is None:
         change.reviewed_at = timezone.now()
@@ -214,7 +207,7 @@ def repair_request(
 
 @transaction.atomic
 def repair_dispatch(*, actor: User, repair: RepairRequest, http_request: HttpRequest | None = None) -> RepairRequest:
-    _ensure_agent_for(actor, repair.organisation)
+    jurisdiction.ensure_serves(actor, repair.organisation)
     repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
     if repair.status != RepairStatus.SUBMITTED:
         raise Conflict(_("This repair has already been dispatched."), code="already_dispatched")
@@ -247,7 +240,7 @@ def transfer_report(
     """The customer reports a lease return or a sale; the report fixes the last day charged."""
     _ensure_present(machine)
     organisation = machine.organisation
-    today = today or selectors.local_today(organisation)
+    today = today or today_for(organisation)
     if kind not in ("lease_return", "sale"):
         raise DomainError(_("Say whether the machine is returned at lease end or sold."), code="invalid_kind")
     if not reason.strip():
@@ -259,7 +252,7 @@ def transfer_report(
     ).exists():
         raise Conflict(_("A change of ownership is already reported for this machine."), code="transfer_pending")
     coverage = selectors.coverage_of(machine, today)
-    calendar = selectors.calendar_of(organisation)
+    calendar = calendar_of(organisation)
     transfer = Transfer.objects.create(
         organisation=organisation,
         machine=machine,
@@ -290,7 +283,7 @@ def transfer_report(
 def transfer_confirm(
     *, actor: User, transfer: Transfer, today: date | None = None, http_request: HttpRequest | None = None
 ) -> Transfer:
-    _ensure_agent_for(actor, transfer.organisation)
+    jurisdiction.ensure_serves(actor, transfer.organisation)
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk, organisation=transfer.organisation)
     if transfer.status != TransferStatus.REPORTED:
         raise Conflict(_("This transfer is already confirmed."), code="already_confirmed")
@@ -305,7 +298,7 @@ def transfer_confirm(
         target=transfer.number,
         request=http_request,
     )
-    today = today or selectors.local_today(transfer.organisation)
+    today = today or today_for(transfer.organisation)
     if rules.transfer_takes_effect(today, transfer.leaves_on):
         _apply_transfer(transfer)
     return transfer
@@ -313,16 +306,10 @@ def transfer_confirm(
 
 def _apply_transfer(transfer: Transfer) -> None:
     """The machine leaves: its contract line ends on the last charged day, the machine is marked gone."""
-    from guichet.contracts.models import CoveredMachine
-
     machine = Machine.objects.select_for_update().get(pk=transfer.machine_id, organisation=transfer.organisation)
-    with across_organisations():
-        open_lines = CoveredMachine.objects.filter(machine=machine, contract__organisation=transfer.organisation)
-        open_lines = open_lines.filter(covered_until__isnull=True) | open_lines.filter(
-            covered_until__gt=transfer.last_charged_day
-        )
-        ended = [line.contract.number for line in open_lines.select_related("contract")]
-        open_lines.update(covered_until=transfer.last_charged_day)
+    ended = coverage.end_lines(
+        machine_id=machine.pk, organisation=transfer.organisation, last_day=transfer.last_charged_day
+    )
     machine.departed_on = transfer.leaves_on
     machine.save(update_fields=["departed_on"])
     transfer.status = TransferStatus.DONE
@@ -343,7 +330,7 @@ def transfers_take_effect(today: date | None = None) -> int:
     with across_organisations():
         due = list(Transfer.objects.filter(status=TransferStatus.CONFIRMED).select_related("organisation"))
     for candidate in due:
-        day = today or selectors.local_today(candidate.organisation)
+        day = today or today_for(candidate.organisation)
         if not rules.transfer_takes_effect(day, candidate.leaves_on):
             continue
         with transaction.atomic(), across_organisations():
@@ -396,7 +383,7 @@ def relocation_request(
 ) -> Relocation:
     _ensure_present(machine)
     organisation = machine.organisation
-    today = today or selectors.local_today(organisation)
+    today = today or today_for(organisation)
     if not is_world_country(from_country) or not is_world_country(to_country):
         raise DomainError(_("Choose the countries from the list."), code="invalid_country")
     if not rules.is_cross_border(from_country, to_country):
@@ -405,7 +392,7 @@ def relocation_request(
         )
     if not from_address.strip() or not to_address.strip():
         raise DomainError(_("Give both addresses."), code="address_required")
-    calendar = selectors.calendar_of(organisation)
+    calendar = calendar_of(organisation)
     earliest = calendar.add_business_days(today, settings.RELOCATION_MIN_LEAD_BUSINESS_DAYS)
     if desired_date < earliest:
         raise DomainError(
@@ -450,8 +437,8 @@ def _move_relocation(relocation: Relocation, target: str) -> Relocation:
 def relocation_assign(
     *, actor: User, relocation: Relocation, assignee: User, http_request: HttpRequest | None = None
 ) -> Relocation:
-    _ensure_agent_for(actor, relocation.organisation)
-    _ensure_agent_for(assignee, relocation.organisation)
+    jurisdiction.ensure_serves(actor, relocation.organisation)
+    jurisdiction.ensure_serves(assignee, relocation.organisation)
     relocation = _move_relocation(relocation, RelocationStatus.ASSIGNED)
     relocation.assignee = assignee
     relocation.save(update_fields=["status", "assignee"])
@@ -471,7 +458,7 @@ def relocation_assign(
 def relocation_decide(
     *, actor: User, relocation: Relocation, approve: bool, reason: str = "", http_request: HttpRequest | None = None
 ) -> Relocation:
-    _ensure_agent_for(actor, relocation.organisation)
+    jurisdiction.ensure_serves(actor, relocation.organisation)
     if not approve and not reason.strip():
         raise DomainError(_("Give the reason for the refusal."), code="reason_required")
     relocation = _move_relocation(relocation, RelocationStatus.APPROVED if approve else RelocationStatus.REFUSED)
@@ -493,7 +480,7 @@ def relocation_decide(
 @transaction.atomic
 def relocation_carry_out(*, actor: User, relocation: Relocation, http_request: HttpRequest | None = None) -> Relocation:
     """Done: the machine now stands at the destination site."""
-    _ensure_agent_for(actor, relocation.organisation)
+    jurisdiction.ensure_serves(actor, relocation.organisation)
     relocation = _move_relocation(relocation, RelocationStatus.CARRIED_OUT)
     relocation.carried_out_at = timezone.now()
     relocation.save(update_fields=["status", "carried_out_at"])
@@ -525,7 +512,7 @@ def import_job_create(
     from .importer import count_rows
     from .tasks import import_inventory_file
 
-    _ensure_agent_for(actor, organisation)
+    jurisdiction.ensure_serves(actor, organisation)
     name = "".join(ch for ch in (upload.name or "inventory.csv") if ch.isprintable() and ch not in '/\\"')[:200]
     job = ImportJob(organisation=organisation, created_by=actor, original_name=name, rows_total=count_rows(upload))
     job.file.save(f"{organisation.customer_number}-{name}", upload, save=False)

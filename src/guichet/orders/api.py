@@ -17,8 +17,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import AUTH, ErrorOut, PageOut, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 

@@ -1,11 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import contexts
+from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
-class OrdersConfig(AppConfig):
+
+class OrdersConfig(contexts.ContextConfig):
     name = "guichet.orders"
     label = "orders"
     verbose_name = _("Orders")
+    url_prefix = "orders/"
+    has_console = True
+    api_router = "guichet.orders.api.router"
+    applications = {"orders": "orders:list"}
+    console_entries = (ConsoleEntry(ConsoleSection.SALES, "orders_console:find", _("Orders"), position=10),)
 
     def seed_demo(self) -> int:
         from .demo import seed

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from guichet.accounts.models import Organisation, User
+from guichet.core.calendar import today_for
 from guichet.core.tenancy import tenant_scope
 
 from . import services
@@ -158,7 +159,7 @@ def seed() -> int:
                     organisation=organisation,
                     number=number,
                     purchase_order=purchase_order,
-                    ordered_on=timezone.localdate(now - timedelta(days=days_ago)),
+                    ordered_on=today_for(organisation) - timedelta(days=days_ago),
                     lines=[services.LineIn(code, text, qty, Decimal(price)) for code, text, qty, price in lines],
                 )
                 created += 1

@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core.tenancy import across_organisations
 
@@ -111,10 +112,7 @@ def timeline_of(order: Order) -> list[OrderEvent]:
 
 
 def _staff_orders(staff: User) -> QuerySet[Order]:
-    orders = Order.objects.all()
-    if not staff.is_administrator:
-        orders = orders.filter(organisation__country=staff.country if staff.is_agent else "--")
-    return orders
+    return Order.objects.filter(jurisdiction.served_by(staff))
 
 
 def orders_for_staff(staff: User, filters: OrderFilters | None = None) -> QuerySet[Order]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.core import audit, numbering
+from guichet.core.calendar import today_for
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.money import currency_for_country, round_money
 from guichet.core.notifications.outbox import enqueue
@@ -179,7 +180,7 @@ def order_create(
             raise DomainError(_("A unit price cannot be negative."), code="bad_price")
     currency = currency or currency_for_country(organisation.country)
     now = timezone.now()
-    ordered_on = ordered_on or timezone.localdate(now)
+    ordered_on = ordered_on or today_for(organisation)
     if number and Order.objects.filter(number=number).exists():
         raise Conflict(_("Order %(number)s already exists.") % {"number": number}, code="duplicate_number")
     order = Order.objects.create(

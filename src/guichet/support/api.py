@@ -23,8 +23,9 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guichet.accounts import selectors as accounts_selectors
+from guichet.accounts.api_access import AUTH, active_organisation, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import AUTH, ErrorOut, PageOut, active_organisation, paginate, require_application
+from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 

@@ -1,11 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import contexts
+from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
-class SupportConfig(AppConfig):
+
+class SupportConfig(contexts.ContextConfig):
     name = "guichet.support"
     label = "support"
     verbose_name = _("Requests")
+    url_prefix = "requests/"
+    has_console = True
+    api_router = "guichet.support.api.router"
+    applications = {"requests": "support:list"}
+    console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "support_console:queue", _("Requests"), position=10),)
 
     def seed_demo(self) -> int:
         from .demo import seed

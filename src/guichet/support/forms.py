@@ -6,30 +6,15 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.forms import normalise_phone
 from guichet.accounts.models import Application
 from guichet.accounts.rules import application_offered
+from guichet.core.forms import MultipleFileField
 
 from . import rules
 from .models import Priority, RequestType, Status
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
 
 NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,29}$")
 MACHINE_TYPE = re.compile(r"^[A-Za-z0-9]{4}$")

@@ -11,7 +11,9 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
+from guichet.core.calendar import calendar_of
 from guichet.core.tenancy import across_organisations
 
 from . import rules
@@ -93,6 +95,13 @@ class TimelineEntry:
     internal: bool
 
 
+def open_request_for(organisation: Organisation, number: str) -> Request | None:
+    """The organisation's request `number` unless it is closed (or there is none): one another
+    context filed and may still answer on (a termination's notice, an invoice dispute)."""
+    request = Request.objects.filter(organisation=organisation, number=number).first() if number else None
+    return None if request is None or request.status == rules.CLOSED else request
+
+
 def timeline_of(request: Request, *, include_internal: bool) -> list[TimelineEntry]:
     """Every event of the request, oldest first, with each comment's text and files beside it."""
     events = Event.objects.filter(organisation=request.organisation, request=request).select_related("actor")
@@ -128,10 +137,7 @@ def get_attachment_for(request: Request, pk: int, *, include_internal: bool) -> 
 
 
 def _staff_requests(staff: User) -> QuerySet[Request]:
-    requests = Request.objects.all()
-    if not staff.is_administrator:
-        requests = requests.filter(organisation__country=staff.country if staff.is_agent else "--")
-    return requests
+    return Request.objects.filter(jurisdiction.served_by(staff))
 
 
 @dataclass(frozen=True)
@@ -212,8 +218,6 @@ class SlaView:
 
 def sla_of(request: Request, now: datetime | None = None) -> SlaView:
     """Where the request stands against its resolution target, in business time."""
-    from .services import calendar_of
-
     now = now or timezone.now()
     if request.status in (Status.RESOLVED, Status.CLOSED):
         return SlaView("done", request.resolution_due, None)

@@ -14,21 +14,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit, numbering
-from guichet.core.calendar import BusinessCalendar, calendar_for
+from guichet.core.calendar import calendar_of
 from guichet.core.countries import get_centre
-from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.errors import Conflict, DomainError
 from guichet.core.notifications.outbox import enqueue
+from guichet.core.tenancy import across_organisations
+from guichet.help.services import request_submitted_after_suggestions
 
 from . import rules
 from .attachments import MAX_FILES_PER_UPLOAD, check_upload
 from .models import Attachment, Comment, Event, Request, Status
-
-
-def calendar_of(organisation: Organisation) -> BusinessCalendar:
-    return calendar_for(organisation.country, organisation.province or None)
-
 
 # --- numbers -------------------------------------------------------------------------
 
@@ -129,8 +127,6 @@ def request_submit(
     )
     _tell_customer(request, "request_received", description=request.description[:500])
     if http_request is not None:
-        from guichet.help.services import request_submitted_after_suggestions
-
         request_submitted_after_suggestions(request=http_request)
     return request
 
@@ -259,11 +255,6 @@ def request_rate(*, actor: User, request: Request, rating: int, comment: str = "
 # --- agent side -------------------------------------------------------------------------
 
 
-def _ensure_agent_for(actor: User, request: Request) -> None:
-    if not (actor.is_administrator or (actor.is_agent and actor.country == request.organisation.country)):
-        raise PermissionDenied(_("This request belongs to another country's queue."))
-
-
 def _locked(request: Request) -> Request:
     return (
         Request.objects.select_for_update(of=("self",))
@@ -316,8 +307,8 @@ def request_assign(
     *, actor: User, request: Request, assignee: User, http_request: HttpRequest | None = None
 ) -> Request:
     request = _locked(request)
-    _ensure_agent_for(actor, request)
-    _ensure_agent_for(assignee, request)
+    jurisdiction.ensure_serves(actor, request.organisation)
+    jurisdiction.ensure_serves(assignee, request.organisation)
     if request.status == Status.CLOSED:
         raise Conflict(_("A closed request cannot be assigned."), code="closed")
     request.assignee = assignee
@@ -351,7 +342,7 @@ def agent_comment(
 ) -> Comment:
     """A reply to the customer (or an internal note), optionally moving the request on."""
     request = _locked(request)
-    _ensure_agent_for(actor, request)
+    jurisdiction.ensure_serves(actor, request.organisation)
     if request.status == Status.CLOSED:
         raise Conflict(_("This request is closed."), code="closed")
     if then is not None and not rules.agent_may_move(request.status, then) and then != request.status:
@@ -391,7 +382,7 @@ def request_set_status(
     *, actor: User, request: Request, status: str, http_request: HttpRequest | None = None
 ) -> Request:
     request = _locked(request)
-    _ensure_agent_for(actor, request)
+    jurisdiction.ensure_serves(actor, request.organisation)
     if not rules.agent_may_move(request.status, status):
         raise Conflict(_("That status change is not possible from here."), code="invalid_transition")
     extra = _first_response(request) if status in (Status.WAITING, Status.RESOLVED) else []
@@ -420,8 +411,6 @@ def _centre_language(codes: list[str]) -> str:
 
 def auto_close_resolved(now: datetime | None = None) -> int:
     """Close resolved requests left without a reply for the set number of business days."""
-    from guichet.core.tenancy import across_organisations
-
     now = now or timezone.now()
     closed = 0
     with across_organisations():
@@ -449,8 +438,6 @@ def auto_close_resolved(now: datetime | None = None) -> int:
 
 def escalate_breaches(now: datetime | None = None) -> int:
     """E-mail the country's lead agent once for each open request past its resolution due time."""
-    from guichet.core.tenancy import across_organisations
-
     now = now or timezone.now()
     escalated = 0
     with across_organisations():

@@ -7,12 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -39,7 +39,7 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "locale": documents.locale_of(request.organisation),
-            "today": timezone.localdate(),
+            "today": today_for(request.organisation),
         },
     )
 
@@ -56,8 +56,7 @@ def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
             "history": selectors.history_of(invoice),
             "dispute": selectors.open_dispute_of(invoice),
             "status": invoice.current_status(),
-            "may_dispute": not invoice.is_credit_note
-            and invoice.current_status() in (rules.OPEN, rules.PARTIALLY_PAID, rules.OVERDUE),
+            "may_dispute": rules.may_dispute(is_credit_note=invoice.is_credit_note, status=invoice.current_status()),
             "methods": rules.PAYMENT_METHODS.get(invoice.country, ()),
             "term_days": rules.PAYMENT_TERM_DAYS.get(invoice.country, 30),
         },
@@ -111,7 +110,7 @@ def dispute_new(request: CustomerRequest, number: str) -> HttpResponse:
 
 def _statement_view(request: CustomerRequest) -> tuple[PeriodForm, selectors.StatementView | None]:
     form = PeriodForm(request.GET)  # bound even when empty: no dates means the default period
-    today = timezone.localdate()
+    today = today_for(request.organisation)
     if not form.is_valid():
         return form, None
     start, end = form.period(today)

@@ -19,6 +19,7 @@ from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import Organisation
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.orders.carriers import carriers_for
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -54,8 +55,6 @@ def board(request: PortalRequest) -> HttpResponse:
 
 
 def _carriers() -> list[tuple[str, str]]:
-    from guichet.orders.carriers import carriers_for
-
     return [(carrier.code, carrier.name) for carrier in carriers_for(rules.PROGRAM_COUNTRY)]
 
 

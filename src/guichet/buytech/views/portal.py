@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.errors import DomainError
+from guichet.help.selectors import articles_for
 
 from .. import rules, selectors, services
 from ..forms import AddToCartForm, AttestationForm, CancelForm, CatalogueFilterForm, ClaimForm, ReturnForm
@@ -27,8 +28,6 @@ CART = "buytech_cart"
 
 
 def help_links() -> list[Any]:
-    from guichet.help.selectors import articles_for
-
     return articles_for(rules.PROGRAM_COUNTRY, get_language() or "en", category="buytech")
 
 

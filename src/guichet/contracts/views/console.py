@@ -6,18 +6,18 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
+from guichet.core.calendar import today_for, today_for_staff
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from .. import rules, selectors, services
 from ..forms import DecisionForm, VendorTerminationForm
-from ..models import ContractKind, ContractStatus
+from ..models import ContractStatus
 from .portal import _optional_url
 
 
@@ -28,7 +28,7 @@ def home(request: PortalRequest) -> HttpResponse:
     if wanted:
         # Opening a contract by number: the detail page answers 404 for another country's, like a missing one.
         return HttpResponseRedirect(reverse("contracts_console:detail", kwargs={"number": wanted}))
-    today = timezone.localdate()
+    today = today_for_staff(user)
     return render(
         request,
         "contracts/console/home.html",
@@ -51,7 +51,7 @@ def _back(number: str) -> HttpResponseRedirect:
 def detail(request: PortalRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for_staff(request.user, number)
     with tenant_scope(contract.organisation):
-        today = services.today_for(contract.organisation)
+        today = today_for(contract.organisation)
         coverages = list(selectors.coverages_of(contract, current_only=True))
         rows = [(c, rules.vendor_hardware_eligibility(c.covered_from, today)) for c in coverages]
         signatures = list(selectors.signatures_of(contract))
@@ -73,9 +73,9 @@ def detail(request: PortalRequest, number: str) -> HttpResponse:
                 "terminations": list(selectors.terminations_of(contract).prefetch_related("coverages__machine")),
                 "decision_form": DecisionForm(),
                 "vendor_form": VendorTerminationForm(coverage_choices=[(c.pk, str(c.machine)) for c in coverages]),
-                "vendor_may_terminate": contract.kind == ContractKind.HARDWARE_MAINTENANCE
-                and contract.status == ContractStatus.ACTIVE
-                and bool(coverages),
+                "vendor_may_terminate": rules.vendor_may_terminate(
+                    contract.kind, active=contract.status == ContractStatus.ACTIVE, covers_machines=bool(coverages)
+                ),
             },
         )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -31,7 +32,7 @@ from ..forms import (
     MachineLookupForm,
     ServicePacForm,
 )
-from ..models import Contract, ContractKind, ContractStatus, CoveredMachine, Termination
+from ..models import Contract, ContractStatus, CoveredMachine, Termination
 
 contracts_required = application_required("contracts")
 
@@ -67,7 +68,7 @@ def request_links(contract: Contract) -> list[tuple[str, str]]:
         (_("Cancel a service"), link(_("Cancel a service on contract %(number)s") % {"number": number})),
         (_("Ask a question about this contract"), link(_("Question about contract %(number)s") % {"number": number})),
     ]
-    if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+    if rules.offers_maintenance_quote(contract.kind):
         links.append(
             (_("Ask for a maintenance quote"), link(_("Maintenance quote, contract %(number)s") % {"number": number}))
         )
@@ -188,15 +189,15 @@ def _contact_initial(request: CustomerRequest) -> dict[str, Any]:
 @contracts_required
 def terminate(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
-    today = services.today_for(request.organisation)
+    today = today_for(request.organisation)
     context: dict[str, Any] = {"contract": contract, "today": today}
-    if contract.kind == ContractKind.HARDWARE_MAINTENANCE:
+    route = rules.termination_route(contract.kind)
+    if route == rules.PER_MACHINE:
         return _terminate_hardware(request, contract, today, context)
-    if contract.kind == ContractKind.MONTHLY_LICENCE:
+    if route == rules.MONTHLY_LICENCE:
         return _terminate_licence(request, contract, today, context)
-    if contract.kind in rules.ENDS_AT_TERM:
+    if route == rules.AT_TERM:
         return _terminate_at_term(request, contract, today, context)
-    # Prepaid contracts (licences, ServicePacs) run out on their own: nothing to file.
     return render(
         request,
         "contracts/terminate_none.html",

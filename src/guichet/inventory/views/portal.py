@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core.calendar import today_for
 from guichet.core.documents import render_pdf
 from guichet.core.errors import DomainError
 
@@ -69,7 +70,7 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         query, coverage, country = (filters.cleaned_data[k] for k in ("q", "coverage", "country"))
     machines = selectors.machines_of(request.organisation, selectors.MachineFilters(query=query, country=country))
-    today = selectors.local_today(request.organisation)
+    today = today_for(request.organisation)
     if coverage:
         # Coverage is computed, not stored: filter in memory (an organisation has hundreds, not millions).
         every = list(machines)
@@ -292,7 +293,7 @@ def transfer_new(request: CustomerRequest, serial: str) -> HttpResponse:
             "machine": machine,
             "form": form,
             "detail_url": machine_url("inventory:detail", machine),
-            "today": selectors.local_today(request.organisation),
+            "today": today_for(request.organisation),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -14,7 +14,7 @@ from guichet.accounts.models import Organisation
 from guichet.core.countries import get_centre
 
 from .. import rules
-from ..forms import _type_fields
+from ..forms import RequestForm, _type_fields, question_form
 from ..models import Request, RequestType, Status
 
 register = template.Library()
@@ -153,3 +153,15 @@ def suggesting_control(field: BoundField, url: str) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def general_question_form(context: template.Context) -> RequestForm | None:
+    """The general-question form for the help centre's contact page: anyone signed in for an
+    organisation may ask a question, an identity is enough (domain.md). The help centre stands
+    below My requests, so it asks for the form here, in its template, rather than importing it."""
+    request = context.get("request")
+    if request is None or getattr(request, "organisation", None) is None:
+        return None
+    return question_form(request)
+

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from guichet.accounts.models import Application, ApplicationGrant, Membership, Organisation, User
 from guichet.accounts.rules import application_offered
+from guichet.core.contexts import contexts
 from guichet.core.tenancy import across_organisations
 
 DEMO_PASSWORD = "guichet-demo"  # noqa: S105 - documented demo password
@@ -133,11 +134,7 @@ class Command(BaseCommand):
             created += was_created
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 TOTP.activate(user, generate_totp_secret())
-        # Later contexts add their demo objects through their own seeders.
-        from django.apps import apps
-
-        for config in apps.get_app_configs():
-            seeder = getattr(config, "seed_demo", None)
-            if callable(seeder):
-                created += seeder() or 0
+        # Each context adds its demo objects through its own seeder (core/contexts.py).
+        for context in contexts():
+            created += context.seed_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} objects created)."))

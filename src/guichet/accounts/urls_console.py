@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import console
+from .views import console
 
 app_name = "console"
 urlpatterns = [

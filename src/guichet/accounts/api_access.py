@@ -1,0 +1,69 @@
+"""Who an API call is, and for which organisation: bearer tokens, sessions, application grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer, SessionAuth
+
+from guichet.core.errors import NotFound, PermissionDenied
+from guichet.core.tenancy import tenant_scope
+
+from . import rules, selectors
+from .models import ApiToken, Application
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token), expires_at__gt=timezone.now(), user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+AUTH = [BearerToken(), SessionAuth()]
+
+
+def active_organisation(request: HttpRequest) -> Any:
+    """The organisation an API call acts for: `X-Organisation` (customer number), else the first."""
+    user = request.user
+    if getattr(user, "is_vendor_staff", False):
+        raise PermissionDenied("Customer endpoints are for customer accounts.", code="customer_only")
+    memberships = list(selectors.memberships_of(user))  # type: ignore[arg-type]
+    wanted = request.headers.get("X-Organisation", "")
+    if wanted:
+        memberships = [m for m in memberships if m.organisation.customer_number == wanted]
+        if not memberships:
+            raise NotFound("No such organisation.")
+    if not memberships:
+        raise PermissionDenied("This account is not linked to an organisation.", code="no_organisation")
+    return memberships[0].organisation
+
+
+def require_application(request: HttpRequest, application: str) -> Any:
+    """The active organisation, if the user holds a grant for `application` there (else 403).
+
+    An application the organisation's country does not offer (Buy Tech outside Belgium) is a 404.
+    """
+    organisation = active_organisation(request)
+    if not rules.application_offered(application, organisation.country):
+        raise NotFound(_("Not found."))
+    # Bearer-token calls arrive without the tenant scope the page middleware opens.
+    with tenant_scope(organisation):
+        granted = selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]
+    if application not in granted:
+        raise PermissionDenied(
+            f"You have no access to {Application(application).label}. Ask for it in the portal.",
+            code="application_not_granted",
+            details={"application": application},
+        )
+    return organisation

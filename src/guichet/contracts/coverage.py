@@ -1,0 +1,39 @@
+"""The contracts context's answer to inventory: which contract lines cover which machines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from guichet.accounts.models import Organisation
+from guichet.core.tenancy import across_organisations
+from guichet.inventory.rules import CoverageLine
+
+from .models import ContractStatus, CoveredMachine
+
+
+class ContractCoverage:
+    def lines_for(self, machine_ids: list[int]) -> dict[int, list[CoverageLine]]:
+        lines: dict[int, list[CoverageLine]] = defaultdict(list)
+        # The machines were already resolved within the organisation; their coverage rows follow them.
+        with across_organisations():
+            for row in CoveredMachine.objects.filter(machine_id__in=machine_ids).select_related("contract"):
+                lines[row.machine_id].append(
+                    CoverageLine(
+                        contract_number=row.contract.number,
+                        contract_active=row.contract.status == ContractStatus.ACTIVE,
+                        service_level=row.service_level,
+                        covered_from=row.covered_from,
+                        covered_until=row.covered_until,
+                        contract_end=row.contract.end_date,
+                    )
+                )
+        return lines
+
+    def end_lines(self, *, machine_id: int, organisation: Organisation, last_day: date) -> list[str]:
+        with across_organisations():
+            covering = CoveredMachine.objects.filter(machine_id=machine_id, contract__organisation=organisation)
+            still_open = covering.filter(covered_until__isnull=True) | covering.filter(covered_until__gt=last_day)
+            ended = [line.contract.number for line in still_open.select_related("contract")]
+            still_open.update(covered_until=last_day)
+        return ended

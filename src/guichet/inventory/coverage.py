@@ -1,0 +1,55 @@
+"""Where a machine's coverage lines come from, without inventory knowing who provides them.
+
+Inventory knows machines and their warranties; which maintenance contract covers a machine is
+the contracts context's business, and contracts stands on inventory (it lists covered machines).
+So contracts registers a `CoverageSource` here when the apps are ready (contracts/apps.py), and
+inventory asks it: the dependency points one way only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
+
+from guichet.accounts.models import Organisation
+
+from .rules import CoverageLine
+
+
+class CoverageSource(Protocol):
+    def lines_for(self, machine_ids: list[int]) -> dict[int, list[CoverageLine]]:
+        """The coverage lines of these machines (already resolved within their organisation)."""
+        ...
+
+    def end_lines(self, *, machine_id: int, organisation: Organisation, last_day: date) -> list[str]:
+        """End every line still covering the machine after `last_day`; the numbers of what covered it."""
+        ...
+
+
+_sources: list[CoverageSource] = []
+
+
+def register(source: CoverageSource) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def lines_for(machine_ids: Iterable[int]) -> dict[int, list[CoverageLine]]:
+    ids = list(machine_ids)
+    lines: dict[int, list[CoverageLine]] = defaultdict(list)
+    if not ids:
+        return lines
+    for source in _sources:
+        for machine_id, found in source.lines_for(ids).items():
+            lines[machine_id].extend(found)
+    return lines
+
+
+def end_lines(*, machine_id: int, organisation: Organisation, last_day: date) -> list[str]:
+    return [
+        number
+        for source in _sources
+        for number in source.end_lines(machine_id=machine_id, organisation=organisation, last_day=last_day)
+    ]

@@ -1,0 +1,31 @@
+"""Functions nothing in src/ calls by name, kept on purpose (`make lint` runs vulture with this file).
+
+Add a line only for what a framework calls through a dotted path in settings or a string, or what
+exists for tests and operators; anything else nobody calls is dead code to remove.
+"""
+
+from guichet.accounts import context_processors as accounts_context_processors
+from guichet.accounts.adapter import AccountAdapter
+from guichet.accounts.forms import RegistrationForm
+from guichet.accounts.models import User, UserManager
+from guichet.contracts import rules as contract_rules
+from guichet.core import context_processors as core_context_processors
+from guichet.core import signing, views
+
+# Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
+accounts_context_processors.navigation
+core_context_processors.support_centre
+AccountAdapter.get_login_redirect_url
+RegistrationForm.signup
+views.bad_request
+views.permission_denied
+views.page_not_found
+views.server_error
+# Django's user model protocol (createsuperuser, the admin).
+UserManager.create_superuser
+User.get_short_name
+# Verification of signed files and the seal cache reset: used by tests and operators.
+signing.verify_pdf
+signing.forget_seals
+# The renewal window as a rule, for the home page's "renewals due" (selectors use its named window).
+contract_rules.renewal_due
