@@ -53,9 +53,13 @@ from .models import (
     WarrantyClaim,
 )
 
-# The partner's account for payments (demo values; an operator sets the real one in settings).
+# Two payees. The partner's account takes the administrative fee (demo values; an operator sets the real
+# one in settings). The vendor's account takes the price: the seeds give none, so it is empty until an
+# operator sets it, and the pages then say the vendor gives its details when it confirms.
 PAYMENT_IBAN = getattr(settings, "BUYTECH_PAYMENT_IBAN", "BE71 0961 2345 6769")
 PAYMENT_BENEFICIARY = getattr(settings, "BUYTECH_PAYMENT_BENEFICIARY", "SOCIALware ASBL")
+VENDOR_IBAN = getattr(settings, "BUYTECH_VENDOR_IBAN", "")
+VENDOR_BENEFICIARY = getattr(settings, "BUYTECH_VENDOR_BENEFICIARY", "")
 
 
 def calendar() -> BusinessCalendar:
@@ -297,9 +301,35 @@ def _tell(order: BuyTechOrder, template: str, **extra: Any) -> None:
     )
 
 
+def _active(order: BuyTechOrder, lines: Iterable[OrderLine] | None) -> Iterable[OrderLine]:
+    return lines if lines is not None else order.lines.filter(status=LineStatus.ACTIVE)
+
+
 def order_total(order: BuyTechOrder, lines: Iterable[OrderLine] | None = None) -> Decimal:
-    chosen = lines if lines is not None else order.lines.filter(status=LineStatus.ACTIVE)
-    return sum((line.total for line in chosen), Decimal("0"))
+    return sum((line.total for line in _active(order, lines)), Decimal("0"))
+
+
+def order_fees(order: BuyTechOrder, lines: Iterable[OrderLine] | None = None) -> Decimal:
+    """The administrative fees, paid to the partner."""
+    return sum((line.admin_fee for line in _active(order, lines)), Decimal("0"))
+
+
+def order_price(order: BuyTechOrder, lines: Iterable[OrderLine] | None = None) -> Decimal:
+    """The price of the devices, paid to the vendor."""
+    return sum((line.price for line in _active(order, lines)), Decimal("0"))
+
+
+def fee_reference(sequence: int) -> str:
+    """The communication quoted with the fee: the order's sequence (`2026000001`)."""
+    return structured_communication(sequence)
+
+
+def price_reference(sequence: int) -> str:
+    """The communication quoted with the price, never equal to any fee's: the year's last two digits, the
+    per-year value on seven digits, then 1 (a fee's begins with the four-digit year, so its third digit is
+    the century's, never the 0 that a per-year value under a million puts there)."""
+    year, value = divmod(sequence, 1_000_000)
+    return structured_communication(int(f"{year % 100:02d}{value:07d}1"))
 
 
 def contract_url(number: str) -> str:
@@ -321,7 +351,7 @@ def order_reserve(
     items: dict[str, int],
     http_request: HttpRequest | None = None,
 ) -> BuyTechOrder:
-    """Reserve the devices (stock locked and taken), number the order, send the payment instructions."""
+    """Reserve the devices (stock locked and taken), number the order, send the instructions for the fee."""
     require_eligible(organisation)
     wanted = {sku: qty for sku, qty in items.items() if qty}
     if not wanted:
@@ -351,10 +381,10 @@ def order_reserve(
         sequence=sequence,
         ordered_by=actor,
         partner_id=organisation.partner_id,
-        payment_reference=structured_communication(sequence),
+        fee_reference=fee_reference(sequence),
+        payment_reference=price_reference(sequence),
         reserved_at=now,
         reserved_on=reserved_on,
-        confirmation_due=rules.confirmation_due(reserved_on, calendar().add_business_days),
         processing_due=rules.processing_due(reserved_on),
     )
     position = 0
@@ -379,12 +409,12 @@ def order_reserve(
     _tell(
         order,
         "buytech_order_reserved",
-        total=str(order_total(order)),
+        fee=str(order_fees(order)),
+        price=str(order_price(order)),
         currency=order.currency,
         iban=PAYMENT_IBAN,
         beneficiary=PAYMENT_BENEFICIARY,
-        communication=order.payment_reference,
-        confirmation_due=order.confirmation_due.isoformat(),
+        communication=order.fee_reference,
     )
     return order
 
@@ -408,11 +438,54 @@ DEVICES_AGREEMENT_TITLE = "Agreement for the sale of non-vendor devices"
 
 
 @transaction.atomic
-def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest | None = None) -> BuyTechOrder:
-    """The vendor confirms; the two agreements are issued for signature."""
+def order_record_fee(
+    *, actor: User, order: BuyTechOrder, amount: Decimal, http_request: HttpRequest | None = None
+) -> BuyTechOrder:
+    """The partner has received the administrative fee: the order goes to the vendor, who confirms within
+    2 Belgian business days of receiving it."""
     order = _lock(order)
     if order.status != OrderStatus.RESERVED:
-        raise Conflict(_("Only a reserved order can be confirmed."), code="not_reserved")
+        raise Conflict(_("The administrative fee is recorded on a reserved order."), code="fee_not_due")
+    due = order_fees(order)
+    if amount < due:
+        raise DomainError(
+            _("The order goes to the vendor once the whole administrative fee is paid: %(due)s is due.")
+            % {"due": due},
+            code="partial_fee",
+        )
+    forwarded_on = today()
+    order.status = OrderStatus.FORWARDED
+    order.fee_paid_at = timezone.now()
+    order.fee_amount = amount
+    order.forwarded_on = forwarded_on
+    order.confirmation_due = rules.confirmation_due(forwarded_on, calendar().add_business_days)
+    order.save(update_fields=["status", "fee_paid_at", "fee_amount", "forwarded_on", "confirmation_due"])
+    audit.record(
+        "buytech.fee_recorded",
+        actor=actor,
+        organisation=order.organisation,
+        target=order.number,
+        data={"amount": str(amount)},
+        request=http_request,
+    )
+    _tell(
+        order,
+        "buytech_fee_received",
+        amount=str(amount),
+        currency=order.currency,
+        confirmation_due=order.confirmation_due.isoformat(),
+    )
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest | None = None) -> BuyTechOrder:
+    """The vendor confirms; the two agreements are issued for signature and the price is now due to it."""
+    order = _lock(order)
+    if order.status != OrderStatus.FORWARDED:
+        raise Conflict(
+            _("The vendor confirms an order once the administrative fee is received."), code="not_forwarded"
+        )
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.confirmed_by = actor
@@ -424,13 +497,18 @@ def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest
         actor=actor,
         organisation=order.organisation,
         target=order.number,
-        data={"late": today() > order.confirmation_due},
+        data={"late": order.confirmation_due is not None and today() > order.confirmation_due},
         request=http_request,
     )
     _tell(
         order,
         "buytech_order_confirmed",
         agreements=[order.relationship_agreement.number, order.devices_agreement.number],
+        price=str(order_price(order)),
+        currency=order.currency,
+        iban=VENDOR_IBAN,
+        beneficiary=VENDOR_BENEFICIARY,
+        communication=order.payment_reference,
     )
     return order
 
@@ -443,10 +521,11 @@ def agreements_signed(order: BuyTechOrder) -> bool:
 def order_record_payment(
     *, actor: User, order: BuyTechOrder, amount: Decimal, http_request: HttpRequest | None = None
 ) -> BuyTechOrder:
+    """The vendor has received the price of the devices: the order may ship."""
     order = _lock(order)
     if order.status != OrderStatus.CONFIRMED:
         raise Conflict(_("Payment is recorded on a confirmed order that is not paid yet."), code="not_payable")
-    due = order_total(order)
+    due = order_price(order)
     if amount < due:
         raise DomainError(
             _("The order is shipped after full payment: %(due)s is due.") % {"due": due}, code="partial_payment"
@@ -644,8 +723,14 @@ def line_substitute(
 # --- cancellation, returns, warranty -------------------------------------------------------------------
 
 
+def _paid_for(order: BuyTechOrder, lines: Iterable[OrderLine]) -> Decimal:
+    """What the organisation has paid for these items: the fee (if the partner has it), the price (if the
+    vendor has it)."""
+    return sum((line.paid_share(order) for line in lines), Decimal("0"))
+
+
 def _refund(order: BuyTechOrder, reason: str, amount: Decimal, request_number: str = "") -> Refund | None:
-    if order.paid_at is None or amount <= 0:
+    if amount <= 0:
         return None
     return Refund.objects.create(
         organisation=order.organisation, order=order, reason=reason, amount=amount, request_number=request_number
@@ -699,7 +784,7 @@ def order_cancel(
     now = timezone.now()
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=LineStatus.CANCELLED, cancelled_at=now)
     _release_stock(lines)
-    refund = _refund(order, RefundReason.CUSTOMER_CANCELLATION, order_total(order, lines))
+    refund = _refund(order, RefundReason.CUSTOMER_CANCELLATION, _paid_for(order, lines))
     if not order.lines.filter(status=LineStatus.ACTIVE).exists():
         order.status = OrderStatus.CANCELLED
         order.cancelled_at = now
@@ -741,7 +826,7 @@ def order_vendor_cancel(
     )
     _release_stock(lines)
     request_number = ""
-    if order.paid_at is not None:
+    if order.fee_paid_at is not None:  # money has changed hands: a case follows the refund
         customer = order.ordered_by
         with translation.override(customer.language or order.organisation.language):
             subject = gettext("Buy Tech order %(number)s cancelled by the vendor: refund") % {"number": order.number}
@@ -759,7 +844,7 @@ def order_vendor_cancel(
             contact={"name": customer.get_full_name(), "email": customer.email, "phone": customer.phone},
         )
         request_number = case.number
-    _refund(order, RefundReason.VENDOR_CANCELLATION, order_total(order, lines), request_number)
+    _refund(order, RefundReason.VENDOR_CANCELLATION, _paid_for(order, lines), request_number)
     order.status = OrderStatus.CANCELLED_BY_VENDOR
     order.cancelled_at = timezone.now()
     order.cancel_reason = reason.strip()[:500]
