@@ -333,6 +333,30 @@ PHRASES = {
 }
 
 
+# Item 1: the fee to the partner first, then the vendor (2 Belgian business days), then the price to the vendor.
+BUYTECH_PAYMENT_ARTICLES = (
+    "buytech-what-is",
+    "buytech-admin-fee",
+    "buytech-when-pay",
+    "buytech-payment-to-vendor",
+    "buytech-after-order",
+)
+BELGIAN_BUSINESS_DAYS = {"en": "2 Belgian business days", "fr": "2 jours ouvrables belges", "ro": "2 zile lucrătoare belgiene"}
+PRICE_TO_THE_VENDOR = {"en": "price", "fr": "prix", "ro": "prețul"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_buy_tech_articles_tell_the_same_two_payments(language: str) -> None:
+    for slug in BUYTECH_PAYMENT_ARTICLES:
+        text = render_body(
+            ArticleTranslation.objects.get(article__slug=slug, language=language).body, country="BE", language=language
+        )
+        assert BELGIAN_BUSINESS_DAYS[language] in text, slug
+        fee = text.index("SOCIALware")
+        # The fee is paid before the vendor's confirmation, the price after it.
+        assert fee < text.index(BELGIAN_BUSINESS_DAYS[language]) < text.rindex(PRICE_TO_THE_VENDOR[language]), slug
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_articles_say_what_the_seeds_and_the_code_do(language: str) -> None:
     for slug, by_language in PHRASES.items():
