@@ -341,7 +341,11 @@ BUYTECH_PAYMENT_ARTICLES = (
     "buytech-payment-to-vendor",
     "buytech-after-order",
 )
-BELGIAN_BUSINESS_DAYS = {"en": "2 Belgian business days", "fr": "2 jours ouvrables belges", "ro": "2 zile lucrătoare belgiene"}
+BELGIAN_BUSINESS_DAYS = {
+    "en": "2 Belgian business days",
+    "fr": "2 jours ouvrables belges",
+    "ro": "2 zile lucrătoare belgiene",
+}
 PRICE_TO_THE_VENDOR = {"en": "price", "fr": "prix", "ro": "prețul"}
 
 

@@ -449,8 +449,7 @@ def order_record_fee(
     due = order_fees(order)
     if amount < due:
         raise DomainError(
-            _("The order goes to the vendor once the whole administrative fee is paid: %(due)s is due.")
-            % {"due": due},
+            _("The order goes to the vendor once the whole administrative fee is paid: %(due)s is due.") % {"due": due},
             code="partial_fee",
         )
     forwarded_on = today()
@@ -483,9 +482,7 @@ def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest
     """The vendor confirms; the two agreements are issued for signature and the price is now due to it."""
     order = _lock(order)
     if order.status != OrderStatus.FORWARDED:
-        raise Conflict(
-            _("The vendor confirms an order once the administrative fee is received."), code="not_forwarded"
-        )
+        raise Conflict(_("The vendor confirms an order once the administrative fee is received."), code="not_forwarded")
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.confirmed_by = actor
