@@ -31,7 +31,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(services, "today", clock)
+    monkeypatch.setattr(services.clock, "today", clock)
     return clock
 
 

@@ -54,7 +54,7 @@ def test_demo_delivered_order_went_the_whole_way() -> None:
     Membership.objects.filter(user=marie).update(is_signatory=True)
     make_agent("BE", email="agent.be@guichet.example")
     demo.seed()
-    today = services.today()
+    today = services.clock.today()
     with across_organisations():
         order = BuyTechOrder.objects.select_related("relationship_agreement", "devices_agreement").get(
             organisation=atelier, status=OrderStatus.DELIVERED

@@ -70,7 +70,7 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     new_context, live_server, smtp_sink, axe_check, monkeypatch
 ) -> None:
     clock = Clock()
-    monkeypatch.setattr(services, "today", clock)
+    monkeypatch.setattr(services.clock, "today", clock)
     demo._products()
     organisation = OrganisationFactory(
         country="BE", language="fr", name="Atelier Solidaire ASBL", is_nonprofit=True, partner_id="SW-BE-20731"

@@ -295,7 +295,7 @@ def _delivered_order(organisation: Organisation, signer: User, agent: User) -> B
         contract_countersign(actor=agent, contract=agreement, http_request=http_request)
     order.refresh_from_db()
     order = services.order_record_payment(actor=agent, order=order, amount=services.order_price(order))
-    today = services.today()
+    today = services.clock.today()
     for tracking, positions, sent, arrived in PARCELS:
         shipment = services.shipment_create(
             actor=agent,
@@ -322,7 +322,7 @@ def _backdate(order: BuyTechOrder, today: date) -> None:
         reserved_on=reserved_on,
         fee_paid_at=now - timedelta(days=FEE_DAYS_AGO),
         forwarded_on=forwarded_on,
-        confirmation_due=rules.confirmation_due(forwarded_on, services.calendar().add_business_days),
+        confirmation_due=rules.confirmation_due(forwarded_on, services.clock.calendar().add_business_days),
         processing_due=rules.processing_due(reserved_on),
         confirmed_at=now - timedelta(days=CONFIRMED_DAYS_AGO),
         paid_at=now - timedelta(days=PAID_DAYS_AGO),

@@ -108,7 +108,7 @@ class OrderView:
 
 
 def view_of(order: BuyTechOrder, today: date | None = None) -> OrderView:
-    today = today or services.today()
+    today = today or services.clock.today()
     lines = list(order.lines.select_related("product", "shipment").order_by("position"))
     views = []
     for line in lines:
@@ -190,7 +190,7 @@ class ConsoleBoard:
 
 
 def board(today: date | None = None) -> ConsoleBoard:
-    today = today or services.today()
+    today = today or services.clock.today()
     with across_organisations():
         forwarded = list(
             BuyTechOrder.objects.filter(status=OrderStatus.FORWARDED)

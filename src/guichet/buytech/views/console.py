@@ -51,7 +51,7 @@ def program_staff(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
 
 @program_staff
 def board(request: PortalRequest) -> HttpResponse:
-    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.today()})
+    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.clock.today()})
 
 
 def _carriers() -> list[tuple[str, str]]:
