@@ -40,7 +40,15 @@ def test_invoice_list_and_detail(client, org_a, customer_a, make_invoice) -> Non
         ("BE", "", "fr", "1 493,83 €", "11 avril 2026", ["Invoice", "VAT", "+++002/0260/"], "€1,493.83"),
         ("CA", "QC", "fr", "1 419,45 $", "11 avril 2026", ["GST", "QST", "1006187334 TQ0001"], "$1,419.45"),
         ("CA", "ON", "en", "$1,395.06", "April 11, 2026", ["Invoice", "HST", "10070 6426 RT0001"], "$1,395.06"),
-        ("RO", "", "ro", "1.493,83 RON", "11 aprilie 2026", ["Invoice", "Tax ID (CUI)", "J40/1234/1991"], "RON1,493.83"),
+        (
+            "RO",
+            "",
+            "ro",
+            "1.493,83 RON",
+            "11 aprilie 2026",
+            ["Invoice", "Tax ID (CUI)", "J40/1234/1991"],
+            "RON1,493.83",
+        ),
     ],
 )
 def test_invoice_pdf_in_the_readers_language_or_the_organisations_on_request(  # type: ignore[no-untyped-def]

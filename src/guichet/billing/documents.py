@@ -14,6 +14,7 @@ from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, format_percent, locale_for
 
 from . import rules
+from .epc_qr import epc_qr_svg
 from .models import Invoice
 from .selectors import StatementView
 
@@ -144,6 +145,9 @@ def invoice_context(invoice: Invoice, language: str | None = None) -> dict[str, 
         }
         for tax in invoice.taxes.all()
     ]
+    communication = rules.payment_reference(
+        invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
+    )
     return {
         "invoice": invoice,
         "organisation": organisation,
@@ -159,10 +163,16 @@ def invoice_context(invoice: Invoice, language: str | None = None) -> dict[str, 
         "issue_date": format_date(invoice.issue_date, locale),
         "due_date": format_date(invoice.due_date, locale),
         "mentions": mentions(invoice, seller),
-        "structured_communication": rules.payment_reference(
-            invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
+        "structured_communication": communication,
+        "epc_qr": epc_qr_svg(
+            beneficiary=seller.name,
+            iban=seller.iban,
+            bic=seller.bic,
+            amount=invoice.open_amount,
+            communication=communication,
         )
-        or "",
+        if invoice.country == "BE" and communication and seller.iban
+        else "",
     }
 
 
