@@ -127,6 +127,17 @@ def test_every_article_in_every_language_and_country_states_only_support_centre_
     assert checked >= 49 * 3 and not problems, "\n".join(problems)
 
 
+def test_local_time_is_said_once_never_in_nested_brackets() -> None:
+    """ "(heure locale)" comes with the hours: an article puts the hours in no brackets of its own."""
+    doubled = []
+    for row in ArticleTranslation.objects.select_related("article").filter(language__in=LANGUAGES):
+        for country in row.article.countries:
+            text = re.sub(r"<[^>]+>", "", render_body(row.body, country=country, language=row.language))
+            if "))" in text or "((" in text:
+                doubled.append(f"{row.article.slug} [{row.language}/{country}]")
+    assert not doubled, doubled
+
+
 def test_the_article_sources_type_no_vendor_fact() -> None:
     """Phones, e-mail and web addresses come from placeholders, never from the Markdown."""
     typed = []

@@ -19,7 +19,6 @@ UTC = ZoneInfo("UTC")
 
 
 class Viewer(Protocol):
-    is_authenticated: bool
     country: str
     time_zone: str
 
