@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from guichet.accounts.models import User
 from guichet.contracts import selectors as contract_selectors
@@ -45,8 +46,9 @@ def _agreement(order: BuyTechOrder, index: int, title: str) -> Any:
     )
 
 
-RELATIONSHIP_AGREEMENT_TITLE = "Customer relationship agreement"
-DEVICES_AGREEMENT_TITLE = "Agreement for the sale of non-vendor devices"
+# Stored in English on the contract; every page and PDF shows them in the reader's language.
+RELATIONSHIP_AGREEMENT_TITLE = gettext_noop("Customer relationship agreement")
+DEVICES_AGREEMENT_TITLE = gettext_noop("Agreement for the sale of non-vendor devices")
 
 
 @transaction.atomic
