@@ -193,6 +193,13 @@ def test_fee_to_the_partner_then_the_vendor_confirms_then_the_price_to_the_vendo
     assert confirmed.context["iban"] != services.PAYMENT_IBAN
     actions = set(AuditEvent.objects.filter(target=order.number).values_list("action", flat=True))
     assert {"buytech.fee_recorded", "buytech.order_confirmed", "buytech.payment_recorded"} <= actions
+    # Amounts and dates in the recipient's language.
+    from guichet.core.notifications.rendering import render
+
+    fee_mail.language = "fr"
+    assert "62,00\xa0€" in render(fee_mail).body and "10 mars 2026" in render(fee_mail).body
+    fee_mail.language = "en"
+    assert "€62.00" in render(fee_mail).body and "March 10, 2026" in render(fee_mail).body
 
 
 def test_vendor_cancellation_after_the_fee_only_refunds_the_fee(

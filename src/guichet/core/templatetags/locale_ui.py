@@ -39,10 +39,15 @@ def money(amount: Decimal | int | str | None, currency: str) -> str:
 
 
 @register.filter
-def when(value: date | datetime | None, style: str = "long") -> str:
+def when(value: date | datetime | str | None, style: str = "long") -> str:
     """`{{ value|when }}` or `{{ value|when:"short" }}`: a date, or a moment in the viewer's zone."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):  # an e-mail's context is JSON: its dates arrive as ISO strings
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
     style = style if style in STYLES else "long"
     locale = active_locale()
     if isinstance(value, datetime):
