@@ -62,7 +62,7 @@ def test_awaiting_signature_shows_the_sign_link(client, org_a, customer_a) -> No
 
 
 @pytest.mark.parametrize(
-    ("language", "word"), [("en", "January 2024"), ("fr", "janvier 2024"), ("ro", "ianuarie 2024")]
+    ("language", "word"), [("en", "January 1, 2024"), ("fr", "janvier 2024"), ("ro", "ianuarie 2024")]
 )
 def test_copy_is_a_pdf_in_the_readers_language_or_the_one_asked_for(  # type: ignore[no-untyped-def]
     client, org_a, customer_a, tmp_path, language, word

@@ -133,7 +133,7 @@ def test_local_time_is_said_once_never_in_nested_brackets() -> None:
     for row in ArticleTranslation.objects.select_related("article").filter(language__in=LANGUAGES):
         for country in row.article.countries:
             text = re.sub(r"<[^>]+>", "", render_body(row.body, country=country, language=row.language))
-            if "))" in text or "((" in text:
+            if re.search(r"\((local time|heure locale|ora locală)\)\)", text):
                 doubled.append(f"{row.article.slug} [{row.language}/{country}]")
     assert not doubled, doubled
 
