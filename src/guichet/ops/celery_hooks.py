@@ -28,9 +28,16 @@ def carry_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
         headers.setdefault(HEADER, current)
 
 
+def _carried(task: Any) -> str | None:
+    """A worker puts a message's own headers on the task's request; an eager `apply(headers=…)` keeps them apart."""
+    if task is None:
+        return None
+    return task.request.get(HEADER) or (task.request.get("headers") or {}).get(HEADER)
+
+
 @signals.task_prerun.connect
 def bind_request_id(task_id: str = "", task: Any = None, **_: Any) -> None:
-    carried = task.request.get(HEADER) if task is not None else None
+    carried = _carried(task)
     if carried or not request_id.current():
         _bound[task_id] = request_id.bind(request_id.accept(carried))
 

@@ -96,8 +96,8 @@ def allowed(request: HttpRequest) -> bool:
     token = settings.METRICS_TOKEN
     if not token:
         return _loopback_direct(request)
-    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    return hmac.compare_digest(sent.encode(), token.encode())
+    scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), token.encode())
 
 
 @require_safe
