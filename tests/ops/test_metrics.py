@@ -84,7 +84,9 @@ def test_without_a_token_only_this_host_may_scrape(client: Client, remote: str, 
     ("authorization", "status"),
     [("", 403), ("Bearer wrong", 403), ("Basic c2VjcmV0", 403), ("Bearer s3cret-token", 200)],
 )
-def test_with_a_token_only_its_bearer_may_scrape(client: Client, settings: Any, authorization: str, status: int) -> None:
+def test_with_a_token_only_its_bearer_may_scrape(
+    client: Client, settings: Any, authorization: str, status: int
+) -> None:
     settings.METRICS_TOKEN = "s3cret-token"
     headers = {"Authorization": authorization} if authorization else {}
     assert client.get("/metrics", REMOTE_ADDR="10.0.0.5", headers=headers).status_code == status

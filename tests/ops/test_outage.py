@@ -39,7 +39,11 @@ def database_down(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("database_down")
 @pytest.mark.parametrize(
     ("path", "text"),
-    [("/en/help/", "Back in a moment"), ("/fr/help/", "Revenez dans un instant"), ("/ro/help/", "Revenim într-o clipă")],
+    [
+        ("/en/help/", "Back in a moment"),
+        ("/fr/help/", "Revenez dans un instant"),
+        ("/ro/help/", "Revenim într-o clipă"),
+    ],
 )
 def test_pages_answer_a_translated_503(client: Client, path: str, text: str) -> None:
     response = client.get(path, headers={"X-Request-ID": "outage-1"})

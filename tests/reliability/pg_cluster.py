@@ -19,9 +19,10 @@ SERVER_BINARIES = "/usr/lib/postgresql/*/bin"
 
 
 def server_binaries() -> Path | None:
-    found = sorted(glob.glob(SERVER_BINARIES), key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0)
-    found = [path for path in found if Path(path, "initdb").exists() and Path(path, "pg_ctl").exists()]
-    return Path(found[-1]) if found else None
+    """The newest version's: /usr/lib/postgresql/17/bin rather than 16."""
+    found = [Path(p) for p in glob.glob(SERVER_BINARIES) if Path(p).parent.name.isdigit()]
+    found = [path for path in found if (path / "initdb").exists() and (path / "pg_ctl").exists()]
+    return max(found, key=lambda path: int(path.parent.name), default=None)
 
 
 def free_port() -> int:

@@ -49,7 +49,8 @@ from guichet.core.notifications.outbox import enqueue
 context = {"first_name": "Ana", "organisation": "Tipografia", "application": "invoices", "reason": "", "url": "http://x/"}
 with transaction.atomic():
     for i in range(%d):
-        enqueue(to=f"user{i}@example.com", template="access_granted", language="fr", context=context, thread_key=f"restart-{i}")
+        enqueue(to=f"user{i}@example.com", template="access_granted", language="fr", context=context,
+                thread_key=f"restart-{i}")
 """
 
 
@@ -155,7 +156,7 @@ def get(url: str, headers: dict[str, str] | None = None, path: str = "") -> Answ
             status, answer_headers, body = response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         status, answer_headers, body = error.code, dict(error.headers), error.read()
-    except (urllib.error.URLError, ConnectionError) as error:
+    except OSError as error:  # refused, reset, timed out: no answer (status 0)
         status, answer_headers, body = 0, {}, str(error).encode()
     return Answer(path, started, time.monotonic(), status, answer_headers, body.decode(errors="replace"))
 

@@ -76,7 +76,7 @@ def exposition() -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         MultiProcessCollector(registry)
     else:
-        registry.register(REGISTRY)  # type: ignore[arg-type]  # a registry is a collector of its metrics
+        registry.register(REGISTRY)  # a registry is a collector of its metrics
     registry.register(OutboxCollector())
     return generate_latest(registry)
 
