@@ -40,7 +40,7 @@ METRICS_TOKEN = "metrics-test-token"
 RECOVERY_SECONDS = 5.0
 OUTBOX_ROWS = 5
 # The pages under load, and what the outage looks like on each.
-PAGE_EN, PAGE_FR, API = "/en/help/", "/fr/help/contact/", "/api/v1/help/search?q=facture&lang=fr&country=BE"
+PAGE_EN, PAGE_FR, API = "/en/help/", "/fr/help/", "/api/v1/help/search?q=facture&lang=fr&country=BE"
 HEALTHZ, READYZ = "/healthz", "/readyz"
 LOADED = (PAGE_EN, PAGE_FR, API, HEALTHZ, READYZ)
 ENQUEUE = """
