@@ -58,6 +58,17 @@ def test_pages_answer_a_translated_503(client: Client, path: str, text: str) -> 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("database_down")
+def test_one_warning_line_per_request_not_a_stack_trace(client: Client, caplog: pytest.LogCaptureFixture) -> None:
+    client.get("/en/help/")
+    assert [(r.name, r.levelname) for r in caplog.records] == [
+        ("guichet.ops.outage", "WARNING"),
+        ("guichet.request", "INFO"),
+    ]
+    assert caplog.records[0].exc_info is None
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("database_down")
 def test_the_api_answers_json_in_the_callers_language(client: Client) -> None:
     response = client.get("/api/v1/help/search", {"q": "facture"}, headers={"Accept-Language": "ro"})
     assert response.status_code == 503

@@ -255,6 +255,7 @@ def test_pages_answer_503_during_a_database_restart_and_recover_within_5_seconds
         assert after and after[-1].status == 200, f"{path} did not recover"
         failures = [a for a in after if a.status != 200]
         recovered = max((a.ended for a in failures), default=back) - back
+        print(f"{path}: last answer other than 200 ended {recovered:+.2f} s from the database accepting connections")
         assert recovered <= RECOVERY_SECONDS, f"{path} answered 503 for {recovered:.1f} s after the database was back"
 
     assert _outbox(app.cluster) == outbox_before  # committed before the crash: still there, unchanged

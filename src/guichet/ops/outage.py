@@ -10,6 +10,7 @@ drops a dead persistent one first), so pages recover without a restart.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -19,6 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guichet.core import views as core_views
+
+log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 
@@ -49,6 +52,12 @@ def unavailable(request: HttpRequest) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database outage is a 503; anything else the portal's 500 page."""
-    if is_outage(sys.exc_info()[1]):
-        return unavailable(request)
-    return core_views.server_error(request)
+    exc = sys.exc_info()[1]
+    if not is_outage(exc):
+        return core_views.server_error(request)
+    # One line, not Django's stack trace for every request of the outage: the cause is known.
+    first_line = next(iter(str(exc).strip().splitlines()), "")
+    log.warning("database unavailable, answered 503: %s: %s", type(exc).__name__, first_line)
+    response = unavailable(request)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own mark: skip its error log
+    return response
