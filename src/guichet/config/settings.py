@@ -316,8 +316,8 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
 
 # --- operations (guichet.ops; docs/operations.md) -----------------------------
-# One JSON object a line on stderr (LOG_FORMAT=console: readable lines for a terminal).
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+# One JSON object a line on stderr; readable lines for a terminal (`make run`, DEBUG on) by default.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "console"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
 # The client's address is personal data: in the request lines only when asked for.
