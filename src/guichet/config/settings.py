@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.core.context_processors.support_centre",
+                "guichet.core.context_processors.interface_languages",
                 "guichet.accounts.context_processors.navigation",
             ],
         },
