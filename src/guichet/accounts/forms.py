@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import phonenumbers
 from django import forms
@@ -143,7 +143,7 @@ class ProfileForm(ProfileFieldsMixin):
         super().__init__(*args, **kwargs)
         self.country = country
         if country:  # a Belgian may prefer Dutch, French or English; a Romanian Romanian or English
-            self.fields["language"].choices = language_choices(country)
+            cast(forms.ChoiceField, self.fields["language"]).choices = language_choices(country)
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"], self.country)

@@ -9,6 +9,7 @@ agent of their support centre reads.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.functional import Promise
 
 COUNTRY_LANGUAGES: dict[str, tuple[str, ...]] = {
     "BE": ("fr", "nl", "en"),
@@ -22,7 +23,7 @@ def languages_for(country: str) -> tuple[str, ...]:
     return COUNTRY_LANGUAGES.get(country, tuple(code for code, _name in settings.LANGUAGES))
 
 
-def language_choices(country: str) -> list[tuple[str, str]]:
+def language_choices(country: str) -> list[tuple[str, str | Promise]]:
     """(code, name) for a form's select, in the country's order; the names are translated lazily."""
     names = dict(settings.LANGUAGES)
     return [(code, names[code]) for code in languages_for(country)]

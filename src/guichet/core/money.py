@@ -61,8 +61,9 @@ _CURRENCY_PATTERNS: dict[str, str] = {"nl_BE": "#,##0.00\u00a0¤"}
 
 
 def format_money(amount: Decimal | int | str, currency: str, locale: str) -> str:
-    """`1 234,56 €` (fr_BE: narrow no-break space for thousands, no-break space before the sign), `1.234,56 €` (nl_BE)."""
-    return format_currency(round_money(amount, currency), currency, format=_CURRENCY_PATTERNS.get(locale), locale=locale)
+    """`1 234,56 €` (fr_BE: narrow no-break spaces), `1.234,56 €` (nl_BE), `$1,234.56` (en_CA)."""
+    pattern = _CURRENCY_PATTERNS.get(locale)
+    return format_currency(round_money(amount, currency), currency, format=pattern, locale=locale)
 
 
 def format_number(amount: Decimal | int | str, locale: str) -> str:
