@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import phonenumbers
 from django import forms
@@ -142,8 +142,6 @@ class ProfileForm(ProfileFieldsMixin):
     def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.country = country
-        if country:  # a Belgian may prefer Dutch, French or English; a Romanian Romanian or English
-            cast(forms.ChoiceField, self.fields["language"]).choices = language_choices(country)
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"], self.country)

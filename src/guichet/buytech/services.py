@@ -16,9 +16,8 @@ from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.contracts import selectors as contract_selectors

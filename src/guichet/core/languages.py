@@ -1,9 +1,9 @@
 """The interface languages each country offers, in the order its people expect them.
 
 Belgium: French and Dutch (the two languages of its business customers), then English;
-Canada: French, English; Romania: Romanian, English. The language switcher, the
-registration and profile forms offer these, so nobody is offered a language no
-agent of their support centre reads.
+Canada: French, English; Romania: Romanian, English. The language switcher and the
+registration form offer these, so a newcomer is not offered a language no agent of
+their support centre reads; a profile may still pick any language.
 """
 
 from __future__ import annotations
