@@ -112,3 +112,12 @@ def test_a_dutch_reader_in_a_french_speaking_organisation(client) -> None:  # ty
     text = " ".join(pdftotext(client.get(reverse("billing:invoice_pdf", args=[invoice.number])).content).split())
     assert "Facture" in text and "1 493,83 €" in text.replace("\u202f", " ").replace("\xa0", " "), text
     assert "6 décembre 2026" in text, text
+
+
+def test_belgiums_vendor_link_is_labelled_in_dutch() -> None:
+    from guichet.core.countries import links_for
+
+    [faq] = [p for p in links_for("BE", "nl") if p.kind == "buytech_partner_faq"]
+    assert faq.label == "Veelgestelde vragen van SOCIALware"
+    # Canada offers no Dutch: a Dutch reader of a Canadian link reads its English label.
+    assert {p.label for p in links_for("CA", "nl")} == {p.label for p in links_for("CA", "en")}
