@@ -19,6 +19,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0007_nl_language")]
+    dependencies = [("core", "0008_nl_language")]
 
     operations = [migrations.RunPython(add, remove)]
