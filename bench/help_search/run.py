@@ -98,7 +98,7 @@ def evaluate(name: str, search, queries: list[dict]) -> dict[str, float]:  # typ
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    parser.add_argument("--split", default="test", choices=["dev", "test", "nl-dev", "nl-test", "all"])
     parser.add_argument("--modes", default="naive,lexical,semantic")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()

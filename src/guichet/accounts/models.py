@@ -21,6 +21,7 @@ class Language(models.TextChoices):
     EN = "en", _("English")
     FR = "fr", _("French")
     RO = "ro", _("Romanian")
+    NL = "nl", _("Dutch")
 
 
 class UserManager(BaseUserManager["User"]):
