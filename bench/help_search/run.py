@@ -1,6 +1,6 @@
 """Help search quality and speed: hit@1, hit@3, MRR@5 and p50/p95 latency per query.
 
-    python bench/help_search/run.py [--split dev|test|all] [--modes naive,lexical,semantic]
+    python bench/help_search/run.py [--split dev|test|nl-dev|nl-test|all] [--modes naive,lexical,semantic]
 
 Builds the index straight from the bundled content (src/guichet/help/content),
 so it needs no database. The `test` split is held out: tune on `dev` only.

@@ -403,7 +403,7 @@ NAMED = {
     "en": re.compile(r"(?:press|choose|click) \*\*([^*]+)\*\*|the \*\*([^*]+)\*\* form"),
     "fr": re.compile(r"(?:appuyez sur|choisissez|cliquez sur) \*\*([^*]+)\*\*|le formulaire \*\*([^*]+)\*\*"),
     "ro": re.compile(r"(?:apăsați|alegeți|faceți clic pe) \*\*([^*]+)\*\*|formularul \*\*([^*]+)\*\*"),
-    "nl": re.compile(r"(?:\bop|[Kk]ies) \*\*([^*]+)\*\*|het formulier \*\*([^*]+)\*\*"),
+    "nl": re.compile(r"(?:\bop|kies) \*\*([^*]+)\*\*|het formulier \*\*([^*]+)\*\*"),
 }
 # Labels named without such a verb ("with **Withdraw this termination**", "**Save**"): (slug, msgid).
 ALSO_NAMED = [
