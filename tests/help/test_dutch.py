@@ -30,7 +30,13 @@ def bundled_index() -> HelpIndex:
     return HelpIndex(
         [
             IndexedTranslation(
-                topic.slug, language, text.title, text.keywords, plain_text(text.body), topic.category, tuple(topic.countries)
+                topic.slug,
+                language,
+                text.title,
+                text.keywords,
+                plain_text(text.body),
+                topic.category,
+                tuple(topic.countries),
             )
             for topic in bundled_topics()
             for language, text in topic.translations.items()
@@ -106,7 +112,9 @@ def test_the_dutch_article_page(client) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_the_command_finds_every_belgian_topic_from_its_dutch_title(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """`guichet help_search --lang nl --country BE`: each Dutch title brings its article in the top 3."""
-    lines = "".join(json.dumps({"q": t.translations["nl"].title, "lang": "nl", "country": "BE"}) + "\n" for t in BELGIAN)
+    lines = "".join(
+        json.dumps({"q": t.translations["nl"].title, "lang": "nl", "country": "BE"}) + "\n" for t in BELGIAN
+    )
     monkeypatch.setattr("sys.stdin", StringIO(lines))
     out = StringIO()
     call_command("help_search", jsonl=True, limit=3, stdout=out)
@@ -155,7 +163,9 @@ def test_a_french_query_on_a_dutch_page_still_finds_its_answer(query: str, slug:
 
 def test_dutch_synonyms_reach_articles_that_do_not_use_the_word() -> None:
     corpus = [
-        IndexedTranslation("terminate", "fr", "Résilier un contrat", "", "La résiliation demande un préavis.", "c", ("BE",)),
+        IndexedTranslation(
+            "terminate", "fr", "Résilier un contrat", "", "La résiliation demande un préavis.", "c", ("BE",)
+        ),
         IndexedTranslation("invoice", "en", "Get a copy of an invoice", "", "Download your invoices.", "i", ("BE",)),
         IndexedTranslation("refund", "fr", "Remboursement", "", "Vous êtes remboursé.", "b", ("BE",)),
     ]

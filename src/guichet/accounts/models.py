@@ -20,8 +20,8 @@ from guichet.core.tenancy import TenantManager
 class Language(models.TextChoices):
     EN = "en", _("English")
     FR = "fr", _("French")
-    RO = "ro", _("Romanian")
     NL = "nl", _("Dutch")
+    RO = "ro", _("Romanian")
 
 
 class UserManager(BaseUserManager["User"]):

@@ -191,7 +191,7 @@ MFA_TOTP_TOLERANCE = 1
 
 # --- languages, time ---------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ro", _("Romanian")), ("nl", _("Dutch"))]
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")), ("ro", _("Romanian"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
