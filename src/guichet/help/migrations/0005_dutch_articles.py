@@ -41,5 +41,5 @@ def remove_dutch(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("help", "0004_nl_language"), ("core", "0007_nl_language")]
+    dependencies = [("help", "0004_nl_language"), ("core", "0006_launch_facts_from_the_seeds")]
     operations = [migrations.RunPython(add_dutch, remove_dutch)]
