@@ -10,10 +10,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests.tools import free_port
 
 SERVER_BINARIES = "/usr/lib/postgresql/*/bin"
 
@@ -23,12 +24,6 @@ def server_binaries() -> Path | None:
     found = [Path(p) for p in glob.glob(SERVER_BINARIES) if Path(p).parent.name.isdigit()]
     found = [path for path in found if (path / "initdb").exists() and (path / "pg_ctl").exists()]
     return max(found, key=lambda path: int(path.parent.name), default=None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Cluster:

@@ -32,8 +32,8 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.reliability.pg_cluster import Cluster, free_port, server_binaries
-from tests.tools import in_ci
+from tests.reliability.pg_cluster import Cluster, server_binaries
+from tests.tools import free_port, in_ci
 
 BIN = Path(sys.executable).parent
 METRICS_TOKEN = "metrics-test-token"
