@@ -21,6 +21,7 @@ from guichet.core.viewer import validate_time_zone
 class Language(models.TextChoices):
     EN = "en", _("English")
     FR = "fr", _("French")
+    NL = "nl", _("Dutch")
     RO = "ro", _("Romanian")
 
 

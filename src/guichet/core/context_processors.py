@@ -9,11 +9,12 @@ from django.utils import timezone, translation
 
 from .calendar import calendar_for
 from .countries import get_centre, phone
+from .languages import languages_for
 from .models import Country, SupportCentre
 
 # Without an organisation, a chosen country or a region in the browser's languages, the interface
 # language suggests one.
-_COUNTRY_BY_LANGUAGE = {"ro": "RO", "fr": "BE", "en": "CA"}
+_COUNTRY_BY_LANGUAGE = {"ro": "RO", "fr": "BE", "nl": "BE", "en": "CA"}
 # The country an anonymous visitor picked in the footer's chooser, kept a year.
 COUNTRY_COOKIE = "guichet_country"
 COUNTRY_COOKIE_AGE = 365 * 24 * 3600
@@ -48,6 +49,15 @@ def reader_country(request: HttpRequest) -> str:
     if region:
         return region
     return _COUNTRY_BY_LANGUAGE.get((translation.get_language() or "en")[:2], "BE")
+
+
+def interface_languages(request: HttpRequest) -> dict[str, Any]:
+    """The language switcher's codes: those the reader's country offers, and the current one if it is not among them."""
+    codes = list(languages_for(reader_country(request)))
+    current = (translation.get_language() or "en").split("-")[0]
+    if current not in codes:
+        codes.append(current)
+    return {"interface_languages": codes}
 
 
 def centre_status(centre: SupportCentre, subdivision: str | None = None) -> dict[str, Any]:

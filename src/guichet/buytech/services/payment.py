@@ -9,9 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from guichet.accounts.models import User
 from guichet.contracts import selectors as contract_selectors
@@ -37,10 +37,13 @@ VENDOR_BENEFICIARY = getattr(settings, "BUYTECH_VENDOR_BENEFICIARY", "")
 
 
 def _agreement(order: BuyTechOrder, index: int, title: str) -> Any:
+    # Titled in the organisation's language, like every document of theirs (a Flemish vzw's reads in Dutch).
+    with translation.override(order.organisation.language):
+        localised_title = gettext(title)
     return contract_services.program_agreement_issue(
         organisation=order.organisation,
         number=f"BT-AGR-{order.number[3:]}-{index}",
-        title=title,
+        title=localised_title,
         currency=order.currency,
         start_date=clock.today(),
     )
