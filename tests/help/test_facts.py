@@ -137,7 +137,7 @@ def test_local_time_is_said_once_never_in_nested_brackets() -> None:
     for row in ArticleTranslation.objects.select_related("article").filter(language__in=LANGUAGES):
         for country in row.article.countries:
             text = re.sub(r"<[^>]+>", "", render_body(row.body, country=country, language=row.language))
-            if re.search(r"\((local time|heure locale|ora locală)\)\)", text):
+            if re.search(r"\((local time|heure locale|ora locală|lokale tijd)\)\)", text):
                 doubled.append(f"{row.article.slug} [{row.language}/{country}]")
     assert not doubled, doubled
 
@@ -363,8 +363,9 @@ BELGIAN_BUSINESS_DAYS = {
     "en": "2 Belgian business days",
     "fr": "2 jours ouvrables belges",
     "ro": "2 zile lucrătoare belgiene",
+    "nl": "2 Belgische werkdagen",
 }
-PRICE_TO_THE_VENDOR = {"en": "price", "fr": "prix", "ro": "prețul"}
+PRICE_TO_THE_VENDOR = {"en": "price", "fr": "prix", "ro": "prețul", "nl": "prijs"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -17,5 +17,5 @@ CORRECTED = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("help", "0003_seed_fact_corrections")]
+    dependencies = [("help", "0005_dutch_articles")]
     operations = [migrations.RunPython(corrector(CORRECTED), migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_launch_facts_from_the_seeds'),
+        ('core', '0009_dutch_link_labels'),
     ]
 
     operations = [
