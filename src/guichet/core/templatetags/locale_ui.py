@@ -44,10 +44,11 @@ def when(value: date | datetime | str | None, style: str = "long") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):  # an e-mail's context is JSON: its dates arrive as ISO strings
+        text = value
         try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     style = style if style in STYLES else "long"
     locale = active_locale()
     if isinstance(value, datetime):
