@@ -567,6 +567,6 @@ def test_a_flemish_vzw_gets_its_agreements_titled_in_dutch(
     make_eligible(nonprofit, buyer)
     order = reserve(nonprofit, buyer, {"BT-LT-T14-N": 1})
     with tenant_scope(nonprofit):
-        order = services.order_confirm(actor=agent, order=order)
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
     assert order.relationship_agreement.title == "Overeenkomst voor de klantrelatie"
     assert order.devices_agreement.title == "Overeenkomst voor de verkoop van toestellen van andere merken"
