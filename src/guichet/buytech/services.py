@@ -24,6 +24,7 @@ from guichet.contracts import selectors as contract_selectors
 from guichet.contracts import services as contract_services
 from guichet.core import audit, numbering
 from guichet.core.calendar import BusinessCalendar, calendar_for
+from guichet.core.csvfiles import import_text
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.structured_communication import structured_communication
@@ -200,6 +201,7 @@ class ImportRejected(DomainError):
 
 
 PARTNER_CSV_COLUMNS = ("customer_number", "partner_id", "status")
+PARTNER_ID_MAX_LENGTH = Organisation._meta.get_field("partner_id").max_length
 
 
 def partner_import(
@@ -210,7 +212,7 @@ def partner_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> PartnerImport:
     """Apply the partner's CSV (customer_number, partner_id, status): every row valid, or nothing changes."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(import_text(content)))
     if reader.fieldnames is None or not set(PARTNER_CSV_COLUMNS) <= {f.strip() for f in reader.fieldnames}:
         raise ImportRejected(
             _("The file must have the columns %(columns)s.") % {"columns": ", ".join(PARTNER_CSV_COLUMNS)},
@@ -234,6 +236,13 @@ def partner_import(
             continue
         if not row["partner_id"]:
             errors.append(ImportRowError(index, gettext("the partner identifier is missing")))
+            continue
+        if len(row["partner_id"]) > PARTNER_ID_MAX_LENGTH:
+            errors.append(
+                ImportRowError(
+                    index, gettext("the partner identifier is longer than %s characters") % PARTNER_ID_MAX_LENGTH
+                )
+            )
             continue
         if organisation.partner_id and organisation.partner_id != row["partner_id"]:
             errors.append(ImportRowError(index, gettext("the partner identifier does not match the organisation's")))

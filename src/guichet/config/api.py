@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.log import log_response
 from django_scopes import ScopeError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -47,6 +49,17 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback (and mailed to ADMINS like any 500), answered in JSON, never as HTML."""
+    if settings.DEBUG:
+        raise exc
+    log_response(
+        "Internal Server Error: %s", request.path, response=HttpResponse(status=500), request=request, exception=exc
+    )
+    return _error(request, 500, "server_error", _("Something went wrong on our side. Try again later."))
 
 
 @api.exception_handler(ScopeError)

@@ -28,5 +28,8 @@ def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int =
             _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": max_size},
             code="invalid_page",
         )
+    count = queryset.count()
     start = (page - 1) * page_size
-    return list(queryset[start : start + page_size]), queryset.count()
+    if start >= count:  # past the end (page=4611686018427387904 too): an empty page, never a database error
+        return [], count
+    return list(queryset[start : start + page_size]), count
