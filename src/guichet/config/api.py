@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from django.utils.log import log_response
+from django.utils.translation import gettext as _
 from django_scopes import ScopeError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -48,6 +48,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):  # Ninja's own, in English
+        return _error(request, 400, "invalid_json", _("The body is not valid JSON."))
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

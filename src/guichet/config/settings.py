@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "guichet.core.middleware.ProfileLocaleMiddleware",
     "guichet.core.middleware.RefuseNulBytesMiddleware",
+    "guichet.core.middleware.ApiJsonBodiesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .uploads import MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD
@@ -36,3 +39,29 @@ class MultipleFileField(forms.FileField):
                     code="file_too_large",
                 )
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+# Dates a person may mean: nothing in this portal reaches further ahead (a contract's last term, a
+# move) or further back, and date arithmetic on 9999-12-31 overflows.
+EARLIEST_DATE = date(1990, 1, 1)
+YEARS_AHEAD = 10
+
+
+class DateField(forms.DateField):
+    """A date between EARLIEST_DATE and YEARS_AHEAD years from now, else a clear error."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        latest = timezone.now().date().replace(month=12, day=31) + relativedelta(years=YEARS_AHEAD)
+        if value > latest:
+            raise forms.ValidationError(
+                _("Choose a date before %(date)s.") % {"date": formats.date_format(latest, "SHORT_DATE_FORMAT")},
+                code="too_far_ahead",
+            )
+        if value < EARLIEST_DATE:
+            raise forms.ValidationError(
+                _("Choose a date after %(date)s.") % {"date": formats.date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT")},
+                code="too_far_back",
+            )

@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 
-from .views import bad_request
+from .views import API_PREFIX, api_error, bad_request
 
 
 class ProfileLocaleMiddleware(LocaleMiddleware):
@@ -63,4 +64,27 @@ class RefuseNulBytesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info or _form_has_nul(request.GET) or _body_has_nul(request):
             return bad_request(request)
+        return self.get_response(request)
+
+
+class ApiJsonBodiesMiddleware:
+    """Under /api/, a body is JSON and says so: `text/plain` (or a form) is a 415, never parsed as JSON.
+
+    A browser may send `text/plain` across origins without a preflight; parsing it as JSON would
+    let another site post to the API with the user's session cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith(API_PREFIX)
+            and request.method in ("POST", "PUT", "PATCH")
+            and request.headers.get("Content-Length", "0") not in ("", "0")
+            and request.content_type != "application/json"
+        ):
+            return api_error(
+                415, "unsupported_media_type", _("Send the body as JSON (Content-Type: application/json).")
+            )
         return self.get_response(request)

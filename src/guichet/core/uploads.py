@@ -27,7 +27,9 @@ def max_request_bytes() -> int:
 class BoundedUploadHandler(FileUploadHandler):
     """First of FILE_UPLOAD_HANDLERS: a multipart body larger than any form accepts is a 400 before parsing."""
 
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None) -> None:
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
         if content_length > max_request_bytes():
             raise RequestDataTooBig("The upload is larger than any form accepts.")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
