@@ -10,7 +10,7 @@ from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
-from guichet.core import signing, views
+from guichet.core import signing, uploads, views
 
 # Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
 accounts_context_processors.navigation
@@ -21,6 +21,10 @@ views.bad_request
 views.permission_denied
 views.page_not_found
 views.server_error
+# The first of FILE_UPLOAD_HANDLERS (settings); Django calls its hooks.
+uploads.BoundedUploadHandler.handle_raw_input
+uploads.BoundedUploadHandler.receive_data_chunk
+uploads.BoundedUploadHandler.file_complete
 # Django's user model protocol (createsuperuser, the admin).
 UserManager.create_superuser
 User.get_short_name

@@ -379,8 +379,8 @@ class _Row:
 def _parse(data: bytes, report: ImportReport) -> list[_Row]:
     try:
         text = import_text(data)
-    except DomainError as error:
-        report.errors.append(RowError(0, "", str(error.message)))
+    except DomainError as refused:
+        report.errors.append(RowError(0, "", str(refused.message)))
         return []
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","

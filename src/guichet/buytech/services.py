@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -201,7 +201,7 @@ class ImportRejected(DomainError):
 
 
 PARTNER_CSV_COLUMNS = ("customer_number", "partner_id", "status")
-PARTNER_ID_MAX_LENGTH = Organisation._meta.get_field("partner_id").max_length
+PARTNER_ID_MAX_LENGTH = cast(int, Organisation._meta.get_field("partner_id").max_length)
 
 
 def partner_import(
