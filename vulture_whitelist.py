@@ -11,6 +11,8 @@ from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
 from guichet.core import signing, uploads, views
+from guichet.ops import gunicorn
+from guichet.ops.metrics import OutboxCollector
 
 # Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
 accounts_context_processors.navigation
@@ -25,6 +27,10 @@ views.server_error
 uploads.BoundedUploadHandler.handle_raw_input
 uploads.BoundedUploadHandler.receive_data_chunk
 uploads.BoundedUploadHandler.file_complete
+# gunicorn's hooks (`-c python:guichet.ops.gunicorn`) and prometheus-client's collector protocol.
+gunicorn.on_starting
+gunicorn.child_exit
+OutboxCollector.collect
 # Django's user model protocol (createsuperuser, the admin).
 UserManager.create_superuser
 User.get_short_name

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django_scopes import ScopeError
 from ninja import NinjaAPI
@@ -51,17 +49,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):  # Ninja's own, in English
         return _error(request, 400, "invalid_json", _("The body is not valid JSON."))
     return _error(request, exc.status_code, "http_error", str(exc))
-
-
-@api.exception_handler(Exception)
-def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A bug: logged with its traceback (and mailed to ADMINS like any 500), answered in JSON, never as HTML."""
-    if settings.DEBUG:
-        raise exc
-    log_response(
-        "Internal Server Error: %s", request.path, response=HttpResponse(status=500), request=request, exception=exc
-    )
-    return _error(request, 500, "server_error", _("Something went wrong on our side. Try again later."))
 
 
 @api.exception_handler(ScopeError)
