@@ -165,7 +165,8 @@ def _with_segment(url: str, original: str, value: str) -> str:
     """`url` with the path segment `original` replaced by `value`, encoded: a value the route's converter
     would not match (an int, a slug) still reaches the server, as it would from any client."""
     encoded = quote(original, safe="")
-    start = url.index("/" + encoded) + 1
+    # A segment of its own, else part of one (allauth's `<uidb36>-<key>`).
+    start = url.index("/" + encoded) + 1 if "/" + encoded in url else url.rindex(encoded)
     return url[:start] + quote(value, safe="") + url[start + len(encoded) :]
 
 
