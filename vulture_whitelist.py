@@ -17,6 +17,7 @@ from guichet.ops.metrics import OutboxCollector
 # Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
 accounts_context_processors.navigation
 core_context_processors.support_centre
+core_context_processors.interface_languages
 AccountAdapter.get_login_redirect_url
 RegistrationForm.signup
 views.bad_request

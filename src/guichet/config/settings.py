@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.core.context_processors.support_centre",
+                "guichet.core.context_processors.interface_languages",
                 "guichet.accounts.context_processors.navigation",
             ],
         },
@@ -202,7 +203,7 @@ MFA_TOTP_TOLERANCE = 1
 
 # --- languages, time ---------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ro", _("Romanian"))]
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")), ("ro", _("Romanian"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
