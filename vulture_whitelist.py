@@ -10,7 +10,7 @@ from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
-from guichet.core import signing, views
+from guichet.core import signing, uploads, views
 from guichet.ops import gunicorn
 from guichet.ops.metrics import OutboxCollector
 
@@ -24,6 +24,10 @@ views.bad_request
 views.permission_denied
 views.page_not_found
 views.server_error
+# The first of FILE_UPLOAD_HANDLERS (settings); Django calls its hooks.
+uploads.BoundedUploadHandler.handle_raw_input
+uploads.BoundedUploadHandler.receive_data_chunk
+uploads.BoundedUploadHandler.file_complete
 # gunicorn's hooks (`-c python:guichet.ops.gunicorn`) and prometheus-client's collector protocol.
 gunicorn.on_starting
 gunicorn.child_exit

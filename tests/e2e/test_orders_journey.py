@@ -44,7 +44,7 @@ CARRIER_SITES = (
 @pytest.fixture(autouse=True)
 def _site(settings, live_server) -> None:  # type: ignore[no-untyped-def]
     settings.SITE_URL = live_server.url
-    settings.SHIPMENT_WEBHOOK_SECRETS = f"hub:{SECRET}"
+    settings.SHIPMENT_WEBHOOK_SECRETS = f"hub=bpost+ups+fan_courier+sameday+canada_post+purolator:{SECRET}"
 
 
 def signed_in(context: Any, live_server: Any, user: User) -> Any:

@@ -32,7 +32,7 @@ def url(name: str, language: str = "en", **kwargs: Any) -> str:
 
 @pytest.fixture(autouse=True)
 def _webhook_secret(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.SHIPMENT_WEBHOOK_SECRETS = f"carrier-hub:{SECRET},old:previous-secret"
+    settings.SHIPMENT_WEBHOOK_SECRETS = f"carrier-hub=bpost+ups:{SECRET},old=bpost+ups:previous-secret"
 
 
 @pytest.fixture

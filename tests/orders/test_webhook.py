@@ -149,7 +149,10 @@ def test_get_is_not_allowed(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_signature_helpers() -> None:
-    assert webhook.configured_secrets("a:1, b:2 ,broken, :x, c:") == [("a", b"1"), ("b", b"2")]
+    assert webhook.configured_secrets("ups:1, hub=dhl+fedex:2 ,broken, :x, c:") == [
+        (webhook.Integration("ups", frozenset({"ups"})), b"1"),
+        (webhook.Integration("hub", frozenset({"dhl", "fedex"})), b"2"),
+    ]
     assert webhook.sign("k", 1, b"{}") == webhook.sign(b"k", "1", b"{}")
 
 

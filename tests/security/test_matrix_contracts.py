@@ -196,6 +196,9 @@ ENTRIES = {
                                    kwargs=contract_number),
     "api-1:contract_pdf":      row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
                                    kwargs=contract_number),
+    # issue 16 (h-input): the signed file with a token, like the page's with a session
+    "api-1:signed_contract_pdf": row(UNAUTHORISED, OK,   NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=signed_contract),
     # an empty choice of machines: past the access checks, refused by the rules (400)
     "api-1:create_termination": row(UNAUTHORISED, INVALID, NF,      F,         F,         F,         F,  api=True,
                                    kwargs=contract_number, method="post", data={"machines": []}),
@@ -285,6 +288,9 @@ PROBES = (
     ),
     Probe("contracts:sign", awaiting_contract, missing_number, {"customer_b": 404}, ("customer_a", OK)),
     Probe("contracts:signed_document", signed_contract, missing_number, {"customer_b": 404}, ("customer_a", OK)),
+    Probe(
+        "api-1:signed_contract_pdf", signed_contract, missing_number, {"customer_b": 404}, ("customer_a", OK), api=True
+    ),
     Probe(
         "contracts_console:countersign",
         awaiting_contract,

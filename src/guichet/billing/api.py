@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pydantic
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -17,14 +18,14 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import documents, rules, selectors, services
-from .forms import InvoiceFilterForm, PeriodForm
+from .forms import DisputeForm, InvoiceFilterForm, PeriodForm
 from .models import Invoice
 
 router = Router(tags=["billing"], auth=AUTH)
@@ -221,8 +222,9 @@ def invoice_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespon
 
 
 class DisputeIn(Schema):
-    amount: Decimal
-    reason: str
+    # The form's bounds: `1e30` is a 422, not a database overflow.
+    amount: Decimal = pydantic.Field(ge=0, max_digits=14, decimal_places=2)
+    reason: str = form_limit(DisputeForm, "reason")
     lines: list[int] = []
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation
+from guichet.core.csvfiles import SafeWriter
 from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, format_percent, locale_for
 
@@ -262,11 +263,10 @@ def statement_pdf(organisation: Organisation, view: StatementView, language: str
 
 def statement_csv(view: StatementView) -> str:
     """Machine-readable: ISO dates, plain decimals with a dot, one operation a line, opening and closing rows."""
-    import csv
     import io
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(["date", "kind", "reference", "debit", "credit", "balance", "currency"])
     writer.writerow([view.statement.start.isoformat(), "opening", "", "", "", view.statement.opening, view.currency])
     for line in view.statement.lines:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.forms import MultipleFileField
+from guichet.core.forms import DateField, MultipleFileField
 
 from . import rules
 from .models import Method, Status
@@ -35,8 +35,8 @@ class InvoiceFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -84,7 +84,7 @@ class OptionsForm(forms.Form):
 
 class PaymentForm(forms.Form):
     customer_number = forms.CharField(label=_("Customer number"), max_length=20)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
     reference = forms.CharField(label=_("Bank reference"), max_length=64)

@@ -21,6 +21,7 @@ from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit, numbering
 from guichet.core.calendar import today_for, today_in
+from guichet.core.csvfiles import import_text
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.models import Country
 from guichet.core.money import ZERO, currency_for_country, round_money
@@ -377,9 +378,9 @@ class _Row:
 
 def _parse(data: bytes, report: ImportReport) -> list[_Row]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.errors.append(RowError(0, "", _("The file is not UTF-8 text.")))
+        text = import_text(data)
+    except DomainError as refused:
+        report.errors.append(RowError(0, "", str(refused.message)))
         return []
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","

@@ -19,12 +19,13 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
 from guichet.core.errors import DomainError
 from guichet.core.money import round_money
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
+from .forms import ClaimForm, ReturnForm
 from .models import BuyTechOrder, ClaimRemedy, Product
 
 router = Router(tags=["buytech"], auth=AUTH)
@@ -401,8 +402,8 @@ def buytech_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict
 
 class ReturnIn(Schema):
     positions: list[int]
-    reason: str
-    organisation_name: str = ""
+    reason: str = form_limit(ReturnForm, "reason")
+    organisation_name: str = form_limit(ReturnForm, "organisation_name", "")
 
 
 @router.post("buytech/orders/{number}/returns", response={201: ReturnOut, **ERRORS})
@@ -415,8 +416,8 @@ def buytech_return(request: HttpRequest, number: str, payload: ReturnIn) -> Stat
             actor=request.user,  # type: ignore[arg-type]
             order=order,
             positions=payload.positions,
-            reason=payload.reason[:2000],
-            organisation_name=payload.organisation_name[:200],
+            reason=payload.reason,
+            organisation_name=payload.organisation_name,
             http_request=request,
         )
         return Status(
@@ -434,7 +435,7 @@ def buytech_return(request: HttpRequest, number: str, payload: ReturnIn) -> Stat
 
 class ClaimIn(Schema):
     position: int
-    description: str
+    description: str = form_limit(ClaimForm, "description")
     remedy: str = ClaimRemedy.REPLACEMENT
 
 
@@ -448,7 +449,7 @@ def buytech_warranty_claim(request: HttpRequest, number: str, payload: ClaimIn) 
             actor=request.user,  # type: ignore[arg-type]
             order=order,
             position=payload.position,
-            description=payload.description[:2000],
+            description=payload.description,
             remedy=payload.remedy,
             http_request=request,
         )

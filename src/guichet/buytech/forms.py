@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.forms import DateField
+
 from .models import ClaimRemedy, Condition, ProductKind
 
 
@@ -89,7 +91,7 @@ class PaymentForm(forms.Form):
 class ShipmentForm(forms.Form):
     carrier = forms.ChoiceField(label=_("Carrier"))
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
-    dispatched_on = forms.DateField(
+    dispatched_on = DateField(
         label=_("Dispatched on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -100,7 +102,7 @@ class ShipmentForm(forms.Form):
 
 
 class DeliveredForm(forms.Form):
-    delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_delivered_on(self) -> date:
         value: date = self.cleaned_data["delivered_on"]

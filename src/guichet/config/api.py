@@ -46,6 +46,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):  # Ninja's own, in English
+        return _error(request, 400, "invalid_json", _("The body is not valid JSON."))
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "guichet.core.middleware.ProfileLocaleMiddleware",
+    "guichet.core.middleware.RefuseNulBytesMiddleware",
+    "guichet.core.middleware.ApiJsonBodiesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -221,6 +223,16 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = True
+# Uploads (core/uploads.py): files stream to temporary files above 1 MB; a multipart body larger than
+# any form accepts is refused before parsing; at most 10 file parts (forms accept 5) and 2.5 MB of fields.
+FILE_UPLOAD_HANDLERS = [
+    "guichet.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -15,8 +15,8 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import User
-from guichet.core.api import ErrorOut, PageOut, paginate
-from guichet.core.errors import DomainError
+from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
+from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
 from . import documents as contract_documents
@@ -24,7 +24,7 @@ from . import rules as contract_rules
 from . import selectors as contract_selectors
 from . import services as contract_services
 from . import signing
-from .forms import ContractFilterForm
+from .forms import ContactFields, ContractFilterForm, HardwareTerminationForm
 from .models import Contract, ContractKind, ContractStatus, Termination
 
 router = Router(tags=["contracts"], auth=AUTH)
@@ -187,6 +187,24 @@ def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespo
     return response
 
 
+@router.get("contracts/{number}/signed.pdf", response={200: None, **ERRORS})
+def signed_contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The signed contract (countersigned once the vendor has signed), as sealed: PAdES PDF, its SHA-256 in
+    `X-Content-SHA256`. 404 (`not_signed`) before anyone has signed; another organisation's contract is a 404."""
+    organisation = require_application(request, APPLICATION)
+    with tenant_scope(organisation):
+        contract = contract_selectors.get_contract_for(organisation, number)
+        signature = signing.latest_signature(contract)
+    if signature is None:
+        raise NotFound(_("This contract has not been signed yet."), code="not_signed")
+    suffix = "countersigned" if signature.party == "vendor" else "signed"
+    with signature.document.open("rb") as document:
+        response = HttpResponse(document.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{contract.number}-{suffix}.pdf"'
+    response["X-Content-SHA256"] = signature.document_sha256
+    return response
+
+
 class TerminationIn(Schema):
     """`machines`: serial numbers (hardware maintenance).
 
@@ -196,12 +214,12 @@ class TerminationIn(Schema):
 
     machines: list[str] = []
     effective_date: date | None = None
-    reason: str = ""
+    reason: str = form_limit(HardwareTerminationForm, "reason", "")
     copies_destroyed: bool = False
     lapse_acknowledged: bool = False
-    contact_name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
+    contact_name: str | None = form_limit(ContactFields, "contact_name", None)
+    contact_email: str | None = form_limit(ContactFields, "contact_email", None)
+    contact_phone: str | None = form_limit(ContactFields, "contact_phone", None)
 
 
 @router.post("contracts/{number}/terminations", response={201: TerminationOut, **ERRORS})
@@ -357,7 +375,8 @@ def sign_contract(request: HttpRequest, number: str, payload: SignIn) -> Status[
 
     The password (and the authenticator code, when MFA is on) is checked again
     in this call; `accept_terms` must be true. The signed file is then at
-    `document_url` (portal session) and its SHA-256 in `document_sha256`.
+    `document_url` (`GET /api/v1/contracts/{number}/signed.pdf`, with the same token) and its SHA-256
+    in `document_sha256`.
     """
     organisation = require_application(request, "contracts")
     user = request.user
@@ -383,6 +402,6 @@ def sign_contract(request: HttpRequest, number: str, payload: SignIn) -> Status[
                 "document_sha256": signature.document_sha256,
                 "content_sha256": signature.content_sha256,
                 "document_url": settings.SITE_URL
-                + reverse("contracts:signed_document", kwargs={"number": contract.number}),
+                + reverse("api-1:signed_contract_pdf", kwargs={"number": contract.number}),
             },
         )

@@ -6,7 +6,6 @@ downloaded by an agent reads like the one the customer holds.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core.calendar import today_in
 from guichet.core.countries import get_centre
+from guichet.core.csvfiles import SafeWriter
 from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, locale_for
 from guichet.core.signing import sign_or_refuse
@@ -103,7 +103,7 @@ CSV_COLUMNS = (
 def machines_csv(coverages: Iterable[CoveredMachine], language: str) -> bytes:
     """UTF-8 with a BOM (spreadsheet programs then read accents right), ISO dates, one row per coverage."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     with translation.override(language):
         writer.writerow(
             [

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.forms import DateField
 from guichet.inventory.models import machine_type_format, serial_format
 
 from .models import ContractKind, ContractStatus
@@ -44,7 +45,7 @@ class HardwareTerminationForm(ContactFields):
     coverages = forms.TypedMultipleChoiceField(
         label=_("Machines"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
     )
-    effective_date = forms.DateField(
+    effective_date = DateField(
         label=_("Effective date"),
         required=False,
         widget=DateInput(),
@@ -62,7 +63,7 @@ class HardwareTerminationForm(ContactFields):
 
 
 class LicenceTerminationForm(ContactFields):
-    effective_date = forms.DateField(
+    effective_date = DateField(
         label=_("Cancellation date"),
         required=False,
         widget=DateInput(),
@@ -80,7 +81,7 @@ class DestructionForm(forms.Form):
 class EndOfTermForm(ContactFields):
     """Not renewing a subscription or program agreement; the date field only when no term fixes the day."""
 
-    effective_date = forms.DateField(
+    effective_date = DateField(
         label=_("End date"),
         required=False,
         widget=DateInput(),
@@ -140,7 +141,7 @@ class VendorTerminationForm(forms.Form):
     coverages = forms.TypedMultipleChoiceField(
         label=_("Machines"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
     )
-    effective_date = forms.DateField(
+    effective_date = DateField(
         label=_("Effective date"),
         required=False,
         widget=DateInput(),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.countries import world_countries
+from guichet.core.forms import DateField
 
 from .models import Machine, RepairKind, TransferKind, machine_type_format, serial_format
 
@@ -83,7 +84,7 @@ class TransferForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What happens to the machine"), choices=TransferKind.choices, widget=forms.RadioSelect
     )
-    leaves_on = forms.DateField(
+    leaves_on = DateField(
         label=_("Return or sale date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     financing_quote = forms.CharField(label=_("Financing quote number (if known)"), required=False, max_length=40)
@@ -105,7 +106,7 @@ class RelocationForm(forms.Form):
     from_address = forms.CharField(label=_("From address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     to_country = forms.ChoiceField(label=_("To country"), choices=world_countries)
     to_address = forms.CharField(label=_("To address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    desired_date = forms.DateField(
+    desired_date = DateField(
         label=_("Desired date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

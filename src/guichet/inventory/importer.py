@@ -10,22 +10,29 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit
+from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 
-from .models import Machine, machine_type_format, model_format, serial_format
+from .models import ImportJob, Machine, machine_type_format, model_format, serial_format
+
+logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("machine_type", "model", "serial", "site_country")
 OPTIONAL_COLUMNS = (
@@ -111,6 +118,7 @@ def clean_row(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
             validate_email(row["contact_email"])
         except ValidationError:
             errors.append(("contact_email", _("Enter a valid e-mail address.")))
+    errors += [(name, _("This value contains a NUL character.")) for name, value in row.items() if "\x00" in value]
     for name, limit in MAX_LENGTHS.items():
         if limit and len(row[name]) > limit:
             errors.append((name, _("At most %(n)s characters.") % {"n": limit}))
@@ -315,12 +323,38 @@ def run_job(job_id: int) -> str:
         if done % PROGRESS_EVERY == 0:
             cache.set(key, done, 3600)
 
-    with override(job.created_by.language or "en"), job.file.open("rb") as stream:
-        try:
-            report = import_file(actor=job.created_by, organisation=job.organisation, stream=stream, progress=progress)
-            status = ImportStatus.DONE
-        except ImportRejected as rejected:
-            report, status = rejected.report, ImportStatus.REJECTED
+    try:
+        with override(job.created_by.language or "en"), job.file.open("rb") as stream:
+            try:
+                report = import_file(
+                    actor=job.created_by, organisation=job.organisation, stream=stream, progress=progress
+                )
+                status = ImportStatus.DONE
+            except ImportRejected as rejected:
+                report, status = rejected.report, ImportStatus.REJECTED
+    except Exception:
+        # A bug or a lost database: nothing was imported (one transaction). The job must not stay
+        # "importing" forever, and the agent, who may have left the page, is told by e-mail too.
+        logger.exception("inventory import %s failed", job.pk)
+        _fail(job)
+        return str(ImportStatus.FAILED)
     cache.set(key, report.rows, 3600)
     ImportJob.objects.filter(pk=job.pk).update(status=status, report=report_as_dict(report), finished_at=timezone.now())
     return str(status)
+
+
+def _fail(job: ImportJob) -> None:
+    from django.utils import timezone
+
+    from .models import ImportStatus
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+    language = job.created_by.language or "en"
+    with translation.override(language):
+        url = settings.SITE_URL + reverse("inventory_console:import_job", kwargs={"pk": job.pk})
+    enqueue(
+        to=job.created_by.email,
+        language=language,
+        template="inventory_import_failed",
+        context={"file": job.original_name, "customer": job.organisation.customer_number, "url": url},
+    )

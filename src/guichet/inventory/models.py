@@ -249,6 +249,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
 
 
 class ImportJob(models.Model):

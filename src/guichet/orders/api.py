@@ -14,6 +14,7 @@ from typing import Any
 
 import pydantic
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -23,7 +24,7 @@ from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
-from . import selectors, services, webhook
+from . import rules, selectors, services, webhook
 from .carriers import CARRIERS
 from .models import Order, OrderStatus, ShipmentStatus
 
@@ -227,7 +228,7 @@ class EventInvalid(DomainError):
 @router.post(
     "shipments/events",
     auth=None,
-    response={200: ShipmentEventOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ShipmentEventOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -242,9 +243,10 @@ class EventInvalid(DomainError):
 def shipment_event(request: HttpRequest) -> dict[str, Any]:
     """A carrier's status for a parcel. Signed: `X-Guichet-Signature: sha256=HMAC(secret, "<timestamp>." + body)`
     with `X-Guichet-Timestamp` (Unix seconds, within 5 minutes). The same `event_id` twice answers
-    `duplicate: true` and changes nothing."""
+    `duplicate: true` and changes nothing. A secret reports only for its own carriers (403 otherwise);
+    an `occurred_at` more than 5 minutes ahead of our clock is refused (422)."""
     body = request.body
-    source = webhook.verify(
+    integration = webhook.verify(
         body,
         request.headers.get(webhook.SIGNATURE_HEADER, ""),
         request.headers.get(webhook.TIMESTAMP_HEADER, ""),
@@ -261,8 +263,14 @@ def shipment_event(request: HttpRequest) -> dict[str, Any]:
         raise EventInvalid(
             _("Unknown shipment status."), code="unknown_status", details={"allowed": ShipmentStatus.values}
         )
+    if not rules.occurred_plausibly(event.occurred_at, timezone.now()):
+        raise EventInvalid(
+            _("occurred_at is more than 5 minutes in the future."), code="occurred_in_future"
+        )
     if event.carrier not in CARRIERS:
         raise NotFound(_("No such parcel."), code="unknown_shipment")
+    integration.ensure_may_report(event.carrier)
+    source = integration.name
     shipment = selectors.find_shipment(event.carrier, event.tracking_number)
     if shipment is None:
         raise NotFound(_("No such parcel."), code="unknown_shipment")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.errors import DomainError
+from guichet.core.forms import DateField
 
 from .carriers import carriers_for, check_tracking_number, get_carrier
 from .models import Order, OrderStatus, ShipmentStatus
@@ -26,8 +27,8 @@ class OrderFilterForm(forms.Form):
         required=False,
         choices=[("", _("All orders")), ("open", _("Not yet delivered")), *OrderStatus.choices],
     )
-    date_from = forms.DateField(label=_("Ordered from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Ordered until"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Ordered from"), required=False, widget=DateInput())
+    date_to = DateField(label=_("Ordered until"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Search"), required=False, max_length=60)
 
     def clean(self) -> dict[str, Any]:

@@ -120,3 +120,8 @@ def event_changes_status(current: str, current_at: datetime | None, new: str, ne
 
 def timestamp_fresh(sent_at: datetime, now: datetime, tolerance: timedelta = WEBHOOK_TOLERANCE) -> bool:
     return abs(now - sent_at) <= tolerance
+
+
+def occurred_plausibly(occurred_at: datetime, now: datetime, tolerance: timedelta = WEBHOOK_TOLERANCE) -> bool:
+    """An event dated ahead of our clock by more than the clocks' drift would outrank the real ones."""
+    return occurred_at <= now + tolerance

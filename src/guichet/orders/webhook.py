@@ -4,14 +4,18 @@ The sender computes `hex(HMAC-SHA256(secret, f"{timestamp}." + body))` and sends
 as `X-Guichet-Signature: sha256=<hex>`, with the Unix time in `X-Guichet-Timestamp`.
 The timestamp is inside the signed bytes, so an old request cannot be replayed with
 a new timestamp; a timestamp more than five minutes away from ours is refused.
-Each integration has its own secret (`SHIPMENT_WEBHOOK_SECRETS="ups:…,bpost:…"`);
-during a rotation two entries may carry the same name.
+Each integration has its own secret, bound to the carriers it may report for
+(`SHIPMENT_WEBHOOK_SECRETS="ups:…,bpost:…,hub=dhl+fedex:…"`): an entry named after a
+carrier reports for that carrier only, `name=carrier+carrier` for the carriers listed,
+and a valid signature for another carrier's parcel is refused (403). During a
+rotation two entries may carry the same name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -31,6 +35,23 @@ class WebhookUnauthorised(DomainError):
     status = 401
 
 
+class CarrierNotAllowed(DomainError):
+    code = "carrier_not_allowed"
+    status = 403
+
+
+@dataclass(frozen=True)
+class Integration:
+    name: str
+    carriers: frozenset[str]
+
+    def ensure_may_report(self, carrier: str) -> None:
+        if carrier not in self.carriers:
+            raise CarrierNotAllowed(
+                _("This integration's secret may not report events for the carrier %(carrier)s.") % {"carrier": carrier}
+            )
+
+
 class WebhookNotConfigured(DomainError):
     """No secret set up: nothing can be verified, so nothing is accepted (a 401, like a bad signature)."""
 
@@ -38,14 +59,18 @@ class WebhookNotConfigured(DomainError):
     status = 401
 
 
-def configured_secrets(raw: str | None = None) -> list[tuple[str, bytes]]:
-    """`name:secret` pairs from the setting; an entry without a name or a secret is ignored."""
+def configured_secrets(raw: str | None = None) -> list[tuple[Integration, bytes]]:
+    """`name:secret` or `name=carrier+carrier:secret` from the setting; an entry without a name or a
+    secret is ignored. A bare name is the one carrier it reports for."""
     raw = settings.SHIPMENT_WEBHOOK_SECRETS if raw is None else raw
     pairs = []
     for item in raw.split(","):
-        name, _sep, secret = item.strip().partition(":")
+        label, _sep, secret = item.strip().partition(":")
+        name, bound, carriers = label.strip().partition("=")
         if name.strip() and secret.strip():
-            pairs.append((name.strip(), secret.strip().encode()))
+            allowed = carriers.split("+") if bound else [name]
+            integration = Integration(name.strip(), frozenset(c.strip() for c in allowed if c.strip()))
+            pairs.append((integration, secret.strip().encode()))
     return pairs
 
 
@@ -55,8 +80,8 @@ def sign(secret: bytes | str, timestamp: int | str, body: bytes) -> str:
     return SIGNATURE_PREFIX + digest
 
 
-def verify(body: bytes, signature: str, timestamp: str, now: datetime | None = None) -> str:
-    """The name of the integration whose secret signed `body`; else a 401."""
+def verify(body: bytes, signature: str, timestamp: str, now: datetime | None = None) -> Integration:
+    """The integration whose secret signed `body`; else a 401."""
     secrets = configured_secrets()
     if not secrets:
         raise WebhookNotConfigured(_("Shipment events are not accepted: no webhook secret is configured."))
@@ -68,11 +93,11 @@ def verify(body: bytes, signature: str, timestamp: str, now: datetime | None = N
         raise WebhookUnauthorised(_("The timestamp is too old or in the future."), code="stale_timestamp")
     if not signature.startswith(SIGNATURE_PREFIX):
         raise WebhookUnauthorised(_("Missing or malformed signature."))
-    matched = ""
-    for name, secret in secrets:
+    matched: Integration | None = None
+    for integration, secret in secrets:
         # Compare against every secret, whatever matched before: the time taken tells nothing.
-        if hmac.compare_digest(sign(secret, timestamp, body), signature) and not matched:
-            matched = name
-    if not matched:
+        if hmac.compare_digest(sign(secret, timestamp, body), signature) and matched is None:
+            matched = integration
+    if matched is None:
         raise WebhookUnauthorised(_("The signature does not match."))
     return matched

@@ -9,9 +9,8 @@ import puremagic
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.errors import DomainError
-
-MAX_BYTES = 10 * 1024 * 1024
-MAX_FILES_PER_UPLOAD = 5
+from guichet.core.uploads import MAX_FILE_BYTES as MAX_BYTES
+from guichet.core.uploads import MAX_FILES_PER_UPLOAD
 
 _OOXML = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -22,15 +21,20 @@ _OPENDOCUMENT = {
     "application/vnd.oasis.opendocument.text",
     "application/vnd.oasis.opendocument.spreadsheet",
 }
-ALLOWED = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    *_OOXML.values(),
-    *_OPENDOCUMENT,
+# Each accepted type and the extension a stored file gets: never the one in the uploaded name.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    _OOXML["word/"]: ".docx",
+    _OOXML["xl/"]: ".xlsx",
+    _OOXML["ppt/"]: ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
 }
+ALLOWED = set(EXTENSIONS)
 
 
 def _zip_office_type(data: bytes) -> str | None:
@@ -76,3 +80,10 @@ def check_upload(name: str, data: bytes) -> str:
             code="file_type_refused",
         )
     return mime
+
+
+def check_uploads(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
+    """Every file of one message with its verified MIME type; at most MAX_FILES_PER_UPLOAD of them."""
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise DomainError(_("Attach at most %(n)s files at once.") % {"n": MAX_FILES_PER_UPLOAD}, code="too_many_files")
+    return [(name, data, check_upload(name, data)) for name, data in files]

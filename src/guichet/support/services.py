@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from guichet.core.tenancy import across_organisations
 from guichet.help.services import request_submitted_after_suggestions
 
 from . import rules
-from .attachments import MAX_FILES_PER_UPLOAD, check_upload
+from .attachments import EXTENSIONS, check_uploads
 from .models import Attachment, Comment, Event, Request, Status
 
 # --- numbers -------------------------------------------------------------------------
@@ -95,10 +96,7 @@ def request_submit(
     files: Iterable[tuple[str, bytes]] = (),
     http_request: HttpRequest | None = None,
 ) -> Request:
-    files = list(files)
-    if len(files) > MAX_FILES_PER_UPLOAD:
-        raise DomainError(_("Attach at most %(n)s files at once.") % {"n": MAX_FILES_PER_UPLOAD}, code="too_many_files")
-    checked = [(name, data, check_upload(name, data)) for name, data in files]
+    checked = check_uploads(list(files))
     now = timezone.now()
     calendar = calendar_of(organisation)
     request = Request.objects.create(
@@ -145,7 +143,8 @@ def _store_attachment(
         uploaded_by=actor,
         internal=internal,
     )
-    attachment.file.save(f"{request.number}-{safe_name}", ContentFile(data), save=False)
+    # Stored under a name of ours with the extension of the sniffed type: `poly.html` never lands as .html.
+    attachment.file.save(f"{request.number}-{uuid.uuid4().hex}{EXTENSIONS[mime]}", ContentFile(data), save=False)
     attachment.save()
     _event(request, "attachment", actor, internal=internal, name=safe_name)
     return attachment
@@ -163,8 +162,7 @@ def customer_reply(
     request = _locked(request)
     if request.status == Status.CLOSED:
         raise Conflict(_("This request is closed; reopen it to add a message."), code="closed")
-    files = list(files)
-    checked = [(name, data, check_upload(name, data)) for name, data in files]
+    checked = check_uploads(list(files))
     if not body.strip() and not checked:
         raise DomainError(_("Write a message or attach a file."), code="empty_reply")
     comment = Comment.objects.create(
@@ -347,7 +345,7 @@ def agent_comment(
         raise Conflict(_("This request is closed."), code="closed")
     if then is not None and not rules.agent_may_move(request.status, then) and then != request.status:
         raise Conflict(_("That status change is not possible from here."), code="invalid_transition")
-    checked = [(name, data, check_upload(name, data)) for name, data in files]
+    checked = check_uploads(list(files))
     if not body.strip():
         raise DomainError(_("Write a message."), code="empty_reply")
     comment = Comment.objects.create(

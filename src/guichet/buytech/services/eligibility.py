@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.core import audit
+from guichet.core.csvfiles import import_text
 from guichet.core.errors import DomainError, PermissionDenied
 from guichet.core.tenancy import across_organisations
 
@@ -159,6 +161,7 @@ class ImportRejected(DomainError):
 
 
 PARTNER_CSV_COLUMNS = ("customer_number", "partner_id", "status")
+PARTNER_ID_MAX_LENGTH = cast(int, Organisation._meta.get_field("partner_id").max_length)
 
 
 def partner_import(
@@ -169,7 +172,7 @@ def partner_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> PartnerImport:
     """Apply the partner's CSV (customer_number, partner_id, status): every row valid, or nothing changes."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(import_text(content)))
     if reader.fieldnames is None or not set(PARTNER_CSV_COLUMNS) <= {f.strip() for f in reader.fieldnames}:
         raise ImportRejected(
             _("The file must have the columns %(columns)s.") % {"columns": ", ".join(PARTNER_CSV_COLUMNS)},
@@ -193,6 +196,13 @@ def partner_import(
             continue
         if not row["partner_id"]:
             errors.append(ImportRowError(index, gettext("the partner identifier is missing")))
+            continue
+        if len(row["partner_id"]) > PARTNER_ID_MAX_LENGTH:
+            errors.append(
+                ImportRowError(
+                    index, gettext("the partner identifier is longer than %s characters") % PARTNER_ID_MAX_LENGTH
+                )
+            )
             continue
         if organisation.partner_id and organisation.partner_id != row["partner_id"]:
             errors.append(ImportRowError(index, gettext("the partner identifier does not match the organisation's")))

@@ -185,7 +185,7 @@ def import_inventory(request: PortalRequest) -> HttpResponse:
 @staff_required
 def import_job(request: PortalRequest, pk: int) -> HttpResponse:
     job = selectors.get_import_job_for_staff(request.user, pk)
-    context = {"job": job, "done_rows": progress_of(job.pk), "finished": job.status in ("done", "rejected")}
+    context = {"job": job, "done_rows": progress_of(job.pk), "finished": job.status in ("done", "rejected", "failed")}
     if request.headers.get("HX-Request"):
         return render(request, "inventory/console/partials/import_job.html", context)
     return render(request, "inventory/console/import_job.html", context)
