@@ -19,6 +19,7 @@ from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
 from guichet.core.api import ErrorOut, PageOut, paginate
 from guichet.core.calendar import today_for
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -213,9 +214,7 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
     organisation: Organisation = require_application(request, "invoices")
     with tenant_scope(organisation):
         invoice = selectors.get_invoice_for(organisation, number)
-        response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
+        return download(documents.invoice_pdf(invoice), f"{invoice.number}.pdf", "application/pdf")
 
 
 class DisputeIn(Schema):

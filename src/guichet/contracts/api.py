@@ -16,6 +16,7 @@ from ninja.responses import Status
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import User
 from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -182,9 +183,7 @@ def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespo
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
         data = contract_documents.contract_pdf(contract, lang or None)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{contract.number}.pdf"'
-    return response
+    return download(data, f"{contract.number}.pdf", "application/pdf")
 
 
 class TerminationIn(Schema):

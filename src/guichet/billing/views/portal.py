@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -66,10 +67,9 @@ def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
 @invoices_required
 def invoice_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice_for(request.organisation, number)
-    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
-    disposition = "inline" if request.GET.get("view") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{invoice.number}.pdf"'
-    return response
+    return download(
+        documents.invoice_pdf(invoice), f"{invoice.number}.pdf", "application/pdf", inline=bool(request.GET.get("view"))
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,10 +139,8 @@ def statement_csv(request: CustomerRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(documents.statement_csv(view), content_type="text/csv; charset=utf-8")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(documents.statement_csv(view), name, "text/csv; charset=utf-8")
 
 
 @statements_required
@@ -154,10 +152,8 @@ def statement_pdf(request: CustomerRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(documents.statement_pdf(request.organisation, view), content_type="application/pdf")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(documents.statement_pdf(request.organisation, view), name, "application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
+from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -35,12 +36,6 @@ from ..forms import (
 from ..models import Contract, ContractStatus, CoveredMachine, Termination
 
 contracts_required = application_required("contracts")
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @contracts_required
@@ -111,14 +106,14 @@ def contract_detail(request: CustomerRequest, number: str) -> HttpResponse:
 @contracts_required
 def contract_copy(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
-    return _download(documents.contract_pdf(contract), f"{contract.number}.pdf", "application/pdf")
+    return download(documents.contract_pdf(contract), f"{contract.number}.pdf", "application/pdf")
 
 
 @contracts_required
 def machines_csv(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
     data = documents.machines_csv(selectors.coverages_of(contract), request.organisation.language)
-    return _download(data, f"{contract.number}-machines.csv", "text/csv; charset=utf-8")
+    return download(data, f"{contract.number}-machines.csv", "text/csv; charset=utf-8")
 
 
 @contracts_required
@@ -129,7 +124,7 @@ def machines_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     data = documents.machines_pdf(
         title, selectors.coverages_of(contract), language=organisation.language, country=organisation.country
     )
-    return _download(data, f"{contract.number}-machines.pdf", "application/pdf")
+    return download(data, f"{contract.number}-machines.pdf", "application/pdf")
 
 
 @contracts_required
@@ -153,14 +148,14 @@ def machine_lookup(request: CustomerRequest) -> HttpResponse:
             coverages = selectors.coverages_of_machine(machine)
             name = f"{machine.machine_type}-{machine.serial}-contracts"
             if form.cleaned_data["format"] == "csv":
-                return _download(
+                return download(
                     documents.machines_csv(coverages, organisation.language), f"{name}.csv", "text/csv; charset=utf-8"
                 )
             title = _("Contracts covering machine %(machine)s") % {"machine": str(machine)}
             data = documents.machines_pdf(
                 title, coverages, language=organisation.language, country=organisation.country
             )
-            return _download(data, f"{name}.pdf", "application/pdf")
+            return download(data, f"{name}.pdf", "application/pdf")
     elif request.GET:
         status = 400
     return render(request, "contracts/lookup.html", {"form": form}, status=status)
@@ -356,11 +351,8 @@ def termination_notice(request: CustomerRequest, number: str, pk: int) -> FileRe
     termination = selectors.get_termination_for(contract, pk)
     if not termination.notice_document:
         raise Http404
-    return FileResponse(
-        termination.notice_document.open("rb"),
-        as_attachment=True,
-        filename=f"{contract.number}-notice-{termination.pk}.pdf",
-        content_type="application/pdf",
+    return stored_download(
+        termination.notice_document.open("rb"), f"{contract.number}-notice-{termination.pk}.pdf", "application/pdf"
     )
 
 

@@ -18,6 +18,7 @@ from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
 from guichet.core.documents import render_pdf
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 
 from .. import rules, selectors, services
@@ -253,9 +254,7 @@ def repair_label(request: CustomerRequest, number: str) -> HttpResponse:
     repair = selectors.get_repair_for(request.organisation, number)
     if repair.handling != rules.MAIL:
         return render(request, "404.html", status=404)
-    response = HttpResponse(label_pdf(repair, request.LANGUAGE_CODE), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{repair.number}-label.pdf"'
-    return response
+    return download(label_pdf(repair, request.LANGUAGE_CODE), f"{repair.number}-label.pdf", "application/pdf")
 
 
 @inventory_required

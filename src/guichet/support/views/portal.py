@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_forbidden, customer_required
 from guichet.accounts.http import CustomerRequest
 from guichet.accounts.models import Application, User
+from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
 
 from .. import rules, selectors, services
@@ -212,11 +213,6 @@ def attachment_download(request: CustomerRequest, number: str, pk: int) -> FileR
 
 def _download(attachment: Attachment) -> FileResponse:
     # Always a download, never shown inline: an uploaded file is never rendered by our origin.
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = stored_download(attachment.file.open("rb"), attachment.original_name, attachment.content_type)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
