@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -21,12 +22,18 @@ class PageOut(Schema):
     count: int
 
 
-def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int = 100) -> tuple[list[Any], int]:
-    """A page of `queryset` and the total count; bad numbers are a 400, not a crash."""
+def check_page(page: int, page_size: int) -> None:
+    """Bad page numbers are a 400, not a crash; `API_MAX_PAGE_SIZE` bounds what a client may ask."""
+    max_size = settings.API_MAX_PAGE_SIZE
     if page < 1 or page_size < 1 or page_size > max_size:
         raise DomainError(
             _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": max_size},
             code="invalid_page",
         )
+
+
+def paginate(queryset: QuerySet[Any], page: int, page_size: int) -> tuple[list[Any], int]:
+    """A page of `queryset` and the total count."""
+    check_page(page, page_size)
     start = (page - 1) * page_size
     return list(queryset[start : start + page_size]), queryset.count()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,14 +14,13 @@ from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import documents, rules, selectors, services
 from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
 
 invoices_required = application_required("invoices")
 statements_required = application_required("statements")
-PAGE_SIZE = 25
-STATEMENT_PAGE_SIZE = 100
 
 
 @invoices_required
@@ -32,7 +30,7 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         status, kind, query = filters.cleaned_data["status"], filters.cleaned_data["kind"], filters.cleaned_data["q"]
     items = selectors.invoices_of(request.organisation, status=status, kind=kind, query=query)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, "invoices", items)
     return render(
         request,
         "billing/invoices.html",
@@ -125,7 +123,7 @@ def statement(request: CustomerRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "querystring": export_query.urlencode()}
     if view is not None:
         # The running balance is worked out over the whole period; only one page of it is formatted and shown.
-        page = Paginator(view.statement.lines, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, "statement", view.statement.lines)
         context.update(documents.statement_context(request.organisation, view, page))
     return render(request, "billing/statement.html", context, status=200 if view is not None else 400)
 

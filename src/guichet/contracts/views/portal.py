@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +20,7 @@ from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
 from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import documents, rules, selectors, services
 from ..forms import (
@@ -45,7 +45,7 @@ def contract_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
     contracts = selectors.contracts_of(request.organisation, kind=kind, status=status, query=query)
-    page = Paginator(contracts, 25).get_page(request.GET.get("page"))
+    page = page_of(request, "contracts", contracts)
     return render(request, "contracts/list.html", {"page": page, "filters": filters})
 
 

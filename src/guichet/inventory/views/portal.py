@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from guichet.core.calendar import today_for
 from guichet.core.documents import render_pdf
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import rules, selectors, services
 from ..forms import BILLING_WORDING, ListFilterForm, LookupForm, RelocationForm, RepairForm, SiteForm, TransferForm
@@ -77,9 +77,9 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
         every = list(machines)
         states = selectors.coverages_of(every, today)
         rows_all: list[Any] = [m for m in every if states[m.pk].state == coverage]
-        page = Paginator(rows_all, 50).get_page(request.GET.get("page"))
+        page = page_of(request, "machines", rows_all)
     else:
-        page = Paginator(machines, 50).get_page(request.GET.get("page"))
+        page = page_of(request, "machines", machines)
         states = selectors.coverages_of(page.object_list, today)
     rows = [(m, states[m.pk], machine_url("inventory:detail", m)) for m in page.object_list]
     return render(

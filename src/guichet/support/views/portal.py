@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from guichet.accounts.http import CustomerRequest
 from guichet.accounts.models import Application, User
 from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import rules, selectors, services
 from ..forms import ListFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
@@ -42,9 +42,11 @@ def request_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         status, query = filters.cleaned_data["status"], filters.cleaned_data["q"]
     questions_of = _questions_of(request)
-    page = Paginator(
-        selectors.requests_of(request.organisation, status=status, query=query, questions_of=questions_of), 25
-    ).get_page(request.GET.get("page"))
+    page = page_of(
+        request,
+        "requests",
+        selectors.requests_of(request.organisation, status=status, query=query, questions_of=questions_of),
+    )
     return render(
         request, "support/list.html", {"page": page, "filters": filters, "questions_only": questions_of is not None}
     )
