@@ -24,6 +24,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import documents, rules, selectors, services
+from .errors import Code
 from .forms import InvoiceFilterForm, PeriodForm
 from .models import Invoice
 
@@ -32,7 +33,7 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 
 
 
 class InvalidInput(DomainError):
-    code = "validation_error"
+    code = Code.VALIDATION_ERROR
     status = 422
 
 

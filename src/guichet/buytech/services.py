@@ -32,6 +32,7 @@ from guichet.orders.carriers import check_tracking_number, get_carrier
 from guichet.support.services import request_submit
 
 from . import rules
+from .errors import Code
 from .models import (
     Attestation,
     BuyTechOrder,
@@ -67,7 +68,7 @@ def today() -> date:
 
 
 class NotEligible(PermissionDenied):
-    code = "not_eligible"
+    code = Code.NOT_ELIGIBLE
 
 
 # --- eligibility -----------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ def attestation_sign(
     if not may_sign_attestation(actor, organisation):
         raise PermissionDenied(
             _("Only a customer admin or a signatory of the organisation may sign the attestation."),
-            code="not_signatory",
+            code=Code.NOT_SIGNATORY,
         )
     existing = Attestation.objects.filter(organisation=organisation, wording_version=rules.ATTESTATION_VERSION).first()
     if existing is not None:
@@ -165,7 +166,7 @@ def eligibility_set(
     http_request: HttpRequest | None = None,
 ) -> Eligibility:
     if status not in EligibilityStatus.values:
-        raise DomainError(_("Unknown eligibility status."), code="invalid_status")
+        raise DomainError(_("Unknown eligibility status."), code=Code.INVALID_STATUS)
     with across_organisations():
         eligibility, _created = Eligibility.objects.update_or_create(
             organisation=organisation,
@@ -196,7 +197,7 @@ class ImportRowError:
 
 
 class ImportRejected(DomainError):
-    code = "import_rejected"
+    code = Code.IMPORT_REJECTED
 
 
 PARTNER_CSV_COLUMNS = ("customer_number", "partner_id", "status")
@@ -325,21 +326,23 @@ def order_reserve(
     require_eligible(organisation)
     wanted = {sku: qty for sku, qty in items.items() if qty}
     if not wanted:
-        raise DomainError(_("Your cart is empty."), code="empty_cart")
+        raise DomainError(_("Your cart is empty."), code=Code.EMPTY_CART)
     # No quota (the program's FAQ): what is in stock is the only limit, checked below under lock.
     if any(qty < 0 for qty in wanted.values()):
-        raise DomainError(_("Quantities must be at least 1."), code="invalid_quantity")
+        raise DomainError(_("Quantities must be at least 1."), code=Code.INVALID_QUANTITY)
     # Locked in one order (by id) so two reservations of the same devices queue instead of deadlocking.
     locked = Product.objects.select_for_update().filter(sku__in=wanted, active=True).order_by("pk")
     products = {p.sku: p for p in locked}
     unknown = sorted(set(wanted) - set(products))
     if unknown:
-        raise DomainError(_("Some products are not on offer."), code="unknown_product", details={"products": unknown})
+        raise DomainError(
+            _("Some products are not on offer."), code=Code.UNKNOWN_PRODUCT, details={"products": unknown}
+        )
     short = [sku for sku, qty in wanted.items() if products[sku].stock < qty]
     if short:
         raise Conflict(
             _("Not enough stock for: %(names)s.") % {"names": ", ".join(products[s].name for s in short)},
-            code="out_of_stock",
+            code=Code.OUT_OF_STOCK,
             details={"products": short},
         )
     now = timezone.now()
@@ -412,7 +415,7 @@ def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest
     """The vendor confirms; the two agreements are issued for signature."""
     order = _lock(order)
     if order.status != OrderStatus.RESERVED:
-        raise Conflict(_("Only a reserved order can be confirmed."), code="not_reserved")
+        raise Conflict(_("Only a reserved order can be confirmed."), code=Code.NOT_RESERVED)
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.confirmed_by = actor
@@ -445,11 +448,11 @@ def order_record_payment(
 ) -> BuyTechOrder:
     order = _lock(order)
     if order.status != OrderStatus.CONFIRMED:
-        raise Conflict(_("Payment is recorded on a confirmed order that is not paid yet."), code="not_payable")
+        raise Conflict(_("Payment is recorded on a confirmed order that is not paid yet."), code=Code.NOT_PAYABLE)
     due = order_total(order)
     if amount < due:
         raise DomainError(
-            _("The order is shipped after full payment: %(due)s is due.") % {"due": due}, code="partial_payment"
+            _("The order is shipped after full payment: %(due)s is due.") % {"due": due}, code=Code.PARTIAL_PAYMENT
         )
     order.status = OrderStatus.PAID
     order.paid_at = timezone.now()
@@ -471,7 +474,7 @@ def _lines(order: BuyTechOrder, positions: Iterable[int]) -> list[OrderLine]:
     positions = sorted(set(positions))
     lines = list(order.lines.select_related("product", "shipment").filter(position__in=positions))
     if not positions or len(lines) != len(positions):
-        raise DomainError(_("Choose items of this order."), code="invalid_lines")
+        raise DomainError(_("Choose items of this order."), code=Code.INVALID_LINES)
     return lines
 
 
@@ -488,12 +491,12 @@ def shipment_create(
 ) -> BuyTechShipment:
     order = _lock(order)
     if order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED):
-        raise Conflict(_("An order ships after confirmation and full payment."), code="not_paid")
+        raise Conflict(_("An order ships after confirmation and full payment."), code=Code.NOT_PAID)
     if not agreements_signed(order):
-        raise Conflict(_("Both agreements must be signed before the order ships."), code="agreements_unsigned")
+        raise Conflict(_("Both agreements must be signed before the order ships."), code=Code.AGREEMENTS_UNSIGNED)
     lines = _lines(order, positions)
     if any(line.status != LineStatus.ACTIVE or line.shipment_id for line in lines):
-        raise Conflict(_("Some items are already shipped or cancelled."), code="lines_unavailable")
+        raise Conflict(_("Some items are already shipped or cancelled."), code=Code.LINES_UNAVAILABLE)
     found = get_carrier(carrier)
     tracking = check_tracking_number(found, tracking_number)
     count = order.shipments.count() + 1
@@ -555,12 +558,12 @@ def shipment_deliver(
     order = _lock(shipment.order)
     shipment = BuyTechShipment.objects.select_for_update().get(pk=shipment.pk)
     if shipment.delivered_on is not None:
-        raise Conflict(_("This shipment is already delivered."), code="already_delivered")
+        raise Conflict(_("This shipment is already delivered."), code=Code.ALREADY_DELIVERED)
     day = delivered_on or today()
     if day < shipment.dispatched_on:
-        raise DomainError(_("A shipment cannot arrive before it left."), code="invalid_date")
+        raise DomainError(_("A shipment cannot arrive before it left."), code=Code.INVALID_DATE)
     if day > today():
-        raise DomainError(_("A delivery is recorded once it has happened."), code="invalid_date")
+        raise DomainError(_("A delivery is recorded once it has happened."), code=Code.INVALID_DATE)
     shipment.delivered_on = day
     shipment.save(update_fields=["delivered_on"])
     _settle_delivery(order)
@@ -596,15 +599,15 @@ def line_substitute(
     """The vendor replaces an item by a functionally equivalent device; the customer is told why."""
     order = _lock(order)
     if order.is_cancelled or order.status == OrderStatus.DELIVERED:
-        raise Conflict(_("This order can no longer change."), code="order_closed")
+        raise Conflict(_("This order can no longer change."), code=Code.ORDER_CLOSED)
     (line,) = _lines(order, [position])
     if line.status != LineStatus.ACTIVE or line.shipment_id:
-        raise Conflict(_("Only an item not yet shipped can be substituted."), code="line_shipped")
+        raise Conflict(_("Only an item not yet shipped can be substituted."), code=Code.LINE_SHIPPED)
     if not note.strip():
-        raise DomainError(_("Say why the item is substituted."), code="note_required")
+        raise DomainError(_("Say why the item is substituted."), code=Code.NOTE_REQUIRED)
     product = Product.objects.select_for_update().filter(sku=sku, active=True).first()
     if product is None or product.pk == line.product_id:
-        raise DomainError(_("Choose another product on offer."), code="unknown_product")
+        raise DomainError(_("Choose another product on offer."), code=Code.UNKNOWN_PRODUCT)
     original = line.product
     if not rules.is_functional_equivalent(
         original_kind=original.kind,
@@ -612,9 +615,9 @@ def line_substitute(
         candidate_kind=product.kind,
         candidate_score=product.functional_score,
     ):
-        raise DomainError(_("The substitute must be a functionally equivalent device."), code="not_equivalent")
+        raise DomainError(_("The substitute must be a functionally equivalent device."), code=Code.NOT_EQUIVALENT)
     if product.stock < 1:
-        raise Conflict(_("The substitute is out of stock."), code="out_of_stock")
+        raise Conflict(_("The substitute is out of stock."), code=Code.OUT_OF_STOCK)
     product.stock -= 1
     product.save(update_fields=["stock"])
     Product.objects.filter(pk=original.pk).update(stock=F("stock") + 1)
@@ -678,12 +681,12 @@ def order_cancel(
     """The customer cancels the order or some items: before delivery, or up to 14 days after it."""
     order = _lock(order)
     if order.is_cancelled:
-        raise Conflict(_("This order is already cancelled."), code="already_cancelled")
+        raise Conflict(_("This order is already cancelled."), code=Code.ALREADY_CANCELLED)
     chosen = list(positions or [])
     active = list(order.lines.select_related("shipment", "product").filter(status=LineStatus.ACTIVE))
     lines = _lines(order, chosen) if chosen else active
     if any(line.status != LineStatus.ACTIVE for line in lines):
-        raise Conflict(_("Some items are already cancelled or returned."), code="lines_unavailable")
+        raise Conflict(_("Some items are already cancelled or returned."), code=Code.LINES_UNAVAILABLE)
     now_day = today()
     late = [
         line.position
@@ -693,7 +696,7 @@ def order_cancel(
     if late:
         raise Conflict(
             _("The 14 days after delivery have passed: ask for a return or a warranty claim instead."),
-            code="cancellation_window_closed",
+            code=Code.CANCELLATION_WINDOW_CLOSED,
             details={"positions": late},
         )
     now = timezone.now()
@@ -732,9 +735,9 @@ def order_vendor_cancel(
     """The vendor cancels (a donation fell through). After payment it becomes a case with a refund."""
     order = _lock(order)
     if order.is_cancelled or order.status == OrderStatus.DELIVERED:
-        raise Conflict(_("This order can no longer be cancelled."), code="order_closed")
+        raise Conflict(_("This order can no longer be cancelled."), code=Code.ORDER_CLOSED)
     if not reason.strip():
-        raise DomainError(_("Give the reason for the cancellation."), code="reason_required")
+        raise DomainError(_("Give the reason for the cancellation."), code=Code.REASON_REQUIRED)
     lines = list(order.lines.filter(status=LineStatus.ACTIVE))
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
         status=LineStatus.CANCELLED, cancelled_at=timezone.now()
@@ -790,9 +793,9 @@ def return_request(
     order = _lock(order)
     lines = _lines(order, positions)
     if not reason.strip():
-        raise DomainError(_("Give the reason for the return."), code="reason_required")
+        raise DomainError(_("Give the reason for the return."), code=Code.REASON_REQUIRED)
     if any(line.status != LineStatus.ACTIVE for line in lines):
-        raise Conflict(_("Some items are already cancelled or returned."), code="lines_unavailable")
+        raise Conflict(_("Some items are already cancelled or returned."), code=Code.LINES_UNAVAILABLE)
     now_day = today()
     late = [
         line.position
@@ -802,7 +805,7 @@ def return_request(
     if late:
         raise Conflict(
             _("Returns are accepted for delivered items, within 60 days after delivery."),
-            code="return_window_closed",
+            code=Code.RETURN_WINDOW_CLOSED,
             details={"positions": late},
         )
     count = order.returns.count() + 1
@@ -837,10 +840,11 @@ def return_decide(
 ) -> ReturnRequest:
     item = ReturnRequest.objects.select_for_update().select_related("order").get(pk=item.pk)
     if item.status != ReturnStatus.REQUESTED:
-        raise Conflict(_("This return has already been decided."), code="already_decided")
+        raise Conflict(_("This return has already been decided."), code=Code.ALREADY_DECIDED)
     if not text.strip():
         raise DomainError(
-            _("Write the return instructions.") if accept else _("Say why the return is refused."), code="text_required"
+            _("Write the return instructions.") if accept else _("Say why the return is refused."),
+            code=Code.TEXT_REQUIRED,
         )
     item.status = ReturnStatus.ACCEPTED if accept else ReturnStatus.REFUSED
     item.decided_at = timezone.now()
@@ -865,7 +869,7 @@ def return_decide(
 def return_receive(*, actor: User, item: ReturnRequest, http_request: HttpRequest | None = None) -> Refund | None:
     item = ReturnRequest.objects.select_for_update().select_related("order").get(pk=item.pk)
     if item.status != ReturnStatus.ACCEPTED:
-        raise Conflict(_("Only an accepted return can be received."), code="not_accepted")
+        raise Conflict(_("Only an accepted return can be received."), code=Code.NOT_ACCEPTED)
     lines = list(item.lines.all())
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=LineStatus.RETURNED)
     item.status = ReturnStatus.RECEIVED
@@ -918,28 +922,28 @@ def warranty_claim(
     order = _lock(order)
     (line,) = _lines(order, [position])
     if line.status != LineStatus.ACTIVE:
-        raise Conflict(_("This item is cancelled or returned."), code="lines_unavailable")
+        raise Conflict(_("This item is cancelled or returned."), code=Code.LINES_UNAVAILABLE)
     if not description.strip():
-        raise DomainError(_("Describe the defect."), code="description_required")
+        raise DomainError(_("Describe the defect."), code=Code.DESCRIPTION_REQUIRED)
     if remedy not in ClaimRemedy.values:
-        raise DomainError(_("Choose a replacement or a refund."), code="invalid_remedy")
+        raise DomainError(_("Choose a replacement or a refund."), code=Code.INVALID_REMEDY)
     delivered = line.shipment.delivered_on if line.shipment else None
     now_day = today()
     if delivered is not None and rules.may_cancel(now_day, delivered):
         raise Conflict(
-            _("Within 14 days of delivery, cancel the item instead: you are refunded."), code="use_cancellation"
+            _("Within 14 days of delivery, cancel the item instead: you are refunded."), code=Code.USE_CANCELLATION
         )
     if not rules.may_claim_warranty(now_day, delivered):
-        raise Conflict(_("The warranty covers 12 months from delivery."), code="warranty_expired")
+        raise Conflict(_("The warranty covers 12 months from delivery."), code=Code.WARRANTY_EXPIRED)
     if order.claims.filter(line=line, status=ClaimStatus.OPEN).exists():
-        raise Conflict(_("This item already has an open claim."), code="claim_open")
+        raise Conflict(_("This item already has an open claim."), code=Code.CLAIM_OPEN)
     replacement = None
     if remedy == ClaimRemedy.REPLACEMENT:
         replacement = replacement_for(line, lock=True)
         if replacement is None:
             raise Conflict(
                 _("No device of at least the same functionality is in stock: choose a refund."),
-                code="no_replacement_in_stock",
+                code=Code.NO_REPLACEMENT_IN_STOCK,
             )
         replacement.stock -= 1
         replacement.save(update_fields=["stock"])
@@ -978,7 +982,7 @@ def claim_resolve(*, actor: User, claim: WarrantyClaim, http_request: HttpReques
     """The replacement has been sent, or the refund is issued."""
     claim = WarrantyClaim.objects.select_for_update().select_related("order", "line").get(pk=claim.pk)
     if claim.status != ClaimStatus.OPEN:
-        raise Conflict(_("This claim is already resolved."), code="already_resolved")
+        raise Conflict(_("This claim is already resolved."), code=Code.ALREADY_RESOLVED)
     claim.status = ClaimStatus.RESOLVED
     claim.resolved_at = timezone.now()
     claim.save(update_fields=["status", "resolved_at"])

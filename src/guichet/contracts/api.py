@@ -25,6 +25,7 @@ from . import rules as contract_rules
 from . import selectors as contract_selectors
 from . import services as contract_services
 from . import signing
+from .errors import Code
 from .forms import ContractFilterForm
 from .models import Contract, ContractKind, ContractStatus, Termination
 
@@ -154,7 +155,7 @@ def list_contracts(
     if not filters.is_valid():
         raise DomainError(
             _("Unknown contract type or status."),
-            code="invalid_filter",
+            code=Code.INVALID_FILTER,
             details={"kinds": ContractKind.values, "statuses": ContractStatus.values},
         )
     with tenant_scope(organisation):
@@ -179,7 +180,7 @@ def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespo
     """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, ro)."""
     organisation = require_application(request, APPLICATION)
     if lang and lang not in dict(settings.LANGUAGES):
-        raise DomainError(_("Unknown language."), code="invalid_language")
+        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE)
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
         data = contract_documents.contract_pdf(contract, lang or None)

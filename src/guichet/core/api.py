@@ -7,13 +7,22 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 
-from .errors import DomainError
+from .contexts import error_codes
+from .errors import Code, DomainError
+
+
+def _every_code(schema: dict[str, Any]) -> None:
+    # Filled when the schema is generated: by then every context is loaded.
+    schema["enum"] = error_codes()
 
 
 class ErrorOut(Schema):
-    code: str
+    code: str = Field(
+        description="Stable: clients switch on it (the message is translated for people).",
+        json_schema_extra=_every_code,
+    )
     message: str
     details: dict[str, Any] = {}
 
@@ -28,7 +37,7 @@ def check_page(page: int, page_size: int) -> None:
     if page < 1 or page_size < 1 or page_size > max_size:
         raise DomainError(
             _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": max_size},
-            code="invalid_page",
+            code=Code.INVALID_PAGE,
         )
 
 

@@ -46,6 +46,8 @@ from django.utils.translation import gettext_lazy
 
 from guichet.core.errors import DomainError
 
+from .errors import Code
+
 logger = logging.getLogger(__name__)
 
 DEV_DIR_NAME = "signing"
@@ -81,7 +83,7 @@ class SigningError(Exception):
 class SealUnavailable(DomainError):
     """What a person is told when their document could not be sealed: nothing was signed, nothing changed."""
 
-    code = "seal_unavailable"
+    code = Code.SEAL_UNAVAILABLE
     status = 503  # the portal's seal or its TSA is down, not the request: the same request works later
 
 

@@ -26,6 +26,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
+from .errors import Code
 from .forms import ListFilterForm, RelocationForm, RepairForm, SiteForm, TransferForm
 from .models import Machine, Relocation, RepairRequest, Transfer
 
@@ -35,7 +36,7 @@ APPLICATION = "inventory"
 
 
 class InvalidInput(DomainError):
-    code = "validation_error"
+    code = Code.VALIDATION_ERROR
     status = 422
 
 

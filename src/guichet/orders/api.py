@@ -25,6 +25,7 @@ from guichet.core.tenancy import tenant_scope
 
 from . import selectors, services, webhook
 from .carriers import CARRIERS
+from .errors import Code
 from .models import Order, OrderStatus, ShipmentStatus
 
 router = Router(tags=["orders"], auth=AUTH)
@@ -180,7 +181,7 @@ def list_orders(
     organisation: Organisation = require_application(request, APPLICATION)
     if status and status != "open" and status not in OrderStatus.values:
         raise DomainError(
-            _("Unknown order status."), code="invalid_status", details={"allowed": ["open", *OrderStatus.values]}
+            _("Unknown order status."), code=Code.INVALID_STATUS, details={"allowed": ["open", *OrderStatus.values]}
         )
     filters = selectors.OrderFilters(status=status, date_from=date_from, date_to=date_to, query=q)
     with tenant_scope(organisation):
@@ -220,7 +221,7 @@ class ShipmentEventOut(Schema):
 
 
 class EventInvalid(DomainError):
-    code = "validation_error"
+    code = Code.VALIDATION_ERROR
     status = 422
 
 
@@ -259,13 +260,13 @@ def shipment_event(request: HttpRequest) -> dict[str, Any]:
         raise EventInvalid(_("Some fields are missing or invalid."), details={"errors": errors}) from None
     if event.status not in ShipmentStatus.values:
         raise EventInvalid(
-            _("Unknown shipment status."), code="unknown_status", details={"allowed": ShipmentStatus.values}
+            _("Unknown shipment status."), code=Code.UNKNOWN_STATUS, details={"allowed": ShipmentStatus.values}
         )
     if event.carrier not in CARRIERS:
-        raise NotFound(_("No such parcel."), code="unknown_shipment")
+        raise NotFound(_("No such parcel."), code=Code.UNKNOWN_SHIPMENT)
     shipment = selectors.find_shipment(event.carrier, event.tracking_number)
     if shipment is None:
-        raise NotFound(_("No such parcel."), code="unknown_shipment")
+        raise NotFound(_("No such parcel."), code=Code.UNKNOWN_SHIPMENT)
     organisation = shipment.order.organisation
     with tenant_scope(organisation):
         outcome = services.shipment_record_event(

@@ -30,6 +30,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
+from .errors import Code
 from .forms import TYPE_FIELD_NAMES, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
 from .models import Attachment, Comment, Request, RequestType
 
@@ -43,7 +44,7 @@ CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_pho
 class InvalidInput(DomainError):
     """Form-level validation failed; `details.errors` has the same shape as Ninja's own 422s."""
 
-    code = "validation_error"
+    code = Code.VALIDATION_ERROR
     status = 422
 
 
@@ -370,7 +371,7 @@ def request_types(request: HttpRequest, lang: str = "") -> list[dict[str, Any]]:
     organisation: Organisation = require_application(request, APPLICATION)
     languages = dict(settings.LANGUAGES)
     if lang and lang not in languages:
-        raise DomainError(_("Unknown language."), code="invalid_language", details={"allowed": list(languages)})
+        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE, details={"allowed": list(languages)})
     with translation.override(lang or translation.get_language()):
         types = []
         for kind in RequestType:

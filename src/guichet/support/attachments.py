@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core.errors import DomainError
 
+from .errors import Code
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_UPLOAD = 5
 
@@ -63,16 +65,16 @@ def sniff(data: bytes) -> str | None:
 def check_upload(name: str, data: bytes) -> str:
     """The verified MIME type, or a DomainError saying what is wrong with the file."""
     if len(data) == 0:
-        raise DomainError(_("The file %(name)s is empty.") % {"name": name}, code="empty_file")
+        raise DomainError(_("The file %(name)s is empty.") % {"name": name}, code=Code.EMPTY_FILE)
     if len(data) > MAX_BYTES:
         raise DomainError(
             _("The file %(name)s is larger than %(mb)s MB.") % {"name": name, "mb": MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
+            code=Code.FILE_TOO_LARGE,
         )
     mime = sniff(data)
     if mime is None:
         raise DomainError(
             _("The file %(name)s is not a PDF, an image or an office document.") % {"name": name},
-            code="file_type_refused",
+            code=Code.FILE_TYPE_REFUSED,
         )
     return mime

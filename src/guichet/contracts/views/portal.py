@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +24,7 @@ from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 
 from .. import documents, rules, selectors, services
+from ..errors import Code
 from ..forms import (
     ContactFields,
     ContractFilterForm,
@@ -370,13 +372,13 @@ def servicepac(request: CustomerRequest) -> HttpResponse:
                 http_request=request,
             )
         except DomainError as error:
-            field = {
-                "invalid_code_format": "code",
-                "unknown_code": "code",
-                "code_already_used": "code",
-                "machine_not_found": "serial",
-            }.get(error.code)
-            form.add_error(field, str(error.message))
+            fields: dict[StrEnum, str] = {
+                Code.INVALID_CODE_FORMAT: "code",
+                Code.UNKNOWN_CODE: "code",
+                Code.CODE_ALREADY_USED: "code",
+                Code.MACHINE_NOT_FOUND: "serial",
+            }
+            form.add_error(fields.get(error.code), str(error.message))
         else:
             messages.success(
                 request,

@@ -22,6 +22,7 @@ from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 
 from .. import rules, selectors, services
+from ..errors import Code
 from ..forms import BILLING_WORDING, ListFilterForm, LookupForm, RelocationForm, RepairForm, SiteForm, TransferForm
 from ..models import Machine, RepairRequest
 from ..selectors import AmbiguousSerial
@@ -331,7 +332,7 @@ def relocation_new(request: CustomerRequest, serial: str) -> HttpResponse:
                 http_request=request,
             )
         except DomainError as error:
-            form.add_error("desired_date" if error.code == "too_soon" else None, str(error.message))
+            form.add_error("desired_date" if error.code == Code.TOO_SOON else None, str(error.message))
         else:
             messages.success(
                 request, _("Relocation request %(number)s sent for evaluation.") % {"number": relocation.number}

@@ -1,0 +1,48 @@
+"""The buytech context's error codes: stable values API clients switch on; the message is for people.
+
+Listed in the OpenAPI error schema (`config/api.py`); a code is added here before it is raised.
+"""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    AGREEMENTS_UNSIGNED = "agreements_unsigned"
+    ALREADY_CANCELLED = "already_cancelled"
+    ALREADY_DECIDED = "already_decided"
+    ALREADY_DELIVERED = "already_delivered"
+    ALREADY_RESOLVED = "already_resolved"
+    CANCELLATION_WINDOW_CLOSED = "cancellation_window_closed"
+    CLAIM_OPEN = "claim_open"
+    CONFIRMATION_REQUIRED = "confirmation_required"
+    DESCRIPTION_REQUIRED = "description_required"
+    EMPTY_CART = "empty_cart"
+    IMPORT_REJECTED = "import_rejected"
+    INVALID_CLAIM = "invalid_claim"
+    INVALID_DATE = "invalid_date"
+    INVALID_LINES = "invalid_lines"
+    INVALID_QUANTITY = "invalid_quantity"
+    INVALID_REMEDY = "invalid_remedy"
+    INVALID_RETURN = "invalid_return"
+    INVALID_SHIPMENT = "invalid_shipment"
+    INVALID_STATUS = "invalid_status"
+    LINE_SHIPPED = "line_shipped"
+    LINES_UNAVAILABLE = "lines_unavailable"
+    NO_REPLACEMENT_IN_STOCK = "no_replacement_in_stock"
+    NOT_ACCEPTED = "not_accepted"
+    NOT_ELIGIBLE = "not_eligible"
+    NOT_EQUIVALENT = "not_equivalent"
+    NOT_PAID = "not_paid"
+    NOT_PAYABLE = "not_payable"
+    NOT_RESERVED = "not_reserved"
+    NOT_SIGNATORY = "not_signatory"
+    NOTE_REQUIRED = "note_required"
+    ORDER_CLOSED = "order_closed"
+    OUT_OF_STOCK = "out_of_stock"
+    PARTIAL_PAYMENT = "partial_payment"
+    REASON_REQUIRED = "reason_required"
+    RETURN_WINDOW_CLOSED = "return_window_closed"
+    TEXT_REQUIRED = "text_required"
+    UNKNOWN_PRODUCT = "unknown_product"
+    USE_CANCELLATION = "use_cancellation"
+    WARRANTY_EXPIRED = "warranty_expired"
