@@ -14,7 +14,6 @@ class Code(StrEnum):
     CURRENCY_MISMATCH = "currency_mismatch"
     DELIVERY_EMAIL_MISSING = "delivery_email_missing"
     DUPLICATE_REFERENCE = "duplicate_reference"
-    IMPORT_REJECTED = "import_rejected"
     INVALID_AMOUNT = "invalid_amount"
     INVALID_DUE_DATE = "invalid_due_date"
     INVALID_LINE = "invalid_line"

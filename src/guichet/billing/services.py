@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit, numbering
+from guichet.core import audit, csv_import, numbering
 from guichet.core.calendar import today_for, today_in
+from guichet.core.csv_import import ImportRejected
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.models import Country
 from guichet.core.money import ZERO, currency_for_country, round_money
@@ -339,31 +340,10 @@ MAX_IMPORT_ROWS = 50_000
 
 
 @dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
+class ImportReport(csv_import.ImportReport):
     imported: int = 0
     already_imported: int = 0
     allocated: Decimal = ZERO
-    errors: list[RowError] = field(default_factory=list)
-
-
-class ImportRejected(DomainError):
-    code = Code.IMPORT_REJECTED
-    status = 422
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(
-            _("The file was rejected: %(count)s problems; nothing was imported.") % {"count": len(report.errors)},
-            details={"errors": [e.__dict__ for e in report.errors[:200]]},
-        )
-        self.report = report
 
 
 @dataclass
@@ -380,52 +360,37 @@ class _Row:
 
 def _parse(data: bytes, report: ImportReport) -> list[_Row]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.errors.append(RowError(0, "", _("The file is not UTF-8 text.")))
+        file = csv_import.read_csv_bytes(io.BytesIO(data))
+        csv_import.check_header(report, file.header, REQUIRED_COLUMNS, known=IMPORT_COLUMNS)
+        if not report.ok:
+            return []
+        raw_rows = list(file.rows)
+    except (UnicodeDecodeError, csv.Error):
+        report.add(0, "", _("The file is not UTF-8 text."))
         return []
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in IMPORT_COLUMNS]
-    if missing or unknown:
-        if missing:
-            report.errors.append(
-                RowError(1, ",".join(missing), _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-            )
-        if unknown:
-            report.errors.append(
-                RowError(1, ",".join(unknown), _("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-            )
-        return []
-    reader.fieldnames = header
-    raw_rows = list(reader)
     if not raw_rows:
-        report.errors.append(RowError(1, "", _("The file has no payment lines.")))
+        report.add(1, "", _("The file has no payment lines."))
         return []
     if len(raw_rows) > MAX_IMPORT_ROWS:
-        report.errors.append(RowError(0, "", _("At most %(n)s lines per file.") % {"n": MAX_IMPORT_ROWS}))
+        report.add(0, "", _("At most %(n)s lines per file.") % {"n": MAX_IMPORT_ROWS})
         return []
-    customers = {(r.get("customer_number") or "").strip() for r in raw_rows}
-    invoice_numbers = {(r.get("invoice_number") or "").strip() for r in raw_rows} - {""}
+    customers = {r.get("customer_number", "") for _line, r in raw_rows}
+    invoice_numbers = {r.get("invoice_number", "") for _line, r in raw_rows} - {""}
     with across_organisations():
         orgs = {o.customer_number: o for o in Organisation.objects.filter(customer_number__in=customers)}
         invoices = {i.number: i for i in Invoice.objects.filter(number__in=invoice_numbers)}
         known = set(
-            Payment.objects.filter(reference__in=[(r.get("reference") or "").strip() for r in raw_rows]).values_list(
+            Payment.objects.filter(reference__in=[r.get("reference", "") for _line, r in raw_rows]).values_list(
                 "reference", flat=True
             )
         )
     seen: set[str] = set()
     rows: list[_Row] = []
-    for line, raw in enumerate(raw_rows, start=2):
-        values = {k: (v or "").strip() for k, v in raw.items() if k}
-        errors_before = len(report.errors)
+    for line, values in raw_rows:
+        errors_before = report.error_count
 
         def error(column: str, message: str, line: int = line) -> None:
-            report.errors.append(RowError(line, column, message))
+            report.add(line, column, message)
 
         day = None
         try:
@@ -468,7 +433,7 @@ def _parse(data: bytes, report: ImportReport) -> list[_Row]:
         if reference in known:
             report.already_imported += 1
             continue
-        if len(report.errors) == errors_before:
+        if report.error_count == errors_before:
             assert day and amount and organisation
             rows.append(_Row(line, day, amount, currency, reference, organisation, invoice, method))
     report.rows = len(raw_rows)
@@ -489,10 +454,10 @@ def payments_import(
     """
     report = ImportReport()
     rows = _parse(data, report)
-    if report.errors:
+    if not report.ok:
         raise ImportRejected(report)
     if actor is not None and any(not jurisdiction.may_serve(actor, r.organisation) for r in rows):
-        report.errors.append(RowError(0, "customer_number", _("Some customers belong to another country's team.")))
+        report.add(0, "customer_number", _("Some customers belong to another country's team."))
         raise ImportRejected(report)
     with transaction.atomic(), across_organisations():
         for done, row in enumerate(rows, start=1):

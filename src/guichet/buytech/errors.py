@@ -17,7 +17,6 @@ class Code(StrEnum):
     CONFIRMATION_REQUIRED = "confirmation_required"
     DESCRIPTION_REQUIRED = "description_required"
     EMPTY_CART = "empty_cart"
-    IMPORT_REJECTED = "import_rejected"
     INVALID_CLAIM = "invalid_claim"
     INVALID_DATE = "invalid_date"
     INVALID_LINES = "invalid_lines"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.contracts import selectors as contract_selectors
 from guichet.contracts import services as contract_services
-from guichet.core import audit, numbering
+from guichet.core import audit, csv_import, numbering
 from guichet.core.calendar import BusinessCalendar, calendar_for
+from guichet.core.csv_import import ImportRejected
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.structured_communication import structured_communication
@@ -190,16 +189,6 @@ def eligibility_set(
     return eligibility
 
 
-@dataclass(frozen=True)
-class ImportRowError:
-    line: int
-    message: str
-
-
-class ImportRejected(DomainError):
-    code = Code.IMPORT_REJECTED
-
-
 PARTNER_CSV_COLUMNS = ("customer_number", "partner_id", "status")
 
 
@@ -211,42 +200,37 @@ def partner_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> PartnerImport:
     """Apply the partner's CSV (customer_number, partner_id, status): every row valid, or nothing changes."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    if reader.fieldnames is None or not set(PARTNER_CSV_COLUMNS) <= {f.strip() for f in reader.fieldnames}:
+    report = csv_import.ImportReport()
+    file = csv_import.read_csv(io.StringIO(content.lstrip("\ufeff")))
+    if csv_import.missing_columns(file.header, PARTNER_CSV_COLUMNS):
         raise ImportRejected(
-            _("The file must have the columns %(columns)s.") % {"columns": ", ".join(PARTNER_CSV_COLUMNS)},
-            details={"errors": []},
+            report, _("The file must have the columns %(columns)s.") % {"columns": ", ".join(PARTNER_CSV_COLUMNS)}
         )
-    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
-    errors: list[ImportRowError] = []
+    rows = list(file.rows)
     plan: list[tuple[Organisation, str, str]] = []
     organisations = {
         o.customer_number: o
-        for o in Organisation.objects.filter(customer_number__in=[r["customer_number"] for r in rows])
+        for o in Organisation.objects.filter(customer_number__in=[r["customer_number"] for _line, r in rows])
     }
-    for index, row in enumerate(rows, start=2):
+    for line, row in rows:
         organisation = organisations.get(row["customer_number"])
         status = row["status"].lower()
         if organisation is None:
-            errors.append(ImportRowError(index, gettext("unknown customer number %s") % row["customer_number"]))
-            continue
-        if organisation.country != rules.PROGRAM_COUNTRY:
-            errors.append(ImportRowError(index, gettext("%s is not a Belgian organisation") % row["customer_number"]))
-            continue
-        if not row["partner_id"]:
-            errors.append(ImportRowError(index, gettext("the partner identifier is missing")))
-            continue
-        if organisation.partner_id and organisation.partner_id != row["partner_id"]:
-            errors.append(ImportRowError(index, gettext("the partner identifier does not match the organisation's")))
-            continue
-        if status not in (rules.ELIGIBLE, rules.REFUSED, rules.PENDING):
-            errors.append(ImportRowError(index, gettext("status must be eligible, refused or pending")))
-            continue
-        plan.append((organisation, row["partner_id"], status))
-    if errors:
+            report.add(line, "customer_number", gettext("unknown customer number %s") % row["customer_number"])
+        elif organisation.country != rules.PROGRAM_COUNTRY:
+            report.add(line, "customer_number", gettext("%s is not a Belgian organisation") % row["customer_number"])
+        elif not row["partner_id"]:
+            report.add(line, "partner_id", gettext("the partner identifier is missing"))
+        elif organisation.partner_id and organisation.partner_id != row["partner_id"]:
+            report.add(line, "partner_id", gettext("the partner identifier does not match the organisation's"))
+        elif status not in (rules.ELIGIBLE, rules.REFUSED, rules.PENDING):
+            report.add(line, "status", gettext("status must be eligible, refused or pending"))
+        else:
+            plan.append((organisation, row["partner_id"], status))
+    report.rows = len(rows)
+    if not report.ok:
         raise ImportRejected(
-            _("The file was not imported: %(n)s rows have errors.") % {"n": len(errors)},
-            details={"errors": [{"line": e.line, "message": e.message} for e in errors]},
+            report, _("The file was not imported: %(n)s rows have errors.") % {"n": report.error_count}
         )
     with transaction.atomic():
         record = PartnerImport.objects.create(file_name=file_name[:200], rows=len(plan), imported_by=actor)

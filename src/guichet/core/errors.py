@@ -14,6 +14,7 @@ class Code(StrEnum):
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     HTTP_ERROR = "http_error"
+    IMPORT_REJECTED = "import_rejected"
     INVALID = "invalid"
     INVALID_PAGE = "invalid_page"
     NOT_FOUND = "not_found"
