@@ -62,13 +62,12 @@ DIGEST = "sha256"
 TSA_TIMEOUT_SECONDS = 10
 
 # Signature blocks: A4 points, bottom of the last page, above the page footer.
-# Documents that get signed leave SIGNATURE_AREA_HEIGHT free at the bottom of their last page.
+# Documents that get signed leave BLOCK_BOTTOM + BLOCK_HEIGHT + 10 points free at the bottom of their last page.
 BLOCK_WIDTH = 245
 BLOCK_HEIGHT = 66
 BLOCK_BOTTOM = 62
 BLOCK_LEFT = 48
 BLOCK_GAP = 10
-SIGNATURE_AREA_HEIGHT = BLOCK_BOTTOM + BLOCK_HEIGHT + 10
 BLOCKS_PER_ROW = 2
 A4_WIDTH = 595.0
 
