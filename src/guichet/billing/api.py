@@ -17,24 +17,17 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
 from guichet.core.calendar import today_for
 from guichet.core.downloads import download
-from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import documents, rules, selectors, services
-from .errors import Code
 from .forms import InvoiceFilterForm, PeriodForm
 from .models import Invoice
 
 router = Router(tags=["billing"], auth=AUTH)
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-class InvalidInput(DomainError):
-    code = Code.VALIDATION_ERROR
-    status = 422
 
 
 def _form_errors(form: Any, prefix: list[str]) -> InvalidInput:

@@ -28,4 +28,3 @@ class Code(StrEnum):
     PO_REQUIRED = "po_required"
     REASON_MISSING = "reason_missing"
     REFERENCE_MISSING = "reference_missing"
-    VALIDATION_ERROR = "validation_error"

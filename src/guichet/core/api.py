@@ -1,7 +1,8 @@
-"""API plumbing shared by every router: the error body, list pages."""
+"""API plumbing shared by every router: the error body, the refused-input error, list pages."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,14 @@ class ErrorOut(Schema):
     )
     message: str
     details: dict[str, Any] = {}
+
+
+class InvalidInput(DomainError):
+    """Input a form or rule refused after the schema let it through: a 422 shaped like Ninja's own
+    (`details.errors` holds `{"type", "loc", "msg"}` items)."""
+
+    code: StrEnum = Code.VALIDATION_ERROR
+    status = 422
 
 
 class PageOut(Schema):

@@ -20,24 +20,17 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, PageOut, check_page, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, check_page, paginate
 from guichet.core.calendar import today_for
-from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
-from .errors import Code
 from .forms import ListFilterForm, RelocationForm, RepairForm, SiteForm, TransferForm
 from .models import Machine, Relocation, RepairRequest, Transfer
 
 router = Router(tags=["inventory"], auth=AUTH)
 
 APPLICATION = "inventory"
-
-
-class InvalidInput(DomainError):
-    code = Code.VALIDATION_ERROR
-    status = 422
 
 
 def _invalid(form: forms.BaseForm) -> InvalidInput:

@@ -24,4 +24,3 @@ class Code(StrEnum):
     SAME_COUNTRY = "same_country"
     TOO_SOON = "too_soon"
     TRANSFER_PENDING = "transfer_pending"
-    VALIDATION_ERROR = "validation_error"

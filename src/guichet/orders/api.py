@@ -19,7 +19,7 @@ from ninja import Router, Schema
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
@@ -220,11 +220,6 @@ class ShipmentEventOut(Schema):
     order_status: str
 
 
-class EventInvalid(DomainError):
-    code = Code.VALIDATION_ERROR
-    status = 422
-
-
 @router.post(
     "shipments/events",
     auth=None,
@@ -257,9 +252,9 @@ def shipment_event(request: HttpRequest) -> dict[str, Any]:
             {"type": e["type"], "loc": ["body", *map(str, e["loc"])], "msg": e["msg"]}
             for e in error.errors(include_url=False, include_input=False)
         ]
-        raise EventInvalid(_("Some fields are missing or invalid."), details={"errors": errors}) from None
+        raise InvalidInput(_("Some fields are missing or invalid."), details={"errors": errors}) from None
     if event.status not in ShipmentStatus.values:
-        raise EventInvalid(
+        raise InvalidInput(
             _("Unknown shipment status."), code=Code.UNKNOWN_STATUS, details={"allowed": ShipmentStatus.values}
         )
     if event.carrier not in CARRIERS:

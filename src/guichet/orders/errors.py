@@ -27,5 +27,4 @@ class Code(StrEnum):
     UNKNOWN_LINE = "unknown_line"
     UNKNOWN_SHIPMENT = "unknown_shipment"
     UNKNOWN_STATUS = "unknown_status"
-    VALIDATION_ERROR = "validation_error"
     WEBHOOK_NOT_CONFIGURED = "webhook_not_configured"

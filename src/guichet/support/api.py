@@ -25,7 +25,7 @@ from ninja.responses import Status
 from guichet.accounts import selectors as accounts_selectors
 from guichet.accounts.api_access import AUTH, active_organisation, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -39,13 +39,6 @@ router = Router(tags=["requests"], auth=AUTH)
 APPLICATION = "requests"
 DEFAULT_PAGE_SIZE = 25
 CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
-
-
-class InvalidInput(DomainError):
-    """Form-level validation failed; `details.errors` has the same shape as Ninja's own 422s."""
-
-    code = Code.VALIDATION_ERROR
-    status = 422
 
 
 def _invalid(errors: list[dict[str, Any]]) -> InvalidInput:

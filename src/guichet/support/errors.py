@@ -19,4 +19,3 @@ class Code(StrEnum):
     NOT_RESOLVED = "not_resolved"
     REOPEN_WINDOW_PASSED = "reopen_window_passed"
     TOO_MANY_FILES = "too_many_files"
-    VALIDATION_ERROR = "validation_error"
