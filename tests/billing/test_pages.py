@@ -252,17 +252,12 @@ def test_console_allocates_a_recorded_payment(client, org_a, agent_be, agent_ro,
 
 
 def test_statement_pages_long_periods(client, org_a, customer_a, agent_be, make_invoice, settings) -> None:  # type: ignore[no-untyped-def]
-    from guichet.billing.views import portal
-
     for i in range(5):
         make_invoice(org_a, issue_date=date.today() - timedelta(days=10 + i))
     client.force_login(customer_a)
-    original, portal.STATEMENT_PAGE_SIZE = portal.STATEMENT_PAGE_SIZE, 2
-    try:
-        first = client.get(url("billing:statement"))
-        last = client.get(url("billing:statement"), {"page": "3"})
-    finally:
-        portal.STATEMENT_PAGE_SIZE = original
+    settings.PAGE_SIZES = {**settings.PAGE_SIZES, "statement": 2}
+    first = client.get(url("billing:statement"))
+    last = client.get(url("billing:statement"), {"page": "3"})
     assert first.status_code == last.status_code == 200
     assert len(first.context["rows"]) == 2 and len(last.context["rows"]) == 1
     assert 'data-testid="closing"' in last.content.decode()

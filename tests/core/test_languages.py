@@ -24,9 +24,7 @@ def switcher_codes(html: str) -> list[str]:
     return re.findall(r'<option value="([a-z]+)"', select.group(0))
 
 
-@pytest.mark.parametrize(
-    ("country", "codes"), [("BE", ("fr", "nl", "en")), ("CA", ("fr", "en")), ("RO", ("ro", "en"))]
-)
+@pytest.mark.parametrize(("country", "codes"), [("BE", ("fr", "nl", "en")), ("CA", ("fr", "en")), ("RO", ("ro", "en"))])
 def test_each_country_offers_its_languages(country: str, codes: tuple[str, ...]) -> None:
     assert languages_for(country) == codes
 

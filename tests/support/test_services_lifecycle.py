@@ -21,8 +21,11 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 def submit(org, user, **overrides):  # type: ignore[no-untyped-def]
     data = {
-        "type": "invoices", "subject": "Copie de facture", "description": "Merci de renvoyer la facture.",
-        "details": {"invoice_number": "INV-1"}, "contact": {"name": "A", "email": user.email},
+        "type": "invoices",
+        "subject": "Copie de facture",
+        "description": "Merci de renvoyer la facture.",
+        "details": {"invoice_number": "INV-1"},
+        "contact": {"name": "A", "email": user.email},
     }
     data.update(overrides)
     with tenant_scope(org):

@@ -17,6 +17,7 @@ from guichet.core.tenancy import tenant_scope
 
 from . import selectors
 from .api_access import AUTH
+from .errors import Code
 from .models import ApiToken, User
 
 router = Router(tags=["account"])
@@ -33,7 +34,7 @@ class TokenOut(Schema):
 
 
 class Unauthenticated(DomainError):
-    code = "invalid_credentials"
+    code = Code.INVALID_CREDENTIALS
     status = 401
 
 
@@ -44,21 +45,21 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     try:
         user = adapter.authenticate(request, email=payload.email.strip().lower(), password=payload.password)
     except DjangoValidationError:
-        raise DomainError(_("Too many failed login attempts. Try again later."), code="throttled") from None
+        raise DomainError(_("Too many failed login attempts. Try again later."), code=Code.THROTTLED) from None
     if user is None:
         raise Unauthenticated(_("The e-mail address and/or password you specified are not correct."))
     assert isinstance(user, User)
     if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
-        raise PermissionDenied(_("Verify your e-mail address first."), code="email_unverified")
+        raise PermissionDenied(_("Verify your e-mail address first."), code=Code.EMAIL_UNVERIFIED)
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if totp is not None:
         if not payload.otp:
-            raise Unauthenticated(_("Enter the code from your authenticator app."), code="otp_required")
+            raise Unauthenticated(_("Enter the code from your authenticator app."), code=Code.OTP_REQUIRED)
         if not TOTP(totp).validate_code(payload.otp):
-            raise Unauthenticated(_("Incorrect code."), code="otp_invalid")
+            raise Unauthenticated(_("Incorrect code."), code=Code.OTP_INVALID)
     elif user.is_vendor_staff:
         raise PermissionDenied(
-            _("Agents and administrators must enable two-factor authentication."), code="mfa_required"
+            _("Agents and administrators must enable two-factor authentication."), code=Code.MFA_REQUIRED
         )
     return TokenOut(token=ApiToken.issue(user))
 

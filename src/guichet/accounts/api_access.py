@@ -13,6 +13,7 @@ from guichet.core.errors import NotFound, PermissionDenied
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors
+from .errors import Code
 from .models import ApiToken, Application
 
 
@@ -37,7 +38,7 @@ def active_organisation(request: HttpRequest) -> Any:
     """The organisation an API call acts for: `X-Organisation` (customer number), else the first."""
     user = request.user
     if getattr(user, "is_vendor_staff", False):
-        raise PermissionDenied("Customer endpoints are for customer accounts.", code="customer_only")
+        raise PermissionDenied("Customer endpoints are for customer accounts.", code=Code.CUSTOMER_ONLY)
     memberships = list(selectors.memberships_of(user))  # type: ignore[arg-type]
     wanted = request.headers.get("X-Organisation", "")
     if wanted:
@@ -45,7 +46,7 @@ def active_organisation(request: HttpRequest) -> Any:
         if not memberships:
             raise NotFound("No such organisation.")
     if not memberships:
-        raise PermissionDenied("This account is not linked to an organisation.", code="no_organisation")
+        raise PermissionDenied("This account is not linked to an organisation.", code=Code.NO_ORGANISATION)
     return memberships[0].organisation
 
 
@@ -63,7 +64,7 @@ def require_application(request: HttpRequest, application: str) -> Any:
     if application not in granted:
         raise PermissionDenied(
             f"You have no access to {Application(application).label}. Ask for it in the portal.",
-            code="application_not_granted",
+            code=Code.APPLICATION_NOT_GRANTED,
             details={"application": application},
         )
     return organisation

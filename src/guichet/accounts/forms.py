@@ -16,22 +16,6 @@ from guichet.core.models import Country
 
 from .models import Application, Language, User
 
-CANADIAN_PROVINCES = [
-    ("AB", "Alberta"),
-    ("BC", "British Columbia"),
-    ("MB", "Manitoba"),
-    ("NB", "New Brunswick"),
-    ("NL", "Newfoundland and Labrador"),
-    ("NS", "Nova Scotia"),
-    ("NT", "Northwest Territories"),
-    ("NU", "Nunavut"),
-    ("ON", "Ontario"),
-    ("PE", "Prince Edward Island"),
-    ("QC", "Québec"),
-    ("SK", "Saskatchewan"),
-    ("YT", "Yukon"),
-]
-
 
 def normalise_phone(raw: str, country: str) -> str:
     """E.164 form of a phone typed as people write it in `country`; ValidationError if not a number."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.core.errors import PermissionDenied
 
 from . import rules
+from .errors import Code
 from .models import Organisation, User
 
 
@@ -37,4 +38,4 @@ def served_by(staff: User, organisation_field: str = "organisation") -> Q:
 def ensure_serves(staff: User, organisation: Organisation) -> None:
     """For actions: another country's customer is refused in words the agent understands."""
     if not may_serve(staff, organisation):
-        raise PermissionDenied(_("This customer belongs to another country's team."), code="other_country")
+        raise PermissionDenied(_("This customer belongs to another country's team."), code=Code.OTHER_COUNTRY)

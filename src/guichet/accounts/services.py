@@ -17,6 +17,7 @@ from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
 
 from . import rules, selectors
+from .errors import Code
 from .models import (
     AccessRequest,
     Application,
@@ -108,14 +109,14 @@ def access_request_create(
     if selectors.membership_for(actor, organisation.pk) is None:
         raise PermissionDenied(_("You are not a member of this organisation."))
     if application in selectors.granted_applications(actor, organisation):
-        raise Conflict(_("You already have access to this application."), code="already_granted")
+        raise Conflict(_("You already have access to this application."), code=Code.ALREADY_GRANTED)
     try:
         with transaction.atomic():
             access_request = AccessRequest.objects.create(
                 organisation=organisation, user=actor, application=application, note=note.strip()[:1000]
             )
     except IntegrityError:
-        raise Conflict(_("You have already asked for this application."), code="already_requested") from None
+        raise Conflict(_("You have already asked for this application."), code=Code.ALREADY_REQUESTED) from None
     audit.record("access.requested", actor=actor, organisation=organisation, target=application, request=request)
     return access_request
 
@@ -123,7 +124,7 @@ def access_request_create(
 def _ensure_offered(organisation: Organisation, application: str) -> None:
     """An application the organisation's country does not offer is as unknown as one that does not exist."""
     if application not in Application.values or not rules.application_offered(application, organisation.country):
-        raise DomainError(_("Unknown application."), code="unknown_application")
+        raise DomainError(_("Unknown application."), code=Code.UNKNOWN_APPLICATION)
 
 
 def _grant(*, actor: User, organisation: Organisation, user: User, application: str) -> ApplicationGrant:
@@ -161,10 +162,10 @@ def access_request_decide(
         _ensure_offered(organisation, access_request.application)
     locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk, organisation=organisation)
     if locked.status != AccessRequest.Status.PENDING:
-        raise Conflict(_("This request has already been decided."), code="already_decided")
+        raise Conflict(_("This request has already been decided."), code=Code.ALREADY_DECIDED)
     reason = reason.strip()
     if not grant and not reason:
-        raise DomainError(_("Give the customer a reason for the refusal."), code="reason_required")
+        raise DomainError(_("Give the customer a reason for the refusal."), code=Code.REASON_REQUIRED)
     locked.status = AccessRequest.Status.GRANTED if grant else AccessRequest.Status.REFUSED
     locked.reason = reason[:1000]
     locked.decided_by = actor

@@ -18,10 +18,10 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, form_limit, paginate
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
-from guichet.core.errors import DomainError
+from guichet.core.downloads import download
 from guichet.core.tenancy import tenant_scope
 
 from . import documents, rules, selectors, services
@@ -30,11 +30,6 @@ from .models import Invoice
 
 router = Router(tags=["billing"], auth=AUTH)
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-class InvalidInput(DomainError):
-    code = "validation_error"
-    status = 422
 
 
 def _form_errors(form: Any, prefix: list[str]) -> InvalidInput:
@@ -216,9 +211,7 @@ def invoice_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespon
     with tenant_scope(organisation):
         invoice = selectors.get_invoice_for(organisation, number)
         language = reader_language(lang, request.user, organisation.language)
-        response = HttpResponse(documents.invoice_pdf(invoice, language), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
+        return download(documents.invoice_pdf(invoice, language), f"{invoice.number}.pdf", "application/pdf")
 
 
 class DisputeIn(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit, numbering
+from guichet.core import audit, csv_import, numbering
 from guichet.core.calendar import today_for, today_in
-from guichet.core.csvfiles import import_text
+from guichet.core.csv_import import ImportRejected
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.models import Country
 from guichet.core.money import ZERO, currency_for_country, round_money
@@ -30,6 +30,7 @@ from guichet.core.tenancy import across_organisations
 from guichet.support import services as support_services
 
 from . import rules
+from .errors import Code
 from .models import Allocation, BillingOptions, Dispute, Invoice, InvoiceLine, Kind, Payment, TaxLine
 
 # --- numbers -------------------------------------------------------------------------------------
@@ -108,14 +109,14 @@ def invoice_issue(
 ) -> Invoice:
     """An invoice (or credit note) with its lines and taxes; the stored totals are the rules' totals."""
     if not lines:
-        raise DomainError(_("An invoice needs at least one line."), code="no_lines")
+        raise DomainError(_("An invoice needs at least one line."), code=Code.NO_LINES)
     if any(line.quantity <= 0 or line.unit_price < 0 for line in lines):
-        raise DomainError(_("Quantities must be positive and prices not negative."), code="invalid_line")
+        raise DomainError(_("Quantities must be positive and prices not negative."), code=Code.INVALID_LINE)
     options = options_of(organisation)
     if kind == Kind.INVOICE and options.po_required and not po_reference.strip():
-        raise DomainError(_("This customer requires a purchase order number on invoices."), code="po_required")
+        raise DomainError(_("This customer requires a purchase order number on invoices."), code=Code.PO_REQUIRED)
     if kind == Kind.CREDIT_NOTE and credited_invoice is None:
-        raise DomainError(_("A credit note names the invoice it credits."), code="credited_invoice_missing")
+        raise DomainError(_("A credit note names the invoice it credits."), code=Code.CREDITED_INVOICE_MISSING)
     currency = currency or (
         credited_invoice.currency if credited_invoice else currency_for_country(organisation.country)
     )
@@ -124,12 +125,14 @@ def invoice_issue(
             lines, country=organisation.country, province=organisation.province, currency=currency, on=issue_date
         )
     except rules.UnknownTaxCode as error:
-        raise DomainError(_("This tax rate does not apply in the customer's country."), code="invalid_tax") from error
+        raise DomainError(
+            _("This tax rate does not apply in the customer's country."), code=Code.INVALID_TAX
+        ) from error
     if kind == Kind.CREDIT_NOTE:
         due_date = issue_date
     due_date = due_date or rules.due_date(issue_date, organisation.country)
     if due_date < issue_date:
-        raise DomainError(_("The due date cannot come before the issue date."), code="invalid_due_date")
+        raise DomainError(_("The due date cannot come before the issue date."), code=Code.INVALID_DUE_DATE)
     if number:
         _claim_number(number, organisation.country, kind, issue_date.year)
     else:
@@ -229,7 +232,7 @@ def _allocate(
     """Lock the invoice and the source, check the amounts, move them. Callers hold the transaction."""
     invoice = _locked_invoice(invoice)
     if invoice.is_credit_note or invoice.status == rules.CANCELLED:
-        raise Conflict(_("Only open invoices can be settled."), code="not_settleable")
+        raise Conflict(_("Only open invoices can be settled."), code=Code.NOT_SETTLEABLE)
     if payment is not None:
         source = Payment.objects.select_for_update().get(pk=payment.pk, organisation=payment.organisation)
         left, currency, organisation = source.unallocated, source.currency, source.organisation_id
@@ -238,14 +241,14 @@ def _allocate(
         source_note = _locked_invoice(credit_note)
         left, currency, organisation = source_note.open_amount, source_note.currency, source_note.organisation_id
     if organisation != invoice.organisation_id:
-        raise DomainError(_("The invoice belongs to another customer."), code="other_organisation")
+        raise DomainError(_("The invoice belongs to another customer."), code=Code.OTHER_ORGANISATION)
     if currency != invoice.currency:
-        raise DomainError(_("The currencies differ."), code="currency_mismatch")
+        raise DomainError(_("The currencies differ."), code=Code.CURRENCY_MISMATCH)
     amount = round_money(amount, currency)
     if not rules.may_allocate(amount=amount, source_unallocated=left, invoice_open=invoice.open_amount):
         raise DomainError(
             _("The amount must be positive and at most %(max)s.") % {"max": min(left, invoice.open_amount)},
-            code="allocation_too_large",
+            code=Code.ALLOCATION_TOO_LARGE,
         )
     allocation = Allocation.objects.create(
         organisation=invoice.organisation, invoice=invoice, payment=payment, credit_note=credit_note, amount=amount
@@ -281,14 +284,14 @@ def payment_record(
         jurisdiction.ensure_serves(actor, organisation)
     amount = round_money(amount, currency)
     if amount <= ZERO:
-        raise DomainError(_("The amount must be positive."), code="invalid_amount")
+        raise DomainError(_("The amount must be positive."), code=Code.INVALID_AMOUNT)
     if method not in rules.ALL_METHODS:
-        raise DomainError(_("Unknown payment method."), code="invalid_method")
+        raise DomainError(_("Unknown payment method."), code=Code.INVALID_METHOD)
     reference = reference.strip()
     if not reference:
-        raise DomainError(_("Give the bank's reference of the payment."), code="reference_missing")
+        raise DomainError(_("Give the bank's reference of the payment."), code=Code.REFERENCE_MISSING)
     if Payment.objects.filter(reference=reference).exists():
-        raise Conflict(_("A payment with this reference is already recorded."), code="duplicate_reference")
+        raise Conflict(_("A payment with this reference is already recorded."), code=Code.DUPLICATE_REFERENCE)
     payment = Payment.objects.create(
         organisation=organisation,
         date=day,
@@ -337,31 +340,10 @@ MAX_IMPORT_ROWS = 50_000
 
 
 @dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
+class ImportReport(csv_import.ImportReport):
     imported: int = 0
     already_imported: int = 0
     allocated: Decimal = ZERO
-    errors: list[RowError] = field(default_factory=list)
-
-
-class ImportRejected(DomainError):
-    code = "import_rejected"
-    status = 422
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(
-            _("The file was rejected: %(count)s problems; nothing was imported.") % {"count": len(report.errors)},
-            details={"errors": [e.__dict__ for e in report.errors[:200]]},
-        )
-        self.report = report
 
 
 @dataclass
@@ -378,52 +360,37 @@ class _Row:
 
 def _parse(data: bytes, report: ImportReport) -> list[_Row]:
     try:
-        text = import_text(data)
-    except DomainError as refused:
-        report.errors.append(RowError(0, "", str(refused.message)))
+        file = csv_import.read_csv_bytes(io.BytesIO(data))
+        csv_import.check_header(report, file.header, REQUIRED_COLUMNS, known=IMPORT_COLUMNS)
+        if not report.ok:
+            return []
+        raw_rows = list(file.rows)
+    except (UnicodeDecodeError, csv.Error) as problem:
+        report.add(0, "", csv_import.unreadable(problem))
         return []
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in IMPORT_COLUMNS]
-    if missing or unknown:
-        if missing:
-            report.errors.append(
-                RowError(1, ",".join(missing), _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-            )
-        if unknown:
-            report.errors.append(
-                RowError(1, ",".join(unknown), _("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-            )
-        return []
-    reader.fieldnames = header
-    raw_rows = list(reader)
     if not raw_rows:
-        report.errors.append(RowError(1, "", _("The file has no payment lines.")))
+        report.add(1, "", _("The file has no payment lines."))
         return []
     if len(raw_rows) > MAX_IMPORT_ROWS:
-        report.errors.append(RowError(0, "", _("At most %(n)s lines per file.") % {"n": MAX_IMPORT_ROWS}))
+        report.add(0, "", _("At most %(n)s lines per file.") % {"n": MAX_IMPORT_ROWS})
         return []
-    customers = {(r.get("customer_number") or "").strip() for r in raw_rows}
-    invoice_numbers = {(r.get("invoice_number") or "").strip() for r in raw_rows} - {""}
+    customers = {r.get("customer_number", "") for _line, r in raw_rows}
+    invoice_numbers = {r.get("invoice_number", "") for _line, r in raw_rows} - {""}
     with across_organisations():
         orgs = {o.customer_number: o for o in Organisation.objects.filter(customer_number__in=customers)}
         invoices = {i.number: i for i in Invoice.objects.filter(number__in=invoice_numbers)}
         known = set(
-            Payment.objects.filter(reference__in=[(r.get("reference") or "").strip() for r in raw_rows]).values_list(
+            Payment.objects.filter(reference__in=[r.get("reference", "") for _line, r in raw_rows]).values_list(
                 "reference", flat=True
             )
         )
     seen: set[str] = set()
     rows: list[_Row] = []
-    for line, raw in enumerate(raw_rows, start=2):
-        values = {k: (v or "").strip() for k, v in raw.items() if k}
-        errors_before = len(report.errors)
+    for line, values in raw_rows:
+        errors_before = report.error_count
 
         def error(column: str, message: str, line: int = line) -> None:
-            report.errors.append(RowError(line, column, message))
+            report.add(line, column, message)
 
         day = None
         try:
@@ -466,7 +433,7 @@ def _parse(data: bytes, report: ImportReport) -> list[_Row]:
         if reference in known:
             report.already_imported += 1
             continue
-        if len(report.errors) == errors_before:
+        if report.error_count == errors_before:
             assert day and amount and organisation
             rows.append(_Row(line, day, amount, currency, reference, organisation, invoice, method))
     report.rows = len(raw_rows)
@@ -487,10 +454,10 @@ def payments_import(
     """
     report = ImportReport()
     rows = _parse(data, report)
-    if report.errors:
+    if not report.ok:
         raise ImportRejected(report)
     if actor is not None and any(not jurisdiction.may_serve(actor, r.organisation) for r in rows):
-        report.errors.append(RowError(0, "customer_number", _("Some customers belong to another country's team.")))
+        report.add(0, "customer_number", _("Some customers belong to another country's team."))
         raise ImportRejected(report)
     with transaction.atomic(), across_organisations():
         for done, row in enumerate(rows, start=1):
@@ -540,7 +507,7 @@ def options_update(
     http_request: HttpRequest | None = None,
 ) -> BillingOptions:
     if email_delivery and not delivery_email.strip():
-        raise DomainError(_("Give the address invoices should be sent to."), code="delivery_email_missing")
+        raise DomainError(_("Give the address invoices should be sent to."), code=Code.DELIVERY_EMAIL_MISSING)
     options, _created = BillingOptions.objects.update_or_create(
         organisation=organisation,
         defaults={
@@ -579,23 +546,23 @@ def dispute_open(
     invoice = _locked_invoice(invoice)
     organisation = invoice.organisation
     if Dispute.objects.filter(invoice=invoice, state=Dispute.State.OPEN).exists():
-        raise Conflict(_("This invoice is already disputed."), code="already_disputed")
+        raise Conflict(_("This invoice is already disputed."), code=Code.ALREADY_DISPUTED)
     if not rules.may_dispute(is_credit_note=invoice.is_credit_note, status=invoice.current_status()):
-        raise Conflict(_("Only an unpaid invoice can be disputed."), code="not_disputable")
+        raise Conflict(_("Only an unpaid invoice can be disputed."), code=Code.NOT_DISPUTABLE)
     amount = round_money(amount, invoice.currency)
     if not ZERO < amount <= invoice.open_amount:
         raise DomainError(
             _("The disputed amount must be positive and at most the open amount, %(max)s.")
             % {"max": invoice.open_amount},
-            code="invalid_amount",
+            code=Code.INVALID_AMOUNT,
         )
     reason = reason.strip()
     if not reason:
-        raise DomainError(_("Say why you dispute this invoice."), code="reason_missing")
+        raise DomainError(_("Say why you dispute this invoice."), code=Code.REASON_MISSING)
     valid_positions = set(invoice.lines.values_list("position", flat=True))
     chosen = sorted({int(p) for p in positions})
     if any(p not in valid_positions for p in chosen):
-        raise DomainError(_("Choose lines of this invoice."), code="invalid_lines")
+        raise DomainError(_("Choose lines of this invoice."), code=Code.INVALID_LINES)
     with translation.override(actor.language or organisation.language):
         subject = _("Dispute of invoice %(number)s") % {"number": invoice.number}
         description = _("Disputed amount: %(amount)s %(currency)s\nLines: %(lines)s\n\n%(reason)s") % {
@@ -644,7 +611,7 @@ def _locked_dispute(dispute: Dispute) -> Dispute:
         .get(pk=dispute.pk, organisation=dispute.organisation)
     )
     if locked.state != Dispute.State.OPEN:
-        raise Conflict(_("This dispute is already resolved."), code="already_resolved")
+        raise Conflict(_("This dispute is already resolved."), code=Code.ALREADY_RESOLVED)
     return locked
 
 
@@ -689,7 +656,7 @@ def dispute_credit(
     if not ZERO < amount <= invoice.open_amount:
         raise DomainError(
             _("The credit must be positive and at most the open amount, %(max)s.") % {"max": invoice.open_amount},
-            code="invalid_amount",
+            code=Code.INVALID_AMOUNT,
         )
     # One line at the invoice's main tax code whose net is the gross amount without its tax; the
     # credit note's total is then within a cent of the amount and at most the invoice's open amount.
@@ -766,7 +733,7 @@ def dispute_reject(*, actor: User, dispute: Dispute, reason: str, http_request: 
     jurisdiction.ensure_serves(actor, dispute.organisation)
     reason = reason.strip()
     if not reason:
-        raise DomainError(_("Give the customer the reason for the rejection."), code="reason_missing")
+        raise DomainError(_("Give the customer the reason for the rejection."), code=Code.REASON_MISSING)
     dispute.state = Dispute.State.REJECTED
     dispute.resolution_note = reason
     dispute.resolved_by = actor

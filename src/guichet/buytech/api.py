@@ -25,6 +25,7 @@ from guichet.core.money import round_money
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
+from .errors import Code
 from .forms import ClaimForm, ReturnForm
 from .models import BuyTechOrder, ClaimRemedy, Product
 
@@ -289,7 +290,7 @@ def buytech_sign_attestation(request: HttpRequest, payload: AttestationIn) -> St
     """Sign the non-discrimination attestation (current wording) for the organisation."""
     organisation: Organisation = require_application(request, APPLICATION)
     if not payload.confirm:
-        raise DomainError(_('Confirm the attestation with "confirm": true.'), code="confirmation_required")
+        raise DomainError(_('Confirm the attestation with "confirm": true.'), code=Code.CONFIRMATION_REQUIRED)
     with tenant_scope(organisation):
         attestation = services.attestation_sign(
             actor=request.user,  # type: ignore[arg-type]
@@ -341,7 +342,7 @@ def buytech_create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[
     items: dict[str, int] = {}
     for item in payload.items:
         if item.quantity < 1:
-            raise DomainError(_("Quantities must be at least 1."), code="invalid_quantity")
+            raise DomainError(_("Quantities must be at least 1."), code=Code.INVALID_QUANTITY)
         items[item.sku] = items.get(item.sku, 0) + item.quantity
     with tenant_scope(organisation):
         order = services.order_reserve(

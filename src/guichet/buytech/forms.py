@@ -91,9 +91,7 @@ class PaymentForm(forms.Form):
 class ShipmentForm(forms.Form):
     carrier = forms.ChoiceField(label=_("Carrier"))
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
-    dispatched_on = DateField(
-        label=_("Dispatched on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    dispatched_on = DateField(label=_("Dispatched on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, positions: list[tuple[int, str]], carriers: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

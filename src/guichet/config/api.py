@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_scopes import ScopeError
@@ -9,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from guichet.core.contexts import contexts
-from guichet.core.errors import DomainError
+from guichet.core.errors import Code, DomainError
 
 api = NinjaAPI(
     title="Guichet API",
@@ -20,7 +22,7 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, details: dict | None = None) -> HttpResponse:
+def _error(request: HttpRequest, status: int, code: StrEnum, message: str, details: dict | None = None) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
 
 
@@ -31,29 +33,29 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "validation_error", _("Some fields are missing or invalid."), {"errors": exc.errors})
+    return _error(request, 422, Code.VALIDATION_ERROR, _("Some fields are missing or invalid."), {"errors": exc.errors})
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", _("Sign in or send a valid bearer token."))
+    return _error(request, 401, Code.UNAUTHENTICATED, _("Sign in or send a valid bearer token."))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", _("Not found."))
+    return _error(request, 404, Code.NOT_FOUND, _("Not found."))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):  # Ninja's own, in English
-        return _error(request, 400, "invalid_json", _("The body is not valid JSON."))
-    return _error(request, exc.status_code, "http_error", str(exc))
+        return _error(request, 400, Code.INVALID_JSON, _("The body is not valid JSON."))
+    return _error(request, exc.status_code, Code.HTTP_ERROR, str(exc))
 
 
 @api.exception_handler(ScopeError)
 def _scope_error(request: HttpRequest, exc: ScopeError) -> HttpResponse:  # pragma: no cover - a bug guard
-    return _error(request, 404, "not_found", _("Not found."))
+    return _error(request, 404, Code.NOT_FOUND, _("Not found."))
 
 
 # Each context adds its own router (core/contexts.py).

@@ -346,8 +346,20 @@ LOGGING = logging_config(
 # /metrics: with a token, `Authorization: Bearer <token>` from anywhere; without, this host only.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
+# --- Lists: rows per page of the pages' lists (core/pagination.py) ----------------------
+# `PAGE_SIZE` for every list, `PAGE_SIZES="name:n,…"` overrides one list (names in README).
+PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+PAGE_SIZES = {
+    "machines": 50,
+    "orders_console": 50,
+    "support_queue": 50,
+    "statement": 100,
+    **{name.strip(): int(size) for name, _sep, size in (pair.partition(":") for pair in env_list("PAGE_SIZES", ""))},
+}
+
 # --- API -----------------------------------------------------------------------
 API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("API_TOKEN_HOURS", "12")))
+# The largest `page_size` an API client may ask for.
 API_MAX_PAGE_SIZE = 100
 # Shipment status webhook: comma-separated `name:secret` pairs (one per integration; two while rotating).
 SHIPMENT_WEBHOOK_SECRETS = os.environ.get("SHIPMENT_WEBHOOK_SECRETS", "")

@@ -16,6 +16,7 @@ from ninja.responses import Status
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import User
 from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
@@ -24,6 +25,7 @@ from . import rules as contract_rules
 from . import selectors as contract_selectors
 from . import services as contract_services
 from . import signing
+from .errors import Code
 from .forms import ContactFields, ContractFilterForm, HardwareTerminationForm
 from .models import Contract, ContractKind, ContractStatus, Termination
 
@@ -153,7 +155,7 @@ def list_contracts(
     if not filters.is_valid():
         raise DomainError(
             _("Unknown contract type or status."),
-            code="invalid_filter",
+            code=Code.INVALID_FILTER,
             details={"kinds": ContractKind.values, "statuses": ContractStatus.values},
         )
     with tenant_scope(organisation):
@@ -178,13 +180,11 @@ def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpRespo
     """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, nl, ro)."""
     organisation = require_application(request, APPLICATION)
     if lang and lang not in dict(settings.LANGUAGES):
-        raise DomainError(_("Unknown language."), code="invalid_language")
+        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE)
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
         data = contract_documents.contract_pdf(contract, lang or None)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{contract.number}.pdf"'
-    return response
+    return download(data, f"{contract.number}.pdf", "application/pdf")
 
 
 @router.get("contracts/{number}/signed.pdf", response={200: None, **ERRORS})
@@ -196,7 +196,7 @@ def signed_contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
         contract = contract_selectors.get_contract_for(organisation, number)
         signature = signing.latest_signature(contract)
     if signature is None:
-        raise NotFound(_("This contract has not been signed yet."), code="not_signed")
+        raise NotFound(_("This contract has not been signed yet."), code=Code.NOT_SIGNED)
     suffix = "countersigned" if signature.party == "vendor" else "signed"
     with signature.document.open("rb") as document:
         response = HttpResponse(document.read(), content_type="application/pdf")

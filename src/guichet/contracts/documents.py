@@ -87,18 +87,6 @@ def contract_pdf(contract: Contract, language: str | None = None) -> bytes:
 
 # --- covered machines ---------------------------------------------------------------------------
 
-CSV_COLUMNS = (
-    "contract",
-    "machine_type",
-    "model",
-    "serial",
-    "description",
-    "site",
-    "service_level",
-    "covered_from",
-    "covered_until",
-)
-
 
 def machines_csv(coverages: Iterable[CoveredMachine], language: str) -> bytes:
     """UTF-8 with a BOM (spreadsheet programs then read accents right), ISO dates, one row per coverage."""

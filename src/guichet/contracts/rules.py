@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from .errors import Code
 from .models import ContractKind
 
 # Hardware maintenance ended by the customer, machine by machine.
@@ -62,11 +63,11 @@ def offers_maintenance_quote(kind: str) -> bool:
 # The console lists renewals coming due within this window.
 RENEWAL_WINDOW = timedelta(days=90)
 
-# Refusal codes (stable: the API returns them).
-NOT_YET_ELIGIBLE = "not_yet_eligible"
-TOO_EARLY = "effective_date_too_early"
-NOT_TERM_END = "effective_date_not_term_end"
-NOT_COVERED = "machine_not_covered"
+# Refusal codes (stable: the API returns them), named for the rules that give them.
+NOT_YET_ELIGIBLE = Code.NOT_YET_ELIGIBLE
+TOO_EARLY = Code.EFFECTIVE_DATE_TOO_EARLY
+NOT_TERM_END = Code.EFFECTIVE_DATE_NOT_TERM_END
+NOT_COVERED = Code.MACHINE_NOT_COVERED
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from guichet.support import selectors as request_selectors
 from guichet.support import services as request_services
 
 from . import documents, rules, selectors
+from .errors import Code
 from .models import (
     Contract,
     ContractKind,
@@ -67,7 +68,7 @@ def _ensure_active(contract: Contract) -> None:
         raise Conflict(
             _("Only an active contract can be terminated; this one is “%(status)s”.")
             % {"status": contract.get_status_display()},
-            code="contract_not_active",
+            code=Code.CONTRACT_NOT_ACTIVE,
         )
 
 
@@ -90,7 +91,7 @@ def _chosen_coverages(contract: Contract, coverage_ids: list[int]) -> list[Cover
     if busy:
         raise Conflict(
             _("A termination is already under way for %(machine)s.") % {"machine": _machine_label(busy[0])},
-            code="termination_pending",
+            code=Code.TERMINATION_PENDING,
         )
     return coverages
 
@@ -155,14 +156,14 @@ def no_cancellation_message(kind: str) -> str:
 def _refuse_if_nothing_to_file(contract: Contract) -> None:
     message = no_cancellation_message(contract.kind)
     if message:
-        raise DomainError(message, code="no_cancellation_needed")
+        raise DomainError(message, code=Code.NO_CANCELLATION_NEEDED)
 
 
 def _ensure_none_pending(contract: Contract) -> None:
     if Termination.objects.filter(
         contract=contract, status__in=[TerminationStatus.PENDING, TerminationStatus.ACCEPTED]
     ).exists():
-        raise Conflict(_("A termination of this contract is already under way."), code="termination_pending")
+        raise Conflict(_("A termination of this contract is already under way."), code=Code.TERMINATION_PENDING)
 
 
 def _give_notice(
@@ -215,7 +216,7 @@ def hardware_termination_request(
 ) -> Termination:
     """The customer ends maintenance of some machines: each under contract ≥ 6 months, one month's notice."""
     if contract.kind != ContractKind.HARDWARE_MAINTENANCE:
-        raise DomainError(_("Only hardware maintenance is ended machine by machine."), code="wrong_contract_type")
+        raise DomainError(_("Only hardware maintenance is ended machine by machine."), code=Code.WRONG_CONTRACT_TYPE)
     _ensure_active(contract)
     organisation = contract.organisation
     coverages = _chosen_coverages(contract, coverage_ids)
@@ -282,7 +283,7 @@ def licence_termination_request(
     """A monthly licence ends ≥ 30 days after notice; its copies are destroyed then (licence_destruction_confirm)."""
     _refuse_if_nothing_to_file(contract)
     if contract.kind != ContractKind.MONTHLY_LICENCE:
-        raise DomainError(_("This contract is not a monthly licence."), code="wrong_contract_type")
+        raise DomainError(_("This contract is not a monthly licence."), code=Code.WRONG_CONTRACT_TYPE)
     _ensure_active(contract)
     _lock(contract)
     _ensure_none_pending(contract)
@@ -328,13 +329,13 @@ def end_of_term_request(
     """A subscription or program agreement is not renewed: it ends with its term (see rules.end_of_term_effective)."""
     _refuse_if_nothing_to_file(contract)
     if contract.kind not in rules.ENDS_AT_TERM:
-        raise DomainError(_("This contract is not ended at its term."), code="wrong_contract_type")
+        raise DomainError(_("This contract is not ended at its term."), code=Code.WRONG_CONTRACT_TYPE)
     _ensure_active(contract)
     _lock(contract)
     _ensure_none_pending(contract)
     if not lapse_acknowledged:
         raise DomainError(
-            _("Confirm that you have read what stops when the contract ends."), code="lapse_not_acknowledged"
+            _("Confirm that you have read what stops when the contract ends."), code=Code.LAPSE_NOT_ACKNOWLEDGED
         )
     organisation = contract.organisation
     today = today or today_for(organisation)
@@ -382,7 +383,7 @@ def termination_withdraw(
     termination = Termination.objects.select_for_update().get(pk=termination.pk)
     if termination.status != TerminationStatus.PENDING or termination.by_vendor:
         raise Conflict(
-            _("Only a termination the vendor has not processed yet can be withdrawn."), code="not_withdrawable"
+            _("Only a termination the vendor has not processed yet can be withdrawn."), code=Code.NOT_WITHDRAWABLE
         )
     termination.status = TerminationStatus.WITHDRAWN
     termination.decided_at = timezone.now()
@@ -423,10 +424,10 @@ def licence_destruction_confirm(
     if termination.kind != TerminationKind.MONTHLY_LICENCE or termination.status != TerminationStatus.EFFECTIVE:
         raise Conflict(
             _("The destruction is confirmed once the licence's cancellation has taken effect."),
-            code="not_effective_yet",
+            code=Code.NOT_EFFECTIVE_YET,
         )
     if termination.copies_destroyed:
-        raise Conflict(_("The destruction is already confirmed."), code="already_confirmed")
+        raise Conflict(_("The destruction is already confirmed."), code=Code.ALREADY_CONFIRMED)
     termination.copies_destroyed = True
     termination.copies_destroyed_at = timezone.now()
     termination.save(update_fields=["copies_destroyed", "copies_destroyed_at"])
@@ -485,7 +486,7 @@ def vendor_termination(
     """The vendor ends maintenance: each machine under contract ≥ 1 year, three months' written notice."""
     jurisdiction.ensure_serves(actor, contract.organisation)
     if contract.kind != ContractKind.HARDWARE_MAINTENANCE:
-        raise DomainError(_("Only hardware maintenance is ended machine by machine."), code="wrong_contract_type")
+        raise DomainError(_("Only hardware maintenance is ended machine by machine."), code=Code.WRONG_CONTRACT_TYPE)
     _ensure_active(contract)
     organisation = contract.organisation
     with tenant_scope(organisation):
@@ -569,9 +570,9 @@ def termination_decide(
     with tenant_scope(organisation):
         termination = Termination.objects.select_for_update().get(pk=termination.pk)
         if termination.status != TerminationStatus.PENDING:
-            raise Conflict(_("This termination has already been processed."), code="already_processed")
+            raise Conflict(_("This termination has already been processed."), code=Code.ALREADY_PROCESSED)
         if not accept and not note.strip():
-            raise DomainError(_("Give the customer the reason for the refusal."), code="reason_required")
+            raise DomainError(_("Give the customer the reason for the refusal."), code=Code.REASON_REQUIRED)
         termination.status = TerminationStatus.ACCEPTED if accept else TerminationStatus.REFUSED
         termination.decided_by = actor
         termination.decided_at = timezone.now()
@@ -708,7 +709,7 @@ def servicepac_activate(
     if canonical is None:
         raise DomainError(
             _("This is not a valid ServicePac code. It looks like SP-ABCD-EFGH-K: check each character."),
-            code="invalid_code_format",
+            code=Code.INVALID_CODE_FORMAT,
         )
     # Another organisation's code answers exactly like a code that does not exist.
     row = (
@@ -719,13 +720,13 @@ def servicepac_activate(
     )
     if row is None:
         raise DomainError(
-            _("We do not know this ServicePac code. Check it against your confirmation e-mail."), code="unknown_code"
+            _("We do not know this ServicePac code. Check it against your confirmation e-mail."), code=Code.UNKNOWN_CODE
         )
     if row.used_at is not None:
         raise Conflict(
             _("This ServicePac code has already been activated on %(date)s.")
             % {"date": _long_date(calendar_of(organisation).local(row.used_at).date(), organisation)},
-            code="code_already_used",
+            code=Code.CODE_ALREADY_USED,
         )
     machine = Machine.objects.filter(
         organisation=organisation, machine_type=machine_type.strip().upper(), serial=serial.strip().upper()
@@ -734,11 +735,11 @@ def servicepac_activate(
         raise DomainError(
             _("No machine of type %(type)s with serial number %(serial)s is in your inventory.")
             % {"type": machine_type.strip().upper(), "serial": serial.strip().upper()},
-            code="machine_not_found",
+            code=Code.MACHINE_NOT_FOUND,
         )
     contract = row.contract
     if CoveredMachine.objects.filter(contract=contract, machine=machine, covered_until__isnull=True).exists():
-        raise Conflict(_("This machine is already covered by this ServicePac."), code="already_covered")
+        raise Conflict(_("This machine is already covered by this ServicePac."), code=Code.ALREADY_COVERED)
     today = today_for(organisation)
     coverage = CoveredMachine.objects.create(
         contract=contract, machine=machine, service_level=row.service_level, covered_from=today

@@ -54,6 +54,7 @@ from guichet.core.notifications.outbox import enqueue
 from guichet.core.signing import sign_or_refuse
 from guichet.core.tenancy import across_organisations, tenant_scope
 
+from .errors import Code
 from .models import Contract, ContractService, ContractStatus, Signature, SignatureParty
 
 VENDOR_NAME = "Guichet"  # as the contract documents name the vendor
@@ -69,7 +70,7 @@ API_CONFIRMED_ATTRIBUTE = "_guichet_identity_confirmed_at"
 
 
 class ReauthenticationRequired(PermissionDenied):
-    code = "reauthentication_required"
+    code = Code.REAUTHENTICATION_REQUIRED
     status = 401
 
 
@@ -111,15 +112,15 @@ def confirm_identity(http_request: HttpRequest, user: User, *, password: str, ot
     try:
         checked = get_adapter(http_request).authenticate(http_request, email=user.email, password=password or "")
     except ValidationError:
-        raise DomainError(_("Too many failed login attempts. Try again later."), code="throttled") from None
+        raise DomainError(_("Too many failed login attempts. Try again later."), code=Code.THROTTLED) from None
     if checked is None or checked.pk != user.pk:
-        raise ReauthenticationRequired(_("The password is not correct."), code="invalid_password")
+        raise ReauthenticationRequired(_("The password is not correct."), code=Code.INVALID_PASSWORD)
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if totp is not None:
         if not otp:
-            raise ReauthenticationRequired(_("Enter the code from your authenticator app."), code="otp_required")
+            raise ReauthenticationRequired(_("Enter the code from your authenticator app."), code=Code.OTP_REQUIRED)
         if not TOTP(totp).validate_code(otp):
-            raise ReauthenticationRequired(_("Incorrect code."), code="otp_invalid")
+            raise ReauthenticationRequired(_("Incorrect code."), code=Code.OTP_INVALID)
     setattr(http_request, API_CONFIRMED_ATTRIBUTE, time.time())
 
 
@@ -216,21 +217,21 @@ def _freeze_signed_terms(sender: type, instance: Contract, raw: bool = False, **
     with across_organisations():
         stored = Contract.objects.filter(pk=instance.pk).values(*SIGNED_TERMS).first()
     if stored and any(stored[field] != getattr(instance, field) for field in SIGNED_TERMS):
-        raise SignedContractError(gettext_lazy("A signed contract cannot change."), code="signed")
+        raise SignedContractError(gettext_lazy("A signed contract cannot change."), code=Code.SIGNED)
 
 
 @receiver(pre_save, sender=ContractService, dispatch_uid="contracts.signed_services_frozen")
 @receiver(pre_delete, sender=ContractService, dispatch_uid="contracts.signed_services_not_deleted")
 def _freeze_signed_services(sender: type, instance: ContractService, raw: bool = False, **kwargs: Any) -> None:
     if not raw and _is_signed(instance.contract_id):
-        raise SignedContractError(gettext_lazy("A signed contract cannot change."), code="signed")
+        raise SignedContractError(gettext_lazy("A signed contract cannot change."), code=Code.SIGNED)
 
 
 @receiver(pre_save, sender=Signature, dispatch_uid="contracts.signatures_kept")
 @receiver(pre_delete, sender=Signature, dispatch_uid="contracts.signatures_not_deleted")
 def _keep_signatures(sender: type, instance: Signature, raw: bool = False, **kwargs: Any) -> None:
     if not raw and instance.pk is not None:
-        raise SignedContractError(gettext_lazy("A signature is kept as it was made."), code="signature_kept")
+        raise SignedContractError(gettext_lazy("A signature is kept as it was made."), code=Code.SIGNATURE_KEPT)
 
 
 # --- services --------------------------------------------------------------------------------------
@@ -331,15 +332,15 @@ def contract_sign(
     if not may_sign(actor, organisation):
         raise PermissionDenied(
             _("Only a signatory of %(organisation)s can sign its contracts.") % {"organisation": organisation.name},
-            code="not_signatory",
+            code=Code.NOT_SIGNATORY,
         )
     if http_request is None or not recently_reauthenticated(http_request, actor):
         raise ReauthenticationRequired(_("Confirm your identity again before signing."))
     if not terms_accepted:
-        raise DomainError(_("Confirm that you have read and accept the terms."), code="terms_not_accepted")
+        raise DomainError(_("Confirm that you have read and accept the terms."), code=Code.TERMS_NOT_ACCEPTED)
     contract = _locked(contract)
     if contract.status != ContractStatus.AWAITING_SIGNATURE or _is_signed(contract.pk):
-        raise Conflict(_("This contract is not awaiting your signature."), code="not_awaiting_signature")
+        raise Conflict(_("This contract is not awaiting your signature."), code=Code.NOT_AWAITING_SIGNATURE)
 
     from .documents import contract_pdf
 
@@ -390,13 +391,13 @@ def contract_countersign(*, actor: User, contract: Contract, http_request: HttpR
         signatures = {s.party: s for s in Signature.objects.filter(contract=contract)}
     customer = signatures.get(SignatureParty.CUSTOMER)
     if customer is None:
-        raise Conflict(_("The customer has not signed this contract yet."), code="not_signed_by_customer")
+        raise Conflict(_("The customer has not signed this contract yet."), code=Code.NOT_SIGNED_BY_CUSTOMER)
     if SignatureParty.VENDOR in signatures:
-        raise Conflict(_("This contract is already countersigned."), code="already_countersigned")
+        raise Conflict(_("This contract is already countersigned."), code=Code.ALREADY_COUNTERSIGNED)
     with customer.document.open("rb") as handle:
         customer_signed = handle.read()
     if _sha256(customer_signed) != customer.document_sha256:
-        raise Conflict(_("The signed document does not match its recorded fingerprint."), code="document_altered")
+        raise Conflict(_("The signed document does not match its recorded fingerprint."), code=Code.DOCUMENT_ALTERED)
     organisation = contract.organisation
     language = organisation.language
     facts = _facts(actor, VENDOR_NAME, http_request, customer.document_sha256)

@@ -1,35 +1,60 @@
-"""API plumbing shared by every router: the error body, list pages."""
+"""API plumbing shared by every router: the error body, the refused-input error, list pages."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import pydantic
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 
-from .errors import DomainError
+from .contexts import error_codes
+from .errors import Code, DomainError
+
+
+def _every_code(schema: dict[str, Any]) -> None:
+    # Filled when the schema is generated: by then every context is loaded.
+    schema["enum"] = error_codes()
 
 
 class ErrorOut(Schema):
-    code: str
+    code: str = Field(
+        description="Stable: clients switch on it (the message is translated for people).",
+        json_schema_extra=_every_code,
+    )
     message: str
     details: dict[str, Any] = {}
+
+
+class InvalidInput(DomainError):
+    """Input a form or rule refused after the schema let it through: a 422 shaped like Ninja's own
+    (`details.errors` holds `{"type", "loc", "msg"}` items)."""
+
+    code: StrEnum = Code.VALIDATION_ERROR
+    status = 422
 
 
 class PageOut(Schema):
     count: int
 
 
-def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int = 100) -> tuple[list[Any], int]:
-    """A page of `queryset` and the total count; bad numbers are a 400, not a crash."""
+def check_page(page: int, page_size: int) -> None:
+    """Bad page numbers are a 400, not a crash; `API_MAX_PAGE_SIZE` bounds what a client may ask."""
+    max_size = settings.API_MAX_PAGE_SIZE
     if page < 1 or page_size < 1 or page_size > max_size:
         raise DomainError(
             _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": max_size},
-            code="invalid_page",
+            code=Code.INVALID_PAGE,
         )
+
+
+def paginate(queryset: QuerySet[Any], page: int, page_size: int) -> tuple[list[Any], int]:
+    """A page of `queryset` and the total count."""
+    check_page(page, page_size)
     count = queryset.count()
     start = (page - 1) * page_size
     if start >= count:  # past the end (page=4611686018427387904 too): an empty page, never a database error

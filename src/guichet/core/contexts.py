@@ -8,12 +8,15 @@ nothing central: no URL list, no router list, no menu list to edit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.apps import AppConfig, apps
 from django.urls import URLResolver, include, path
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
+from django.utils.module_loading import import_string, module_has_submodule
+
+from .errors import Code
 
 
 class ConsoleSection:
@@ -65,6 +68,13 @@ class ContextConfig(AppConfig):
     def router(self) -> Any:
         return import_string(self.api_router) if self.api_router else None
 
+    def error_codes(self) -> type[StrEnum] | None:
+        """The `Code` enum of the context's errors.py: the codes its errors carry."""
+        if not module_has_submodule(self.module, "errors"):
+            return None
+        codes: type[StrEnum] = import_string(f"{self.name}.errors.Code")
+        return codes
+
     def seed_demo(self) -> int:
         """Called by `guichet seed_demo`: the context's demo data, idempotent; how many rows it made."""
         return 0
@@ -85,3 +95,10 @@ def console_entries() -> list[ConsoleEntry]:
         (entry for context in contexts() for entry in context.console_entries),
         key=lambda entry: (ConsoleSection.ORDER.index(entry.section), entry.position),
     )
+
+
+def error_codes() -> list[str]:
+    """Every code an error may carry, core's and each context's, sorted (the API schema's enum)."""
+    enums: list[type[StrEnum]] = [Code]
+    enums += [codes for context in contexts() if (codes := context.error_codes()) is not None]
+    return sorted({member.value for enum in enums for member in enum})

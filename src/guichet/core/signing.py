@@ -46,6 +46,8 @@ from django.utils.translation import gettext_lazy
 
 from guichet.core.errors import DomainError
 
+from .errors import Code
+
 logger = logging.getLogger(__name__)
 
 DEV_DIR_NAME = "signing"
@@ -60,13 +62,12 @@ DIGEST = "sha256"
 TSA_TIMEOUT_SECONDS = 10
 
 # Signature blocks: A4 points, bottom of the last page, above the page footer.
-# Documents that get signed leave SIGNATURE_AREA_HEIGHT free at the bottom of their last page.
+# Documents that get signed leave BLOCK_BOTTOM + BLOCK_HEIGHT + 10 points free at the bottom of their last page.
 BLOCK_WIDTH = 245
 BLOCK_HEIGHT = 66
 BLOCK_BOTTOM = 62
 BLOCK_LEFT = 48
 BLOCK_GAP = 10
-SIGNATURE_AREA_HEIGHT = BLOCK_BOTTOM + BLOCK_HEIGHT + 10
 BLOCKS_PER_ROW = 2
 A4_WIDTH = 595.0
 
@@ -81,7 +82,7 @@ class SigningError(Exception):
 class SealUnavailable(DomainError):
     """What a person is told when their document could not be sealed: nothing was signed, nothing changed."""
 
-    code = "seal_unavailable"
+    code = Code.SEAL_UNAVAILABLE
     status = 503  # the portal's seal or its TSA is down, not the request: the same request works later
 
 

@@ -15,6 +15,7 @@ from guichet.core.errors import DomainError
 from guichet.core.models import Country
 
 from . import selectors, services
+from .errors import Code
 
 router = Router(tags=["help"])
 LANGUAGES = ("en", "fr", "ro", "nl")
@@ -22,9 +23,9 @@ LANGUAGES = ("en", "fr", "ro", "nl")
 
 def _checked(lang: str, country: str) -> None:
     if lang not in LANGUAGES:
-        raise DomainError(_("Unknown language."), code="invalid_language", details={"allowed": list(LANGUAGES)})
+        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE, details={"allowed": list(LANGUAGES)})
     if country not in Country.values:
-        raise DomainError(_("Unknown country."), code="invalid_country", details={"allowed": list(Country.values)})
+        raise DomainError(_("Unknown country."), code=Code.INVALID_COUNTRY, details={"allowed": list(Country.values)})
 
 
 class ResultOut(Schema):

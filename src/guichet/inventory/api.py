@@ -20,9 +20,8 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, check_page, paginate
 from guichet.core.calendar import today_for
-from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
@@ -32,11 +31,6 @@ from .models import Machine, Relocation, RepairRequest, Transfer
 router = Router(tags=["inventory"], auth=AUTH)
 
 APPLICATION = "inventory"
-
-
-class InvalidInput(DomainError):
-    code = "validation_error"
-    status = 422
 
 
 def _invalid(form: forms.BaseForm) -> InvalidInput:
@@ -151,8 +145,7 @@ def list_machines(
             every = list(machines)
             states = selectors.coverages_of(every, today)
             matching = [m for m in every if states[m.pk].state == filters.cleaned_data["coverage"]]
-            if page < 1 or page_size < 1 or page_size > 100:
-                paginate(machines, page, page_size)  # raises the standard invalid_page error
+            check_page(page, page_size)
             items = matching[(page - 1) * page_size : page * page_size]
             return {"items": [_machine(m, states[m.pk]) for m in items], "count": len(matching)}
         items, count = paginate(machines, page, page_size)

@@ -106,9 +106,7 @@ class RelocationForm(forms.Form):
     from_address = forms.CharField(label=_("From address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     to_country = forms.ChoiceField(label=_("To country"), choices=world_countries)
     to_address = forms.CharField(label=_("To address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    desired_date = DateField(
-        label=_("Desired date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    desired_date = DateField(label=_("Desired date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:

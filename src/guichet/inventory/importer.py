@@ -1,18 +1,18 @@
 """Import an organisation's inventory from CSV: row by row validation, all or nothing.
 
-The file is read as a stream (never held whole in memory); valid rows are written in
-batches inside one transaction. The first bad row stops the writing but not the
-reading: every row is still checked, so the report lists all the problems at once,
-and the transaction is rolled back so nothing is half-imported.
+The file is read as a stream (never held whole in memory; the reading, the report and the
+rejection are `core.csv_import`'s); valid rows are written in batches inside one
+transaction. The first bad row stops the writing but not the reading: every row is still
+checked, so the report lists all the problems at once, and the transaction is rolled back
+so nothing is half-imported.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
@@ -26,7 +26,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit
+from guichet.core import audit, csv_import
+from guichet.core.csv_import import ImportRejected
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 
@@ -49,7 +50,6 @@ OPTIONAL_COLUMNS = (
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 BATCH_SIZE = 1000
-MAX_REPORTED_ERRORS = 500  # the report stays readable; the count says how many there were
 MAX_LENGTHS: dict[str, int] = {
     name: getattr(Machine._meta.get_field(name), "max_length", 0) or 0
     for name in COLUMNS
@@ -58,35 +58,10 @@ MAX_LENGTHS: dict[str, int] = {
 COUNTRY_CODES = ("BE", "CA", "RO")
 
 
-class ImportRejected(Exception):
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(f"{report.error_count} errors")
-        self.report = report
-
-
 @dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
+class ImportReport(csv_import.ImportReport):
     created: int = 0
     updated: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    def add(self, line: int, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(line, column, message))
 
 
 def _date(value: str) -> date | None:
@@ -96,10 +71,10 @@ def _date(value: str) -> date | None:
     return date.fromisoformat(value)
 
 
-def clean_row(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """One CSV row as Machine field values, and its problems as (column, message)."""
     errors: list[tuple[str, str]] = []
-    row = {name: (raw.get(name) or "").strip() for name in COLUMNS}
+    row: dict[str, Any] = {name: (raw.get(name) or "").strip() for name in COLUMNS}
     for name in ("machine_type", "model", "serial", "site_country"):
         row[name] = row[name].upper()
     for name in REQUIRED_COLUMNS:
@@ -118,7 +93,6 @@ def clean_row(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
             validate_email(row["contact_email"])
         except ValidationError:
             errors.append(("contact_email", _("Enter a valid e-mail address.")))
-    errors += [(name, _("This value contains a NUL character.")) for name, value in row.items() if "\x00" in value]
     for name, limit in MAX_LENGTHS.items():
         if limit and len(row[name]) > limit:
             errors.append((name, _("At most %(n)s characters.") % {"n": limit}))
@@ -131,15 +105,6 @@ def clean_row(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
     return row, errors
 
 
-def read_csv(stream: IO[bytes]) -> Iterator[dict[str, str]]:
-    """Rows of an uploaded file (UTF-8, with or without BOM; comma or semicolon)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    sample = text.read(4096)
-    text.seek(0)
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    yield from csv.DictReader(text, delimiter=delimiter)
-
-
 class _Rollback(Exception):
     pass
 
@@ -148,22 +113,21 @@ def import_inventory(
     *,
     actor: User | None,
     organisation: Organisation,
-    rows: Iterable[dict[str, str]],
-    header: Iterable[str] | None = None,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    header: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
     http_request: HttpRequest | None = None,
 ) -> ImportReport:
-    """Create or update the organisation's machines from `rows`; raise ImportRejected with the report
-    if any row is wrong (then nothing is written).
+    """Create or update the organisation's machines from `rows` ((line, values)); raise ImportRejected
+    with the report if any row is wrong (then nothing is written).
 
     A machine type + serial already held by the same organisation is updated; held by
     another organisation, it is an error (machines move through transfers, not imports).
     """
     report = ImportReport()
     if header is not None:
-        missing = [name for name in REQUIRED_COLUMNS if name not in set(header)]
-        if missing:
-            report.add(1, ", ".join(missing), _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        csv_import.check_header(report, header, REQUIRED_COLUMNS)
+        if not report.ok:
             raise ImportRejected(report)
     seen: set[tuple[str, str]] = set()
     batch: list[tuple[int, dict[str, Any]]] = []
@@ -200,7 +164,7 @@ def import_inventory(
 
     try:
         with transaction.atomic():
-            for line, raw in enumerate(rows, start=2):  # line 1 is the header
+            for line, raw in rows:
                 report.rows += 1
                 row, errors = clean_row(raw)
                 for column, message in errors:
@@ -219,7 +183,7 @@ def import_inventory(
             if batch:
                 flush()
             if report.rows == 0:
-                report.add(2, "", _("The file has no rows."))
+                report.add(csv_import.FIRST_ROW_LINE, "", _("The file has no rows."))
             if not report.ok:
                 raise _Rollback
             audit.record(
@@ -246,33 +210,33 @@ def import_file(
     http_request: HttpRequest | None = None,
 ) -> ImportReport:
     try:
-        reader = read_csv(stream)
-        first = next(reader, None)
+        file = csv_import.read_csv_bytes(stream)
+        first = next(file.rows, None)
     except (UnicodeDecodeError, csv.Error) as error:
         report = ImportReport()
-        report.add(1, "", _("This is not a UTF-8 CSV file (%(error)s).") % {"error": type(error).__name__})
+        report.add(1, "", csv_import.unreadable(error))
         raise ImportRejected(report) from None
     if first is None:
         report = ImportReport()
         report.add(1, "", _("The file has no rows."))
         raise ImportRejected(report)
 
-    def rows() -> Iterator[dict[str, str]]:
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
         yield first
-        yield from reader
+        yield from file.rows
 
     try:
         return import_inventory(
             actor=actor,
             organisation=organisation,
             rows=rows(),
-            header=list(first.keys()),
+            header=file.header,
             progress=progress,
             http_request=http_request,
         )
     except (UnicodeDecodeError, csv.Error) as error:
         report = ImportReport()
-        report.add(0, "", _("This is not a UTF-8 CSV file (%(error)s).") % {"error": type(error).__name__})
+        report.add(0, "", csv_import.unreadable(error))
         raise ImportRejected(report) from None
 
 

@@ -17,6 +17,7 @@ from guichet.core.models import Country
 from guichet.core.tenancy import across_organisations
 
 from . import coverage, rules
+from .errors import Code
 from .models import ImportJob, Machine, Relocation, RepairRequest, SiteChange, Transfer
 
 
@@ -88,7 +89,7 @@ def machines_of(organisation: Organisation, filters: MachineFilters | None = Non
 
 
 class AmbiguousSerial(DomainError):
-    code = "ambiguous_serial"
+    code = Code.AMBIGUOUS_SERIAL
     status = 409
 
 

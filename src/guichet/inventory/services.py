@@ -22,6 +22,7 @@ from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 
 from . import coverage, rules, selectors
+from .errors import Code
 from .models import (
     ImportJob,
     Machine,
@@ -57,7 +58,7 @@ def next_number(prefix: str, country: str, year: int) -> str:
 
 def _ensure_present(machine: Machine) -> None:
     if machine.departed_on is not None:
-        raise Conflict(_("This machine has left your organisation."), code="machine_departed")
+        raise Conflict(_("This machine has left your organisation."), code=Code.MACHINE_DEPARTED)
 
 
 # --- site and contact -------------------------------------------------------------------------
@@ -73,7 +74,7 @@ def machine_update_site(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(
-            _("These fields cannot be changed here."), code="not_editable", details={"fields": sorted(unknown)}
+            _("These fields cannot be changed here."), code=Code.NOT_EDITABLE, details={"fields": sorted(unknown)}
         )
     diff = {
         field: [getattr(machine, field), value.strip()]
@@ -120,7 +121,7 @@ def site_change_review(*, actor: User, change: SiteChange, http_request: HttpReq
 
 
 class BillingNotAccepted(DomainError):
-    code = "billing_not_accepted"
+    code = Code.BILLING_NOT_ACCEPTED
     status = 400
 
 
@@ -143,9 +144,9 @@ def repair_request(
     now = now or timezone.now()
     _ensure_present(machine)
     if kind not in ("hardware", "software"):
-        raise DomainError(_("Say whether the problem is hardware or software."), code="invalid_kind")
+        raise DomainError(_("Say whether the problem is hardware or software."), code=Code.INVALID_KIND)
     if not description.strip():
-        raise DomainError(_("Describe the problem."), code="empty_description")
+        raise DomainError(_("Describe the problem."), code=Code.EMPTY_DESCRIPTION)
     organisation = machine.organisation
     calendar = selectors.calendar_of_site(machine)
     coverage = selectors.coverage_of(machine, timezone.localtime(now, calendar.tz).date())
@@ -210,7 +211,7 @@ def repair_dispatch(*, actor: User, repair: RepairRequest, http_request: HttpReq
     jurisdiction.ensure_serves(actor, repair.organisation)
     repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
     if repair.status != RepairStatus.SUBMITTED:
-        raise Conflict(_("This repair has already been dispatched."), code="already_dispatched")
+        raise Conflict(_("This repair has already been dispatched."), code=Code.ALREADY_DISPATCHED)
     repair.status = RepairStatus.DISPATCHED
     repair.dispatched_by = actor
     repair.dispatched_at = timezone.now()
@@ -242,15 +243,15 @@ def transfer_report(
     organisation = machine.organisation
     today = today or today_for(organisation)
     if kind not in ("lease_return", "sale"):
-        raise DomainError(_("Say whether the machine is returned at lease end or sold."), code="invalid_kind")
+        raise DomainError(_("Say whether the machine is returned at lease end or sold."), code=Code.INVALID_KIND)
     if not reason.strip():
-        raise DomainError(_("Give the reason for the change of ownership."), code="empty_reason")
+        raise DomainError(_("Give the reason for the change of ownership."), code=Code.EMPTY_REASON)
     if kind == "sale" and not buyer.strip():
-        raise DomainError(_("Name the company that buys the machine."), code="buyer_required")
+        raise DomainError(_("Name the company that buys the machine."), code=Code.BUYER_REQUIRED)
     if Transfer.objects.filter(
         organisation=organisation, machine=machine, status__in=(TransferStatus.REPORTED, TransferStatus.CONFIRMED)
     ).exists():
-        raise Conflict(_("A change of ownership is already reported for this machine."), code="transfer_pending")
+        raise Conflict(_("A change of ownership is already reported for this machine."), code=Code.TRANSFER_PENDING)
     coverage = selectors.coverage_of(machine, today)
     calendar = calendar_of(organisation)
     transfer = Transfer.objects.create(
@@ -286,7 +287,7 @@ def transfer_confirm(
     jurisdiction.ensure_serves(actor, transfer.organisation)
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk, organisation=transfer.organisation)
     if transfer.status != TransferStatus.REPORTED:
-        raise Conflict(_("This transfer is already confirmed."), code="already_confirmed")
+        raise Conflict(_("This transfer is already confirmed."), code=Code.ALREADY_CONFIRMED)
     transfer.status = TransferStatus.CONFIRMED
     transfer.confirmed_by = actor
     transfer.confirmed_at = timezone.now()
@@ -385,19 +386,19 @@ def relocation_request(
     organisation = machine.organisation
     today = today or today_for(organisation)
     if not is_world_country(from_country) or not is_world_country(to_country):
-        raise DomainError(_("Choose the countries from the list."), code="invalid_country")
+        raise DomainError(_("Choose the countries from the list."), code=Code.INVALID_COUNTRY)
     if not rules.is_cross_border(from_country, to_country):
         raise DomainError(
-            _("A relocation here crosses a border: choose another destination country."), code="same_country"
+            _("A relocation here crosses a border: choose another destination country."), code=Code.SAME_COUNTRY
         )
     if not from_address.strip() or not to_address.strip():
-        raise DomainError(_("Give both addresses."), code="address_required")
+        raise DomainError(_("Give both addresses."), code=Code.ADDRESS_REQUIRED)
     calendar = calendar_of(organisation)
     earliest = calendar.add_business_days(today, settings.RELOCATION_MIN_LEAD_BUSINESS_DAYS)
     if desired_date < earliest:
         raise DomainError(
             _("A relocation takes several days: choose %(date)s or later.") % {"date": earliest.isoformat()},
-            code="too_soon",
+            code=Code.TOO_SOON,
             details={"earliest": earliest.isoformat()},
         )
     relocation = Relocation.objects.create(
@@ -428,7 +429,7 @@ def _move_relocation(relocation: Relocation, target: str) -> Relocation:
         .get(pk=relocation.pk, organisation=relocation.organisation)
     )
     if not rules.relocation_may_move(relocation.status, target):
-        raise Conflict(_("That step is not possible from here."), code="invalid_transition")
+        raise Conflict(_("That step is not possible from here."), code=Code.INVALID_TRANSITION)
     relocation.status = target
     return relocation
 
@@ -460,7 +461,7 @@ def relocation_decide(
 ) -> Relocation:
     jurisdiction.ensure_serves(actor, relocation.organisation)
     if not approve and not reason.strip():
-        raise DomainError(_("Give the reason for the refusal."), code="reason_required")
+        raise DomainError(_("Give the reason for the refusal."), code=Code.REASON_REQUIRED)
     relocation = _move_relocation(relocation, RelocationStatus.APPROVED if approve else RelocationStatus.REFUSED)
     relocation.decision_reason = reason.strip()
     relocation.decided_at = timezone.now()

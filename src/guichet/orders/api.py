@@ -20,12 +20,13 @@ from ninja import Router, Schema
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services, webhook
 from .carriers import CARRIERS
+from .errors import Code
 from .models import Order, OrderStatus, ShipmentStatus
 
 router = Router(tags=["orders"], auth=AUTH)
@@ -181,7 +182,7 @@ def list_orders(
     organisation: Organisation = require_application(request, APPLICATION)
     if status and status != "open" and status not in OrderStatus.values:
         raise DomainError(
-            _("Unknown order status."), code="invalid_status", details={"allowed": ["open", *OrderStatus.values]}
+            _("Unknown order status."), code=Code.INVALID_STATUS, details={"allowed": ["open", *OrderStatus.values]}
         )
     filters = selectors.OrderFilters(status=status, date_from=date_from, date_to=date_to, query=q)
     with tenant_scope(organisation):
@@ -220,11 +221,6 @@ class ShipmentEventOut(Schema):
     order_status: str
 
 
-class EventInvalid(DomainError):
-    code = "validation_error"
-    status = 422
-
-
 @router.post(
     "shipments/events",
     auth=None,
@@ -258,22 +254,20 @@ def shipment_event(request: HttpRequest) -> dict[str, Any]:
             {"type": e["type"], "loc": ["body", *map(str, e["loc"])], "msg": e["msg"]}
             for e in error.errors(include_url=False, include_input=False)
         ]
-        raise EventInvalid(_("Some fields are missing or invalid."), details={"errors": errors}) from None
+        raise InvalidInput(_("Some fields are missing or invalid."), details={"errors": errors}) from None
     if event.status not in ShipmentStatus.values:
-        raise EventInvalid(
-            _("Unknown shipment status."), code="unknown_status", details={"allowed": ShipmentStatus.values}
+        raise InvalidInput(
+            _("Unknown shipment status."), code=Code.UNKNOWN_STATUS, details={"allowed": ShipmentStatus.values}
         )
     if not rules.occurred_plausibly(event.occurred_at, timezone.now()):
-        raise EventInvalid(
-            _("occurred_at is more than 5 minutes in the future."), code="occurred_in_future"
-        )
+        raise InvalidInput(_("occurred_at is more than 5 minutes in the future."), code=Code.OCCURRED_IN_FUTURE)
     if event.carrier not in CARRIERS:
-        raise NotFound(_("No such parcel."), code="unknown_shipment")
+        raise NotFound(_("No such parcel."), code=Code.UNKNOWN_SHIPMENT)
     integration.ensure_may_report(event.carrier)
     source = integration.name
     shipment = selectors.find_shipment(event.carrier, event.tracking_number)
     if shipment is None:
-        raise NotFound(_("No such parcel."), code="unknown_shipment")
+        raise NotFound(_("No such parcel."), code=Code.UNKNOWN_SHIPMENT)
     organisation = shipment.order.organisation
     with tenant_scope(organisation):
         outcome = services.shipment_record_event(

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core.errors import DomainError
 
+from .errors import Code
+
 # UPU S10 (postal items): 2 service letters, 8 serial digits, 1 check digit, the country's ISO code.
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 MAX_TRACKING_NUMBER_LENGTH = 40
@@ -172,7 +174,7 @@ CARRIERS: dict[str, Carrier] = {
 
 
 class UnknownCarrier(DomainError):
-    code = "unknown_carrier"
+    code = Code.UNKNOWN_CARRIER
     status = 400
 
 
@@ -195,7 +197,7 @@ def check_tracking_number(carrier: Carrier, number: str) -> str:
         raise DomainError(
             _("This is not a %(carrier)s tracking number (for example: %(examples)s).")
             % {"carrier": carrier.name, "examples": carrier.format_hint},
-            code="invalid_tracking_number",
+            code=Code.INVALID_TRACKING_NUMBER,
             details={"carrier": carrier.code},
         )
     return normalise(number)

@@ -20,9 +20,6 @@ CANCELLED = "cancelled"
 ORDER_STATUSES = (PLACED, PROCESSING, PARTIALLY_SHIPPED, SHIPPED, PARTIALLY_DELIVERED, DELIVERED, CANCELLED)
 OPEN_ORDER_STATUSES = frozenset({PLACED, PROCESSING, PARTIALLY_SHIPPED, SHIPPED, PARTIALLY_DELIVERED})
 
-# --- line statuses (same words, per line) ----------------------------------------------------
-LINE_STATUSES = (PLACED, PARTIALLY_SHIPPED, SHIPPED, PARTIALLY_DELIVERED, DELIVERED, CANCELLED)
-
 # --- shipment statuses ------------------------------------------------------------------------
 LABEL_CREATED = "label_created"
 IN_TRANSIT = "in_transit"
@@ -35,7 +32,6 @@ SHIPMENT_STATUSES = (LABEL_CREATED, IN_TRANSIT, OUT_FOR_DELIVERY, EXCEPTION, SHI
 ON_THE_WAY = frozenset({IN_TRANSIT, OUT_FOR_DELIVERY, EXCEPTION, SHIP_DELIVERED})
 # Quantities in a parcel count against the order line unless the parcel came back.
 IN_PARCELS = frozenset(SHIPMENT_STATUSES) - {RETURNED}
-FINAL_SHIPMENT_STATUSES = frozenset({SHIP_DELIVERED, RETURNED})
 # Statuses whose arrival the customer is told about by e-mail.
 NOTIFIED_STATUSES = frozenset({IN_TRANSIT, OUT_FOR_DELIVERY, EXCEPTION, SHIP_DELIVERED, RETURNED})
 

@@ -25,6 +25,7 @@ from guichet.core.notifications.outbox import enqueue
 
 from . import rules
 from .carriers import check_tracking_number, get_carrier
+from .errors import Code
 from .models import (
     Order,
     OrderEvent,
@@ -170,19 +171,19 @@ def order_create(
     """Record an order (placed in the portal, by an agent, or imported from the order system)."""
     lines = list(lines)
     if not lines:
-        raise DomainError(_("An order needs at least one line."), code="no_lines")
+        raise DomainError(_("An order needs at least one line."), code=Code.NO_LINES)
     if len(lines) > MAX_LINES_PER_ORDER:
-        raise DomainError(_("An order has at most %(n)s lines.") % {"n": MAX_LINES_PER_ORDER}, code="too_many_lines")
+        raise DomainError(_("An order has at most %(n)s lines.") % {"n": MAX_LINES_PER_ORDER}, code=Code.TOO_MANY_LINES)
     for line in lines:
         if line.quantity < 1:
-            raise DomainError(_("Each line needs a quantity of at least 1."), code="bad_quantity")
+            raise DomainError(_("Each line needs a quantity of at least 1."), code=Code.BAD_QUANTITY)
         if line.unit_price < 0:
-            raise DomainError(_("A unit price cannot be negative."), code="bad_price")
+            raise DomainError(_("A unit price cannot be negative."), code=Code.BAD_PRICE)
     currency = currency or currency_for_country(organisation.country)
     now = timezone.now()
     ordered_on = ordered_on or today_for(organisation)
     if number and Order.objects.filter(number=number).exists():
-        raise Conflict(_("Order %(number)s already exists.") % {"number": number}, code="duplicate_number")
+        raise Conflict(_("Order %(number)s already exists.") % {"number": number}, code=Code.DUPLICATE_NUMBER)
     order = Order.objects.create(
         organisation=organisation,
         number=number or next_number(organisation.country, ordered_on.year),
@@ -231,14 +232,16 @@ def shipment_add(
     """A parcel of the order: the carrier, its tracking number, and how many of each line it holds."""
     order = _locked(order)
     if order.status == OrderStatus.CANCELLED:
-        raise Conflict(_("This order is cancelled."), code="order_cancelled")
+        raise Conflict(_("This order is cancelled."), code=Code.ORDER_CANCELLED)
     found = get_carrier(carrier)
     number = check_tracking_number(found, tracking_number)
     if Shipment.objects.filter(carrier=found.code, tracking_number=number).exists():
-        raise Conflict(_("A parcel with this tracking number is already recorded."), code="duplicate_tracking_number")
+        raise Conflict(
+            _("A parcel with this tracking number is already recorded."), code=Code.DUPLICATE_TRACKING_NUMBER
+        )
     wanted = {int(pk): int(qty) for pk, qty in quantities.items() if int(qty) != 0}
     if not wanted:
-        raise DomainError(_("Put at least one item in the parcel."), code="empty_shipment")
+        raise DomainError(_("Put at least one item in the parcel."), code=Code.EMPTY_SHIPMENT)
     lines = {
         line.pk: line
         for line in OrderLine._base_manager.filter(order=order, pk__in=list(wanted)).annotate(
@@ -252,12 +255,12 @@ def shipment_add(
     for pk, quantity in wanted.items():
         line = lines.get(pk)
         if line is None:
-            raise DomainError(_("This line is not part of the order."), code="unknown_line", details={"line": pk})
+            raise DomainError(_("This line is not part of the order."), code=Code.UNKNOWN_LINE, details={"line": pk})
         if line.cancelled or not rules.may_ship(line.quantity, line.in_parcels, quantity):
             raise DomainError(
                 _("%(product)s: at most %(left)s more can be shipped.")
                 % {"product": line.product_code, "left": max(line.quantity - line.in_parcels, 0)},
-                code="too_many_shipped",
+                code=Code.TOO_MANY_SHIPPED,
                 details={"line": pk},
             )
     shipment = Shipment.objects.create(
@@ -308,7 +311,7 @@ def shipment_record_event(
     """
     if status not in ShipmentStatus.values:
         raise DomainError(
-            _("Unknown shipment status."), code="unknown_status", details={"allowed": ShipmentStatus.values}
+            _("Unknown shipment status."), code=Code.UNKNOWN_STATUS, details={"allowed": ShipmentStatus.values}
         )
     # A carrier's clock ahead of ours must not make every later (true) report look older.
     occurred_at = min(occurred_at, timezone.now())
@@ -317,7 +320,7 @@ def shipment_record_event(
     existing = TrackingEvent.objects.filter(event_id=event_id).first()
     if existing is not None:
         if existing.shipment_id != shipment.pk:
-            raise Conflict(_("This event id was already used for another parcel."), code="event_id_reused")
+            raise Conflict(_("This event id was already used for another parcel."), code=Code.EVENT_ID_REUSED)
         return EventOutcome(duplicate=True, applied=existing.applied, shipment=shipment, order=order)
     applied = rules.event_changes_status(shipment.status, shipment.status_at, status, occurred_at)
     try:
@@ -387,7 +390,7 @@ def order_cancel(*, actor: User | None, order: Order, http_request: HttpRequest 
     if order.status == OrderStatus.CANCELLED:
         return order
     if Shipment._base_manager.filter(order=order, status__in=rules.ON_THE_WAY).exists():
-        raise Conflict(_("Parcels of this order have already left; it can no longer be cancelled."), code="shipped")
+        raise Conflict(_("Parcels of this order have already left; it can no longer be cancelled."), code=Code.SHIPPED)
     order.cancelled_at = timezone.now()
     order.save(update_fields=["cancelled_at"])
     _recompute(order, actor=actor)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.core.errors import DomainError
 
 from . import rules
+from .errors import Code
 
 SIGNATURE_HEADER = "X-Guichet-Signature"
 TIMESTAMP_HEADER = "X-Guichet-Timestamp"
@@ -31,12 +32,12 @@ SIGNATURE_PREFIX = "sha256="
 
 
 class WebhookUnauthorised(DomainError):
-    code = "bad_signature"
+    code = Code.BAD_SIGNATURE
     status = 401
 
 
 class CarrierNotAllowed(DomainError):
-    code = "carrier_not_allowed"
+    code = Code.CARRIER_NOT_ALLOWED
     status = 403
 
 
@@ -55,7 +56,7 @@ class Integration:
 class WebhookNotConfigured(DomainError):
     """No secret set up: nothing can be verified, so nothing is accepted (a 401, like a bad signature)."""
 
-    code = "webhook_not_configured"
+    code = Code.WEBHOOK_NOT_CONFIGURED
     status = 401
 
 
@@ -88,9 +89,9 @@ def verify(body: bytes, signature: str, timestamp: str, now: datetime | None = N
     try:
         sent_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
-        raise WebhookUnauthorised(_("Missing or malformed timestamp."), code="bad_timestamp") from None
+        raise WebhookUnauthorised(_("Missing or malformed timestamp."), code=Code.BAD_TIMESTAMP) from None
     if not rules.timestamp_fresh(sent_at, now or datetime.now(tz=UTC)):
-        raise WebhookUnauthorised(_("The timestamp is too old or in the future."), code="stale_timestamp")
+        raise WebhookUnauthorised(_("The timestamp is too old or in the future."), code=Code.STALE_TIMESTAMP)
     if not signature.startswith(SIGNATURE_PREFIX):
         raise WebhookUnauthorised(_("Missing or malformed signature."))
     matched: Integration | None = None

@@ -25,11 +25,12 @@ from ninja.responses import Status
 from guichet.accounts import selectors as accounts_selectors
 from guichet.accounts.api_access import AUTH, active_organisation, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
+from .errors import Code
 from .forms import TYPE_FIELD_NAMES, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
 from .models import Attachment, Comment, Request, RequestType
 
@@ -38,13 +39,6 @@ router = Router(tags=["requests"], auth=AUTH)
 APPLICATION = "requests"
 DEFAULT_PAGE_SIZE = 25
 CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
-
-
-class InvalidInput(DomainError):
-    """Form-level validation failed; `details.errors` has the same shape as Ninja's own 422s."""
-
-    code = "validation_error"
-    status = 422
 
 
 def _invalid(errors: list[dict[str, Any]]) -> InvalidInput:
@@ -370,7 +364,7 @@ def request_types(request: HttpRequest, lang: str = "") -> list[dict[str, Any]]:
     organisation: Organisation = require_application(request, APPLICATION)
     languages = dict(settings.LANGUAGES)
     if lang and lang not in languages:
-        raise DomainError(_("Unknown language."), code="invalid_language", details={"allowed": list(languages)})
+        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE, details={"allowed": list(languages)})
     with translation.override(lang or translation.get_language()):
         types = []
         for kind in RequestType:

@@ -12,6 +12,8 @@ from guichet.core.errors import DomainError
 from guichet.core.uploads import MAX_FILE_BYTES as MAX_BYTES
 from guichet.core.uploads import MAX_FILES_PER_UPLOAD
 
+from .errors import Code
+
 _OOXML = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -67,17 +69,17 @@ def sniff(data: bytes) -> str | None:
 def check_upload(name: str, data: bytes) -> str:
     """The verified MIME type, or a DomainError saying what is wrong with the file."""
     if len(data) == 0:
-        raise DomainError(_("The file %(name)s is empty.") % {"name": name}, code="empty_file")
+        raise DomainError(_("The file %(name)s is empty.") % {"name": name}, code=Code.EMPTY_FILE)
     if len(data) > MAX_BYTES:
         raise DomainError(
             _("The file %(name)s is larger than %(mb)s MB.") % {"name": name, "mb": MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
+            code=Code.FILE_TOO_LARGE,
         )
     mime = sniff(data)
     if mime is None:
         raise DomainError(
             _("The file %(name)s is not a PDF, an image or an office document.") % {"name": name},
-            code="file_type_refused",
+            code=Code.FILE_TYPE_REFUSED,
         )
     return mime
 
@@ -85,5 +87,7 @@ def check_upload(name: str, data: bytes) -> str:
 def check_uploads(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
     """Every file of one message with its verified MIME type; at most MAX_FILES_PER_UPLOAD of them."""
     if len(files) > MAX_FILES_PER_UPLOAD:
-        raise DomainError(_("Attach at most %(n)s files at once.") % {"n": MAX_FILES_PER_UPLOAD}, code="too_many_files")
+        raise DomainError(
+            _("Attach at most %(n)s files at once.") % {"n": MAX_FILES_PER_UPLOAD}, code=Code.TOO_MANY_FILES
+        )
     return [(name, data, check_upload(name, data)) for name, data in files]

@@ -27,6 +27,7 @@ from guichet.help.services import request_submitted_after_suggestions
 
 from . import rules
 from .attachments import EXTENSIONS, check_uploads
+from .errors import Code
 from .models import Attachment, Comment, Event, Request, Status
 
 # --- numbers -------------------------------------------------------------------------
@@ -161,10 +162,10 @@ def customer_reply(
 ) -> Comment:
     request = _locked(request)
     if request.status == Status.CLOSED:
-        raise Conflict(_("This request is closed; reopen it to add a message."), code="closed")
+        raise Conflict(_("This request is closed; reopen it to add a message."), code=Code.CLOSED)
     checked = check_uploads(list(files))
     if not body.strip() and not checked:
-        raise DomainError(_("Write a message or attach a file."), code="empty_reply")
+        raise DomainError(_("Write a message or attach a file."), code=Code.EMPTY_REPLY)
     comment = Comment.objects.create(
         organisation=request.organisation, request=request, author=actor, body=body.strip()
     )
@@ -201,7 +202,7 @@ def _notify_assignee(request: Request, comment: Comment) -> None:
 def customer_close(*, actor: User, request: Request, http_request: HttpRequest | None = None) -> Request:
     request = _locked(request)
     if not rules.customer_may_close(request.status):
-        raise Conflict(_("This request is already closed."), code="already_closed")
+        raise Conflict(_("This request is already closed."), code=Code.ALREADY_CLOSED)
     _move(request, Status.CLOSED, actor)
     audit.record(
         "request.closed", actor=actor, organisation=request.organisation, target=request.number, request=http_request
@@ -218,7 +219,7 @@ def customer_reopen(
     since = request.closed_at or request.resolved_at or request.updated_at
     if not rules.customer_may_reopen(request.status, timezone.now() - since):
         raise Conflict(
-            _("This request can no longer be reopened; please submit a new one."), code="reopen_window_passed"
+            _("This request can no longer be reopened; please submit a new one."), code=Code.REOPEN_WINDOW_PASSED
         )
     reason_comment = None
     if reason.strip():
@@ -240,9 +241,9 @@ def customer_reopen(
 def request_rate(*, actor: User, request: Request, rating: int, comment: str = "") -> Request:
     request = _locked(request)
     if request.status not in (Status.RESOLVED, Status.CLOSED):
-        raise Conflict(_("You can rate a request once it is resolved."), code="not_resolved")
+        raise Conflict(_("You can rate a request once it is resolved."), code=Code.NOT_RESOLVED)
     if rating not in rules.RATING_RANGE:
-        raise DomainError(_("Choose a rating from 1 to 5."), code="invalid_rating")
+        raise DomainError(_("Choose a rating from 1 to 5."), code=Code.INVALID_RATING)
     request.rating = rating
     request.rating_comment = comment.strip()[:2000]
     _touch(request, "rating", "rating_comment")
@@ -308,7 +309,7 @@ def request_assign(
     jurisdiction.ensure_serves(actor, request.organisation)
     jurisdiction.ensure_serves(assignee, request.organisation)
     if request.status == Status.CLOSED:
-        raise Conflict(_("A closed request cannot be assigned."), code="closed")
+        raise Conflict(_("A closed request cannot be assigned."), code=Code.CLOSED)
     request.assignee = assignee
     if request.status == Status.SUBMITTED:
         _move(request, Status.ASSIGNED, actor, "assignee")
@@ -342,12 +343,12 @@ def agent_comment(
     request = _locked(request)
     jurisdiction.ensure_serves(actor, request.organisation)
     if request.status == Status.CLOSED:
-        raise Conflict(_("This request is closed."), code="closed")
+        raise Conflict(_("This request is closed."), code=Code.CLOSED)
     if then is not None and not rules.agent_may_move(request.status, then) and then != request.status:
-        raise Conflict(_("That status change is not possible from here."), code="invalid_transition")
+        raise Conflict(_("That status change is not possible from here."), code=Code.INVALID_TRANSITION)
     checked = check_uploads(list(files))
     if not body.strip():
-        raise DomainError(_("Write a message."), code="empty_reply")
+        raise DomainError(_("Write a message."), code=Code.EMPTY_REPLY)
     comment = Comment.objects.create(
         organisation=request.organisation, request=request, author=actor, body=body.strip(), internal=internal
     )
@@ -382,7 +383,7 @@ def request_set_status(
     request = _locked(request)
     jurisdiction.ensure_serves(actor, request.organisation)
     if not rules.agent_may_move(request.status, status):
-        raise Conflict(_("That status change is not possible from here."), code="invalid_transition")
+        raise Conflict(_("That status change is not possible from here."), code=Code.INVALID_TRANSITION)
     extra = _first_response(request) if status in (Status.WAITING, Status.RESOLVED) else []
     _move(request, status, actor, *extra)
     audit.record(

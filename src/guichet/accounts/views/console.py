@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
@@ -56,7 +56,7 @@ def decide(request: PortalRequest, pk: int) -> HttpResponse:
 @staff_required
 def organisations(request: PortalRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.search_organisations(request.user, query), 25).get_page(request.GET.get("page"))
+    page = page_of(request, "organisations_console", selectors.search_organisations(request.user, query))
     return render(request, "accounts/console/organisations.html", {"page": page, "q": query})
 
 

@@ -17,6 +17,7 @@ from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
+from ..errors import Code
 from ..forms import AllocateForm, ImportForm, PaymentForm, ResolveForm
 
 
@@ -77,7 +78,7 @@ def allocate(request: PortalRequest, reference: str) -> HttpResponse:
                 try:
                     invoice = selectors.get_invoice_for(payment.organisation, form.cleaned_data["invoice_number"])
                 except Http404:
-                    raise DomainError(_("No such invoice for this customer."), code="invoice") from None
+                    raise DomainError(_("No such invoice for this customer."), code=Code.INVOICE) from None
                 services.payment_allocate(
                     actor=request.user,
                     payment=payment,
@@ -114,7 +115,7 @@ def payment_new(request: PortalRequest) -> HttpResponse:
                         try:
                             invoice = selectors.get_invoice_for(organisation, data["invoice_number"])
                         except Http404:
-                            raise DomainError(_("No such invoice for this customer."), code="invoice") from None
+                            raise DomainError(_("No such invoice for this customer."), code=Code.INVOICE) from None
                         part = data["allocate"] if data["allocate"] else min(data["amount"], invoice.open_amount)
                         if part > Decimal(0):
                             allocations.append((invoice, part))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,15 +14,15 @@ from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import documents, rules, selectors, services
 from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
 
 invoices_required = application_required("invoices")
 statements_required = application_required("statements")
-PAGE_SIZE = 25
-STATEMENT_PAGE_SIZE = 100
 
 
 @invoices_required
@@ -33,7 +32,7 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         status, kind, query = filters.cleaned_data["status"], filters.cleaned_data["kind"], filters.cleaned_data["q"]
     items = selectors.invoices_of(request.organisation, status=status, kind=kind, query=query)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, "invoices", items)
     return render(
         request,
         "billing/invoices.html",
@@ -69,10 +68,12 @@ def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
 def invoice_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice_for(request.organisation, number)
     language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
-    response = HttpResponse(documents.invoice_pdf(invoice, language), content_type="application/pdf")
-    disposition = "inline" if request.GET.get("view") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{invoice.number}.pdf"'
-    return response
+    return download(
+        documents.invoice_pdf(invoice, language),
+        f"{invoice.number}.pdf",
+        "application/pdf",
+        inline=bool(request.GET.get("view")),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,7 +129,7 @@ def statement(request: CustomerRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "querystring": export_query.urlencode()}
     if view is not None:
         # The running balance is worked out over the whole period; only one page of it is formatted and shown.
-        page = Paginator(view.statement.lines, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, "statement", view.statement.lines)
         context.update(documents.statement_context(request.organisation, view, page, translation.get_language()))
     return render(request, "billing/statement.html", context, status=200 if view is not None else 400)
 
@@ -142,10 +143,8 @@ def statement_csv(request: CustomerRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(documents.statement_csv(view), content_type="text/csv; charset=utf-8")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(documents.statement_csv(view), name, "text/csv; charset=utf-8")
 
 
 @statements_required
@@ -158,11 +157,8 @@ def statement_pdf(request: CustomerRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
-    pdf = documents.statement_pdf(request.organisation, view, language)
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(documents.statement_pdf(request.organisation, view, language), name, "application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

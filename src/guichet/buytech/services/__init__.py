@@ -24,7 +24,6 @@ from .after_sales import (
 )
 from .eligibility import (
     ImportRejected,
-    ImportRowError,
     NotEligible,
     attestation_sign,
     eligibility_set,
@@ -68,7 +67,6 @@ __all__ = [
     "VENDOR_BENEFICIARY",
     "VENDOR_IBAN",
     "ImportRejected",
-    "ImportRowError",
     "NotEligible",
     "agreements_signed",
     "attestation_sign",

@@ -18,6 +18,7 @@ from guichet.core.errors import Conflict, DomainError
 from guichet.support.services import request_submit
 
 from .. import rules
+from ..errors import Code
 from ..models import (
     BuyTechOrder,
     ClaimRemedy,
@@ -77,12 +78,12 @@ def order_cancel(
     """The customer cancels the order or some items: before delivery, or up to 14 days after it."""
     order = lock(order)
     if order.is_cancelled:
-        raise Conflict(_("This order is already cancelled."), code="already_cancelled")
+        raise Conflict(_("This order is already cancelled."), code=Code.ALREADY_CANCELLED)
     chosen = list(positions or [])
     active = list(order.lines.select_related("shipment", "product").filter(status=LineStatus.ACTIVE))
     lines = lines_of(order, chosen) if chosen else active
     if any(line.status != LineStatus.ACTIVE for line in lines):
-        raise Conflict(_("Some items are already cancelled or returned."), code="lines_unavailable")
+        raise Conflict(_("Some items are already cancelled or returned."), code=Code.LINES_UNAVAILABLE)
     now_day = clock.today()
     late = [
         line.position
@@ -92,7 +93,7 @@ def order_cancel(
     if late:
         raise Conflict(
             _("The 14 days after delivery have passed: ask for a return or a warranty claim instead."),
-            code="cancellation_window_closed",
+            code=Code.CANCELLATION_WINDOW_CLOSED,
             details={"positions": late},
         )
     now = timezone.now()
@@ -131,9 +132,9 @@ def order_vendor_cancel(
     """The vendor cancels (a donation fell through). After payment it becomes a case with a refund."""
     order = lock(order)
     if order.is_cancelled or order.status == OrderStatus.DELIVERED:
-        raise Conflict(_("This order can no longer be cancelled."), code="order_closed")
+        raise Conflict(_("This order can no longer be cancelled."), code=Code.ORDER_CLOSED)
     if not reason.strip():
-        raise DomainError(_("Give the reason for the cancellation."), code="reason_required")
+        raise DomainError(_("Give the reason for the cancellation."), code=Code.REASON_REQUIRED)
     lines = list(order.lines.filter(status=LineStatus.ACTIVE))
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
         status=LineStatus.CANCELLED, cancelled_at=timezone.now()
@@ -189,9 +190,9 @@ def return_request(
     order = lock(order)
     lines = lines_of(order, positions)
     if not reason.strip():
-        raise DomainError(_("Give the reason for the return."), code="reason_required")
+        raise DomainError(_("Give the reason for the return."), code=Code.REASON_REQUIRED)
     if any(line.status != LineStatus.ACTIVE for line in lines):
-        raise Conflict(_("Some items are already cancelled or returned."), code="lines_unavailable")
+        raise Conflict(_("Some items are already cancelled or returned."), code=Code.LINES_UNAVAILABLE)
     now_day = clock.today()
     late = [
         line.position
@@ -201,7 +202,7 @@ def return_request(
     if late:
         raise Conflict(
             _("Returns are accepted for delivered items, within 60 days after delivery."),
-            code="return_window_closed",
+            code=Code.RETURN_WINDOW_CLOSED,
             details={"positions": late},
         )
     count = order.returns.count() + 1
@@ -236,10 +237,11 @@ def return_decide(
 ) -> ReturnRequest:
     item = ReturnRequest.objects.select_for_update().select_related("order").get(pk=item.pk)
     if item.status != ReturnStatus.REQUESTED:
-        raise Conflict(_("This return has already been decided."), code="already_decided")
+        raise Conflict(_("This return has already been decided."), code=Code.ALREADY_DECIDED)
     if not text.strip():
         raise DomainError(
-            _("Write the return instructions.") if accept else _("Say why the return is refused."), code="text_required"
+            _("Write the return instructions.") if accept else _("Say why the return is refused."),
+            code=Code.TEXT_REQUIRED,
         )
     item.status = ReturnStatus.ACCEPTED if accept else ReturnStatus.REFUSED
     item.decided_at = timezone.now()
@@ -264,7 +266,7 @@ def return_decide(
 def return_receive(*, actor: User, item: ReturnRequest, http_request: HttpRequest | None = None) -> Refund | None:
     item = ReturnRequest.objects.select_for_update().select_related("order").get(pk=item.pk)
     if item.status != ReturnStatus.ACCEPTED:
-        raise Conflict(_("Only an accepted return can be received."), code="not_accepted")
+        raise Conflict(_("Only an accepted return can be received."), code=Code.NOT_ACCEPTED)
     lines = list(item.lines.all())
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=LineStatus.RETURNED)
     item.status = ReturnStatus.RECEIVED
@@ -317,28 +319,28 @@ def warranty_claim(
     order = lock(order)
     (line,) = lines_of(order, [position])
     if line.status != LineStatus.ACTIVE:
-        raise Conflict(_("This item is cancelled or returned."), code="lines_unavailable")
+        raise Conflict(_("This item is cancelled or returned."), code=Code.LINES_UNAVAILABLE)
     if not description.strip():
-        raise DomainError(_("Describe the defect."), code="description_required")
+        raise DomainError(_("Describe the defect."), code=Code.DESCRIPTION_REQUIRED)
     if remedy not in ClaimRemedy.values:
-        raise DomainError(_("Choose a replacement or a refund."), code="invalid_remedy")
+        raise DomainError(_("Choose a replacement or a refund."), code=Code.INVALID_REMEDY)
     delivered = line.shipment.delivered_on if line.shipment else None
     now_day = clock.today()
     if delivered is not None and rules.may_cancel(now_day, delivered):
         raise Conflict(
-            _("Within 14 days of delivery, cancel the item instead: you are refunded."), code="use_cancellation"
+            _("Within 14 days of delivery, cancel the item instead: you are refunded."), code=Code.USE_CANCELLATION
         )
     if not rules.may_claim_warranty(now_day, delivered):
-        raise Conflict(_("The warranty covers 12 months from delivery."), code="warranty_expired")
+        raise Conflict(_("The warranty covers 12 months from delivery."), code=Code.WARRANTY_EXPIRED)
     if order.claims.filter(line=line, status=ClaimStatus.OPEN).exists():
-        raise Conflict(_("This item already has an open claim."), code="claim_open")
+        raise Conflict(_("This item already has an open claim."), code=Code.CLAIM_OPEN)
     replacement = None
     if remedy == ClaimRemedy.REPLACEMENT:
         replacement = replacement_for(line, lock=True)
         if replacement is None:
             raise Conflict(
                 _("No device of at least the same functionality is in stock: choose a refund."),
-                code="no_replacement_in_stock",
+                code=Code.NO_REPLACEMENT_IN_STOCK,
             )
         replacement.stock -= 1
         replacement.save(update_fields=["stock"])
@@ -377,7 +379,7 @@ def claim_resolve(*, actor: User, claim: WarrantyClaim, http_request: HttpReques
     """The replacement has been sent, or the refund is issued."""
     claim = WarrantyClaim.objects.select_for_update().select_related("order", "line").get(pk=claim.pk)
     if claim.status != ClaimStatus.OPEN:
-        raise Conflict(_("This claim is already resolved."), code="already_resolved")
+        raise Conflict(_("This claim is already resolved."), code=Code.ALREADY_RESOLVED)
     claim.status = ClaimStatus.RESOLVED
     claim.resolved_at = timezone.now()
     claim.save(update_fields=["status", "resolved_at"])

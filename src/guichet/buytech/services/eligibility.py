@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import cast
 
 from django.db import transaction
@@ -15,12 +14,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
-from guichet.core import audit
-from guichet.core.csvfiles import import_text
+from guichet.core import audit, csv_import
+from guichet.core.csv_import import ImportRejected
 from guichet.core.errors import DomainError, PermissionDenied
 from guichet.core.tenancy import across_organisations
 
 from .. import rules
+from ..errors import Code
 from ..models import (
     Attestation,
     Eligibility,
@@ -31,7 +31,7 @@ from ..models import (
 
 
 class NotEligible(PermissionDenied):
-    code = "not_eligible"
+    code = Code.NOT_ELIGIBLE
 
 
 def gaps_of(organisation: Organisation) -> list[str]:
@@ -92,7 +92,7 @@ def attestation_sign(
     if not may_sign_attestation(actor, organisation):
         raise PermissionDenied(
             _("Only a customer admin or a signatory of the organisation may sign the attestation."),
-            code="not_signatory",
+            code=Code.NOT_SIGNATORY,
         )
     existing = Attestation.objects.filter(organisation=organisation, wording_version=rules.ATTESTATION_VERSION).first()
     if existing is not None:
@@ -126,7 +126,7 @@ def eligibility_set(
     http_request: HttpRequest | None = None,
 ) -> Eligibility:
     if status not in EligibilityStatus.values:
-        raise DomainError(_("Unknown eligibility status."), code="invalid_status")
+        raise DomainError(_("Unknown eligibility status."), code=Code.INVALID_STATUS)
     with across_organisations():
         eligibility, _created = Eligibility.objects.update_or_create(
             organisation=organisation,
@@ -150,16 +150,6 @@ def eligibility_set(
     return eligibility
 
 
-@dataclass(frozen=True)
-class ImportRowError:
-    line: int
-    message: str
-
-
-class ImportRejected(DomainError):
-    code = "import_rejected"
-
-
 PARTNER_CSV_COLUMNS = ("customer_number", "partner_id", "status")
 PARTNER_ID_MAX_LENGTH = cast(int, Organisation._meta.get_field("partner_id").max_length)
 
@@ -172,49 +162,47 @@ def partner_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> PartnerImport:
     """Apply the partner's CSV (customer_number, partner_id, status): every row valid, or nothing changes."""
-    reader = csv.DictReader(io.StringIO(import_text(content)))
-    if reader.fieldnames is None or not set(PARTNER_CSV_COLUMNS) <= {f.strip() for f in reader.fieldnames}:
-        raise ImportRejected(
-            _("The file must have the columns %(columns)s.") % {"columns": ", ".join(PARTNER_CSV_COLUMNS)},
-            details={"errors": []},
-        )
-    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
-    errors: list[ImportRowError] = []
+    report = csv_import.ImportReport()
+    try:
+        file = csv_import.read_csv(io.StringIO(content.lstrip("\ufeff")))
+        if csv_import.missing_columns(file.header, PARTNER_CSV_COLUMNS):
+            raise ImportRejected(
+                report, _("The file must have the columns %(columns)s.") % {"columns": ", ".join(PARTNER_CSV_COLUMNS)}
+            )
+        rows = list(file.rows)
+    except csv.Error as error:
+        report.add(0, "", csv_import.unreadable(error))
+        raise ImportRejected(report, csv_import.unreadable(error)) from None
     plan: list[tuple[Organisation, str, str]] = []
     organisations = {
         o.customer_number: o
-        for o in Organisation.objects.filter(customer_number__in=[r["customer_number"] for r in rows])
+        for o in Organisation.objects.filter(customer_number__in=[r["customer_number"] for _line, r in rows])
     }
-    for index, row in enumerate(rows, start=2):
+    for line, row in rows:
         organisation = organisations.get(row["customer_number"])
         status = row["status"].lower()
         if organisation is None:
-            errors.append(ImportRowError(index, gettext("unknown customer number %s") % row["customer_number"]))
-            continue
-        if organisation.country != rules.PROGRAM_COUNTRY:
-            errors.append(ImportRowError(index, gettext("%s is not a Belgian organisation") % row["customer_number"]))
-            continue
-        if not row["partner_id"]:
-            errors.append(ImportRowError(index, gettext("the partner identifier is missing")))
-            continue
-        if len(row["partner_id"]) > PARTNER_ID_MAX_LENGTH:
-            errors.append(
-                ImportRowError(
-                    index, gettext("the partner identifier is longer than %s characters") % PARTNER_ID_MAX_LENGTH
-                )
+            report.add(line, "customer_number", gettext("unknown customer number %s") % row["customer_number"])
+        elif organisation.country != rules.PROGRAM_COUNTRY:
+            report.add(line, "customer_number", gettext("%s is not a Belgian organisation") % row["customer_number"])
+        elif not row["partner_id"]:
+            report.add(line, "partner_id", gettext("the partner identifier is missing"))
+        elif len(row["partner_id"]) > PARTNER_ID_MAX_LENGTH:
+            report.add(
+                line,
+                "partner_id",
+                gettext("the partner identifier is longer than %s characters") % PARTNER_ID_MAX_LENGTH,
             )
-            continue
-        if organisation.partner_id and organisation.partner_id != row["partner_id"]:
-            errors.append(ImportRowError(index, gettext("the partner identifier does not match the organisation's")))
-            continue
-        if status not in (rules.ELIGIBLE, rules.REFUSED, rules.PENDING):
-            errors.append(ImportRowError(index, gettext("status must be eligible, refused or pending")))
-            continue
-        plan.append((organisation, row["partner_id"], status))
-    if errors:
+        elif organisation.partner_id and organisation.partner_id != row["partner_id"]:
+            report.add(line, "partner_id", gettext("the partner identifier does not match the organisation's"))
+        elif status not in (rules.ELIGIBLE, rules.REFUSED, rules.PENDING):
+            report.add(line, "status", gettext("status must be eligible, refused or pending"))
+        else:
+            plan.append((organisation, row["partner_id"], status))
+    report.rows = len(rows)
+    if not report.ok:
         raise ImportRejected(
-            _("The file was not imported: %(n)s rows have errors.") % {"n": len(errors)},
-            details={"errors": [{"line": e.line, "message": e.message} for e in errors]},
+            report, _("The file was not imported: %(n)s rows have errors.") % {"n": report.error_count}
         )
     with transaction.atomic():
         record = PartnerImport.objects.create(file_name=file_name[:200], rows=len(plan), imported_by=actor)

@@ -20,6 +20,7 @@ from guichet.core import audit
 from guichet.core.errors import Conflict, DomainError
 
 from .. import rules
+from ..errors import Code
 from ..models import (
     BuyTechOrder,
     OrderStatus,
@@ -62,12 +63,12 @@ def order_record_fee(
     2 Belgian business days of receiving it."""
     order = lock(order)
     if order.status != OrderStatus.RESERVED:
-        raise Conflict(_("The administrative fee is recorded on a reserved order."), code="fee_not_due")
+        raise Conflict(_("The administrative fee is recorded on a reserved order."), code=Code.FEE_NOT_DUE)
     due = order_fees(order)
     if amount < due:
         raise DomainError(
             _("The order goes to the vendor once the whole administrative fee is paid: %(due)s is due.") % {"due": due},
-            code="partial_fee",
+            code=Code.PARTIAL_FEE,
         )
     forwarded_on = clock.today()
     order.status = OrderStatus.FORWARDED
@@ -99,7 +100,9 @@ def order_confirm(*, actor: User, order: BuyTechOrder, http_request: HttpRequest
     """The vendor confirms; the two agreements are issued for signature and the price is now due to it."""
     order = lock(order)
     if order.status != OrderStatus.FORWARDED:
-        raise Conflict(_("The vendor confirms an order once the administrative fee is received."), code="not_forwarded")
+        raise Conflict(
+            _("The vendor confirms an order once the administrative fee is received."), code=Code.NOT_FORWARDED
+        )
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.confirmed_by = actor
@@ -138,11 +141,11 @@ def order_record_payment(
     """The vendor has received the price of the devices: the order may ship."""
     order = lock(order)
     if order.status != OrderStatus.CONFIRMED:
-        raise Conflict(_("Payment is recorded on a confirmed order that is not paid yet."), code="not_payable")
+        raise Conflict(_("Payment is recorded on a confirmed order that is not paid yet."), code=Code.NOT_PAYABLE)
     due = order_price(order)
     if amount < due:
         raise DomainError(
-            _("The order is shipped after full payment: %(due)s is due.") % {"due": due}, code="partial_payment"
+            _("The order is shipped after full payment: %(due)s is due.") % {"due": due}, code=Code.PARTIAL_PAYMENT
         )
     order.status = OrderStatus.PAID
     order.paid_at = timezone.now()

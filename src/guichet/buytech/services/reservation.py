@@ -12,6 +12,7 @@ from guichet.core import audit, numbering
 from guichet.core.errors import Conflict, DomainError
 
 from .. import rules
+from ..errors import Code
 from ..models import (
     BuyTechOrder,
     OrderLine,
@@ -40,21 +41,23 @@ def order_reserve(
     require_eligible(organisation)
     wanted = {sku: qty for sku, qty in items.items() if qty}
     if not wanted:
-        raise DomainError(_("Your cart is empty."), code="empty_cart")
+        raise DomainError(_("Your cart is empty."), code=Code.EMPTY_CART)
     # No quota (the program's FAQ): what is in stock is the only limit, checked below under lock.
     if any(qty < 0 for qty in wanted.values()):
-        raise DomainError(_("Quantities must be at least 1."), code="invalid_quantity")
+        raise DomainError(_("Quantities must be at least 1."), code=Code.INVALID_QUANTITY)
     # Locked in one order (by id) so two reservations of the same devices queue instead of deadlocking.
     locked = Product.objects.select_for_update().filter(sku__in=wanted, active=True).order_by("pk")
     products = {p.sku: p for p in locked}
     unknown = sorted(set(wanted) - set(products))
     if unknown:
-        raise DomainError(_("Some products are not on offer."), code="unknown_product", details={"products": unknown})
+        raise DomainError(
+            _("Some products are not on offer."), code=Code.UNKNOWN_PRODUCT, details={"products": unknown}
+        )
     short = [sku for sku, qty in wanted.items() if products[sku].stock < qty]
     if short:
         raise Conflict(
             _("Not enough stock for: %(names)s.") % {"names": ", ".join(products[s].name for s in short)},
-            code="out_of_stock",
+            code=Code.OUT_OF_STOCK,
             details={"products": short},
         )
     now = timezone.now()

@@ -15,6 +15,7 @@ from guichet.core.errors import DomainError
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.structured_communication import structured_communication
 
+from ..errors import Code
 from ..models import (
     BuyTechOrder,
     LineStatus,
@@ -93,5 +94,5 @@ def lines_of(order: BuyTechOrder, positions: Iterable[int]) -> list[OrderLine]:
     positions = sorted(set(positions))
     lines = list(order.lines.select_related("product", "shipment").filter(position__in=positions))
     if not positions or len(lines) != len(positions):
-        raise DomainError(_("Choose items of this order."), code="invalid_lines")
+        raise DomainError(_("Choose items of this order."), code=Code.INVALID_LINES)
     return lines

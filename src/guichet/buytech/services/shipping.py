@@ -16,6 +16,7 @@ from guichet.core.errors import Conflict, DomainError
 from guichet.orders.carriers import check_tracking_number, get_carrier
 
 from .. import rules
+from ..errors import Code
 from ..models import (
     BuyTechOrder,
     BuyTechShipment,
@@ -42,12 +43,12 @@ def shipment_create(
 ) -> BuyTechShipment:
     order = lock(order)
     if order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED):
-        raise Conflict(_("An order ships after confirmation and full payment."), code="not_paid")
+        raise Conflict(_("An order ships after confirmation and full payment."), code=Code.NOT_PAID)
     if not agreements_signed(order):
-        raise Conflict(_("Both agreements must be signed before the order ships."), code="agreements_unsigned")
+        raise Conflict(_("Both agreements must be signed before the order ships."), code=Code.AGREEMENTS_UNSIGNED)
     lines = lines_of(order, positions)
     if any(line.status != LineStatus.ACTIVE or line.shipment_id for line in lines):
-        raise Conflict(_("Some items are already shipped or cancelled."), code="lines_unavailable")
+        raise Conflict(_("Some items are already shipped or cancelled."), code=Code.LINES_UNAVAILABLE)
     found = get_carrier(carrier)
     tracking = check_tracking_number(found, tracking_number)
     count = order.shipments.count() + 1
@@ -109,12 +110,12 @@ def shipment_deliver(
     order = lock(shipment.order)
     shipment = BuyTechShipment.objects.select_for_update().get(pk=shipment.pk)
     if shipment.delivered_on is not None:
-        raise Conflict(_("This shipment is already delivered."), code="already_delivered")
+        raise Conflict(_("This shipment is already delivered."), code=Code.ALREADY_DELIVERED)
     day = delivered_on or clock.today()
     if day < shipment.dispatched_on:
-        raise DomainError(_("A shipment cannot arrive before it left."), code="invalid_date")
+        raise DomainError(_("A shipment cannot arrive before it left."), code=Code.INVALID_DATE)
     if day > clock.today():
-        raise DomainError(_("A delivery is recorded once it has happened."), code="invalid_date")
+        raise DomainError(_("A delivery is recorded once it has happened."), code=Code.INVALID_DATE)
     shipment.delivered_on = day
     shipment.save(update_fields=["delivered_on"])
     settle_delivery(order)
@@ -150,15 +151,15 @@ def line_substitute(
     """The vendor replaces an item by a functionally equivalent device; the customer is told why."""
     order = lock(order)
     if order.is_cancelled or order.status == OrderStatus.DELIVERED:
-        raise Conflict(_("This order can no longer change."), code="order_closed")
+        raise Conflict(_("This order can no longer change."), code=Code.ORDER_CLOSED)
     (line,) = lines_of(order, [position])
     if line.status != LineStatus.ACTIVE or line.shipment_id:
-        raise Conflict(_("Only an item not yet shipped can be substituted."), code="line_shipped")
+        raise Conflict(_("Only an item not yet shipped can be substituted."), code=Code.LINE_SHIPPED)
     if not note.strip():
-        raise DomainError(_("Say why the item is substituted."), code="note_required")
+        raise DomainError(_("Say why the item is substituted."), code=Code.NOTE_REQUIRED)
     product = Product.objects.select_for_update().filter(sku=sku, active=True).first()
     if product is None or product.pk == line.product_id:
-        raise DomainError(_("Choose another product on offer."), code="unknown_product")
+        raise DomainError(_("Choose another product on offer."), code=Code.UNKNOWN_PRODUCT)
     original = line.product
     if not rules.is_functional_equivalent(
         original_kind=original.kind,
@@ -166,9 +167,9 @@ def line_substitute(
         candidate_kind=product.kind,
         candidate_score=product.functional_score,
     ):
-        raise DomainError(_("The substitute must be a functionally equivalent device."), code="not_equivalent")
+        raise DomainError(_("The substitute must be a functionally equivalent device."), code=Code.NOT_EQUIVALENT)
     if product.stock < 1:
-        raise Conflict(_("The substitute is out of stock."), code="out_of_stock")
+        raise Conflict(_("The substitute is out of stock."), code=Code.OUT_OF_STOCK)
     product.stock -= 1
     product.save(update_fields=["stock"])
     Product.objects.filter(pk=original.pk).update(stock=F("stock") + 1)

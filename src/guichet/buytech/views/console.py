@@ -22,6 +22,7 @@ from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.orders.carriers import carriers_for
 
 from .. import rules, selectors, services
+from ..errors import Code
 from ..forms import (
     DecisionForm,
     DeliveredForm,
@@ -196,7 +197,7 @@ def delivered(request: PortalRequest, number: str) -> HttpResponse:
     def action(order: BuyTechOrder) -> Any:
         shipment = order.shipments.filter(number=request.POST.get("shipment", "")).first()
         if shipment is None:
-            raise DomainError(_("Choose a shipment of this order."), code="invalid_shipment")
+            raise DomainError(_("Choose a shipment of this order."), code=Code.INVALID_SHIPMENT)
         return services.shipment_deliver(
             actor=request.user, shipment=shipment, delivered_on=form.cleaned_data["delivered_on"], http_request=request
         )
@@ -257,7 +258,7 @@ def return_decide(request: PortalRequest, number: str) -> HttpResponse:
     def action(order: BuyTechOrder) -> Any:
         item = order.returns.filter(number=request.POST.get("return", "")).first()
         if item is None:
-            raise DomainError(_("Choose a return of this order."), code="invalid_return")
+            raise DomainError(_("Choose a return of this order."), code=Code.INVALID_RETURN)
         return services.return_decide(
             actor=request.user,
             item=item,
@@ -275,7 +276,7 @@ def return_received(request: PortalRequest, number: str) -> HttpResponse:
     def action(order: BuyTechOrder) -> Any:
         item = order.returns.filter(number=request.POST.get("return", "")).first()
         if item is None:
-            raise DomainError(_("Choose a return of this order."), code="invalid_return")
+            raise DomainError(_("Choose a return of this order."), code=Code.INVALID_RETURN)
         return services.return_receive(actor=request.user, item=item, http_request=request)
 
     return _act(request, number, action, _("Items received; the refund is recorded."))
@@ -287,7 +288,7 @@ def claim_resolve(request: PortalRequest, number: str) -> HttpResponse:
     def action(order: BuyTechOrder) -> Any:
         claim = order.claims.filter(number=request.POST.get("claim", "")).first()
         if claim is None:
-            raise DomainError(_("Choose a claim of this order."), code="invalid_claim")
+            raise DomainError(_("Choose a claim of this order."), code=Code.INVALID_CLAIM)
         return services.claim_resolve(actor=request.user, claim=claim, http_request=request)
 
     return _act(request, number, action, _("Claim resolved."))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.core.calendar import today_for, today_for_staff
+from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -138,9 +139,6 @@ def notice(request: PortalRequest, number: str, pk: int) -> FileResponse:
     termination = selectors.get_termination_for_staff(request.user, number, pk)
     if not termination.notice_document:
         raise Http404
-    return FileResponse(
-        termination.notice_document.open("rb"),
-        as_attachment=True,
-        filename=f"{number}-notice-{termination.pk}.pdf",
-        content_type="application/pdf",
+    return stored_download(
+        termination.notice_document.open("rb"), f"{number}-notice-{termination.pk}.pdf", "application/pdf"
     )

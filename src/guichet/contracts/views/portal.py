@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -20,9 +20,12 @@ from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
+from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import documents, rules, selectors, services
+from ..errors import Code
 from ..forms import (
     ContactFields,
     ContractFilterForm,
@@ -38,12 +41,6 @@ from ..models import Contract, ContractStatus, CoveredMachine, Termination
 contracts_required = application_required("contracts")
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @contracts_required
 def contract_list(request: CustomerRequest) -> HttpResponse:
     filters = ContractFilterForm(request.GET or None)
@@ -51,7 +48,7 @@ def contract_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
     contracts = selectors.contracts_of(request.organisation, kind=kind, status=status, query=query)
-    page = Paginator(contracts, 25).get_page(request.GET.get("page"))
+    page = page_of(request, "contracts", contracts)
     return render(request, "contracts/list.html", {"page": page, "filters": filters})
 
 
@@ -113,14 +110,14 @@ def contract_detail(request: CustomerRequest, number: str) -> HttpResponse:
 def contract_copy(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
     language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
-    return _download(documents.contract_pdf(contract, language), f"{contract.number}.pdf", "application/pdf")
+    return download(documents.contract_pdf(contract, language), f"{contract.number}.pdf", "application/pdf")
 
 
 @contracts_required
 def machines_csv(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
     data = documents.machines_csv(selectors.coverages_of(contract), request.organisation.language)
-    return _download(data, f"{contract.number}-machines.csv", "text/csv; charset=utf-8")
+    return download(data, f"{contract.number}-machines.csv", "text/csv; charset=utf-8")
 
 
 @contracts_required
@@ -131,7 +128,7 @@ def machines_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     data = documents.machines_pdf(
         title, selectors.coverages_of(contract), language=organisation.language, country=organisation.country
     )
-    return _download(data, f"{contract.number}-machines.pdf", "application/pdf")
+    return download(data, f"{contract.number}-machines.pdf", "application/pdf")
 
 
 @contracts_required
@@ -155,14 +152,14 @@ def machine_lookup(request: CustomerRequest) -> HttpResponse:
             coverages = selectors.coverages_of_machine(machine)
             name = f"{machine.machine_type}-{machine.serial}-contracts"
             if form.cleaned_data["format"] == "csv":
-                return _download(
+                return download(
                     documents.machines_csv(coverages, organisation.language), f"{name}.csv", "text/csv; charset=utf-8"
                 )
             title = _("Contracts covering machine %(machine)s") % {"machine": str(machine)}
             data = documents.machines_pdf(
                 title, coverages, language=organisation.language, country=organisation.country
             )
-            return _download(data, f"{name}.pdf", "application/pdf")
+            return download(data, f"{name}.pdf", "application/pdf")
     elif request.GET:
         status = 400
     return render(request, "contracts/lookup.html", {"form": form}, status=status)
@@ -358,11 +355,8 @@ def termination_notice(request: CustomerRequest, number: str, pk: int) -> FileRe
     termination = selectors.get_termination_for(contract, pk)
     if not termination.notice_document:
         raise Http404
-    return FileResponse(
-        termination.notice_document.open("rb"),
-        as_attachment=True,
-        filename=f"{contract.number}-notice-{termination.pk}.pdf",
-        content_type="application/pdf",
+    return stored_download(
+        termination.notice_document.open("rb"), f"{contract.number}-notice-{termination.pk}.pdf", "application/pdf"
     )
 
 
@@ -380,13 +374,13 @@ def servicepac(request: CustomerRequest) -> HttpResponse:
                 http_request=request,
             )
         except DomainError as error:
-            field = {
-                "invalid_code_format": "code",
-                "unknown_code": "code",
-                "code_already_used": "code",
-                "machine_not_found": "serial",
-            }.get(error.code)
-            form.add_error(field, str(error.message))
+            fields: dict[StrEnum, str] = {
+                Code.INVALID_CODE_FORMAT: "code",
+                Code.UNKNOWN_CODE: "code",
+                Code.CODE_ALREADY_USED: "code",
+                Code.MACHINE_NOT_FOUND: "serial",
+            }
+            form.add_error(fields.get(error.code), str(error.message))
         else:
             messages.success(
                 request,

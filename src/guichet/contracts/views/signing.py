@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required, staff_required
 from guichet.accounts.http import CustomerRequest, PortalRequest
+from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
 
 from .. import selectors, signing
@@ -92,12 +93,7 @@ def sign(request: CustomerRequest, number: str) -> HttpResponse:
 
 def _signed_file(signature: Signature, contract: Contract) -> FileResponse:
     suffix = "countersigned" if signature.party == "vendor" else "signed"
-    response = FileResponse(
-        signature.document.open("rb"),
-        as_attachment=True,
-        filename=f"{contract.number}-{suffix}.pdf",
-        content_type="application/pdf",
-    )
+    response = stored_download(signature.document.open("rb"), f"{contract.number}-{suffix}.pdf", "application/pdf")
     response["X-Content-SHA256"] = signature.document_sha256
     return response
 

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +19,12 @@ from guichet.core.addresses import postal_lines
 from guichet.core.barcodes import code128_svg
 from guichet.core.calendar import today_for
 from guichet.core.documents import render_pdf
+from guichet.core.downloads import download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import rules, selectors, services
+from ..errors import Code
 from ..forms import BILLING_WORDING, ListFilterForm, LookupForm, RelocationForm, RepairForm, SiteForm, TransferForm
 from ..models import Machine, RepairRequest
 from ..selectors import AmbiguousSerial
@@ -78,9 +80,9 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
         every = list(machines)
         states = selectors.coverages_of(every, today)
         rows_all: list[Any] = [m for m in every if states[m.pk].state == coverage]
-        page = Paginator(rows_all, 50).get_page(request.GET.get("page"))
+        page = page_of(request, "machines", rows_all)
     else:
-        page = Paginator(machines, 50).get_page(request.GET.get("page"))
+        page = page_of(request, "machines", machines)
         states = selectors.coverages_of(page.object_list, today)
     rows = [(m, states[m.pk], machine_url("inventory:detail", m)) for m in page.object_list]
     return render(
@@ -271,9 +273,7 @@ def repair_label(request: CustomerRequest, number: str) -> HttpResponse:
     repair = selectors.get_repair_for(request.organisation, number)
     if repair.handling != rules.MAIL:
         return render(request, "404.html", status=404)
-    response = HttpResponse(label_pdf(repair, request.LANGUAGE_CODE), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{repair.number}-label.pdf"'
-    return response
+    return download(label_pdf(repair, request.LANGUAGE_CODE), f"{repair.number}-label.pdf", "application/pdf")
 
 
 @inventory_required
@@ -350,7 +350,7 @@ def relocation_new(request: CustomerRequest, serial: str) -> HttpResponse:
                 http_request=request,
             )
         except DomainError as error:
-            form.add_error("desired_date" if error.code == "too_soon" else None, str(error.message))
+            form.add_error("desired_date" if error.code == Code.TOO_SOON else None, str(error.message))
         else:
             messages.success(
                 request, _("Relocation request %(number)s sent for evaluation.") % {"number": relocation.number}

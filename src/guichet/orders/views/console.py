@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,14 +15,13 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
 from ..forms import ConsoleSearchForm, ShipmentForm, ShipmentStatusForm
 from ..models import Order
 from .portal import order_context
-
-PAGE_SIZE = 50
 
 
 @staff_required
@@ -32,7 +30,7 @@ def find(request: PortalRequest) -> HttpResponse:
     filters = selectors.OrderFilters()
     if form.is_valid():
         filters = selectors.OrderFilters(status=form.cleaned_data["status"], query=form.cleaned_data["q"])
-    page = Paginator(selectors.orders_for_staff(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, "orders_console", selectors.orders_for_staff(request.user, filters))
     return render(request, "orders/console/find.html", {"page": page, "form": form})
 
 

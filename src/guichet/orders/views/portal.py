@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,13 +14,13 @@ from django.utils.translation import gettext as _
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.countries import get_centre
+from guichet.core.pagination import page_of
 
 from .. import chart, selectors
 from ..forms import OrderFilterForm
 from ..models import Order, OrderEvent, OrderStatus, ShipmentStatus
 
 orders_required = application_required("orders")
-PAGE_SIZE = 25
 
 
 @orders_required
@@ -31,7 +30,7 @@ def order_list(request: CustomerRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.OrderFilters(data["status"], data["date_from"], data["date_to"], data["q"])
-    page = Paginator(selectors.orders_of(request.organisation, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, "orders", selectors.orders_of(request.organisation, filters))
     filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
     return render(
         request,

@@ -164,4 +164,3 @@ def general_question_form(context: template.Context) -> RequestForm | None:
     if request is None or getattr(request, "organisation", None) is None:
         return None
     return question_form(request)
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import User
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
@@ -39,7 +39,7 @@ def _filters(request: PortalRequest) -> tuple[QueueFilterForm, selectors.QueueFi
 @staff_required
 def queue(request: PortalRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = Paginator(selectors.queue_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    page = page_of(request, "support_queue", selectors.queue_for(request.user, filters))
     rows = [(item, selectors.sla_of(item)) for item in page]
     return render(request, "support/console/queue.html", {"page": page, "rows": rows, "form": form})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +13,9 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_forbidden, customer_required
 from guichet.accounts.http import CustomerRequest
 from guichet.accounts.models import Application, User
+from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
+from guichet.core.pagination import page_of
 
 from .. import rules, selectors, services
 from ..forms import ListFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
@@ -41,9 +42,11 @@ def request_list(request: CustomerRequest) -> HttpResponse:
     if filters.is_valid():
         status, query = filters.cleaned_data["status"], filters.cleaned_data["q"]
     questions_of = _questions_of(request)
-    page = Paginator(
-        selectors.requests_of(request.organisation, status=status, query=query, questions_of=questions_of), 25
-    ).get_page(request.GET.get("page"))
+    page = page_of(
+        request,
+        "requests",
+        selectors.requests_of(request.organisation, status=status, query=query, questions_of=questions_of),
+    )
     return render(
         request, "support/list.html", {"page": page, "filters": filters, "questions_only": questions_of is not None}
     )
@@ -212,11 +215,6 @@ def attachment_download(request: CustomerRequest, number: str, pk: int) -> FileR
 
 def _download(attachment: Attachment) -> FileResponse:
     # Always a download, never shown inline: an uploaded file is never rendered by our origin.
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = stored_download(attachment.file.open("rb"), attachment.original_name, attachment.content_type)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
