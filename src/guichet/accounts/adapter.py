@@ -11,6 +11,8 @@ from django.utils import translation
 
 from guichet.core import audit
 
+from . import login_limits
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
@@ -21,7 +23,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:
-            super().pre_authenticate(request, **credentials)
+            super().pre_authenticate(request, **credentials)  # the per-account count (allauth)
+            if login_limits.address_blocked(request):
+                raise self.validation_error("too_many_login_attempts")
         except Exception:
             audit.record(
                 "auth.login_throttled",
@@ -29,6 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 request=request,
             )
             raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        login_limits.record_address_failure(request, str(credentials.get("email", "")))
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         # Names and language belong on the row from its first save.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from guichet.core.api import ErrorOut
 from guichet.core.errors import DomainError, PermissionDenied
 from guichet.core.tenancy import tenant_scope
 
-from . import selectors
+from . import login_limits, selectors
 from .api_access import AUTH
 from .models import ApiToken, User
 
@@ -44,17 +43,16 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     try:
         user = adapter.authenticate(request, email=payload.email.strip().lower(), password=payload.password)
     except DjangoValidationError:
-        raise DomainError(_("Too many failed login attempts. Try again later."), code="throttled") from None
+        raise login_limits.Throttled(login_limits.TOO_MANY) from None
     if user is None:
         raise Unauthenticated(_("The e-mail address and/or password you specified are not correct."))
     assert isinstance(user, User)
     if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
         raise PermissionDenied(_("Verify your e-mail address first."), code="email_unverified")
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is not None:
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         if not payload.otp:
             raise Unauthenticated(_("Enter the code from your authenticator app."), code="otp_required")
-        if not TOTP(totp).validate_code(payload.otp):
+        if not login_limits.verify_totp(request, user, payload.otp):
             raise Unauthenticated(_("Incorrect code."), code="otp_invalid")
     elif user.is_vendor_staff:
         raise PermissionDenied(

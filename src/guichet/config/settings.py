@@ -174,13 +174,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet] "
 # The 6th failure within 30 minutes is refused, even with the right password.
 LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_IP = 20
+# An address is refused once this many different accounts failed from it (accounts/login_limits.py).
+LOGIN_FAILED_ACCOUNTS_PER_IP = 20
 LOGIN_FAILURE_WINDOW_MINUTES = 30
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": (
-        f"{LOGIN_FAILURES_PER_IP}/{LOGIN_FAILURE_WINDOW_MINUTES}m/ip,"
-        f"{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_FAILURE_WINDOW_MINUTES}m/key"
-    ),
+    "login_failed": f"{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_FAILURE_WINDOW_MINUTES}m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
