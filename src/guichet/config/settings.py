@@ -138,11 +138,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (rate limits, search index stamps) ------------------------------
-CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _caches(url: str) -> dict[str, dict[str, str]]:
+    """CACHE_URL: `redis://…` (shared by every process), or `locmem:` (this process only).
+
+    Login limits live in the cache: counted per process, each gunicorn worker would give an
+    attacker its own five tries. So web and worker processes refuse to start with DEBUG off
+    unless the cache is shared, or the operator says, with `locmem:`, that one process serves
+    everything (the test suite says so in the Makefile).
+    """
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    if url and url != "locmem:":
+        raise ImproperlyConfigured(f"CACHE_URL not understood: {url!r} (redis://host:6379/1 or locmem:).")
+    if not url and not DEBUG and not env_bool("GUICHET_COMMAND_LINE"):
+        raise ImproperlyConfigured(
+            "CACHE_URL must be set when DEBUG is off: login limits must be shared by every process "
+            "(CACHE_URL=redis://host:6379/1), or say CACHE_URL=locmem: for a single process."
+        )
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = _caches(os.environ.get("CACHE_URL", ""))
 
 # --- auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
