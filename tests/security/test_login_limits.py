@@ -83,3 +83,19 @@ def test_an_address_failing_across_many_accounts_is_refused(client: Client, sett
     response = login(client, users[3].email, PASSWORD, "192.0.2.44")
     assert "Too many failed login attempts" in response.content.decode()
     assert login(client, users[3].email, PASSWORD, "192.0.2.45").status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_forged_forwarded_for_hop_changes_neither_limit_nor_audit(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    from guichet.core.models import AuditEvent
+
+    settings.TRUST_X_FORWARDED_FOR = True
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    user: User = UserFactory()
+    client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9",
+    )
+    assert AuditEvent.objects.get(action="auth.login_failed").ip == "198.51.100.9"

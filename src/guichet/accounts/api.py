@@ -14,8 +14,8 @@ from guichet.core.api import ErrorOut
 from guichet.core.errors import DomainError, PermissionDenied
 from guichet.core.tenancy import tenant_scope
 
-from . import login_limits, selectors
-from .api_access import AUTH
+from . import login_limits, selectors, services
+from .api_access import AUTH, BearerToken
 from .models import ApiToken, User
 
 router = Router(tags=["account"])
@@ -58,7 +58,19 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
         raise PermissionDenied(
             _("Agents and administrators must enable two-factor authentication."), code="mfa_required"
         )
-    return TokenOut(token=ApiToken.issue(user))
+    return TokenOut(token=ApiToken.issue(user, request.headers.get("User-Agent", "")))
+
+
+@router.delete("auth/token", response={204: None, 401: ErrorOut}, auth=[BearerToken()])
+def revoke_token(request: HttpRequest) -> tuple[int, None]:
+    """Revoke the bearer token this call is made with (sign out of the API)."""
+    services.api_tokens_revoke(
+        user=request.user,  # type: ignore[arg-type]
+        reason="revoked",
+        request=request,
+        token_id=request.api_token.pk,  # type: ignore[attr-defined]
+    )
+    return 204, None
 
 
 class OrganisationOut(Schema):

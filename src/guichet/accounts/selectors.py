@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from guichet.core.models import AuditEvent
 from guichet.core.tenancy import across_organisations
 
 from . import jurisdiction, rules
-from .models import AccessRequest, Application, ApplicationGrant, Membership, Organisation, User
+from .models import AccessRequest, ApiToken, Application, ApplicationGrant, Membership, Organisation, User
 
 
 def actor_for(user: User, organisation: Organisation | None = None) -> rules.Actor:
@@ -32,6 +33,11 @@ def membership_for(user: User, organisation_id: int | None) -> Membership | None
     if organisation_id is None:
         return None
     return memberships_of(user).filter(organisation_id=organisation_id).first()
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens still in force (expired ones wait for the periodic purge)."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
 
 
 def applications_offered(organisation: Organisation) -> list[tuple[str, str]]:

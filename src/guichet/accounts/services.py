@@ -19,6 +19,7 @@ from guichet.core.notifications.outbox import enqueue
 from . import rules, selectors
 from .models import (
     AccessRequest,
+    ApiToken,
     Application,
     ApplicationGrant,
     Consent,
@@ -233,3 +234,28 @@ def organisation_switch(*, actor: User, organisation_id: int, request: HttpReque
         raise PermissionDenied(_("You are not a member of this organisation."))
     request.session["active_organisation"] = membership.organisation_id
     return membership
+
+
+@transaction.atomic
+def api_tokens_revoke(
+    *, user: User, reason: str, request: HttpRequest | None = None, token_id: int | None = None
+) -> int:
+    """Delete `user`'s API tokens (or the one `token_id`): the revocation is the row's absence.
+
+    `reason`: "revoked" by the owner or an administrator, or what made every token untrustworthy
+    ("password_changed", "mfa_changed", "deactivated").
+    """
+    tokens = ApiToken.objects.filter(user=user)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    deleted, _rows = tokens.delete()
+    if deleted:
+        actor = getattr(request, "user", None) or user
+        audit.record(
+            "api.tokens_revoked",
+            actor=actor if isinstance(actor, User) else user,
+            target=user.email,
+            request=request,
+            data={"reason": reason, "count": deleted},
+        )
+    return deleted

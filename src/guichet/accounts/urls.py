@@ -8,6 +8,8 @@ urlpatterns = [
     path("access/", portal.access, name="access"),
     path("team/", portal.team, name="team"),
     path("profile/", portal.profile, name="profile"),
+    path("security/", portal.security, name="security"),
+    path("security/tokens/<int:pk>/revoke/", portal.revoke_token, name="revoke_token"),
     path("organisation/switch/", portal.switch_organisation, name="switch_organisation"),
     path("app/<slug:application>/", portal.application, name="application"),
 ]

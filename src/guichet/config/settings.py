@@ -301,6 +301,7 @@ CELERY_BEAT_SCHEDULE = {
     "apply-due-terminations": {"task": "guichet.contracts.tasks.apply_due_terminations", "schedule": 3600.0},
     "apply-due-transfers": {"task": "guichet.inventory.tasks.apply_due_transfers", "schedule": 3600.0},
     "refresh-invoice-statuses": {"task": "guichet.billing.tasks.refresh_invoice_statuses", "schedule": 3600.0},
+    "purge-expired-api-tokens": {"task": "guichet.accounts.tasks.purge_expired_api_tokens", "schedule": 3600.0},
 }
 OUTBOX_STUCK_AFTER_SECONDS = int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "120"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
@@ -314,7 +315,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Address the audit trail records: behind a trusted proxy, the first X-Forwarded-For hop.
+# Behind one trusted proxy, the client address (audit, sign-in limits) is the last X-Forwarded-For hop.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -134,6 +134,22 @@ def profile(request: PortalRequest) -> HttpResponse:
             return redirect(_profile_url(user.language))
         return render(request, "accounts/profile.html", {"form": form}, status=400)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def security(request: PortalRequest) -> HttpResponse:
+    """Sign-in methods and the API tokens in force, each revocable."""
+    return render(request, "accounts/security.html", {"tokens": selectors.api_tokens_of(request.user)})
+
+
+@require_POST
+@login_required
+def revoke_token(request: PortalRequest, pk: int) -> HttpResponse:
+    # Someone else's token id revokes nothing and says the same as a missing one.
+    if not services.api_tokens_revoke(user=request.user, reason="revoked", request=request, token_id=pk):
+        raise Http404
+    messages.success(request, _("The token has been revoked."))
+    return HttpResponseRedirect(reverse("portal:security"), status=303)
 
 
 def _profile_url(language: str) -> str:
