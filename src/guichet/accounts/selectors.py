@@ -10,7 +10,16 @@ from guichet.core.models import AuditEvent
 from guichet.core.tenancy import across_organisations
 
 from . import jurisdiction, rules
-from .models import AccessRequest, ApiToken, Application, ApplicationGrant, Membership, Organisation, User
+from .models import (
+    AccessRequest,
+    ApiToken,
+    Application,
+    ApplicationGrant,
+    JoinRequest,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 def actor_for(user: User, organisation: Organisation | None = None) -> rules.Actor:
@@ -71,6 +80,28 @@ def pending_requests_in(organisation: Organisation) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(organisation=organisation, status=AccessRequest.Status.PENDING).select_related(
         "user"
     )
+
+
+def customer_admins_of(organisation: Organisation) -> list[User]:
+    return [m.user for m in members_of(organisation).filter(role=Membership.Role.ADMIN, user__is_active=True)]
+
+
+def pending_applicants_of(organisation: Organisation) -> QuerySet[JoinRequest]:
+    """People who asked to join: not members, shown apart and labelled as applicants."""
+    return JoinRequest.objects.filter(organisation=organisation, status=JoinRequest.Status.PENDING).select_related(
+        "user"
+    )
+
+
+def get_pending_applicant(organisation: Organisation, pk: int) -> JoinRequest:
+    join_request = pending_applicants_of(organisation).filter(pk=pk).first()
+    if join_request is None:
+        raise Http404
+    return join_request
+
+
+def join_requests_of(user: User) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related("organisation")
 
 
 def get_member_for(organisation: Organisation, user_id: int) -> Membership:

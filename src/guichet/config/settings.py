@@ -185,6 +185,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "guichet.accounts.forms.RegistrationForm"
+ACCOUNT_FORMS = {"signup": "guichet.accounts.signup.SignupForm"}
 ACCOUNT_ADAPTER = "guichet.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet] "
