@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -80,6 +81,15 @@ def pending_requests_in(organisation: Organisation) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(organisation=organisation, status=AccessRequest.Status.PENDING).select_related(
         "user"
     )
+
+
+def is_member_address(organisation: Organisation, email: str) -> bool:
+    return Membership.objects.filter(organisation=organisation, user__email__iexact=email, user__is_active=True).exists()
+
+
+def has_confirmed_address(user: User, email: str) -> bool:
+    """`email` is one of `user`'s addresses and was verified (allauth's confirmation link)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
 def customer_admins_of(organisation: Organisation) -> list[User]:
