@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.models import Authenticator
 from allauth.mfa.base.internal.flows import delete_and_cleanup
+from allauth.mfa.models import Authenticator
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +98,9 @@ def test_another_persons_token_cannot_be_revoked_from_the_security_page(
 
 
 @pytest.mark.django_db
-def test_administrators_list_and_revoke_tokens_in_the_admin(client: Client, customer_a: User, administrator: User) -> None:
+def test_administrators_list_and_revoke_tokens_in_the_admin(
+    client: Client, customer_a: User, administrator: User
+) -> None:
     token = ApiToken.issue(customer_a)
     row = ApiToken.objects.get(user=customer_a)
     client.force_login(administrator)

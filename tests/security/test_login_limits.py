@@ -30,7 +30,9 @@ def test_with_debug_off_a_process_without_a_shared_cache_refuses_to_start() -> N
     refused = django_process("")
     assert refused.returncode != 0
     assert "CACHE_URL must be set when DEBUG is off" in refused.stderr
-    started = django_process("from django.conf import settings; print(settings.CACHES['default']['BACKEND'])", CACHE_URL=REDIS_URL)
+    started = django_process(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])", CACHE_URL=REDIS_URL
+    )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
     # Saying explicitly that one process serves everything (the test suite, make run) is accepted.

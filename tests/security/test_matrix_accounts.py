@@ -4,7 +4,6 @@ access requests, sign-in (allauth), the API's identity endpoints, the admin's ow
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-
 from django.core import signing
 
 from guichet.accounts.models import ApiToken, Invitation, JoinRequest, Organisation
@@ -116,8 +115,8 @@ ENTRIES = {
     "admin:login":             row(LOGIN,     F,         F,         F,         F,         F,
                                    Expect(302, "admin:index")),
     "admin:logout":            row(*(Expect(302, "admin:index"),) * 6, OK, method="post"),
-    **admin_read_only("core", "auditevent"),
-    "admin:accounts_apitoken_add": row(*ADMIN_REFUSES),  # tokens come from the API only, shown once  # the audit trail is evidence: never edited
+    **admin_read_only("core", "auditevent"),  # the audit trail is evidence: never edited
+    "admin:accounts_apitoken_add": row(*ADMIN_REFUSES),  # tokens come from the API only, shown once
     "admin:view_on_site":      row(*ADMIN_ONLY[:6], NF, kwargs=org_a_on_site),  # no model has a public page
     "admin:autocomplete":      row(*ADMIN_ONLY,
                                    query={"app_label": "accounts", "model_name": "membership", "field_name": "user"}),

@@ -46,7 +46,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # ("you already have an account") takes as long as with a new one.
         request = allauth_context.request
         message = self.render_mail(template_prefix, email, {"request": request, "email": email, **context})
-        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        html = next(
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
+        )
         enqueue(
             to=email,
             language=translation.get_language() or settings.LANGUAGE_CODE,

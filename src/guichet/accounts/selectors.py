@@ -84,7 +84,9 @@ def pending_requests_in(organisation: Organisation) -> QuerySet[AccessRequest]:
 
 
 def is_member_address(organisation: Organisation, email: str) -> bool:
-    return Membership.objects.filter(organisation=organisation, user__email__iexact=email, user__is_active=True).exists()
+    return Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, user__is_active=True
+    ).exists()
 
 
 def has_confirmed_address(user: User, email: str) -> bool:

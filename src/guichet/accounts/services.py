@@ -194,7 +194,9 @@ INVITATION_MAX_AGE = timedelta(days=14)
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, organisation: Organisation, email: str, request: HttpRequest | None) -> Invitation:
+def invitation_create(
+    *, actor: User, organisation: Organisation, email: str, request: HttpRequest | None
+) -> Invitation:
     _ensure_customer_admin(actor, organisation)
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -246,9 +248,9 @@ def _mark_accepted(invitation: Invitation, user: User, request: HttpRequest | No
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at"])
     # An application waiting for the same organisation is answered by the invitation.
-    JoinRequest.objects.filter(user=user, organisation=invitation.organisation, status=JoinRequest.Status.PENDING).update(
-        status=JoinRequest.Status.APPROVED, decided_by=invitation.invited_by, decided_at=timezone.now()
-    )
+    JoinRequest.objects.filter(
+        user=user, organisation=invitation.organisation, status=JoinRequest.Status.PENDING
+    ).update(status=JoinRequest.Status.APPROVED, decided_by=invitation.invited_by, decided_at=timezone.now())
     audit.record(
         "membership.invitation_accepted",
         actor=user,
