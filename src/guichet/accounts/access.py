@@ -36,7 +36,7 @@ def customer_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if request.organisation is None:  # type: ignore[attr-defined]
             # A pending applicant is told whose approval they wait for.
-            applications = selectors.join_requests_of(request.user)  # type: ignore[arg-type]
+            applications = selectors.join_requests_of(request.user)
             return render(request, "accounts/no_organisation.html", {"join_requests": applications}, status=403)
         return view(request, *args, **kwargs)
 

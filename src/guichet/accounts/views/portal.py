@@ -183,7 +183,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     if request.method == "POST" and request.user.is_authenticated:
         try:
-            membership = services.invitation_accept(actor=request.user, token=token, request=request)  # type: ignore[arg-type]
+            membership = services.invitation_accept(actor=request.user, token=token, request=request)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
