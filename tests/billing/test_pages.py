@@ -38,6 +38,7 @@ def test_invoice_list_and_detail(client, org_a, customer_a, make_invoice) -> Non
     ("country", "province", "language", "total", "due", "words"),
     [
         ("BE", "", "fr", "1 493,83 €", "11 avril 2026", ["Invoice", "VAT", "+++002/0260/"]),
+        ("BE", "", "nl", "1.493,83 €", "11 april 2026", ["Invoice", "VAT", "Structured communication"]),
         ("CA", "QC", "fr", "1 419,45 $", "11 avril 2026", ["GST", "QST", "1006187334 TQ0001"]),
         ("CA", "ON", "en", "$1,395.06", "April 11, 2026", ["Invoice", "HST", "10070 6426 RT0001"]),
         ("RO", "", "ro", "1.493,83 RON", "11 aprilie 2026", ["Invoice", "Tax ID (CUI)", "J40/1234/1991"]),
@@ -251,3 +252,39 @@ def test_statement_pages_long_periods(client, org_a, customer_a, agent_be, make_
     assert 'data-testid="closing"' in last.content.decode()
     csv = client.get(url("billing:statement_csv")).content.decode().splitlines()
     assert len(csv) == 1 + 1 + 5 + 1  # header, opening, every operation, closing
+
+
+def test_flemish_credit_note_and_statement_read_in_dutch(client, make_invoice, agent_be) -> None:  # type: ignore[no-untyped-def]
+    """A Dutch-speaking organisation's credit note and statement: Dutch words, nl_BE dates and amounts."""
+    from guichet.billing import services
+
+    organisation = OrganisationFactory(country="BE", language="nl", name="Drukkerij Vlaanderen bv")
+    customer = make_member(organisation, role="admin", language="nl")
+    grant_all(customer, organisation)
+    invoice = make_invoice(organisation, issue_date=date(2026, 12, 6))
+    note = make_invoice(
+        organisation,
+        issue_date=date(2026, 12, 6),
+        kind="credit_note",
+        credited_invoice=invoice,
+        lines=[rules.LineIn("Toner", D("1"), D("1234.57"))],
+    )
+    client.force_login(customer)
+    text = " ".join(pdftotext(client.get(url("billing:invoice_pdf", number=note.number)).content).split())
+    assert "Creditnota" in text and f"Deze creditnota vermindert factuur {invoice.number}." in text, text
+    assert "1.493,83 €" in text and "6 december 2026" in text, text
+    with tenant_scope(organisation):
+        services.payment_record(
+            actor=agent_be,
+            organisation=organisation,
+            day=date(2026, 12, 6),
+            amount=D("100"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="P-NL-1",
+            allocations=[],
+        )
+    statement = client.get(url("billing:statement_pdf"), {"start": "2026-12-01", "end": "2026-12-31"})
+    text = " ".join(pdftotext(statement.content).split())
+    assert "Rekeninguittreksel" in text and "Beginsaldo" in text and "Eindsaldo" in text, text
+    assert "Van 1 december 2026 tot 31 december 2026" in text, text

@@ -26,7 +26,7 @@ from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support.models import Request
 
-from .conftest import BPOST, BPOST_2, Clock, deliver_all, reserve, sign_agreements
+from .conftest import BPOST, BPOST_2, Clock, deliver_all, make_eligible, reserve, sign_agreements
 
 pytestmark = pytest.mark.django_db
 
@@ -479,8 +479,21 @@ def test_every_email_renders_in_french_and_romanian(
         "buytech_claim_resolved",
     }
     for message in messages:
-        for language in ("fr", "ro", "en"):
+        for language in ("fr", "nl", "ro", "en"):
             message.language = language
             email = render(message)
             assert message.context["number"] in email.subject
             assert message.context["number"] in email.body and "{{" not in email.body and "{%" not in email.body
+
+
+def test_a_flemish_vzw_gets_its_agreements_titled_in_dutch(
+    nonprofit: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    Organisation.objects.filter(pk=nonprofit.pk).update(language="nl")
+    nonprofit.refresh_from_db()
+    make_eligible(nonprofit, buyer)
+    order = reserve(nonprofit, buyer, {"BT-LT-T14-N": 1})
+    with tenant_scope(nonprofit):
+        order = services.order_confirm(actor=agent, order=order)
+    assert order.relationship_agreement.title == "Overeenkomst voor de klantrelatie"
+    assert order.devices_agreement.title == "Overeenkomst voor de verkoop van toestellen van andere merken"

@@ -316,7 +316,7 @@ def test_agent_gives_the_vendors_notice_from_the_console(client, org_a, customer
     assert termination.effective_date >= today + relativedelta(months=3)
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ro"])
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
 def test_every_customer_page_renders_in_each_language(client, org_a, customer_a, language) -> None:  # type: ignore[no-untyped-def]
     hardware = make_contract(org_a, number="BE-HW-L1")
     cover(hardware, date(2024, 1, 1))

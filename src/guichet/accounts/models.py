@@ -20,6 +20,7 @@ from guichet.core.tenancy import TenantManager
 class Language(models.TextChoices):
     EN = "en", _("English")
     FR = "fr", _("French")
+    NL = "nl", _("Dutch")
     RO = "ro", _("Romanian")
 
 

@@ -16,7 +16,7 @@ from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.models import Membership, Organisation, User
@@ -394,17 +394,20 @@ def _lock(order: BuyTechOrder) -> BuyTechOrder:
 
 
 def _agreement(order: BuyTechOrder, index: int, title: str) -> Any:
+    # Titled in the organisation's language, like every document of theirs (a Flemish vzw's reads in Dutch).
+    with translation.override(order.organisation.language):
+        localised_title = gettext(title)
     return contract_services.program_agreement_issue(
         organisation=order.organisation,
         number=f"BT-AGR-{order.number[3:]}-{index}",
-        title=title,
+        title=localised_title,
         currency=order.currency,
         start_date=today(),
     )
 
 
-RELATIONSHIP_AGREEMENT_TITLE = "Customer relationship agreement"
-DEVICES_AGREEMENT_TITLE = "Agreement for the sale of non-vendor devices"
+RELATIONSHIP_AGREEMENT_TITLE = gettext_noop("Customer relationship agreement")
+DEVICES_AGREEMENT_TITLE = gettext_noop("Agreement for the sale of non-vendor devices")
 
 
 @transaction.atomic

@@ -9,10 +9,11 @@ from django.utils import timezone, translation
 
 from .calendar import calendar_for
 from .countries import get_centre, phone
+from .languages import languages_for
 from .models import Country, SupportCentre
 
 # Without an organisation or a chosen country, the interface language suggests one.
-_COUNTRY_BY_LANGUAGE = {"ro": "RO", "fr": "BE", "en": "CA"}
+_COUNTRY_BY_LANGUAGE = {"ro": "RO", "fr": "BE", "nl": "BE", "en": "CA"}
 
 
 def reader_country(request: HttpRequest) -> str:
@@ -27,6 +28,15 @@ def reader_country(request: HttpRequest) -> str:
     if user is not None and user.is_authenticated and user.country in Country.values:
         return str(user.country)
     return _COUNTRY_BY_LANGUAGE.get((translation.get_language() or "en")[:2], "BE")
+
+
+def interface_languages(request: HttpRequest) -> dict[str, Any]:
+    """The language switcher's codes: those the reader's country offers, and the current one if it is not among them."""
+    codes = list(languages_for(reader_country(request)))
+    current = (translation.get_language() or "en").split("-")[0]
+    if current not in codes:
+        codes.append(current)
+    return {"interface_languages": codes}
 
 
 def centre_status(centre: SupportCentre, subdivision: str | None = None) -> dict[str, Any]:

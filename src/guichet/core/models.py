@@ -204,6 +204,8 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The request (or task) that wrote the row: sent as X-Request-ID, so a message traces back to its logs.
+    request_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "available_at"])]

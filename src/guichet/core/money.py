@@ -56,9 +56,14 @@ def locale_for(language: str, country: str) -> str:
     return candidate
 
 
+# Belgian invoices put the sign after the amount in Dutch as in French ("1.493,83 €"); CLDR's nl_BE puts it first.
+_CURRENCY_PATTERNS: dict[str, str] = {"nl_BE": "#,##0.00\u00a0¤"}
+
+
 def format_money(amount: Decimal | int | str, currency: str, locale: str) -> str:
-    """`1 234,56 €` (fr_BE: narrow no-break space for thousands, no-break space before the sign)."""
-    return format_currency(round_money(amount, currency), currency, locale=locale)
+    """`1 234,56 €` (fr_BE: narrow no-break spaces), `1.234,56 €` (nl_BE), `$1,234.56` (en_CA)."""
+    pattern = _CURRENCY_PATTERNS.get(locale)
+    return format_currency(round_money(amount, currency), currency, format=pattern, locale=locale)
 
 
 def format_number(amount: Decimal | int | str, locale: str) -> str:
@@ -66,7 +71,7 @@ def format_number(amount: Decimal | int | str, locale: str) -> str:
 
 
 def format_date(day: date, locale: str, format: str = "long") -> str:
-    """`12 mars 2026` (fr_BE), `March 12, 2026` (en_CA), `12 martie 2026` (ro_RO)."""
+    """`12 mars 2026` (fr_BE), `12 maart 2026` (nl_BE), `March 12, 2026` (en_CA), `12 martie 2026` (ro_RO)."""
     return babel_format_date(day, format=format, locale=locale)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
 from django import template
 from django.utils.translation import get_language
 
+from guichet.core.money import format_money
+
 register = template.Library()
 
-_LOCALES = {"fr": "fr_BE", "en": "en_BE", "ro": "ro_RO"}
+_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_BE", "ro": "ro_RO"}
 
 _STATE_CSS = {
     "ok": "text-bg-success",
@@ -24,9 +25,7 @@ _STATE_CSS = {
 def money(amount: Decimal | int | None, currency: str = "EUR") -> str:
     if amount is None:
         return ""
-    return str(
-        format_currency(Decimal(amount), currency or "EUR", locale=_LOCALES.get(get_language() or "en", "en_BE"))
-    )
+    return format_money(Decimal(amount), currency or "EUR", _LOCALES.get(get_language() or "en", "en_BE"))
 
 
 @register.filter

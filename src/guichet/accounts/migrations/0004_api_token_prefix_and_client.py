@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_membership_is_signatory'),
+        ('accounts', '0003_nl_language'),
     ]
 
     operations = [
