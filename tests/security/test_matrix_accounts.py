@@ -19,6 +19,7 @@ from tests.security.matrix import (
     LOGIN,
     MISSING_PK,
     NF,
+    NO_CONTENT,
     NOT_FOUND,
     OK,
     REAUTH,
@@ -106,6 +107,8 @@ ENTRIES = {
     "api-1:me":                row(UNAUTHORISED, *(OK,) * 6, api=True),
     "api-1:issue_token":       row(*(UNAUTHORISED,) * 7, api=True, method="post",
                                    data={"email": "nobody@example.com", "password": "wrong"}),
+    # DELETE on the same path: revokes the bearer token it is sent with, whoever holds one
+    "api-1:revoke_token":      row(UNAUTHORISED, *(NO_CONTENT,) * 6, api=True, method="delete"),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
