@@ -91,6 +91,18 @@ def test_vendor_notice_is_addressed_to_the_customer(org_a, agent_be, tmp_path) -
     assert "78BE707" in text and "1 juin 2026" in text and "Fin de support" in text
 
 
+def test_the_contract_pdf_names_its_type_once_and_translates_the_portals_titles(org_a) -> None:  # type: ignore[no-untyped-def]
+    from guichet.contracts.documents import contract_pdf
+
+    doubled = make_contract(org_a, title="Maintenance matérielle")
+    agreement = make_contract(org_a, kind=ContractKind.PROGRAM_AGREEMENT, title="Customer relationship agreement")
+    with tenant_scope(org_a):
+        text = " ".join(pdftotext(contract_pdf(doubled, "fr")).split())
+        agreement_text = " ".join(pdftotext(contract_pdf(agreement, "fr")).split())
+    assert "Maintenance matérielle" in text and "Maintenance matérielle — Maintenance matérielle" not in text
+    assert "Contrat de relation client" in agreement_text and "Customer relationship agreement" not in agreement_text
+
+
 def test_flemish_notice_goes_to_the_vendor_in_dutch_whatever_the_signer_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The written notice is in the organisation's language (nl), even from a member who reads French."""
     from tests.accounts.factories import OrganisationFactory, grant_all, make_member

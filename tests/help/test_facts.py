@@ -131,6 +131,17 @@ def test_every_article_in_every_language_and_country_states_only_support_centre_
     }
 
 
+def test_local_time_is_said_once_never_in_nested_brackets() -> None:
+    """ "(heure locale)" comes with the hours: an article puts the hours in no brackets of its own."""
+    doubled = []
+    for row in ArticleTranslation.objects.select_related("article").filter(language__in=LANGUAGES):
+        for country in row.article.countries:
+            text = re.sub(r"<[^>]+>", "", render_body(row.body, country=country, language=row.language))
+            if re.search(r"\((local time|heure locale|ora locală|lokale tijd)\)\)", text):
+                doubled.append(f"{row.article.slug} [{row.language}/{country}]")
+    assert not doubled, doubled
+
+
 def test_the_article_sources_type_no_vendor_fact() -> None:
     """Phones, e-mail and web addresses come from placeholders, never from the Markdown."""
     typed = []
@@ -338,6 +349,35 @@ PHRASES = {
         "nl": "niet het beleid van de leverancier",
     },
 }
+
+
+# Item 1: the fee to the partner first, then the vendor (2 Belgian business days), then the price to the vendor.
+BUYTECH_PAYMENT_ARTICLES = (
+    "buytech-what-is",
+    "buytech-admin-fee",
+    "buytech-when-pay",
+    "buytech-payment-to-vendor",
+    "buytech-after-order",
+)
+BELGIAN_BUSINESS_DAYS = {
+    "en": "2 Belgian business days",
+    "fr": "2 jours ouvrables belges",
+    "ro": "2 zile lucrătoare belgiene",
+    "nl": "2 Belgische werkdagen",
+}
+PRICE_TO_THE_VENDOR = {"en": "price", "fr": "prix", "ro": "prețul", "nl": "prijs"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_buy_tech_articles_tell_the_same_two_payments(language: str) -> None:
+    for slug in BUYTECH_PAYMENT_ARTICLES:
+        text = render_body(
+            ArticleTranslation.objects.get(article__slug=slug, language=language).body, country="BE", language=language
+        )
+        assert BELGIAN_BUSINESS_DAYS[language] in text, slug
+        fee = text.index("SOCIALware")
+        # The fee is paid before the vendor's confirmation, the price after it.
+        assert fee < text.index(BELGIAN_BUSINESS_DAYS[language]) < text.rindex(PRICE_TO_THE_VENDOR[language]), slug
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

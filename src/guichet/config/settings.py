@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guichet.accounts.middleware.ActiveOrganisationMiddleware",
+    "guichet.accounts.middleware.ViewerTimezoneMiddleware",
     "guichet.accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
@@ -121,6 +122,8 @@ TEMPLATES = [
                 "guichet.core.context_processors.interface_languages",
                 "guichet.accounts.context_processors.navigation",
             ],
+            # Amounts and dates in the reader's language, in every template without a {% load %}.
+            "builtins": ["guichet.core.templatetags.locale_ui"],
         },
     },
 ]

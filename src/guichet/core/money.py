@@ -13,11 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.languages import get_official_languages
 from babel.numbers import format_currency, format_decimal
 
 # ISO 4217 minor units of the currencies the portal bills in.
 MINOR_UNITS: dict[str, int] = {"EUR": 2, "CAD": 2, "RON": 2}
 CURRENCY_OF_COUNTRY: dict[str, str] = {"BE": "EUR", "CA": "CAD", "RO": "RON"}
+# Each currency is billed in one country: its separators are that country's.
+COUNTRY_OF_CURRENCY: dict[str, str] = {currency: country for country, currency in CURRENCY_OF_COUNTRY.items()}
 ZERO = Decimal("0")
 
 
@@ -46,9 +49,12 @@ def currency_for_country(country: str) -> str:
 
 
 def locale_for(language: str, country: str) -> str:
-    """`fr` + `BE` → `fr_BE`; a pair babel does not know falls back to the language alone."""
+    """`fr` + `BE` → `fr_BE`, `en` + `CA` → `en_CA`: the country's variant of the language where it is
+    spoken there; elsewhere the language's own (`en` + `BE` → `en`: "€1,147.00", as an English reader
+    writes it). A pair babel does not know falls back to the language alone."""
     language = (language or "en").split("-")[0].lower()
-    candidate = f"{language}_{country.upper()}" if country else language
+    spoken = bool(country) and language in get_official_languages(country.upper(), de_facto=True)
+    candidate = f"{language}_{country.upper()}" if spoken else language
     try:
         Locale.parse(candidate)
     except (UnknownLocaleError, ValueError):
