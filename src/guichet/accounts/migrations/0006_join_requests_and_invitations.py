@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_api_token_prefix_and_client'),
+        ('accounts', '0005_api_token_prefix_and_client'),
     ]
 
     operations = [
