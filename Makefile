@@ -54,12 +54,13 @@ run: install system-packages
 	DEBUG=1 $(BIN)/guichet runserver 127.0.0.1:8000
 
 # The whole suite: SQLite by default, the database of DATABASE_URL when it is set.
+# Tests run in one process each with DEBUG off: the in-process cache is said explicitly (settings).
 test: install system-packages
-	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} FAST_PASSWORD_HASHER=1 \
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} CACHE_URL=$${CACHE_URL:-locmem:} FAST_PASSWORD_HASHER=1 \
 	  $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: install system-packages
-	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} FAST_PASSWORD_HASHER=1 \
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} CACHE_URL=$${CACHE_URL:-locmem:} FAST_PASSWORD_HASHER=1 \
 	  $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m e2e $(PYTEST_ARGS)
 
 lint: install
@@ -68,7 +69,7 @@ lint: install
 	@# Dead code: functions, methods, classes and imports nothing calls (model fields and template
 	@# context, which vulture cannot follow, are not checked). Kept on purpose: vulture_whitelist.py.
 	@! $(BIN)/vulture | grep -E "unused (function|method|class|import|property)"
-	SECRET_KEY=lint $(BIN)/mypy src
+	SECRET_KEY=lint CACHE_URL=locmem: $(BIN)/mypy src
 
 # Extract strings into the fr/nl/ro catalogues (needs GNU gettext), then compile.
 messages: install system-packages

@@ -6,6 +6,7 @@ exists for tests and operators; anything else nobody calls is dead code to remov
 
 from guichet.accounts import context_processors as accounts_context_processors
 from guichet.accounts.adapter import AccountAdapter
+from guichet.accounts.admin import ApiTokenAdmin
 from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
@@ -19,6 +20,7 @@ accounts_context_processors.navigation
 core_context_processors.support_centre
 core_context_processors.interface_languages
 AccountAdapter.get_login_redirect_url
+AccountAdapter.send_mail  # every allauth e-mail, through the outbox
 RegistrationForm.signup
 views.bad_request
 views.permission_denied
@@ -32,7 +34,8 @@ uploads.BoundedUploadHandler.file_complete
 gunicorn.on_starting
 gunicorn.child_exit
 OutboxCollector.collect
-# Django's user model protocol (createsuperuser, the admin).
+# Django's user model protocol (createsuperuser, the admin); the admin's bulk delete (token revocation).
+ApiTokenAdmin.delete_queryset
 UserManager.create_superuser
 User.get_short_name
 # Verification of signed files and the seal cache reset: used by tests and operators.

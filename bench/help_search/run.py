@@ -21,6 +21,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("CACHE_URL", "locmem:")  # one process: its own cache is enough
 
 import django  # noqa: E402
 

@@ -31,6 +31,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("CACHE_URL", "locmem:")  # one process: its own cache is enough
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-orders.sqlite3'}")
 os.environ["ALLOWED_HOSTS"] = ",".join(
     {*os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(","), "testserver"}

@@ -197,6 +197,7 @@ def configure(args: argparse.Namespace, sink: Sink) -> dict[str, str]:
     env = {
         "DJANGO_SETTINGS_MODULE": "guichet.config.settings",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret",
+        "CACHE_URL": os.environ.get("CACHE_URL") or "locmem:",
         "DATABASE_URL": args.database_url,
         "CELERY_BROKER_URL": broker,
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",

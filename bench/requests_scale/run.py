@@ -39,6 +39,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("CACHE_URL", "locmem:")  # one process: its own cache is enough
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-requests.sqlite3'}")
 # The test Client calls itself "testserver"; DEBUG stays off, so no query logging slows the timings.
 os.environ["ALLOWED_HOSTS"] = ",".join(

@@ -96,11 +96,13 @@ def test_complete_registration_keeps_consents_and_creates_a_provisional_organisa
 
 
 @pytest.mark.django_db
-def test_known_customer_number_joins_that_organisation_without_any_grant(client) -> None:  # type: ignore[no-untyped-def]
+def test_known_customer_number_asks_that_organisation_to_approve(client) -> None:  # type: ignore[no-untyped-def]
+    from guichet.accounts.models import JoinRequest
+
     org = OrganisationFactory(customer_number="BE-777001", country="BE")
     assert signup(client, customer_number="be-777001").status_code == 302
-    membership = Membership.objects.get(user__email="jeanne@exemple.be")
-    assert membership.organisation == org
+    assert not Membership.objects.filter(user__email="jeanne@exemple.be").exists()
+    assert JoinRequest.objects.get(user__email="jeanne@exemple.be").organisation == org
     assert Organisation.objects.count() == 1
 
 

@@ -109,6 +109,7 @@ def worker(
         "DATABASE_URL": subprocess_database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "test-only-not-secret",
+        "CACHE_URL": os.environ.get("CACHE_URL") or "locmem:",
         "DJANGO_SETTINGS_MODULE": "guichet.config.settings",
         "DEFAULT_FROM_EMAIL": WORKER_FROM,  # proof that the worker, not this process, sent them
         "LOG_FORMAT": "json",

@@ -101,6 +101,7 @@ def app(cluster: Cluster) -> Iterator[App]:
         "DJANGO_SETTINGS_MODULE": "guichet.config.settings",
         "DATABASE_URL": cluster.url,
         "SECRET_KEY": "reliability-test-not-secret",
+        "CACHE_URL": "locmem:",  # no sign-in here: the limits need not be shared between the workers
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "GUICHET_VAR_DIR": str(root / "var"),

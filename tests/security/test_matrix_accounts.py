@@ -4,10 +4,14 @@ access requests, sign-in (allauth), the API's identity endpoints, the admin's ow
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 
-from guichet.accounts.models import Organisation
+from guichet.accounts.models import ApiToken, Invitation, JoinRequest, Organisation
+from guichet.accounts.services import INVITATION_SALT
+from tests.accounts.factories import UserFactory
 from tests.security.matrix import (
     ADMIN_ONLY,
+    ADMIN_REFUSES,
     CONSOLE,
     CUSTOMER_PAGE,
     EVERYONE,
@@ -15,6 +19,7 @@ from tests.security.matrix import (
     LOGIN,
     MISSING_PK,
     NF,
+    NO_CONTENT,
     NOT_FOUND,
     OK,
     REAUTH,
@@ -35,6 +40,27 @@ from tests.security.matrix import (
 )
 
 
+def build(w: World) -> None:
+    """customer_a's API token, a pending applicant of org_a, and an invitation into org_a."""
+    customer_a = w.users["customer_a"]
+    ApiToken.issue(customer_a)
+    w.api_token = ApiToken.objects.get(user=customer_a)
+    w.join_request = JoinRequest.objects.create(user=UserFactory(email="applicant@example.com"), organisation=w.org_a)
+    w.invitation = Invitation.objects.create(organisation=w.org_a, email="guest@example.com", invited_by=customer_a)
+
+
+def api_token(w: World) -> dict[str, object]:
+    return {"pk": w.api_token.pk}
+
+
+def join_request(w: World) -> dict[str, object]:
+    return {"pk": w.join_request.pk}
+
+
+def invitation(w: World) -> dict[str, object]:
+    return {"token": signing.dumps(w.invitation.pk, salt=INVITATION_SALT)}
+
+
 def org_a_on_site(w: World) -> dict[str, object]:
     return {"content_type_id": ContentType.objects.get_for_model(Organisation).pk, "object_id": w.org_a.pk}
 
@@ -46,6 +72,17 @@ ENTRIES = {
     "portal:access":           row(*CUSTOMER_PAGE),
     "portal:team":             row(LOGIN,     OK,        OK,        F,         F,         F,         F),
     "portal:profile":          row(*SIGNED_IN),
+    "portal:security":         row(*SIGNED_IN),
+    # customer_a's own token; anyone else's revocation finds nothing
+    "portal:revoke_token":     row(LOGIN,     Expect(303, "portal:security"), NF, NF, NF, NF, NF,
+                                   method="post", kwargs=api_token),
+    # a pending applicant of org_a: its customer admin decides; nobody else sees it
+    "portal:decide_applicant": row(LOGIN,     Expect(302, "portal:team"), NF, F, F, F, F,
+                                   method="post", kwargs=join_request, data={"decision": "refuse"}),
+    "portal:invite":           row(LOGIN,     Expect(302, "portal:team"), Expect(302, "portal:team"), F, F, F, F,
+                                   method="post", data={"email": "invited@example.com"}),
+    # the signed link is the secret: whoever holds it sees whose invitation it is, and only that
+    "portal:invitation":       row(*EVERYONE, kwargs=invitation),
     # an application with its own pages forwards to them (here My invoices, billing:invoices)
     "portal:application":      row(LOGIN,     Expect(302, "billing:invoices"), Expect(302, "billing:invoices"),
                                    F,         F,         F,         F,  kwargs=lambda w: {"application": "invoices"}),
@@ -70,6 +107,8 @@ ENTRIES = {
     "api-1:me":                row(UNAUTHORISED, *(OK,) * 6, api=True),
     "api-1:issue_token":       row(*(UNAUTHORISED,) * 7, api=True, method="post",
                                    data={"email": "nobody@example.com", "password": "wrong"}),
+    # DELETE on the same path: revokes the bearer token it is sent with, whoever holds one
+    "api-1:revoke_token":      row(UNAUTHORISED, *(NO_CONTENT,) * 6, api=True, method="delete"),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -80,6 +119,7 @@ ENTRIES = {
                                    Expect(302, "admin:index")),
     "admin:logout":            row(*(Expect(302, "admin:index"),) * 6, OK, method="post"),
     **admin_read_only("core", "auditevent"),  # the audit trail is evidence: never edited
+    "admin:accounts_apitoken_add": row(*ADMIN_REFUSES),  # tokens come from the API only, shown once
     "admin:view_on_site":      row(*ADMIN_ONLY[:6], NF, kwargs=org_a_on_site),  # no model has a public page
     "admin:autocomplete":      row(*ADMIN_ONLY,
                                    query={"app_label": "accounts", "model_name": "membership", "field_name": "user"}),
@@ -169,6 +209,23 @@ PROBES = (
         method="post",
         data={"decision": "refuse", "reason": "No."},
     ),
+    Probe(
+        "portal:revoke_token",
+        api_token,
+        lambda w: {"pk": MISSING_PK},
+        {"customer_b": 404, "agent_be": 404},
+        ("customer_a", Expect(303, "portal:security")),
+        method="post",
+    ),
+    Probe(
+        "portal:decide_applicant",
+        join_request,
+        lambda w: {"pk": MISSING_PK},
+        {"customer_b": 404},
+        ("customer_a", Expect(302, "portal:team")),
+        method="post",
+        data={"decision": "refuse"},
+    ),
     # The team page names a member in its form: org_a's member is not customer_b's to change.
     Probe(
         "portal:team",
@@ -186,8 +243,16 @@ MATRIX = Matrix(
     ENTRIES,
     groups=GROUPS,
     probes=PROBES,
-    post_only=("portal:switch_organisation", "console:decide", "api-1:issue_token"),
-    object_urls=(organisation, access_request),
+    post_only=(
+        "portal:switch_organisation",
+        "console:decide",
+        "api-1:issue_token",
+        "portal:revoke_token",
+        "portal:decide_applicant",
+        "portal:invite",
+    ),
+    object_urls=(organisation, access_request, api_token, join_request),
+    build=build,
 )
 # This module's tests: test_access, test_actions_refuse_get, test_foreign_objects_answer_like_missing_ones.
 globals().update(MATRIX.tests())

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from . import rules
+from . import rules, selectors
 from .models import Application
 
 View = Callable[..., HttpResponseBase]
@@ -35,7 +35,9 @@ def customer_required(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if request.organisation is None:  # type: ignore[attr-defined]
-            return render(request, "accounts/no_organisation.html", status=403)
+            # A pending applicant is told whose approval they wait for.
+            applications = selectors.join_requests_of(request.user)
+            return render(request, "accounts/no_organisation.html", {"join_requests": applications}, status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
 from guichet.core import audit
+from guichet.core.notifications.outbox import enqueue
+
+from . import login_limits
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,7 +26,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:
-            super().pre_authenticate(request, **credentials)
+            super().pre_authenticate(request, **credentials)  # the per-account count (allauth)
+            if login_limits.address_blocked(request):
+                raise self.validation_error("too_many_login_attempts")
         except Exception:
             audit.record(
                 "auth.login_throttled",
@@ -29,6 +36,29 @@ class AccountAdapter(DefaultAccountAdapter):
                 request=request,
             )
             raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        login_limits.record_address_failure(request, str(credentials.get("email", "")))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Rendered now (allauth's templates, the request's language), sent by the outbox after the
+        # answer: a page never waits for the mail server, and signing up with a known address
+        # ("you already have an account") takes as long as with a new one.
+        request = allauth_context.request
+        message = self.render_mail(template_prefix, email, {"request": request, "email": email, **context})
+        html = next(
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
+        )
+        enqueue(
+            to=email,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            template="rendered",
+            context={
+                "subject": str(message.subject).removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX),
+                "text": message.body,
+                "html": html,
+            },
+        )
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         # Names and language belong on the row from its first save.

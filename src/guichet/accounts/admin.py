@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_scopes import scopes_disabled
 
-from .models import AccessRequest, ApplicationGrant, Consent, Membership, Organisation, User
+from . import services
+from .models import AccessRequest, ApiToken, ApplicationGrant, Consent, Membership, Organisation, User
 
 
 class ScopesDisabledAdmin(admin.ModelAdmin):
@@ -71,3 +72,27 @@ class AccessRequestAdmin(ScopesDisabledAdmin):
 class ConsentAdmin(admin.ModelAdmin):
     list_display = ("user", "purpose", "wording_version", "given_at", "ip")
     readonly_fields = ("user", "purpose", "wording_version", "given_at", "ip")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are listed and revoked (deleted) here; only the API issues them, and only once."""
+
+    list_display = ("user", "prefix", "user_agent", "created_at", "last_used_at", "expires_at")
+    search_fields = ("user__email", "prefix")
+    list_select_related = ("user",)
+    fields = ("user", "prefix", "user_agent", "created_at", "last_used_at", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.api_tokens_revoke(user=obj.user, reason="revoked", request=request, token_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)

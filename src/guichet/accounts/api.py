@@ -5,7 +5,6 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,8 +14,8 @@ from guichet.core.api import ErrorOut
 from guichet.core.errors import DomainError, PermissionDenied
 from guichet.core.tenancy import tenant_scope
 
-from . import selectors
-from .api_access import AUTH
+from . import login_limits, selectors, services
+from .api_access import AUTH, BearerToken
 from .errors import Code
 from .models import ApiToken, User
 
@@ -45,23 +44,34 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     try:
         user = adapter.authenticate(request, email=payload.email.strip().lower(), password=payload.password)
     except DjangoValidationError:
-        raise DomainError(_("Too many failed login attempts. Try again later."), code=Code.THROTTLED) from None
+        raise login_limits.Throttled(login_limits.TOO_MANY) from None
     if user is None:
         raise Unauthenticated(_("The e-mail address and/or password you specified are not correct."))
     assert isinstance(user, User)
     if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
         raise PermissionDenied(_("Verify your e-mail address first."), code=Code.EMAIL_UNVERIFIED)
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is not None:
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         if not payload.otp:
             raise Unauthenticated(_("Enter the code from your authenticator app."), code=Code.OTP_REQUIRED)
-        if not TOTP(totp).validate_code(payload.otp):
+        if not login_limits.verify_totp(request, user, payload.otp):
             raise Unauthenticated(_("Incorrect code."), code=Code.OTP_INVALID)
     elif user.is_vendor_staff:
         raise PermissionDenied(
             _("Agents and administrators must enable two-factor authentication."), code=Code.MFA_REQUIRED
         )
-    return TokenOut(token=ApiToken.issue(user))
+    return TokenOut(token=ApiToken.issue(user, request.headers.get("User-Agent", "")))
+
+
+@router.delete("auth/token", response={204: None, 401: ErrorOut}, auth=[BearerToken()])
+def revoke_token(request: HttpRequest) -> tuple[int, None]:
+    """Revoke the bearer token this call is made with (sign out of the API)."""
+    services.api_tokens_revoke(
+        user=request.user,  # type: ignore[arg-type]
+        reason="revoked",
+        request=request,
+        token_id=request.api_token.pk,  # type: ignore[attr-defined]
+    )
+    return 204, None
 
 
 class OrganisationOut(Schema):

@@ -15,3 +15,7 @@ class AccountsConfig(contexts.ContextConfig):
         ConsoleEntry(ConsoleSection.CUSTOMERS, "console:home", _("Access requests"), position=10),
         ConsoleEntry(ConsoleSection.CUSTOMERS, "console:organisations", _("Organisations"), position=20),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from . import signals  # noqa: F401  (API tokens revoked on password, MFA and activity changes)

@@ -9,6 +9,7 @@ from enum import StrEnum
 class Code(StrEnum):
     ALREADY_DECIDED = "already_decided"
     ALREADY_GRANTED = "already_granted"
+    ALREADY_MEMBER = "already_member"
     ALREADY_REQUESTED = "already_requested"
     APPLICATION_NOT_GRANTED = "application_not_granted"
     CUSTOMER_ONLY = "customer_only"
@@ -16,6 +17,7 @@ class Code(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     MFA_REQUIRED = "mfa_required"
     NO_ORGANISATION = "no_organisation"
+    OTHER_ADDRESS = "other_address"
     OTHER_COUNTRY = "other_country"
     OTP_INVALID = "otp_invalid"
     OTP_REQUIRED = "otp_required"

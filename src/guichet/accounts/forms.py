@@ -166,3 +166,11 @@ class GrantForm(forms.Form):
     user = forms.IntegerField(widget=forms.HiddenInput)
     application = forms.ChoiceField(choices=Application.choices, widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[("grant", _("Grant")), ("revoke", _("Revoke"))], widget=forms.HiddenInput)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"), max_length=254)
+
+
+class ApplicantDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])

@@ -250,27 +250,88 @@ class AccessRequest(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the HTTP API. Only its hash is stored."""
+    """A bearer token for the HTTP API. Only its SHA-256 is stored (a 256-bit random key needs no
+    slow hash), with its first characters so its owner can tell it from another in a list."""
+
+    PREFIX_LENGTH = 6
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField()
+    prefix = models.CharField(_("begins with"), max_length=PREFIX_LENGTH, blank=True)
+    user_agent = models.CharField(_("issued to"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
+        ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        return f"token of {self.user}"
+        return f"{self.prefix}… of {self.user}"
 
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> str:
+    def issue(cls, user: User, user_agent: str = "") -> str:
         key = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=cls.hash(key), expires_at=timezone.now() + settings.API_TOKEN_LIFETIME)
+        cls.objects.create(
+            user=user,
+            key_hash=cls.hash(key),
+            prefix=key[: cls.PREFIX_LENGTH],
+            user_agent=user_agent[:200],
+            expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
+        )
         return key
+
+
+class JoinRequest(models.Model):
+    """Someone who registered with an existing organisation's customer number: a pending applicant,
+    with no membership, until one of its customer admins approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending applicant")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], condition=Q(status="pending"), name="one_pending_join_request"
+            )
+        ]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.organisation} ({self.status})"
+
+
+class Invitation(models.Model):
+    """A customer admin's invitation of an e-mail address into the organisation (signed link)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from guichet.core.models import AuditEvent
 from guichet.core.tenancy import across_organisations
 
 from . import jurisdiction, rules
-from .models import AccessRequest, Application, ApplicationGrant, Membership, Organisation, User
+from .models import (
+    AccessRequest,
+    ApiToken,
+    Application,
+    ApplicationGrant,
+    JoinRequest,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 def actor_for(user: User, organisation: Organisation | None = None) -> rules.Actor:
@@ -32,6 +43,11 @@ def membership_for(user: User, organisation_id: int | None) -> Membership | None
     if organisation_id is None:
         return None
     return memberships_of(user).filter(organisation_id=organisation_id).first()
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens still in force (expired ones wait for the periodic purge)."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
 
 
 def applications_offered(organisation: Organisation) -> list[tuple[str, str]]:
@@ -65,6 +81,39 @@ def pending_requests_in(organisation: Organisation) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(organisation=organisation, status=AccessRequest.Status.PENDING).select_related(
         "user"
     )
+
+
+def is_member_address(organisation: Organisation, email: str) -> bool:
+    return Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, user__is_active=True
+    ).exists()
+
+
+def has_confirmed_address(user: User, email: str) -> bool:
+    """`email` is one of `user`'s addresses and was verified (allauth's confirmation link)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def customer_admins_of(organisation: Organisation) -> list[User]:
+    return [m.user for m in members_of(organisation).filter(role=Membership.Role.ADMIN, user__is_active=True)]
+
+
+def pending_applicants_of(organisation: Organisation) -> QuerySet[JoinRequest]:
+    """People who asked to join: not members, shown apart and labelled as applicants."""
+    return JoinRequest.objects.filter(organisation=organisation, status=JoinRequest.Status.PENDING).select_related(
+        "user"
+    )
+
+
+def get_pending_applicant(organisation: Organisation, pk: int) -> JoinRequest:
+    join_request = pending_applicants_of(organisation).filter(pk=pk).first()
+    if join_request is None:
+        raise Http404
+    return join_request
+
+
+def join_requests_of(user: User) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related("organisation")
 
 
 def get_member_for(organisation: Organisation, user_id: int) -> Membership:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -13,16 +15,19 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import audit
-from guichet.core.errors import Conflict, DomainError, PermissionDenied
+from guichet.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from guichet.core.notifications.outbox import enqueue
 
 from . import rules, selectors
 from .errors import Code
 from .models import (
     AccessRequest,
+    ApiToken,
     Application,
     ApplicationGrant,
     Consent,
+    Invitation,
+    JoinRequest,
     Membership,
     Organisation,
     User,
@@ -47,12 +52,14 @@ def _new_customer_number(country: str) -> str:
 
 
 @transaction.atomic
-def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest | None) -> Membership:
+def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest | None) -> Membership | None:
     """Complete a new identity: profile, consents, and its organisation membership.
 
-    A known customer number of the same country joins that organisation as a
-    member (with no application: a representative must grant each one);
-    otherwise a provisional organisation is created for an agent to verify.
+    An invitation to the address joins its organisation as a member (with no application: a
+    representative must grant each one). A known customer number of the same country without an
+    invitation makes a pending applicant of that organisation, with no membership, until one of
+    its customer admins approves. Otherwise a provisional organisation is created for an agent
+    to verify.
     """
     user.first_name = data["first_name"]
     user.last_name = data["last_name"]
@@ -70,7 +77,16 @@ def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest 
     number = (data.get("customer_number") or "").strip()
     if number:
         organisation = Organisation.objects.filter(customer_number__iexact=number, country=data["country"]).first()
-    if organisation is None:
+    invitation = _open_invitation(user.email, organisation)
+    if invitation is not None:
+        # Invited by a customer admin: the address, verified before the first sign-in, proves it.
+        organisation = invitation.organisation
+    elif organisation is not None:
+        # A customer number is no secret (numbers are sequential): ask the organisation's admins.
+        _record_registration(user, organisation, request)
+        _ask_to_join(user, organisation, request)
+        return None
+    else:
         organisation = Organisation.objects.create(
             customer_number=_new_customer_number(data["country"]),
             name=data["company_name"],
@@ -78,6 +94,13 @@ def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest 
             language=data["language"],
         )
     membership = Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MEMBER)
+    if invitation is not None:
+        _mark_accepted(invitation, user, request)
+    _record_registration(user, organisation, request)
+    return membership
+
+
+def _record_registration(user: User, organisation: Organisation, request: HttpRequest | None) -> None:
     audit.record(
         "account.registered",
         actor=user,
@@ -86,7 +109,156 @@ def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest 
         request=request,
         data={"consents": ["contact", "transfer"], "wording_version": rules.CONSENT_WORDING_VERSION},
     )
+
+
+# --- joining an existing organisation: approval by a customer admin, or an invitation -------------
+
+
+def _open_invitation(email: str, organisation: Organisation | None) -> Invitation | None:
+    invitations = Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).select_related(
+        "organisation"
+    )
+    if organisation is not None:
+        invitations = invitations.filter(organisation=organisation)
+    return invitations.order_by("-created_at").first()
+
+
+def _ask_to_join(user: User, organisation: Organisation, request: HttpRequest | None) -> JoinRequest:
+    join_request = JoinRequest.objects.create(user=user, organisation=organisation)
+    audit.record("membership.requested", actor=user, organisation=organisation, target=user.email, request=request)
+    for admin in selectors.customer_admins_of(organisation):
+        enqueue(
+            to=admin.email,
+            language=admin.language,
+            template="join_requested",
+            context={
+                "first_name": admin.first_name,
+                "applicant": user.get_full_name(),
+                "applicant_email": user.email,
+                "organisation": organisation.name,
+                "url": _portal_url(admin.language, "portal:team"),
+            },
+            thread_key=f"join-{join_request.pk}",
+        )
+    return join_request
+
+
+def _portal_url(language: str, name: str, **kwargs: Any) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
+
+
+def _ensure_customer_admin(actor: User, organisation: Organisation) -> None:
+    if selectors.actor_for(actor, organisation).role_in_org != Membership.Role.ADMIN:
+        raise PermissionDenied(_("Only a customer admin of the organisation may do this."))
+
+
+@transaction.atomic
+def join_request_decide(
+    *, actor: User, join_request: JoinRequest, approve: bool, request: HttpRequest | None
+) -> JoinRequest:
+    organisation = join_request.organisation
+    _ensure_customer_admin(actor, organisation)
+    locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk, organisation=organisation)
+    if locked.status != JoinRequest.Status.PENDING:
+        raise Conflict(_("This request has already been decided."), code=Code.ALREADY_DECIDED)
+    locked.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save()
+    applicant = locked.user
+    if approve:
+        Membership.objects.get_or_create(user=applicant, organisation=organisation)
+    audit.record(
+        "membership.approved" if approve else "membership.refused",
+        actor=actor,
+        organisation=organisation,
+        target=applicant.email,
+        request=request,
+    )
+    enqueue(
+        to=applicant.email,
+        language=applicant.language,
+        template="join_approved" if approve else "join_refused",
+        context={
+            "first_name": applicant.first_name,
+            "organisation": organisation.name,
+            "url": _portal_url(applicant.language, "portal:home"),
+        },
+        thread_key=f"join-{locked.pk}",
+    )
+    return locked
+
+
+INVITATION_SALT = "guichet.accounts.invitation"
+INVITATION_MAX_AGE = timedelta(days=14)
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organisation: Organisation, email: str, request: HttpRequest | None
+) -> Invitation:
+    _ensure_customer_admin(actor, organisation)
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise Conflict(_("This person is already a member of the organisation."), code=Code.ALREADY_MEMBER)
+    invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=actor)
+    token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
+    audit.record("membership.invited", actor=actor, organisation=organisation, target=email, request=request)
+    enqueue(
+        to=email,
+        language=organisation.language,
+        template="invitation",
+        context={
+            "inviter": actor.get_full_name(),
+            "organisation": organisation.name,
+            "url": _portal_url(organisation.language, "portal:invitation", token=token),
+            "days": INVITATION_MAX_AGE.days,
+        },
+    )
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link names; a forged, expired or used link is a 404."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        raise NotFound(_("This invitation link is not valid or has expired.")) from None
+    invitation = Invitation.objects.filter(pk=pk, accepted_at__isnull=True).select_related("organisation").first()
+    if invitation is None:
+        raise NotFound(_("This invitation link is not valid or has expired."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, token: str, request: HttpRequest | None) -> Membership:
+    invitation = invitation_from_token(token)
+    if invitation.email.lower() != actor.email.lower():
+        raise PermissionDenied(
+            _("This invitation was sent to another e-mail address. Sign in with that address to accept it."),
+            code=Code.OTHER_ADDRESS,
+        )
+    membership, _created = Membership.objects.get_or_create(user=actor, organisation=invitation.organisation)
+    _mark_accepted(invitation, actor, request)
     return membership
+
+
+def _mark_accepted(invitation: Invitation, user: User, request: HttpRequest | None) -> None:
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    # An application waiting for the same organisation is answered by the invitation.
+    JoinRequest.objects.filter(
+        user=user, organisation=invitation.organisation, status=JoinRequest.Status.PENDING
+    ).update(status=JoinRequest.Status.APPROVED, decided_by=invitation.invited_by, decided_at=timezone.now())
+    audit.record(
+        "membership.invitation_accepted",
+        actor=user,
+        organisation=invitation.organisation,
+        target=user.email,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -234,3 +406,28 @@ def organisation_switch(*, actor: User, organisation_id: int, request: HttpReque
         raise PermissionDenied(_("You are not a member of this organisation."))
     request.session["active_organisation"] = membership.organisation_id
     return membership
+
+
+@transaction.atomic
+def api_tokens_revoke(
+    *, user: User, reason: str, request: HttpRequest | None = None, token_id: int | None = None
+) -> int:
+    """Delete `user`'s API tokens (or the one `token_id`): the revocation is the row's absence.
+
+    `reason`: "revoked" by the owner or an administrator, or what made every token untrustworthy
+    ("password_changed", "mfa_changed", "deactivated").
+    """
+    tokens = ApiToken.objects.filter(user=user)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    deleted, _rows = tokens.delete()
+    if deleted:
+        actor = getattr(request, "user", None) or user
+        audit.record(
+            "api.tokens_revoked",
+            actor=actor if isinstance(actor, User) else user,
+            target=user.email,
+            request=request,
+            data={"reason": reason, "count": deleted},
+        )
+    return deleted

@@ -7,7 +7,12 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("access/", portal.access, name="access"),
     path("team/", portal.team, name="team"),
+    path("team/applicants/<int:pk>/", portal.decide_applicant, name="decide_applicant"),
+    path("team/invitations/", portal.invite, name="invite"),
+    path("invitations/<str:token>/", portal.invitation, name="invitation"),
     path("profile/", portal.profile, name="profile"),
+    path("security/", portal.security, name="security"),
+    path("security/tokens/<int:pk>/revoke/", portal.revoke_token, name="revoke_token"),
     path("organisation/switch/", portal.switch_organisation, name="switch_organisation"),
     path("app/<slug:application>/", portal.application, name="application"),
 ]

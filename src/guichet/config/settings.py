@@ -152,12 +152,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-guichet-{os.getpid()}-{secrets.token_hex(3)}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # --- cache (rate limits, search index stamps) ------------------------------
-CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _caches(url: str) -> dict[str, dict[str, str]]:
+    """CACHE_URL: `redis://…` (shared by every process), or `locmem:` (this process only).
+
+    Login limits live in the cache: counted per process, each gunicorn worker would give an
+    attacker its own five tries. So web and worker processes refuse to start with DEBUG off
+    unless the cache is shared, or the operator says, with `locmem:`, that one process serves
+    everything (the test suite says so in the Makefile).
+    """
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    if url and url != "locmem:":
+        raise ImproperlyConfigured(f"CACHE_URL not understood: {url!r} (redis://host:6379/1 or locmem:).")
+    if not url and not DEBUG and not env_bool("GUICHET_COMMAND_LINE"):
+        raise ImproperlyConfigured(
+            "CACHE_URL must be set when DEBUG is off: login limits must be shared by every process "
+            "(CACHE_URL=redis://host:6379/1), or say CACHE_URL=locmem: for a single process."
+        )
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = _caches(os.environ.get("CACHE_URL", ""))
 
 # --- auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -184,18 +201,17 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "guichet.accounts.forms.RegistrationForm"
+ACCOUNT_FORMS = {"signup": "guichet.accounts.signup.SignupForm"}
 ACCOUNT_ADAPTER = "guichet.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet] "
 # The 6th failure within 30 minutes is refused, even with the right password.
 LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_IP = 20
+# An address is refused once this many different accounts failed from it (accounts/login_limits.py).
+LOGIN_FAILED_ACCOUNTS_PER_IP = 20
 LOGIN_FAILURE_WINDOW_MINUTES = 30
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": (
-        f"{LOGIN_FAILURES_PER_IP}/{LOGIN_FAILURE_WINDOW_MINUTES}m/ip,"
-        f"{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_FAILURE_WINDOW_MINUTES}m/key"
-    ),
+    "login_failed": f"{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_FAILURE_WINDOW_MINUTES}m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -314,6 +330,7 @@ CELERY_BEAT_SCHEDULE = {
     "apply-due-terminations": {"task": "guichet.contracts.tasks.apply_due_terminations", "schedule": 3600.0},
     "apply-due-transfers": {"task": "guichet.inventory.tasks.apply_due_transfers", "schedule": 3600.0},
     "refresh-invoice-statuses": {"task": "guichet.billing.tasks.refresh_invoice_statuses", "schedule": 3600.0},
+    "purge-expired-api-tokens": {"task": "guichet.accounts.tasks.purge_expired_api_tokens", "schedule": 3600.0},
 }
 OUTBOX_STUCK_AFTER_SECONDS = int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "120"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
@@ -327,7 +344,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Address the audit trail records: behind a trusted proxy, the first X-Forwarded-For hop.
+# Behind one trusted proxy, the client address (audit, sign-in limits) is the last X-Forwarded-For hop.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
 

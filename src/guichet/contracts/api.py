@@ -365,6 +365,7 @@ SIGN_ERRORS: dict[int, type[Schema]] = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    429: ErrorOut,
     422: ErrorOut,
 }
 

@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from babel.dates import format_datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guichet.accounts import jurisdiction
+from guichet.accounts import jurisdiction, login_limits
 from guichet.accounts.models import Membership, Organisation, User
 from guichet.core import audit
 from guichet.core.audit import client_ip
@@ -112,14 +111,14 @@ def confirm_identity(http_request: HttpRequest, user: User, *, password: str, ot
     try:
         checked = get_adapter(http_request).authenticate(http_request, email=user.email, password=password or "")
     except ValidationError:
-        raise DomainError(_("Too many failed login attempts. Try again later."), code=Code.THROTTLED) from None
+        raise login_limits.Throttled(login_limits.TOO_MANY) from None
     if checked is None or checked.pk != user.pk:
         raise ReauthenticationRequired(_("The password is not correct."), code=Code.INVALID_PASSWORD)
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is not None:
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         if not otp:
             raise ReauthenticationRequired(_("Enter the code from your authenticator app."), code=Code.OTP_REQUIRED)
-        if not TOTP(totp).validate_code(otp):
+        # Wrong codes count like those of the token endpoint: the same limits, lock and alert.
+        if not login_limits.verify_totp(http_request, user, otp):
             raise ReauthenticationRequired(_("Incorrect code."), code=Code.OTP_INVALID)
     setattr(http_request, API_CONFIRMED_ATTRIBUTE, time.time())
 

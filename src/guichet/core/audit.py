@@ -19,7 +19,8 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            # The hop our one proxy appended, like the sign-in limits (allauth): earlier hops are the client's to forge.
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR") or None
 
 

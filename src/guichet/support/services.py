@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts import jurisdiction
+from guichet.accounts import selectors as account_selectors
 from guichet.accounts.models import Organisation, User
 from guichet.core import audit, numbering
 from guichet.core.calendar import calendar_of
@@ -50,11 +51,26 @@ def _portal_url(request: Request, language: str) -> str:
         return settings.SITE_URL + reverse("support:detail", kwargs={"number": request.number})
 
 
+def _customer_address(request: Request) -> str:
+    """The request's contact e-mail if it is known to be the organisation's, else the requester's.
+
+    The contact is whatever address the customer typed; mailing the request's content there would
+    send it to a stranger. A member of the organisation, or an address the requester has confirmed
+    as theirs, is trusted; any other contact is kept on the request for agents, not mailed.
+    """
+    contact = request.contact_email
+    if account_selectors.is_member_address(request.organisation, contact) or account_selectors.has_confirmed_address(
+        request.requester, contact
+    ):
+        return contact
+    return request.requester.email
+
+
 def _tell_customer(request: Request, template: str, **extra: Any) -> None:
     requester = request.requester
     language = requester.language or request.language
     enqueue(
-        to=request.contact_email,
+        to=_customer_address(request),
         language=language,
         template=template,
         context={

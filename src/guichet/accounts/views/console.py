@@ -71,5 +71,10 @@ def organisation(request: PortalRequest, customer_number: str) -> HttpResponse:
     return render(
         request,
         "accounts/console/organisation.html",
-        {"org": org, "members": members, "audit": selectors.audit_trail_of(org)},
+        {
+            "org": org,
+            "members": members,
+            "applicants": selectors.pending_applicants_of(org),
+            "audit": selectors.audit_trail_of(org),
+        },
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,7 @@ from guichet.core.errors import DomainError
 
 from .. import selectors, services
 from ..access import application_forbidden, customer_required
-from ..forms import AccessRequestForm, GrantForm, ProfileForm
+from ..forms import AccessRequestForm, ApplicantDecisionForm, GrantForm, InvitationForm, ProfileForm
 from ..http import CustomerRequest, PortalRequest
 from ..models import AccessRequest, Application
 from ..navigation import application_url
@@ -119,7 +119,80 @@ def team(request: CustomerRequest) -> HttpResponse:
         }
         for membership in selectors.members_of(organisation)
     ]
-    return render(request, "accounts/team.html", {"members": members})
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "members": members,
+            "applicants": selectors.pending_applicants_of(organisation),
+            "invitation_form": InvitationForm(),
+        },
+    )
+
+
+@require_POST
+@customer_required
+def decide_applicant(request: CustomerRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    if not request.membership.is_admin:
+        return render(request, "403.html", status=403)
+    join_request = selectors.get_pending_applicant(organisation, pk)
+    form = ApplicantDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That change could not be understood."))
+        return redirect("portal:team")
+    try:
+        services.join_request_decide(
+            actor=request.user,
+            join_request=join_request,
+            approve=form.cleaned_data["decision"] == "approve",
+            request=request,
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Decision recorded; the applicant is told by e-mail."))
+    return redirect("portal:team")
+
+
+@require_POST
+@customer_required
+def invite(request: CustomerRequest) -> HttpResponse:
+    if not request.membership.is_admin:
+        return render(request, "403.html", status=403)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address."))
+        return redirect("portal:team")
+    try:
+        services.invitation_create(
+            actor=request.user, organisation=request.organisation, email=form.cleaned_data["email"], request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The invitation has been sent."))
+    return redirect("portal:team")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: shows whose it is; signed in with the invited address, accepts it."""
+    try:
+        found = services.invitation_from_token(token)
+    except DomainError:
+        return render(request, "404.html", status=404)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            membership = services.invitation_accept(actor=request.user, token=token, request=request)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            request.session["active_organisation"] = membership.organisation_id
+            messages.success(
+                request, _("You are now a member of %(organisation)s.") % {"organisation": found.organisation.name}
+            )
+            return HttpResponseRedirect(reverse("portal:home"), status=303)
+    return render(request, "accounts/invitation.html", {"invitation": found})
 
 
 @login_required
@@ -134,6 +207,22 @@ def profile(request: PortalRequest) -> HttpResponse:
             return redirect(_profile_url(user.language))
         return render(request, "accounts/profile.html", {"form": form}, status=400)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def security(request: PortalRequest) -> HttpResponse:
+    """Sign-in methods and the API tokens in force, each revocable."""
+    return render(request, "accounts/security.html", {"tokens": selectors.api_tokens_of(request.user)})
+
+
+@require_POST
+@login_required
+def revoke_token(request: PortalRequest, pk: int) -> HttpResponse:
+    # Someone else's token id revokes nothing and says the same as a missing one.
+    if not services.api_tokens_revoke(user=request.user, reason="revoked", request=request, token_id=pk):
+        raise Http404
+    messages.success(request, _("The token has been revoked."))
+    return HttpResponseRedirect(reverse("portal:security"), status=303)
 
 
 def _profile_url(language: str) -> str:
