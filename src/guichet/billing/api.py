@@ -63,7 +63,7 @@ class InvoicePageOut(PageOut):
     items: list[InvoiceSummaryOut]
 
 
-class LineOut(Schema):
+class InvoiceLineOut(Schema):
     position: int
     description: str
     quantity: Decimal
@@ -97,7 +97,7 @@ class DisputeOut(Schema):
 class InvoiceOut(InvoiceSummaryOut):
     credited_invoice: str | None
     structured_communication: str | None
-    lines: list[LineOut]
+    lines: list[InvoiceLineOut]
     taxes: list[TaxOut]
     settlements: list[SettlementOut]
     credit_notes: list[str]

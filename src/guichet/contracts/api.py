@@ -43,7 +43,7 @@ class ServiceOut(Schema):
     amount: Decimal
 
 
-class CoverageOut(Schema):
+class CoveredMachineOut(Schema):
     machine_type: str
     model: str
     serial: str
@@ -82,7 +82,7 @@ class ContractPageOut(PageOut):
 
 class ContractOut(ContractSummaryOut):
     services: list[ServiceOut]
-    machines: list[CoverageOut]
+    machines: list[CoveredMachineOut]
     terminations: list[TerminationOut]
     signatures: list[dict[str, Any]]
 

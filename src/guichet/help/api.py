@@ -102,7 +102,7 @@ class LinkOut(Schema):
     url: str
 
 
-class ContactOut(Schema):
+class CentreContactOut(Schema):
     country: str
     phones: list[PhoneOut]
     emails: list[EmailOut]
@@ -117,7 +117,7 @@ class ContactOut(Schema):
     email: str
 
 
-@router.get("help/contact", response=ContactOut, auth=None)
+@router.get("help/contact", response=CentreContactOut, auth=None)
 def contact(request: HttpRequest, country: str, lang: str = "en") -> dict[str, object]:
     """The support centre's facts. A fact the vendor does not publish is absent (empty list, null, "")."""
     _checked(lang, country)

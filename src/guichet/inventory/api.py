@@ -51,7 +51,7 @@ def _invalid(form: forms.BaseForm) -> InvalidInput:
 # --- output -----------------------------------------------------------------------------------
 
 
-class CoverageOut(Schema):
+class MachineCoverageOut(Schema):
     state: str  # contract, warranty, none
     until: date | None
     contract_number: str
@@ -66,7 +66,7 @@ class SiteOut(Schema):
     country: str
 
 
-class ContactOut(Schema):
+class MachineContactOut(Schema):
     name: str
     phone: str
     email: str
@@ -78,11 +78,11 @@ class MachineOut(Schema):
     serial: str
     description: str
     site: SiteOut
-    contact: ContactOut
+    contact: MachineContactOut
     install_date: date | None
     warranty_end: date | None
     departed_on: date | None
-    coverage: CoverageOut
+    coverage: MachineCoverageOut
 
 
 class MachinePageOut(PageOut):

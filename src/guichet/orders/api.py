@@ -50,7 +50,7 @@ class OrderPageOut(PageOut):
     items: list[OrderSummaryOut]
 
 
-class LineOut(Schema):
+class OrderLineOut(Schema):
     position: int
     product_code: str
     description: str
@@ -91,7 +91,7 @@ class TimelineOut(Schema):
 
 class OrderOut(OrderSummaryOut):
     total: Decimal
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
     shipments: list[ShipmentOut]
     timeline: list[TimelineOut]
 

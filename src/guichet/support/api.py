@@ -90,7 +90,7 @@ class TimelineEntryOut(Schema):
     comment: CommentOut | None
 
 
-class ContactOut(Schema):
+class RequestContactOut(Schema):
     name: str
     email: str
     phone: str
@@ -115,7 +115,7 @@ class RequestPageOut(PageOut):
 class RequestOut(RequestSummaryOut):
     description: str
     details: dict[str, Any]
-    contact: ContactOut
+    contact: RequestContactOut
     language: str
     resolved_at: datetime | None
     closed_at: datetime | None
