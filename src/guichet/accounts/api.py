@@ -37,14 +37,21 @@ class Unauthenticated(DomainError):
     status = 401
 
 
-@router.post("auth/token", response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}, auth=None)
+class Throttled(DomainError):
+    code = "throttled"
+    status = 429
+
+
+@router.post(
+    "auth/token", response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None
+)
 def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange e-mail + password (+ `otp` when MFA is on) for a bearer token."""
     adapter = get_adapter(request)
     try:
         user = adapter.authenticate(request, email=payload.email.strip().lower(), password=payload.password)
     except DjangoValidationError:
-        raise DomainError(_("Too many failed login attempts. Try again later."), code="throttled") from None
+        raise Throttled(_("Too many failed login attempts. Try again later.")) from None
     if user is None:
         raise Unauthenticated(_("The e-mail address and/or password you specified are not correct."))
     assert isinstance(user, User)
@@ -81,7 +88,7 @@ class MeOut(Schema):
     applications: list[str]
 
 
-@router.get("me", response=MeOut, auth=AUTH)
+@router.get("me", response={200: MeOut, 401: ErrorOut}, auth=AUTH)
 def me(request: HttpRequest) -> MeOut:
     user: User = request.user  # type: ignore[assignment]
     memberships = list(selectors.memberships_of(user))

@@ -17,7 +17,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
@@ -175,7 +175,7 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
 
 @router.get("invoices", response={200: InvoicePageOut, **ERRORS})
 def list_invoices(
-    request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: int = 1, page_size: int = 25
+    request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: Page = 1, page_size: PageSize = 25
 ) -> dict[str, Any]:
     """Invoices and credit notes, newest first.
 
@@ -271,11 +271,11 @@ class StatementOut(Schema):
 
 
 @router.get("statement", response={200: StatementOut, **ERRORS})
-def get_statement(request: HttpRequest, start: str = "", end: str = "") -> dict[str, Any]:
+def get_statement(request: HttpRequest, start: date | None = None, end: date | None = None) -> dict[str, Any]:
     """Every receivable operation between `start` and `end` (ISO dates; default: the last 365 days) with the
     running balance, the opening and closing balances, and the aging of open invoices today."""
     organisation: Organisation = require_application(request, "statements")
-    form = PeriodForm({"start": start, "end": end})
+    form = PeriodForm({"start": start or "", "end": end or ""})
     if not form.is_valid():
         raise _form_errors(form, ["query"])
     today = today_for(organisation)

@@ -19,7 +19,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.errors import DomainError
 from guichet.core.money import round_money
 from guichet.core.tenancy import tenant_scope
@@ -305,8 +305,8 @@ def buytech_products(
     brand: str = "",
     q: str = "",
     in_stock: bool = False,
-    page: int = 1,
-    page_size: int = 25,
+    page: Page = 1,
+    page_size: PageSize = 25,
 ) -> dict[str, Any]:
     """The catalogue, for eligible organisations."""
     organisation: Organisation = require_application(request, APPLICATION)
@@ -349,7 +349,7 @@ class BuyTechOrderPageOut(PageOut):
 
 
 @router.get("buytech/orders", response={200: BuyTechOrderPageOut, **ERRORS})
-def buytech_orders(request: HttpRequest, page: int = 1, page_size: int = 25) -> dict[str, Any]:
+def buytech_orders(request: HttpRequest, page: Page = 1, page_size: PageSize = 25) -> dict[str, Any]:
     """The organisation's Buy Tech orders, newest first (readable even if it is no longer eligible)."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):

@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import User
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, PortalLanguage, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -145,7 +145,7 @@ def _contract(contract: Contract) -> dict[str, Any]:
 
 @router.get("contracts", response={200: ContractPageOut, **ERRORS})
 def list_contracts(
-    request: HttpRequest, kind: str = "", status: str = "", q: str = "", page: int = 1, page_size: int = 25
+    request: HttpRequest, kind: str = "", status: str = "", q: str = "", page: Page = 1, page_size: PageSize = 25
 ) -> dict[str, Any]:
     """The organisation's contracts, newest first; `kind`, `status` and `q` (number, title, serial) filter."""
     organisation = require_application(request, APPLICATION)
@@ -174,11 +174,9 @@ def get_contract(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("contracts/{number}/pdf", response={200: None, **ERRORS})
-def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpResponse:
+def contract_pdf(request: HttpRequest, number: str, lang: PortalLanguage | None = None) -> HttpResponse:
     """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, ro)."""
     organisation = require_application(request, APPLICATION)
-    if lang and lang not in dict(settings.LANGUAGES):
-        raise DomainError(_("Unknown language."), code="invalid_language")
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
         data = contract_documents.contract_pdf(contract, lang or None)

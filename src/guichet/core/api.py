@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import Field
 
 from .errors import DomainError
+from .models import Country
+
+MAX_PAGE_SIZE = 100
+# Far beyond any organisation's rows, far below what a database offset holds (a larger one was a 500).
+MAX_PAGE = 1_000_000
+
+# List parameters with their bounds in the OpenAPI description; out of bounds is a 422 like any bad field.
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
+
+
+# The countries the vendor serves, as an enumeration the OpenAPI description lists.
+CountryCode = StrEnum("CountryCode", {code: code for code in Country.values})
+# The portal's languages (documents, labels), likewise.
+PortalLanguage = StrEnum("PortalLanguage", {code: code for code, _name in settings.LANGUAGES})
 
 
 class ErrorOut(Schema):
@@ -21,11 +39,11 @@ class PageOut(Schema):
     count: int
 
 
-def paginate(queryset: QuerySet[Any], page: int, page_size: int, max_size: int = 100) -> tuple[list[Any], int]:
+def paginate(queryset: QuerySet[Any], page: int, page_size: int) -> tuple[list[Any], int]:
     """A page of `queryset` and the total count; bad numbers are a 400, not a crash."""
-    if page < 1 or page_size < 1 or page_size > max_size:
+    if page < 1 or page_size < 1 or page_size > MAX_PAGE_SIZE:
         raise DomainError(
-            _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": max_size},
+            _("page must be at least 1 and page_size between 1 and %(max)s.") % {"max": MAX_PAGE_SIZE},
             code="invalid_page",
         )
     start = (page - 1) * page_size

@@ -20,7 +20,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.calendar import today_for
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
@@ -134,7 +134,7 @@ ERRORS: dict[int, type[Schema]] = {
 
 @router.get("machines", response={200: MachinePageOut, **ERRORS})
 def list_machines(
-    request: HttpRequest, q: str = "", coverage: str = "", country: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, q: str = "", coverage: str = "", country: str = "", page: Page = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     """The organisation's machines (those still with it), each with its coverage today."""
     organisation: Organisation = require_application(request, APPLICATION)

@@ -19,7 +19,7 @@ from ninja import Router, Schema
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, PageOut, paginate
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
@@ -172,8 +172,8 @@ def list_orders(
     q: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page: Page = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     """The organisation's orders, newest first. `status`: a status, `open`, or empty for all;
     `q`: order number, purchase-order reference or tracking number."""
