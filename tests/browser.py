@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
@@ -30,6 +31,8 @@ CHROMIUM_ARGS = [
 ]
 MISSING_CHROMIUM = "Chromium not installed: browser tests skipped"
 AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# axe is served to the page as if from the portal itself, so the Content-Security-Policy stays on.
+AXE_URL = "/__test__/axe.min.js"
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 # Generous for a cold Django view on a loaded 2-core machine, short enough that a hang fails fast.
 TIMEOUT_MS = 30_000
@@ -70,10 +73,18 @@ def _new_context(browser: Any, live_server: Any, **options: Any) -> Any:
     return context
 
 
+def _csp_violation(message: Any) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """Factory of isolated browser contexts (own cookies), closed after the test."""
+    """Factory of isolated browser contexts (own cookies), closed after the test.
+
+    The test fails if a page broke the Content-Security-Policy (an inline script or style the
+    browser refused): with the policy on, such a page silently loses a behaviour."""
     contexts: list[Any] = []
+    violations: list[str] = []
 
     def make(*, phone: bool = False, **options: Any) -> Any:
         if phone:
@@ -81,12 +92,15 @@ def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
             options.setdefault("is_mobile", True)
             options.setdefault("has_touch", True)
         context = _new_context(browser, live_server, **options)
+        context.on("console", lambda message: violations.append(message.text) if _csp_violation(message) else None)
+        context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
@@ -112,7 +126,7 @@ _AXE_RUN = """async () => {
 
 def axe_check(page: Any) -> None:
     """Fail when axe-core finds any accessibility violation on the page as it is now."""
-    page.add_script_tag(path=str(AXE_JS))
+    page.add_script_tag(url=urljoin(page.url, AXE_URL))
     # Only violations are reported, so only they are detailed and sent back.
     violations = page.evaluate(_AXE_RUN)
     lines: list[str] = []
