@@ -34,7 +34,7 @@ router = Router(tags=["contracts"], auth=AUTH)
 # Same selectors, services and forms as the pages; another organisation's contract is a 404.
 
 APPLICATION = "contracts"
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class ServiceOut(Schema):
@@ -339,14 +339,8 @@ class SignatureOut(Schema):
     document_url: str
 
 
-SIGN_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+# 503: the portal's seal or its time-stamping authority is down; the same request works later.
+SIGN_ERRORS: dict[int, type[Schema]] = {**ERRORS, 503: ErrorOut}
 
 
 @router.post("contracts/{number}/sign", response={201: SignatureOut, **SIGN_ERRORS})
