@@ -70,7 +70,7 @@ def test_generated_client_against_the_live_server(generated, live_server, custom
 
     public = generated.Client(base_url=live_server.url)
     contact = _operation(generated, "help_", "guichet_help_api_contact").sync(
-        client=public, country=models.CountryCode.BE
+        client=public, country=models.Country.BE
     )
     assert isinstance(contact, models.CentreContactOut)
     assert contact.country == "BE" and contact.phones and contact.phones[0].e164.startswith("+32")

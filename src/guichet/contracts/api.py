@@ -14,8 +14,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
-from guichet.accounts.models import User
-from guichet.core.api import ErrorOut, Page, PageOut, PageSize, PortalLanguage, paginate
+from guichet.accounts.models import Language, User
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -34,7 +34,7 @@ router = Router(tags=["contracts"], auth=AUTH)
 # Same selectors, services and forms as the pages; another organisation's contract is a 404.
 
 APPLICATION = "contracts"
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
 
 
 class ServiceOut(Schema):
@@ -174,7 +174,7 @@ def get_contract(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("contracts/{number}/pdf", response={200: None, **ERRORS})
-def contract_pdf(request: HttpRequest, number: str, lang: PortalLanguage | None = None) -> HttpResponse:
+def contract_pdf(request: HttpRequest, number: str, lang: Language | None = None) -> HttpResponse:
     """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, ro)."""
     organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
 from .errors import DomainError
-from .models import Country
 
 MAX_PAGE_SIZE = 100
 # Far beyond any organisation's rows, far below what a database offset holds (a larger one was a 500).
@@ -22,11 +19,6 @@ MAX_PAGE = 1_000_000
 Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 
-
-# The countries the vendor serves, as an enumeration the OpenAPI description lists.
-CountryCode = StrEnum("CountryCode", {code: code for code in Country.values})
-# The portal's languages (documents, labels), likewise.
-PortalLanguage = StrEnum("PortalLanguage", {code: code for code, _name in settings.LANGUAGES})
 
 
 class ErrorOut(Schema):

@@ -9,15 +9,25 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from guichet.core.api import CountryCode, ErrorOut
+from guichet.core.api import ErrorOut
 from guichet.core.calendar import calendar_for
 from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
+from guichet.core.models import Country
 
 from . import selectors, services
 
 router = Router(tags=["help"])
-# The languages help articles are written in; another value is a 422 naming the allowed ones.
-HelpLanguage = StrEnum("HelpLanguage", {code: code for code in ("en", "fr", "ro", "nl")})
+
+
+class HelpLanguage(StrEnum):
+    """The languages help articles are written in; another value is a 422 naming the allowed ones."""
+
+    EN = "en"
+    FR = "fr"
+    RO = "ro"
+    NL = "nl"
+
+
 ERRORS: dict[int, type[Schema]] = {422: ErrorOut}
 
 
@@ -32,8 +42,8 @@ class ResultOut(Schema):
 def search(
     request: HttpRequest,
     q: str,
-    lang: HelpLanguage = HelpLanguage.en,
-    country: CountryCode = CountryCode.BE,
+    lang: HelpLanguage = HelpLanguage.EN,
+    country: Country = Country.BE,
 ) -> list[dict[str, object]]:
     """Articles answering `q`, best first (the same ranking as `guichet help_search`)."""
     results = selectors.search_articles(q[:200], language=lang, country=country)
@@ -44,8 +54,8 @@ def search(
 def suggestions(
     request: HttpRequest,
     q: str,
-    lang: HelpLanguage = HelpLanguage.en,
-    country: CountryCode = CountryCode.BE,
+    lang: HelpLanguage = HelpLanguage.EN,
+    country: Country = Country.BE,
 ) -> list[dict[str, object]]:
     """The 3 best articles for what a customer has typed so far in a request form."""
     return [r.as_json() for r in selectors.search_articles(q[:500], language=lang, country=country, limit=3)]
@@ -74,7 +84,7 @@ class ArticleOut(Schema):
 
 @router.get("help/articles/{slug}", response={200: ArticleOut, 404: ErrorOut, **ERRORS}, auth=None)
 def article(
-    request: HttpRequest, slug: str, lang: HelpLanguage = HelpLanguage.en, country: CountryCode = CountryCode.BE
+    request: HttpRequest, slug: str, lang: HelpLanguage = HelpLanguage.EN, country: Country = Country.BE
 ) -> dict[str, object]:
     view = selectors.get_article_for(slug, language=lang, country=country)
     return {
@@ -121,7 +131,7 @@ class CentreContactOut(Schema):
 
 
 @router.get("help/contact", response={200: CentreContactOut, **ERRORS}, auth=None)
-def contact(request: HttpRequest, country: CountryCode, lang: HelpLanguage = HelpLanguage.en) -> dict[str, object]:
+def contact(request: HttpRequest, country: Country, lang: HelpLanguage = HelpLanguage.EN) -> dict[str, object]:
     """The support centre's facts. A fact the vendor does not publish is absent (empty list, null, "")."""
     centre = get_centre(country)
     hours: dict[str, object] = {

@@ -23,8 +23,8 @@ from ninja.responses import Status
 
 from guichet.accounts import selectors as accounts_selectors
 from guichet.accounts.api_access import AUTH, active_organisation, require_application
-from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, Page, PageOut, PageSize, PortalLanguage, paginate
+from guichet.accounts.models import Language, Organisation, User
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -360,7 +360,7 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[st
 
 
 @router.get("request-types", response={200: list[RequestTypeOut], **ERRORS})
-def request_types(request: HttpRequest, lang: PortalLanguage | None = None) -> list[dict[str, Any]]:
+def request_types(request: HttpRequest, lang: Language | None = None) -> list[dict[str, Any]]:
     """Each request type with the fields specific to it, labelled in the request's language.
 
     The language is `lang` if given, else the one the HTTP request asked for (the
