@@ -48,15 +48,17 @@ def test_pages_run_only_our_own_scripts_and_styles(client, customer_a) -> None: 
 
 
 def test_no_template_has_inline_code_the_policy_would_refuse() -> None:
-    """Inline scripts without the nonce, style attributes and on* handlers would be refused by the
+    """Inline scripts without the nonce, style attributes, on* handlers and htmx's evaluated `js:`
+    values (in templates and the template tags that write attributes) would be refused by the
     browser. Templates rendered into PDFs (`documents/`) never reach a browser."""
     refused = re.compile(
         r"<script(?![^>]*\bsrc=)(?![^>]*nonce=)(?![^>]*type=\"application/(?:json|ld\+json)\")[^>]*>"
-        r"|\sstyle=\"|\son[a-z]+=\"",
+        r"|\sstyle=\"|\son[a-z]+=\"|\bhx-on\b|[\"']js:",
     )
+    sources = [*TEMPLATES.rglob("*.html"), *TEMPLATES.glob("*/templatetags/*.py")]
     found = [
         f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
-        for path in TEMPLATES.rglob("*.html")
+        for path in sources
         if "documents" not in path.parts
         for match in refused.finditer(path.read_text(encoding="utf-8"))
     ]
