@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 import tests.security
 from guichet.accounts.models import ApiToken
-from tests.conftest import ensure_support_centres
-from tests.security.matrix import World, build_world
+from tests.security.conftest import world_built_by
+from tests.security.matrix import World
 
 
-def _builders() -> list[object]:
+def _builders() -> list[Callable[[World], None]]:
     """Every context's matrix builder, so each operation has real objects to find."""
     found = []
     for module in pkgutil.iter_modules(tests.security.__path__):
@@ -34,17 +32,8 @@ def world(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[World]:
     """Built once per module in a transaction rolled back at its end."""
-    with (
-        django_db_blocker.unblock(),  # type: ignore[attr-defined]
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("api-media")),
-        transaction.atomic(),
-    ):
-        ensure_support_centres()
-        built = build_world()
-        for build in _builders():
-            build(built)  # type: ignore[operator]
+    with world_built_by(_builders(), django_db_blocker, tmp_path_factory) as built:
         yield built
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
