@@ -12,7 +12,7 @@ LOCALES := fr ro
 # missing and we are root; otherwise listed, and the tests needing one skip (fail under CI=true).
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt \
 	openssl:/usr/bin/openssl fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
-	softhsm2:/usr/lib/softhsm/libsofthsm2.so
+	softhsm2:/usr/lib/softhsm/libsofthsm2.so nginx-light:/usr/sbin/nginx
 # Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.tools import in_ci
 
@@ -124,14 +125,35 @@ _AXE_RUN = """async () => {
 }"""
 
 
-def axe_check(page: Any) -> None:
-    """Fail when axe-core finds any accessibility violation on the page as it is now."""
+def _run_axe(page: Any) -> list[dict[str, Any]]:
+    """Inject axe-core and run it, once the page has settled.
+
+    A check made right after a click may meet the page while the next one is still loading
+    (no <head> yet, or the script's context destroyed by the navigation): wait for that page
+    and inject again, rather than fail on the race.
+    """
+    for _ in range(2):
+        page.wait_for_load_state("load")
+        try:
+            return _inject_and_run(page)
+        except PlaywrightError:
+            continue
+    page.wait_for_load_state("load")
+    return _inject_and_run(page)
+
+
+def _inject_and_run(page: Any) -> list[dict[str, Any]]:
     if page.url.startswith("http"):
         page.add_script_tag(url=urljoin(page.url, AXE_URL))
     else:  # a page set from a string: no origin to serve axe from, and no policy to keep
         page.add_script_tag(path=str(AXE_JS))
     # Only violations are reported, so only they are detailed and sent back.
-    violations = page.evaluate(_AXE_RUN)
+    return page.evaluate(_AXE_RUN)
+
+
+def axe_check(page: Any) -> None:
+    """Fail when axe-core finds any accessibility violation on the page as it is now."""
+    violations = _run_axe(page)
     lines: list[str] = []
     if violations:
         lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]

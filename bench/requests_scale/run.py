@@ -690,6 +690,7 @@ def main() -> None:
     parser.add_argument("--timed", type=int, default=200, help="timed requests per scenario")
     parser.add_argument("--budget", type=float, default=100.0, help="seconds per scenario before stopping early")
     parser.add_argument("--no-readme", action="store_true", help="print only; leave bench/README.md alone")
+    parser.add_argument("--seed-only", action="store_true", help="migrate and seed (or reuse), time nothing")
     parser.add_argument(
         "--comment-search-index",
         action="store_true",
@@ -710,6 +711,8 @@ def main() -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     seeded = ensure_seeded(args.requests, args.orgs)
+    if args.seed_only:
+        return
     results = bench(args.timed, args.budget)
     console.print(table(results))
     if not args.no_readme:

@@ -17,24 +17,19 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from guichet.config import celery_app
 from guichet.core.models import OutboxMessage
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.notifications.rendering import thread_root_id
+from tests.reliability.conftest import REDIS_HOST, REDIS_PORT, subprocess_database_url
 from tests.smtp_sink import SmtpSink
-from tests.tools import in_ci
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-# Databases of the Redis server this test may take; a lock key makes concurrent runs use different ones.
-REDIS_DBS = range(10, 16)
-LOCK_KEY = "guichet:redis-db:held-by"  # the same key as bench/outbox_reliability: one holder per database
 CELERY = Path(sys.executable).with_name("celery")
 MESSAGES = 6
 WORKER_FROM = "Guichet worker <worker@guichet.example>"
@@ -45,56 +40,6 @@ CONTEXT = {
     "reason": "",
     "url": "http://x/",
 }
-
-
-@pytest.fixture
-def redis_db() -> Iterator[int]:
-    """A Redis database number held by this test alone, emptied of any earlier run's queue."""
-    import redis
-
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        reason = f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT} ({exc})"
-        if in_ci():
-            pytest.fail(f"Redis is required in CI (CI=true): {reason}")
-        pytest.skip(f"{reason}: real-worker test skipped (set CI=true to make this an error)")
-    finally:
-        client.close()
-    for number in REDIS_DBS:
-        db = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=number)
-        if db.set(LOCK_KEY, os.getpid(), nx=True, ex=600):
-            # Leftovers of a killed run (queued or unacknowledged tasks) must not reach this worker.
-            for key in db.scan_iter():
-                if key != LOCK_KEY.encode():
-                    db.delete(key)
-            try:
-                yield number
-            finally:
-                db.delete(LOCK_KEY)
-                db.close()
-            return
-        db.close()
-    pytest.fail(f"every Redis database {REDIS_DBS.start}-{REDIS_DBS.stop - 1} is held by another run")
-
-
-def _database_url() -> str:
-    """The URL of the test database this process uses, for the worker subprocess."""
-    db: dict[str, Any] = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        name = str(db["NAME"])
-        if connection.creation.is_in_memory_db(name):  # type: ignore[attr-defined]
-            pytest.fail("the SQLite test database is in memory: set DATABASES TEST NAME to a file (settings)")
-        return f"sqlite:///{Path(name).resolve()}"
-    if db["ENGINE"] == "django.db.backends.postgresql":
-        user = quote(db.get("USER") or "", safe="")
-        password = quote(db.get("PASSWORD") or "", safe="")
-        auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-        host = db.get("HOST") or "127.0.0.1"
-        port = f":{db['PORT']}" if db.get("PORT") else ""
-        return f"postgres://{auth}{host}{port}/{quote(str(db['NAME']), safe='')}"
-    pytest.skip(f"real-worker test does not know how to hand {db['ENGINE']} to a subprocess")
 
 
 def _queue_state() -> dict[str, Any]:
@@ -158,7 +103,7 @@ def worker(
     env = {
         **os.environ,
         "CELERY_BROKER_URL": broker,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "test-only-not-secret",
         "DJANGO_SETTINGS_MODULE": "guichet.config.settings",

@@ -1,0 +1,36 @@
+-- wrk script for bench/http: counts answers other than the expected status (wrk counts a
+-- 302 to the login page as a success, which would look like a fast page) and prints one
+-- JSON line. Arguments after `--`: expected status [method body-file content-type].
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  expected = tonumber(args[1] or "200")
+  unexpected = 0
+  if args[2] then
+    wrk.method = args[2]
+    local file = assert(io.open(args[3], "rb"))
+    wrk.body = file:read("*a")
+    file:close()
+    wrk.headers["Content-Type"] = args[4] or "application/json"
+  end
+end
+
+function response(status, headers, body)
+  if status ~= expected then unexpected = unexpected + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do bad = bad + thread:get("unexpected") end
+  local seconds = summary.duration / 1e6
+  local errors = summary.errors
+  io.write(string.format(
+    'JSON {"requests":%d,"rps":%.2f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"unexpected":%d,"socket_errors":%d}\n',
+    summary.requests, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    bad, errors.connect + errors.read + errors.write + errors.timeout))
+end

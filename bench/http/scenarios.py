@@ -1,0 +1,101 @@
+"""The pages the HTTP bench measures, with what each needs, and its queries per request.
+
+Run by bench/http/run.py in its own process (Django set up on the bench database):
+
+    python bench/http/scenarios.py  →  one JSON object on stdout
+
+For each scenario: its path, the headers that authenticate it (a session cookie made
+with the real session engine, or an API token), and the number of SQL queries one
+request makes (counted in process with Django's test Client, the same stack as over
+HTTP). Sessions live in the database, so the gunicorn workers read them as any
+browser's session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from guichet.accounts.models import ApiToken, Membership, Organisation, User  # noqa: E402
+from guichet.core.tenancy import across_organisations  # noqa: E402
+from guichet.support.models import Request  # noqa: E402
+
+PREFIX = "BENCH"  # bench/requests_scale's organisations
+DEEP_PAGE = 400  # rows 10,000 to 10,025 of the largest organisation
+
+
+def _session_cookie(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _queries(path: str, headers: dict[str, str]) -> int:
+    client = Client()
+    cookie = headers.get("Cookie")
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    extra = {"HTTP_AUTHORIZATION": headers["Authorization"]} if "Authorization" in headers else {}
+    client.get(path, **extra)  # warm: first-use caches are not the steady state wrk measures
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **extra)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code} in process: the bench would measure an error")
+    return len(captured)
+
+
+def scenarios() -> dict[str, Any]:
+    with across_organisations():
+        org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
+        customer = Membership.objects.filter(organisation=org).select_related("user").order_by("id")[0].user
+        agent = User.objects.get(email="agent0.be@bench.example")
+        newest = Request.objects.filter(organisation=org).order_by("-created_at").values_list("number", flat=True)[0]
+        rows = Request.objects.filter(organisation=org).count()
+    lang = customer.language
+    as_customer = {"Cookie": _session_cookie(customer)}
+    as_agent = {"Cookie": _session_cookie(agent)}
+    as_client = {"Authorization": f"Bearer {ApiToken.issue(customer)}"}
+    pages = {
+        "customer_list": (f"/{lang}/requests/", as_customer),
+        "customer_list_deep": (f"/{lang}/requests/?page={DEEP_PAGE}", as_customer),
+        "console_queue": ("/en/console/requests/", as_agent),
+        "request_detail_customer": (f"/{lang}/requests/{newest}/", as_customer),
+        "request_detail_agent": (f"/en/console/requests/{newest}/", as_agent),
+        "api_requests": ("/api/v1/requests", as_client),
+        "help_home": (f"/{lang}/help/", {}),
+        "help_search": (f"/{lang}/help/search/?q=facture+en+double", {}),
+    }
+    return {
+        "pages": {
+            name: {"path": path, "headers": headers, "queries": _queries(path, headers)}
+            for name, (path, headers) in pages.items()
+        },
+        "create": {
+            "path": "/api/v1/requests",
+            "headers": as_client,
+            "body": {"type": "general", "subject": "Bench question", "description": "Created by bench/http."},
+        },
+        "rows": {"organisation_requests": rows},
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(scenarios()))
