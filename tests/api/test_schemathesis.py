@@ -5,9 +5,9 @@ Bounded and reproducible: at least CASES calls across all operations in one run 
 up to its share), derandomized: the same cases every run, so a failure reproduces and CI is not flaky.
 
 Runs once, on PostgreSQL (`-m schemathesis`; `.ci/run` leaves it out of the SQLite run): it is
-database-independent in what it tests, and PostgreSQL is the production database, whose refusals
-(a NUL byte in a text value, an integer out of its column's range) SQLite never makes, so fuzzing
-on SQLite would miss exactly the server errors it is here to find.
+database-independent in what it tests, and PostgreSQL is the production database, which refuses
+values SQLite stores (a NUL byte in a text value: a 500 this suite found), so fuzzing on SQLite
+would miss exactly the server errors it is here to find.
 
 A request valid by the schema may still be refused: 400 is a business rule saying no (a ServicePac
 code's checksum, an empty cart, an unconfirmed attestation) and 422 a check the page forms make
