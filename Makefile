@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.13 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := guichet.config.settings
-LOCALES := fr ro
+LOCALES := fr nl ro
 
 .PHONY: install system-packages run test e2e lint messages compile-messages clean
 
@@ -70,7 +70,7 @@ lint: install
 	@! $(BIN)/vulture | grep -E "unused (function|method|class|import|property)"
 	SECRET_KEY=lint $(BIN)/mypy src
 
-# Extract strings into the fr/ro catalogues (needs GNU gettext), then compile.
+# Extract strings into the fr/nl/ro catalogues (needs GNU gettext), then compile.
 messages: install system-packages
 	cd src/guichet && SECRET_KEY=messages ../../$(BIN)/guichet makemessages --no-obsolete \
 	  $(foreach l,$(LOCALES),-l $(l)) -i 'help/content/*' --no-location

@@ -11,16 +11,23 @@ from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
 from guichet.core import signing, views
+from guichet.ops import gunicorn
+from guichet.ops.metrics import OutboxCollector
 
 # Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
 accounts_context_processors.navigation
 core_context_processors.support_centre
+core_context_processors.interface_languages
 AccountAdapter.get_login_redirect_url
 RegistrationForm.signup
 views.bad_request
 views.permission_denied
 views.page_not_found
 views.server_error
+# gunicorn's hooks (`-c python:guichet.ops.gunicorn`) and prometheus-client's collector protocol.
+gunicorn.on_starting
+gunicorn.child_exit
+OutboxCollector.collect
 # Django's user model protocol (createsuperuser, the admin).
 UserManager.create_superuser
 User.get_short_name

@@ -1,4 +1,4 @@
-"""Every interface string is translated in fr and ro: no empty, no fuzzy entry."""
+"""Every interface string is translated in fr, nl and ro: no empty, no fuzzy entry."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "src" / "guichet" / "locale"
 
 
-@pytest.mark.parametrize("language", ["fr", "ro"])
+@pytest.mark.parametrize("language", ["fr", "nl", "ro"])
 def test_catalogue_is_complete(language: str) -> None:
     path = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
     with path.open("rb") as handle:
@@ -23,7 +23,7 @@ def test_catalogue_is_complete(language: str) -> None:
     assert fuzzy == [], f"fuzzy in {language}: {fuzzy[:10]}"
 
 
-@pytest.mark.parametrize("language", ["fr", "ro"])
+@pytest.mark.parametrize("language", ["fr", "nl", "ro"])
 def test_catalogue_is_compiled_and_used(language: str) -> None:
     from django.utils import translation
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -54,3 +55,10 @@ def pdfsig(document: bytes | Path) -> str:
 def _pdfsig(path: Path) -> str:
     result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False)
     return result.stdout + result.stderr
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -51,7 +51,7 @@ def test_overdue_refresh(org_a, make_invoice) -> None:  # type: ignore[no-untype
         assert Invoice.objects.get(pk=invoice.pk).status == rules.OVERDUE
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ro"])
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
 @pytest.mark.parametrize(
     ("template", "context"),
     [

@@ -35,40 +35,57 @@ def test_invoice_list_and_detail(client, org_a, customer_a, make_invoice) -> Non
 
 
 @pytest.mark.parametrize(
-    ("country", "province", "language", "total", "due", "words"),
+    ("country", "province", "language", "total", "due", "words", "english_total"),
     [
-        ("BE", "", "fr", "1 493,83 €", "11 avril 2026", ["Invoice", "VAT", "+++002/0260/"]),
-        ("CA", "QC", "fr", "1 419,45 $", "11 avril 2026", ["GST", "QST", "1006187334 TQ0001"]),
-        ("CA", "ON", "en", "$1,395.06", "April 11, 2026", ["Invoice", "HST", "10070 6426 RT0001"]),
-        ("RO", "", "ro", "1.493,83 RON", "11 aprilie 2026", ["Invoice", "Tax ID (CUI)", "J40/1234/1991"]),
+        ("BE", "", "fr", "1 493,83 €", "11 avril 2026", ["Invoice", "VAT", "+++002/0260/"], "€1,493.83"),
+        ("BE", "", "nl", "1.493,83 €", "11 april 2026", ["Invoice", "VAT", "Structured communication"], "€1,493.83"),
+        ("CA", "QC", "fr", "1 419,45 $", "11 avril 2026", ["GST", "QST", "1006187334 TQ0001"], "$1,419.45"),
+        ("CA", "ON", "en", "$1,395.06", "April 11, 2026", ["Invoice", "HST", "10070 6426 RT0001"], "$1,395.06"),
+        (
+            "RO",
+            "",
+            "ro",
+            "1.493,83 RON",
+            "11 aprilie 2026",
+            ["Invoice", "Tax ID (CUI)", "J40/1234/1991"],
+            "RON1,493.83",
+        ),
     ],
 )
-def test_invoice_pdf_in_the_organisations_language(  # type: ignore[no-untyped-def]
-    client, make_invoice, country, province, language, total, due, words
+def test_invoice_pdf_in_the_readers_language_or_the_organisations_on_request(  # type: ignore[no-untyped-def]
+    client, make_invoice, country, province, language, total, due, words, english_total
 ) -> None:
     organisation = OrganisationFactory(country=country, province=province, language=language)
     customer = make_member(organisation, role="admin", language="en")
     grant_all(customer, organisation)
     invoice = make_invoice(organisation)
     client.force_login(customer)
-    response = client.get(url("billing:invoice_pdf", number=invoice.number))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = " ".join(pdftotext(response.content).replace("\u202f", " ").replace("\xa0", " ").split())
-    assert invoice.number in text
+
+    def pdf_text(query: str = "") -> str:
+        response = client.get(url("billing:invoice_pdf", number=invoice.number) + query)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        return " ".join(pdftotext(response.content).replace("\u202f", " ").replace("\xa0", " ").split())
+
+    # The customer reads English: their copy is English, dates and amounts included.
+    text = pdf_text()
+    assert invoice.number in text and english_total in text and "April 11, 2026" in text, text
+    assert "Invoice" in text
+    # Asked for in the organisation's language (to file or forward it): that language throughout.
+    text = pdf_text(f"?lang={language}")
     assert total in text, text
     assert due in text, text
-    # Words in the organisation's language (the customer reads English): whatever the catalogues say.
     with translation.override(language):
         expected = [gettext(w) for w in words]
     missing = [w for w in expected if w not in text]
     assert not missing, text
+    assert english_total in pdf_text("?lang=xx")  # an unknown code: the reader's language
 
 
 def test_pdftotext_gives_plain_spaces_for_babels_no_break_spaces(client, org_a, customer_a, make_invoice) -> None:  # type: ignore[no-untyped-def]
     """babel writes `1\u202f493,83\xa0€` (fr_BE); the PDF shows it, and pdftotext hands back plain spaces."""
     invoice = make_invoice(org_a)
     client.force_login(customer_a)
-    text = pdftotext(client.get(url("billing:invoice_pdf", number=invoice.number)).content)
+    text = pdftotext(client.get(url("billing:invoice_pdf", number=invoice.number)).content)  # a French reader
     assert "1 493,83 €" in text
     assert "1,493.83" not in text and "1493.83" not in text
 
@@ -251,3 +268,39 @@ def test_statement_pages_long_periods(client, org_a, customer_a, agent_be, make_
     assert 'data-testid="closing"' in last.content.decode()
     csv = client.get(url("billing:statement_csv")).content.decode().splitlines()
     assert len(csv) == 1 + 1 + 5 + 1  # header, opening, every operation, closing
+
+
+def test_flemish_credit_note_and_statement_read_in_dutch(client, make_invoice, agent_be) -> None:  # type: ignore[no-untyped-def]
+    """A Dutch-speaking organisation's credit note and statement: Dutch words, nl_BE dates and amounts."""
+    from guichet.billing import services
+
+    organisation = OrganisationFactory(country="BE", language="nl", name="Drukkerij Vlaanderen bv")
+    customer = make_member(organisation, role="admin", language="nl")
+    grant_all(customer, organisation)
+    invoice = make_invoice(organisation, issue_date=date(2026, 12, 6))
+    note = make_invoice(
+        organisation,
+        issue_date=date(2026, 12, 6),
+        kind="credit_note",
+        credited_invoice=invoice,
+        lines=[rules.LineIn("Toner", D("1"), D("1234.57"))],
+    )
+    client.force_login(customer)
+    text = " ".join(pdftotext(client.get(url("billing:invoice_pdf", number=note.number)).content).split())
+    assert "Creditnota" in text and f"Deze creditnota vermindert factuur {invoice.number}." in text, text
+    assert "1.493,83 €" in text and "6 december 2026" in text, text
+    with tenant_scope(organisation):
+        services.payment_record(
+            actor=agent_be,
+            organisation=organisation,
+            day=date(2026, 12, 6),
+            amount=D("100"),
+            currency="EUR",
+            method="bank_transfer",
+            reference="P-NL-1",
+            allocations=[],
+        )
+    statement = client.get(url("billing:statement_pdf"), {"start": "2026-12-01", "end": "2026-12-31"})
+    text = " ".join(pdftotext(statement.content).split())
+    assert "Rekeninguittreksel" in text and "Beginsaldo" in text and "Eindsaldo" in text, text
+    assert "Van 1 december 2026 tot 31 december 2026" in text, text

@@ -31,7 +31,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(services, "today", clock)
+    monkeypatch.setattr(services.clock, "today", clock)
     return clock
 
 
@@ -90,14 +90,19 @@ def reserve(organisation: Organisation, user: User, items: dict[str, int]) -> Bu
         return services.order_reserve(actor=user, organisation=organisation, items=items)
 
 
+def forward(order: BuyTechOrder, agent: User) -> BuyTechOrder:
+    """The partner received the whole administrative fee: the order is with the vendor."""
+    return services.order_record_fee(actor=agent, order=order, amount=services.order_fees(order))
+
+
 def deliver_all(order: BuyTechOrder, agent: User, clock: Clock, items: dict[str, int] | None = None) -> BuyTechOrder:
     """Confirm, sign, pay, ship everything in one parcel and deliver it today."""
     organisation = order.organisation
     with tenant_scope(organisation):
-        order = services.order_confirm(actor=agent, order=order)
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
         sign_agreements(order)
         order.refresh_from_db()
-        order = services.order_record_payment(actor=agent, order=order, amount=services.order_total(order))
+        order = services.order_record_payment(actor=agent, order=order, amount=services.order_price(order))
         positions = list(order.lines.values_list("position", flat=True))
         shipment = services.shipment_create(
             actor=agent, order=order, positions=positions, carrier="bpost", tracking_number=BPOST

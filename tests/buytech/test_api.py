@@ -104,7 +104,9 @@ def test_the_whole_journey_through_the_api(
     order = response.json()
     number = order["number"]
     assert order["status"] == "reserved" and order["total"] == "1209.00" and order["admin_fees"] == "62.00"
-    assert order["confirmation_due"] == "2026-03-04" and order["processing_due"] == "2026-04-27"
+    assert (order["price"], order["fee_paid_at"], order["forwarded_on"]) == ("1147.00", None, None)
+    assert order["fee_reference"] != order["payment_reference"]
+    assert order["confirmation_due"] is None and order["processing_due"] == "2026-04-27"
     assert [line["position"] for line in order["lines"]] == [1, 2, 3]
 
     from guichet.buytech.models import BuyTechOrder

@@ -41,7 +41,7 @@ def test_demo_seed_is_idempotent() -> None:
         orders = BuyTechOrder.objects.filter(organisation=atelier)
         assert list(orders.order_by("number").values_list("status", flat=True)) == [
             OrderStatus.DELIVERED,
-            OrderStatus.RESERVED,
+            OrderStatus.FORWARDED,
         ]
         assert Signature.objects.filter(contract__organisation=atelier).count() == 4
 
@@ -54,7 +54,7 @@ def test_demo_delivered_order_went_the_whole_way() -> None:
     Membership.objects.filter(user=marie).update(is_signatory=True)
     make_agent("BE", email="agent.be@guichet.example")
     demo.seed()
-    today = services.today()
+    today = services.clock.today()
     with across_organisations():
         order = BuyTechOrder.objects.select_related("relationship_agreement", "devices_agreement").get(
             organisation=atelier, status=OrderStatus.DELIVERED
@@ -63,9 +63,13 @@ def test_demo_delivered_order_went_the_whole_way() -> None:
         agreements = [order.relationship_agreement, order.devices_agreement]
         signed_by = {(s.contract_id, s.party) for s in Signature.objects.filter(contract__in=agreements)}
         parcels = [sorted(s.lines.values_list("position", flat=True)) for s in shipments]
-        total = services.order_total(order)
-    assert order.confirmed_at is not None and order.paid_amount == total
-    assert order.reserved_on < order.confirmed_at.date() < order.paid_at.date() <= shipments[0].dispatched_on
+        price = services.order_price(order)
+        fees = services.order_fees(order)
+    assert order.confirmed_at is not None and order.paid_amount == price and order.fee_amount == fees
+    # The story runs forwards: reserved, fee received and forwarded, confirmed, paid, dispatched.
+    assert order.fee_paid_at is not None and order.forwarded_on is not None
+    assert order.reserved_on < order.forwarded_on < order.confirmed_at.date() < order.paid_at.date()
+    assert order.paid_at.date() <= shipments[0].dispatched_on
     assert all(a.status == ContractStatus.ACTIVE for a in agreements)
     assert {party for _contract, party in signed_by} == {"customer", "vendor"} and len(signed_by) == 4
     assert parcels == [[1, 2], [3]]

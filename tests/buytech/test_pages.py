@@ -14,7 +14,7 @@ from guichet.buytech.models import Attestation, BuyTechOrder, OrderStatus
 from guichet.core.tenancy import across_organisations, tenant_scope
 from tests.accounts.factories import OrganisationFactory, grant_all, make_agent, make_member
 
-from .conftest import BPOST, Clock, deliver_all, reserve, sign_agreements
+from .conftest import BPOST, Clock, deliver_all, forward, reserve, sign_agreements
 
 pytestmark = pytest.mark.django_db
 
@@ -85,15 +85,37 @@ def test_catalogue_filters_cart_and_reservation(eligible: Organisation, buyer: U
     client.post(reverse("buytech:cart"), {"sku": "BT-PH-A54-N", "quantity": "1", "mode": "add"})
     assert client.post(reverse("buytech:cart"), {"sku": "NOPE", "quantity": "1"}).status_code == 400
     cart = client.get(reverse("buytech:cart")).content.decode()
-    assert 'data-testid="cart-total"' in cart and "1209" in cart.replace("\u202f", "").replace(".", "")
+    assert 'data-testid="cart-total"' in cart and "€1,209.00" in cart  # an English page: English amounts
     response = client.post(reverse("buytech:checkout"))
     assert response.status_code == 303
     with tenant_scope(eligible):
         order = BuyTechOrder.objects.get()
         assert order.lines.count() == 3
     page = client.get(response["Location"]).content.decode()
-    assert order.number in page and order.payment_reference in page and 'data-testid="payment-instructions"' in page
+    assert order.number in page and 'data-testid="payment-instructions"' in page
+    # First the fee to the partner, with its own reference; the vendor's reference comes after confirmation.
+    assert order.fee_reference in page and "SOCIALware" in page and order.payment_reference not in page
     assert client.get(reverse("buytech:cart")).context["rows"] == []
+
+
+def test_order_page_asks_for_the_price_to_the_vendor_once_it_has_confirmed(
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    from guichet.buytech import services
+
+    order = reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1})
+    client = client_for(buyer)
+    url = reverse("buytech:order", kwargs={"number": order.number})
+    with tenant_scope(eligible):
+        order = forward(order, agent)
+    page = client.get(url).content.decode()
+    assert "forwarded to the vendor" in page and order.payment_reference not in page
+    assert 'data-testid="confirmation-due"' in page and "March 4, 2026" in page
+    with tenant_scope(eligible):
+        order = services.order_confirm(actor=agent, order=order)
+    page = client.get(url).content.decode()
+    assert order.payment_reference in page and order.fee_reference not in page
+    assert "to the vendor" in page and "€1,147.00" in page  # the price only (in English): the fee is paid
 
 
 def test_order_page_of_another_organisation_is_a_404(
@@ -150,13 +172,22 @@ def test_console_runs_an_order_to_delivery(
 ) -> None:
     order = reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1})
     console = client_for(agent)
+    board = console.get(reverse("buytech_console:home")).context["board"]
+    assert board.awaiting_fee == [order] and board.to_confirm == []
+    url = lambda name: reverse(f"buytech_console:{name}", kwargs={"number": order.number})  # noqa: E731
+    page = console.get(url("order")).content.decode()
+    assert 'data-testid="fee-form"' in page and 'data-testid="confirm-form"' not in page
+    console.post(url("confirm"))  # the vendor has not got it: refused
+    console.post(url("fee"), {"amount": "62.00"})
+    with tenant_scope(eligible):
+        order.refresh_from_db()
+    assert order.status == OrderStatus.FORWARDED
     board = console.get(reverse("buytech_console:home")).content.decode()
     assert order.number in board and 'data-testid="to-confirm"' in board
-    url = lambda name: reverse(f"buytech_console:{name}", kwargs={"number": order.number})  # noqa: E731
-    assert console.get(url("order")).status_code == 200
+    assert 'data-testid="confirm-form"' in console.get(url("order")).content.decode()
     assert console.post(url("confirm")).status_code == 303
     assert order.number in console.get(reverse("buytech_console:home")).context["board"].awaiting_signature[0].number
-    console.post(url("payment"), {"amount": "1209.00"})
+    console.post(url("payment"), {"amount": "1147.00"})
     with tenant_scope(eligible):
         order.refresh_from_db()
     assert order.status == OrderStatus.PAID

@@ -26,7 +26,7 @@ from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support.models import Request
 
-from .conftest import BPOST, BPOST_2, Clock, deliver_all, reserve, sign_agreements
+from .conftest import BPOST, BPOST_2, Clock, deliver_all, forward, make_eligible, reserve, sign_agreements
 
 pytestmark = pytest.mark.django_db
 
@@ -128,24 +128,90 @@ def test_partner_import_command(nonprofit: Organisation, tmp_path) -> None:  # t
 # --- ordering ------------------------------------------------------------------------------------------------
 
 
-def test_reservation_numbers_snapshots_totals_and_payment_mail(
+def test_reservation_numbers_snapshots_totals_and_asks_for_the_fee_first(
     eligible: Organisation, buyer: User, catalogue: dict, clock: Clock
 ) -> None:
     order = reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1})
     assert order.number == "BT-2026-000001"
+    # Two payments, two references: the fee's to the partner, the price's to the vendor.
+    assert structured_communication.is_valid(order.fee_reference)
     assert structured_communication.is_valid(order.payment_reference)
+    assert order.fee_reference != order.payment_reference
     with tenant_scope(eligible):
         lines = list(order.lines.order_by("position"))
         assert [line.description for line in lines] == ["Lenovo ThinkPad T14 Gen 5"] * 2 + ["Samsung Galaxy A54"]
         # 2 x (449 + 25) + (249 + 12)
         assert services.order_total(order) == Decimal("1209.00")
+        assert (services.order_fees(order), services.order_price(order)) == (Decimal("62.00"), Decimal("1147.00"))
     assert Product.objects.get(sku="BT-LT-T14-N").stock == 38
-    # Reserved on Monday 2 March: confirmation due Wednesday 4 March; 8 weeks later the processing target.
-    assert order.confirmation_due == date(2026, 3, 4)
+    # The vendor's 2 business days start when it has the order (the fee received), not at the reservation.
+    assert order.status == OrderStatus.RESERVED and order.confirmation_due is None
     assert order.processing_due == date(2026, 4, 27)
     (mail,) = outbox("buytech_order_reserved")
-    assert mail.context["communication"] == order.payment_reference and mail.context["total"] == "1209.00"
+    assert mail.context["communication"] == order.fee_reference
+    assert (mail.context["fee"], mail.context["price"]) == ("62.00", "1147.00")
+    assert mail.context["beneficiary"] == services.PAYMENT_BENEFICIARY == "SOCIALware ASBL"
     assert reserve(eligible, buyer, {"BT-PH-A54-N": 1}).number == "BT-2026-000002"
+
+
+def test_references_of_fee_and_price_never_meet() -> None:
+    fees = {services.fee_reference(2026 * 1_000_000 + n) for n in range(1, 2000)}
+    prices = {services.price_reference(year * 1_000_000 + n) for year in (2020, 2026, 2099) for n in range(1, 2000)}
+    assert not fees & prices and len(prices) == 3 * 1999
+
+
+def test_fee_to_the_partner_then_the_vendor_confirms_then_the_price_to_the_vendor(
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    order = reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1})
+    with tenant_scope(eligible):
+        with pytest.raises(Conflict) as early:  # the vendor has not got the order yet
+            services.order_confirm(actor=agent, order=order)
+        assert early.value.code == "not_forwarded"
+        with pytest.raises(DomainError) as partial:
+            services.order_record_fee(actor=agent, order=order, amount=Decimal("61.99"))
+        assert partial.value.code == "partial_fee"
+        clock.today = date(2026, 3, 6)  # a Friday: 2 Belgian business days end on Tuesday
+        order = services.order_record_fee(actor=agent, order=order, amount=Decimal("62.00"))
+        assert order.status == OrderStatus.FORWARDED and order.forwarded_on == date(2026, 3, 6)
+        assert order.confirmation_due == date(2026, 3, 10) and order.fee_amount == Decimal("62.00")
+        with pytest.raises(Conflict):  # the fee is recorded once
+            services.order_record_fee(actor=agent, order=order, amount=Decimal("62.00"))
+        with pytest.raises(Conflict):  # the price is not due before the vendor's confirmation
+            services.order_record_payment(actor=agent, order=order, amount=Decimal("1147.00"))
+        order = services.order_confirm(actor=agent, order=order)
+        with pytest.raises(DomainError):  # the vendor takes the price only, in full
+            services.order_record_payment(actor=agent, order=order, amount=Decimal("1146.99"))
+        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("1147.00"))
+    assert order.status == OrderStatus.PAID
+    (fee_mail,) = outbox("buytech_fee_received")
+    assert (fee_mail.context["amount"], fee_mail.context["confirmation_due"]) == ("62.00", "2026-03-10")
+    (confirmed,) = outbox("buytech_order_confirmed")
+    assert confirmed.context["communication"] == order.payment_reference
+    assert confirmed.context["price"] == "1147.00"
+    assert confirmed.context["beneficiary"] == services.VENDOR_BENEFICIARY  # not the partner's
+    assert confirmed.context["iban"] != services.PAYMENT_IBAN
+    actions = set(AuditEvent.objects.filter(target=order.number).values_list("action", flat=True))
+    assert {"buytech.fee_recorded", "buytech.order_confirmed", "buytech.payment_recorded"} <= actions
+    # Amounts and dates in the recipient's language.
+    from guichet.core.notifications.rendering import render
+
+    fee_mail.language = "fr"
+    assert "62,00\xa0€" in render(fee_mail).body and "10 mars 2026" in render(fee_mail).body
+    fee_mail.language = "en"
+    assert "€62.00" in render(fee_mail).body and "March 10, 2026" in render(fee_mail).body
+
+
+def test_vendor_cancellation_after_the_fee_only_refunds_the_fee(
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    order = reserve(eligible, buyer, {"BT-PH-A54-N": 1})
+    with tenant_scope(eligible):
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
+        services.order_vendor_cancel(actor=agent, order=order, reason="Donation withdrawn")
+        refund = Refund.objects.get()
+        case = Request.objects.get()
+    assert (refund.amount, refund.request_number) == (Decimal("12.00"), case.number)
 
 
 def test_no_quota_but_stock_is_checked(eligible: Organisation, buyer: User, catalogue: dict, clock: Clock) -> None:
@@ -160,19 +226,25 @@ def test_no_quota_but_stock_is_checked(eligible: Organisation, buyer: User, cata
 
 
 def test_confirmation_due_across_easter_monday(
-    eligible: Organisation, buyer: User, catalogue: dict, clock: Clock
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
 ) -> None:
-    clock.today = date(2026, 4, 3)  # Friday before Easter Monday
+    clock.today = date(2026, 4, 3)  # Friday before Easter Monday: the fee arrives that day
     order = reserve(eligible, buyer, {"BT-PH-A54-N": 1})
+    with tenant_scope(eligible):
+        order = forward(order, agent)
     assert order.confirmation_due == date(2026, 4, 8)
 
 
 def test_console_flags_orders_at_risk_and_late(
-    eligible: Organisation, buyer: User, catalogue: dict, clock: Clock
+    eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
 ) -> None:
     from guichet.buytech import selectors
 
     order = reserve(eligible, buyer, {"BT-PH-A54-N": 1})
+    assert selectors.board(today=date(2026, 3, 3)).awaiting_fee == [order]
+    assert selectors.board(today=date(2026, 3, 3)).to_confirm == []  # not with the vendor yet
+    with tenant_scope(eligible):
+        order = forward(order, agent)
     assert selectors.board(today=date(2026, 3, 3)).to_confirm == [(order, "ok")]
     assert selectors.board(today=date(2026, 3, 4)).to_confirm == [(order, "at_risk")]
     assert selectors.board(today=date(2026, 3, 5)).to_confirm == [(order, "late")]
@@ -185,7 +257,7 @@ def test_from_confirmation_to_delivery_in_two_shipments(
 ) -> None:
     order = reserve(eligible, buyer, {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1})
     with tenant_scope(eligible):
-        order = services.order_confirm(actor=agent, order=order)
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
         assert order.status == OrderStatus.CONFIRMED
         assert order.relationship_agreement.number == "BT-AGR-2026-000001-1"
         assert order.relationship_agreement.kind == "program_agreement"
@@ -194,7 +266,7 @@ def test_from_confirmation_to_delivery_in_two_shipments(
             services.order_confirm(actor=agent, order=order)
         with pytest.raises(DomainError):  # partial payment
             services.order_record_payment(actor=agent, order=order, amount=Decimal("100"))
-        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("1209.00"))
+        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("1147.00"))
         assert order.status == OrderStatus.PAID
         with pytest.raises(Conflict) as unsigned:
             services.shipment_create(actor=agent, order=order, positions=[1, 2], carrier="bpost", tracking_number=BPOST)
@@ -286,8 +358,8 @@ def test_vendor_cancellation_after_payment_opens_a_case_with_a_refund(
 ) -> None:
     order = reserve(eligible, buyer, {"BT-PH-A54-N": 1})
     with tenant_scope(eligible):
-        order = services.order_confirm(actor=agent, order=order)
-        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("261.00"))
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
+        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("249.00"))
         order = services.order_vendor_cancel(actor=agent, order=order, reason="Donation withdrawn")
         case = Request.objects.get()
         refund = Refund.objects.get()
@@ -428,10 +500,10 @@ def test_cancelling_the_last_awaited_item_completes_the_delivery(
 ) -> None:
     order = reserve(eligible, buyer, {"BT-LT-T14-N": 1, "BT-PH-A54-N": 1})
     with tenant_scope(eligible):
-        order = services.order_confirm(actor=agent, order=order)
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
         sign_agreements(order)
         order.refresh_from_db()
-        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("735.00"))
+        order = services.order_record_payment(actor=agent, order=order, amount=Decimal("698.00"))
         shipment = services.shipment_create(
             actor=agent, order=order, positions=[1], carrier="bpost", tracking_number=BPOST
         )
@@ -459,12 +531,13 @@ def test_every_email_renders_in_french_and_romanian(
         services.claim_resolve(actor=agent, claim=claim)
         other = reserve(eligible, buyer, {"BT-LT-L14-U": 1})
         services.line_substitute(actor=agent, order=other, position=1, sku="BT-LT-EB-U", note="Don modifié")
-        other = services.order_confirm(actor=agent, order=other)
-        services.order_record_payment(actor=agent, order=other, amount=Decimal("294.00"))
+        other = services.order_confirm(actor=agent, order=forward(other, agent))
+        services.order_record_payment(actor=agent, order=other, amount=services.order_price(other))
         services.order_vendor_cancel(actor=agent, order=other, reason="Don retiré")
     messages = list(OutboxMessage.objects.filter(template__startswith="buytech_"))
     assert {m.template for m in messages} >= {
         "buytech_order_reserved",
+        "buytech_fee_received",
         "buytech_order_confirmed",
         "buytech_payment_received",
         "buytech_shipment_dispatched",
@@ -479,8 +552,21 @@ def test_every_email_renders_in_french_and_romanian(
         "buytech_claim_resolved",
     }
     for message in messages:
-        for language in ("fr", "ro", "en"):
+        for language in ("fr", "nl", "ro", "en"):
             message.language = language
             email = render(message)
             assert message.context["number"] in email.subject
             assert message.context["number"] in email.body and "{{" not in email.body and "{%" not in email.body
+
+
+def test_a_flemish_vzw_gets_its_agreements_titled_in_dutch(
+    nonprofit: Organisation, buyer: User, agent: User, catalogue: dict, clock: Clock
+) -> None:
+    Organisation.objects.filter(pk=nonprofit.pk).update(language="nl")
+    nonprofit.refresh_from_db()
+    make_eligible(nonprofit, buyer)
+    order = reserve(nonprofit, buyer, {"BT-LT-T14-N": 1})
+    with tenant_scope(nonprofit):
+        order = services.order_confirm(actor=agent, order=forward(order, agent))
+    assert order.relationship_agreement.title == "Overeenkomst voor de klantrelatie"
+    assert order.devices_agreement.title == "Overeenkomst voor de verkoop van toestellen van andere merken"

@@ -89,3 +89,49 @@ def test_vendor_notice_is_addressed_to_the_customer(org_a, agent_be, tmp_path) -
     text = pdftotext(termination.notice_document.read())
     assert org_a.name in text and "Rue de l'Atelier 5" in text and "1000 Bruxelles" in text
     assert "78BE707" in text and "1 juin 2026" in text and "Fin de support" in text
+
+
+def test_the_contract_pdf_names_its_type_once_and_translates_the_portals_titles(org_a) -> None:  # type: ignore[no-untyped-def]
+    from guichet.contracts.documents import contract_pdf
+
+    doubled = make_contract(org_a, title="Maintenance matérielle")
+    agreement = make_contract(org_a, kind=ContractKind.PROGRAM_AGREEMENT, title="Customer relationship agreement")
+    with tenant_scope(org_a):
+        text = " ".join(pdftotext(contract_pdf(doubled, "fr")).split())
+        agreement_text = " ".join(pdftotext(contract_pdf(agreement, "fr")).split())
+    assert "Maintenance matérielle" in text and "Maintenance matérielle — Maintenance matérielle" not in text
+    assert "Contrat de relation client" in agreement_text and "Customer relationship agreement" not in agreement_text
+
+
+def test_flemish_notice_goes_to_the_vendor_in_dutch_whatever_the_signer_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The written notice is in the organisation's language (nl), even from a member who reads French."""
+    from tests.accounts.factories import OrganisationFactory, grant_all, make_member
+
+    organisation = OrganisationFactory(country="BE", name="Drukkerij Noord bv", language="nl")
+    signer = make_member(organisation, role="admin", language="fr")
+    grant_all(signer, organisation)
+    contract = make_contract(organisation, number="BE-HW-2024-0031")
+    coverage = cover(contract, date(2024, 3, 1), make_machine(organisation, serial="78BE131"))
+    with tenant_scope(organisation):
+        termination = services.hardware_termination_request(
+            actor=signer,
+            contract=contract,
+            coverage_ids=[coverage.pk],
+            contact={"name": "Jan Peeters", "email": "jan@example.com"},
+            today=date(2026, 11, 6),
+        )
+    text = " ".join(pdftotext(termination.notice_document.read()).split())
+    for expected in ("Opzeggingsbrief", "Contractnummer: BE-HW-2024-0031", "78BE131", "6 december 2026"):
+        assert expected in text, (expected, text)
+    assert "Avenue du Bourget 42" in text  # the vendor's address stays as the seed writes it
+
+
+def test_contract_copy_in_dutch(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    """A copy asked for in Dutch (`lang=nl`): Dutch headings and nl_BE dates."""
+    make_contract(org_a, number="BE-HW-NL1")
+    client.force_login(customer_a)
+    response = client.get("/api/v1/contracts/BE-HW-NL1/pdf?lang=nl")
+    assert response.status_code == 200
+    text = " ".join(pdftotext(response.content).split())
+    assert "Hardwareonderhoud" in text and "BE-HW-NL1" in text, text
+    assert "1 januari 2024" in text and "1.200,00 €" in text, text

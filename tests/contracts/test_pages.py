@@ -62,11 +62,13 @@ def test_awaiting_signature_shows_the_sign_link(client, org_a, customer_a) -> No
 
 
 @pytest.mark.parametrize(
-    ("language", "word"), [("en", "January 2024"), ("fr", "janvier 2024"), ("ro", "ianuarie 2024")]
+    ("language", "word"), [("en", "January 1, 2024"), ("fr", "janvier 2024"), ("ro", "ianuarie 2024")]
 )
-def test_copy_is_a_pdf_in_the_organisations_language(client, org_a, customer_a, tmp_path, language, word) -> None:  # type: ignore[no-untyped-def]
-    org_a.language = language
-    org_a.save()
+def test_copy_is_a_pdf_in_the_readers_language_or_the_one_asked_for(  # type: ignore[no-untyped-def]
+    client, org_a, customer_a, tmp_path, language, word
+) -> None:
+    customer_a.language = language
+    customer_a.save()
     contract = make_contract(org_a, number="BE-HW-2024-0009")
     cover(contract, date(2024, 2, 1), make_machine(org_a, serial="78BE909"))
     client.force_login(customer_a)
@@ -75,6 +77,9 @@ def test_copy_is_a_pdf_in_the_organisations_language(client, org_a, customer_a, 
     assert 'filename="BE-HW-2024-0009.pdf"' in response["Content-Disposition"]
     text = pdftotext(response.content)
     assert "BE-HW-2024-0009" in text and "78BE909" in text and word in text
+    # The organisation's language (French) on request, e.g. to file the copy.
+    asked = pdftotext(client.get(url("contracts:copy", number=contract.number) + "?lang=fr").content)
+    assert "janvier 2024" in asked
 
 
 def test_covered_machines_as_csv_and_pdf(client, org_a, customer_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -316,7 +321,7 @@ def test_agent_gives_the_vendors_notice_from_the_console(client, org_a, customer
     assert termination.effective_date >= today + relativedelta(months=3)
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ro"])
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
 def test_every_customer_page_renders_in_each_language(client, org_a, customer_a, language) -> None:  # type: ignore[no-untyped-def]
     hardware = make_contract(org_a, number="BE-HW-L1")
     cover(hardware, date(2024, 1, 1))

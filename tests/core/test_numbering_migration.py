@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from guichet.billing import services as billing
-from guichet.buytech import services as buytech
+from guichet.buytech.services import reservation as buytech
 from guichet.core.tenancy import across_organisations
 from guichet.inventory import services as inventory
 from guichet.orders import services as orders

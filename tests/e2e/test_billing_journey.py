@@ -42,7 +42,9 @@ def pdf_text(path: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize(("language", "country", "province"), [("fr", "BE", ""), ("ro", "RO", ""), ("en", "CA", "ON")])
+@pytest.mark.parametrize(
+    ("language", "country", "province"), [("fr", "BE", ""), ("nl", "BE", ""), ("ro", "RO", ""), ("en", "CA", "ON")]
+)
 def test_invoice_statement_dispute_credit_note(  # type: ignore[no-untyped-def]
     new_context, live_server, smtp_sink, axe_check, language: str, country: str, province: str
 ) -> None:

@@ -1,8 +1,10 @@
 """Buy Tech in a real browser, in French: from the attestation to a warranty replacement.
 
 The nonprofit's admin (on a phone) signs the non-discrimination attestation,
-orders two laptops and a phone; a Belgian agent confirms; the customer signs
-both agreements (contracts signing pages); the agent records the payment, two
+orders two laptops and a phone and is asked for the partner's administrative fee;
+a Belgian agent records the fee (the order goes to the vendor) and confirms; the
+customer signs both agreements (contracts signing pages) and is asked for the
+price, to the vendor; the agent records that payment, two
 shipments and their delivery; the customer cancels one item within 14 days,
 then claims the warranty with a replacement. Every page passes axe-core.
 """
@@ -68,7 +70,7 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     new_context, live_server, smtp_sink, axe_check, monkeypatch
 ) -> None:
     clock = Clock()
-    monkeypatch.setattr(services, "today", clock)
+    monkeypatch.setattr(services.clock, "today", clock)
     demo._products()
     organisation = OrganisationFactory(
         country="BE", language="fr", name="Atelier Solidaire ASBL", is_nonprofit=True, partner_id="SW-BE-20731"
@@ -108,15 +110,21 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     page.locator("[data-testid=checkout]").click()
     number = page.locator("[data-testid=order-number]").inner_text().strip()
     assert number.startswith("BT-2026-")
-    # Reserved on Thursday 5 March: confirmation due Monday 9 March (2 Belgian business days).
-    assert "9 mars 2026" in page.locator("[data-testid=confirmation-due]").inner_text()
-    assert page.locator("[data-testid=payment-instructions]").is_visible()
+    # First the administrative fee, to the partner, with its own structured communication.
+    assert "SOCIALware" in page.locator("[data-testid=payment-instructions]").inner_text()
+    assert "+++" in page.locator("[data-testid=fee-reference]").inner_text()
     axe_check(page)
     reserved = smtp_sink.wait_for(1)[0]
     assert number in reserved["Subject"] and "+++" in smtp_sink.text(reserved)
 
-    # The agent sees it in the console and confirms: two agreements await the signature.
+    # The agent records the fee the partner received (Thursday 5 March): the order goes to the vendor,
+    # whose confirmation is due Monday 9 March (2 Belgian business days); then the agent confirms.
     console = signed_in(new_context, live_server, agent)
+    console.goto(f"{base}/console/buytech/")
+    console.locator(f"[data-testid=awaiting-fee] a:has-text('{number}')").click()
+    console.locator("[data-testid=fee-form] button").click()
+    page.reload()
+    assert "9 mars 2026" in page.locator("[data-testid=confirmation-due]").inner_text()
     console.goto(f"{base}/console/buytech/")
     assert number in console.locator("[data-testid=to-confirm]").inner_text()
     axe_check(console)
@@ -128,6 +136,7 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     agreements = [order.relationship_agreement.number, order.devices_agreement.number]
     page.goto(f"{base}/buytech/orders/{number}/")
     assert page.locator("[data-testid=agreements] li").count() == 2
+    assert order.payment_reference in page.locator("[data-testid=price-reference]").inner_text()
     axe_check(page)
 
     # The customer signs both agreements on the contracts pages (a stand-in if they are not there yet).

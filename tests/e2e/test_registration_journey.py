@@ -1,4 +1,4 @@
-"""A customer's first day, in a real browser, in French (Belgium) and Romanian (Romania).
+"""A customer's first day, in a real browser, in French and Dutch (Belgium) and Romanian (Romania).
 
 Register (a refused attempt first), confirm the e-mail through a real SMTP
 server, sign in, ask for Invoices; an agent of the same country signs in with
@@ -26,6 +26,7 @@ from tests.accounts.factories import PASSWORD, make_agent, totp_secret
 from tests.smtp_sink import SmtpSink
 
 CONSENT_ERROR = "We need this consent to create your identity."
+ACCOUNTING_NOTE = {"fr": "Pour la comptabilité.", "nl": "Voor de boekhouding.", "ro": "Pentru contabilitate."}
 CUSTOMER_PASSWORD = "une phrase de passe solide 42"
 
 
@@ -72,6 +73,7 @@ def fill_registration(page: Any, *, email: str, country: str, language: str, pho
 
 JOURNEYS = [
     pytest.param("fr", "BE", "02 555 12 34", "+3225551234", False, id="fr-BE-desktop"),
+    pytest.param("nl", "BE", "03 555 12 34", "+3235551234", True, id="nl-BE-phone"),
     pytest.param("ro", "RO", "021 315 00 44", "+40213150044", True, id="ro-RO-phone"),
 ]
 
@@ -174,7 +176,7 @@ def test_registration_to_first_granted_application(
     customer.select_option("#id_application", Application.INVOICES.value)
     customer.keyboard.press("Tab")
     assert customer.evaluate("document.activeElement.id") == "id_note"
-    customer.keyboard.type("Pour la comptabilité." if lang == "fr" else "Pentru contabilitate.")
+    customer.keyboard.type(ACCOUNTING_NOTE[lang])
     customer.keyboard.press("Tab")
     assert customer.evaluate("document.activeElement.type") == "submit"
     with customer.expect_navigation():

@@ -34,7 +34,7 @@ from guichet.help.rendering import render_body
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ("en", "fr", "ro")
+LANGUAGES = ("en", "fr", "ro", "nl")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WEB = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+")
 HREF = re.compile(r'href="([^"]*)"')
@@ -124,7 +124,22 @@ def test_every_article_in_every_language_and_country_states_only_support_centre_
                 for p in stray_facts(html, country)
             ]
             checked += 1
-    assert checked >= 49 * 3 and not problems, "\n".join(problems)
+    assert checked >= 49 * 4 and not problems, "\n".join(problems)
+    # Dutch included: every topic, in every country it applies to.
+    assert {(row.article.slug, row.language) for row in ArticleTranslation.objects.filter(language="nl")} == {
+        (topic.slug, "nl") for topic in bundled_topics()
+    }
+
+
+def test_local_time_is_said_once_never_in_nested_brackets() -> None:
+    """ "(heure locale)" comes with the hours: an article puts the hours in no brackets of its own."""
+    doubled = []
+    for row in ArticleTranslation.objects.select_related("article").filter(language__in=LANGUAGES):
+        for country in row.article.countries:
+            text = re.sub(r"<[^>]+>", "", render_body(row.body, country=country, language=row.language))
+            if re.search(r"\((local time|heure locale|ora locală|lokale tijd)\)\)", text):
+                doubled.append(f"{row.article.slug} [{row.language}/{country}]")
+    assert not doubled, doubled
 
 
 def test_the_article_sources_type_no_vendor_fact() -> None:
@@ -315,22 +330,54 @@ PHRASES = {
         "en": "vendor's contracts representative",
         "fr": "représentant des contrats du fournisseur",
         "ro": "Reprezentantul Contracte al furnizorului",
+        "nl": "contractvertegenwoordiger van de leverancier",
     },
     # item 6: destroyed at the cancellation, confirmed in the portal
     "terminate-software-licence": {
         "en": "Then destroy every copy",
         "fr": "Détruisez alors toutes les copies",
         "ro": "Distrugeți atunci toate copiile",
+        "nl": "Vernietig dan alle kopieën",
     },
     # item 3: no quota, the stock is the limit
-    "buytech-quota": {"en": "in stock", "fr": "en stock", "ro": "stocul"},
+    "buytech-quota": {"en": "in stock", "fr": "en stock", "ro": "stocul", "nl": "in voorraad"},
     # item 10: any country the vendor serves; the portal's own rules
     "appliance-cross-border-move": {
         "en": "not the vendor's policy",
         "fr": "non politique du fournisseur",
         "ro": "nu politica furnizorului",
+        "nl": "niet het beleid van de leverancier",
     },
 }
+
+
+# Item 1: the fee to the partner first, then the vendor (2 Belgian business days), then the price to the vendor.
+BUYTECH_PAYMENT_ARTICLES = (
+    "buytech-what-is",
+    "buytech-admin-fee",
+    "buytech-when-pay",
+    "buytech-payment-to-vendor",
+    "buytech-after-order",
+)
+BELGIAN_BUSINESS_DAYS = {
+    "en": "2 Belgian business days",
+    "fr": "2 jours ouvrables belges",
+    "ro": "2 zile lucrătoare belgiene",
+    "nl": "2 Belgische werkdagen",
+}
+PRICE_TO_THE_VENDOR = {"en": "price", "fr": "prix", "ro": "prețul", "nl": "prijs"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_buy_tech_articles_tell_the_same_two_payments(language: str) -> None:
+    for slug in BUYTECH_PAYMENT_ARTICLES:
+        text = render_body(
+            ArticleTranslation.objects.get(article__slug=slug, language=language).body, country="BE", language=language
+        )
+        assert BELGIAN_BUSINESS_DAYS[language] in text, slug
+        fee = text.index("SOCIALware")
+        # The fee is paid before the vendor's confirmation, the price after it.
+        assert fee < text.index(BELGIAN_BUSINESS_DAYS[language]) < text.rindex(PRICE_TO_THE_VENDOR[language]), slug
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -340,9 +387,12 @@ def test_the_articles_say_what_the_seeds_and_the_code_do(language: str) -> None:
         country = "BE" if slug.startswith("buytech") else "CA"
         assert by_language[language] in render_body(body, country=country, language=language), slug
     access = ArticleTranslation.objects.get(article__slug="contracts-online-access", language=language).body
-    assert {"en": "A representative of your organisation", "fr": "Un représentant de votre organisation"}.get(
-        language, "Un reprezentant al organizației"
-    ) not in access
+    assert {
+        "en": "A representative of your organisation",
+        "fr": "Un représentant de votre organisation",
+        "ro": "Un reprezentant al organizației",
+        "nl": "Een vertegenwoordiger van uw organisatie",
+    }[language] not in access
     licence = ArticleTranslation.objects.get(article__slug="terminate-software-licence", language=language).body
     # The portal records the confirmation: Belgium and Canada are not told to e-mail it anywhere.
     for country in ("BE", "CA"):
@@ -393,6 +443,7 @@ NAMED = {
     "en": re.compile(r"(?:press|choose|click) \*\*([^*]+)\*\*|the \*\*([^*]+)\*\* form"),
     "fr": re.compile(r"(?:appuyez sur|choisissez|cliquez sur) \*\*([^*]+)\*\*|le formulaire \*\*([^*]+)\*\*"),
     "ro": re.compile(r"(?:apăsați|alegeți|faceți clic pe) \*\*([^*]+)\*\*|formularul \*\*([^*]+)\*\*"),
+    "nl": re.compile(r"(?:\bop|kies) \*\*([^*]+)\*\*|het formulier \*\*([^*]+)\*\*"),
 }
 # Labels named without such a verb ("with **Withdraw this termination**", "**Save**"): (slug, msgid).
 ALSO_NAMED = [

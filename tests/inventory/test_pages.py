@@ -12,7 +12,7 @@ from tests.inventory.conftest import cover, make_machine, today, url
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ["en", "fr", "ro"]
+LANGUAGES = ["en", "fr", "nl", "ro"]
 
 
 @pytest.fixture
@@ -149,7 +149,32 @@ def test_mail_in_label_is_a_pdf_with_the_number(client, customer_a, org_a, machi
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
-    assert repair.number in text and "78AB002" in text and "Avenue du Bourget" in text
+    assert repair.number in text and "78AB002" in text
+    # The sender is the site, in full; the seeds give no repair depot, so none is invented (not the
+    # written-notice address either); who pays the shipment is said as on the page.
+    assert "Rue Haute 1" in text and "1000 Bruxelles" in text and "Belgi" in text
+    assert "Avenue du Bourget" not in text and "paid by us" in text.replace("\n", " ")
+    from guichet.core.models import SupportCentre
+
+    SupportCentre.objects.filter(country="BE").update(repair_depot_address="Depot\nRue du Dépôt 9\n1000 Bruxelles")
+    from django.core.cache import cache
+
+    cache.clear()
+    again = client.get(url("inventory:repair_label", number=repair.number)).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=again, capture_output=True, check=True).stdout.decode()
+    assert "Rue du Dépôt 9" in text
+
+
+def test_mail_in_label_in_dutch(client, customer_a, org_a, machines) -> None:  # type: ignore[no-untyped-def]
+    from tests.tools import pdftotext
+
+    client.force_login(customer_a)
+    client.post(url("inventory:repair_new", serial="78AB002"), {"kind": "software", "description": "Start niet"})
+    with tenant_scope(org_a):
+        repair = RepairRequest.objects.get()
+    response = client.get(url("inventory:repair_label", "nl", number=repair.number))
+    text = " ".join(pdftotext(response.content).split())
+    assert "Verzendlabel" in text and "Herstellingscentrum" in text and repair.number in text, text
 
 
 def test_transfer_page_reports_the_last_charged_day(client, customer_a, org_a, machines) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ the test is skipped with its reason, except under CI=true, where it fails.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ import pytest
 from django.db import transaction
 
 from guichet.config import celery_app
+from guichet.core import request_id
 from guichet.core.models import OutboxMessage
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.notifications.rendering import thread_root_id
@@ -32,6 +34,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 CELERY = Path(sys.executable).with_name("celery")
 MESSAGES = 6
+REQUEST_ID = "worker-test-request"  # the request that enqueued the messages
 WORKER_FROM = "Guichet worker <worker@guichet.example>"
 CONTEXT = {
     "first_name": "Ana",
@@ -108,6 +111,7 @@ def worker(
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "test-only-not-secret",
         "DJANGO_SETTINGS_MODULE": "guichet.config.settings",
         "DEFAULT_FROM_EMAIL": WORKER_FROM,  # proof that the worker, not this process, sent them
+        "LOG_FORMAT": "json",
     }
     log = tmp_path / "worker.log"
     with log.open("wb") as output:
@@ -121,7 +125,7 @@ def worker(
                 "-c",
                 "2",
                 "-l",
-                "warning",
+                "info",  # the "sent" lines (Celery sets the root level from -l)
                 "--without-mingle",
                 "--without-gossip",
                 "--without-heartbeat",
@@ -147,8 +151,10 @@ def worker(
         print(f"--- worker log ---\n{log.read_text(errors='replace')}")
 
 
-def test_real_worker_delivers_each_message_exactly_once(worker: subprocess.Popen[bytes], smtp_sink: SmtpSink) -> None:
-    with transaction.atomic():
+def test_real_worker_delivers_each_message_exactly_once(
+    worker: subprocess.Popen[bytes], smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    with request_id.bound(REQUEST_ID), transaction.atomic():
         rows = [
             enqueue(
                 to=f"user{i}@example.com",
@@ -177,6 +183,16 @@ def test_real_worker_delivers_each_message_exactly_once(worker: subprocess.Popen
         assert row.to in str(message["To"])
         assert str(message["From"]) == WORKER_FROM  # the worker sent it, not this process
         assert message["In-Reply-To"] == thread_root_id(row.thread_key)
+        assert message["X-Request-ID"] == REQUEST_ID
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
     assert worker.poll() is None  # still up: it delivered, it did not crash
+    # The id went to Redis in each task's headers, and the worker logged the task under it.
+    lines = [json.loads(line) for line in (tmp_path / "worker.log").read_text().splitlines() if line.startswith("{")]
+    sent = [
+        line
+        for line in lines
+        if line["event"].startswith("outbox message") and line["event"].endswith("sent (access_granted)")
+    ]
+    assert len(sent) == MESSAGES
+    assert {line.get("request_id") for line in sent} == {REQUEST_ID}

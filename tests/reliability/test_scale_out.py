@@ -35,7 +35,7 @@ from guichet.help.services import load_bundled_content
 from tests.accounts.factories import PASSWORD, grant_all, make_member
 from tests.reliability.conftest import REDIS_HOST, REDIS_PORT, holding_redis_db, subprocess_database_url
 from tests.smtp_sink import SmtpSink
-from tests.tools import require
+from tests.tools import free_port, require
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -61,12 +61,6 @@ http {{
   }}
 }}
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -153,7 +147,7 @@ def portal(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> I
             "DJANGO_SETTINGS_MODULE": "guichet.config.settings",
         }
         processes: list[subprocess.Popen[bytes]] = []
-        ports = [_free_port(), _free_port()]
+        ports = [free_port(), free_port()]
         try:
             for number, port in enumerate(ports):
                 log = tmp_path / f"instance-{number}.log"
@@ -164,7 +158,7 @@ def portal(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> I
                 _wait_for(port, process, tmp_path / f"instance-{number}.log")
             run = tmp_path / "nginx"
             run.mkdir()
-            port = _free_port()
+            port = free_port()
             (run / "nginx.conf").write_text(NGINX_CONF.format(run=run, first=ports[0], second=ports[1], port=port))
             with (run / "stdout.log").open("wb") as output:
                 nginx = ["/usr/sbin/nginx", "-p", str(run), "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")]

@@ -58,6 +58,7 @@ TO_BT_ORDER = Expect(303, "buytech:order", same_kwargs=True)
 TO_BT_CONSOLE_ORDER = Expect(303, "buytech_console:order", same_kwargs=True)
 TO_BT_ELIGIBILITY = Expect(303, "buytech_console:eligibility")
 BT_CONSOLE_ACTIONS = {  # name -> (form data, what agent_be gets on org_a's reserved order)
+    "fee": ({"amount": "1.00"}, TO_BT_CONSOLE_ORDER),
     "confirm": ({}, TO_BT_CONSOLE_ORDER),
     "payment": ({"amount": "1.00"}, TO_BT_CONSOLE_ORDER),
     "ship": ({}, INVALID),

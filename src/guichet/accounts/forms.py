@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.countries import country_name
+from guichet.core.languages import language_choices, offers
 from guichet.core.models import Country
 
 from .models import Application, Language, User
@@ -111,17 +113,29 @@ class RegistrationForm(ProfileFieldsMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("phone") and cleaned.get("country"):
+        country = cleaned.get("country")
+        if cleaned.get("phone") and country:
             try:
-                cleaned["phone"] = normalise_phone(cleaned["phone"], cleaned["country"])
+                cleaned["phone"] = normalise_phone(cleaned["phone"], country)
             except forms.ValidationError as error:
                 self.add_error("phone", error)
+        if country and cleaned.get("language") and not offers(country, cleaned["language"]):
+            self.add_error("language", _language_not_offered(country))
         return cleaned
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from .services import customer_register
 
         customer_register(user=user, data=self.cleaned_data, request=request)
+
+
+def _language_not_offered(country: str) -> forms.ValidationError:
+    names = ", ".join(str(name) for _code, name in language_choices(country))
+    return forms.ValidationError(
+        _("Choose a language offered in %(country)s: %(languages)s."),
+        code="language_not_offered",
+        params={"country": country_name(country), "languages": names},
+    )
 
 
 class ProfileForm(ProfileFieldsMixin):

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from guichet.core.tenancy import tenant_scope
+from guichet.core.viewer import zone_of
 
 from . import selectors
 
@@ -45,6 +47,20 @@ class ActiveOrganisationMiddleware:
                     )
                     return self.get_response(request)
         return self.get_response(request)
+
+
+class ViewerTimezoneMiddleware:
+    """Every time on the page in the viewer's zone (`core.viewer`): after the active organisation is known."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        viewer = user if user.is_authenticated else None
+        staff = bool(viewer and viewer.is_vendor_staff)
+        with timezone.override(zone_of(viewer, getattr(request, "organisation", None), staff=staff)):
+            return self.get_response(request)
 
 
 # Paths a member of staff without MFA may still open: enrolment itself, logout, assets.

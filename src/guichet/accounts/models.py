@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core.models import Country
 from guichet.core.tenancy import TenantManager
+from guichet.core.viewer import validate_time_zone
 
 
 class Language(models.TextChoices):
     EN = "en", _("English")
     FR = "fr", _("French")
+    NL = "nl", _("Dutch")
     RO = "ro", _("Romanian")
 
 
@@ -52,6 +54,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("preferred language"), max_length=8, choices=Language.choices, default=Language.EN)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CUSTOMER)
+    # An agent's own clock for the consoles (empty: their country's centre). Customers read times on
+    # their organisation's clock instead (`core.viewer`).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("For agents: the zone the consoles show times in, e.g. America/Vancouver."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

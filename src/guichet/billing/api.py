@@ -19,6 +19,7 @@ from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
 from guichet.core.api import ErrorOut, Page, PageOut, PageSize, paginate
 from guichet.core.calendar import today_for
+from guichet.core.documents import reader_language
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -208,12 +209,13 @@ def get_invoice(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("invoices/{number}/pdf", response={200: None, **ERRORS})
-def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    """The PDF in the organisation's language (application/pdf)."""
+def invoice_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpResponse:
+    """The PDF in the caller's language, or in `lang` (e.g. the organisation's) (application/pdf)."""
     organisation: Organisation = require_application(request, "invoices")
     with tenant_scope(organisation):
         invoice = selectors.get_invoice_for(organisation, number)
-        response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+        language = reader_language(lang, request.user, organisation.language)
+        response = HttpResponse(documents.invoice_pdf(invoice, language), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response
 

@@ -14,6 +14,7 @@ from guichet.core.documents import render_pdf
 from guichet.core.money import format_date, format_money, format_percent, locale_for
 
 from . import rules
+from .epc_qr import epc_qr_svg
 from .models import Invoice
 from .selectors import StatementView
 
@@ -61,8 +62,9 @@ def seller_for(country: str) -> Seller:
     return SELLERS.get(country, SELLERS["BE"])
 
 
-def locale_of(organisation: Organisation) -> str:
-    return locale_for(organisation.language, organisation.country)
+def locale_of(organisation: Organisation, language: str | None = None) -> str:
+    """The reader's language (default: the organisation's) with the organisation's country's conventions."""
+    return locale_for(language or organisation.language, organisation.country)
 
 
 def mentions(invoice: Invoice, seller: Seller) -> list[str]:
@@ -115,9 +117,9 @@ def tax_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def invoice_context(invoice: Invoice) -> dict[str, Any]:
+def invoice_context(invoice: Invoice, language: str | None = None) -> dict[str, Any]:
     organisation = invoice.organisation
-    locale = locale_of(organisation)
+    locale = locale_of(organisation, language)
     seller = seller_for(invoice.country)
 
     def money(amount: Decimal) -> str:
@@ -143,6 +145,9 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         }
         for tax in invoice.taxes.all()
     ]
+    communication = rules.payment_reference(
+        invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
+    )
     return {
         "invoice": invoice,
         "organisation": organisation,
@@ -158,17 +163,24 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         "issue_date": format_date(invoice.issue_date, locale),
         "due_date": format_date(invoice.due_date, locale),
         "mentions": mentions(invoice, seller),
-        "structured_communication": rules.payment_reference(
-            invoice.country, is_credit_note=invoice.is_credit_note, number=invoice.number
+        "structured_communication": communication,
+        "epc_qr": epc_qr_svg(
+            beneficiary=seller.name,
+            iban=seller.iban,
+            bic=seller.bic,
+            amount=invoice.open_amount,
+            communication=communication,
         )
-        or "",
+        if invoice.country == "BE" and communication and seller.iban
+        else "",
     }
 
 
-def invoice_pdf(invoice: Invoice) -> bytes:
-    language = invoice.organisation.language
+def invoice_pdf(invoice: Invoice, language: str | None = None) -> bytes:
+    """The invoice in `language` (the reader's; default: the organisation's)."""
+    language = language or invoice.organisation.language
     with translation.override(language):
-        context = invoice_context(invoice)
+        context = invoice_context(invoice, language)
     return render_pdf("billing/documents/invoice.html", context, language=language)
 
 
@@ -215,9 +227,11 @@ def aging_chart(view: StatementView, locale: str) -> list[dict[str, Any]]:
     ]
 
 
-def statement_context(organisation: Organisation, view: StatementView, page: Any = None) -> dict[str, Any]:
+def statement_context(
+    organisation: Organisation, view: StatementView, page: Any = None, language: str | None = None
+) -> dict[str, Any]:
     """Everything formatted for the reader; with `page` (a Paginator page of the lines), only its rows."""
-    locale = locale_of(organisation)
+    locale = locale_of(organisation, language)
     money = lambda amount: format_money(amount, view.currency, locale)  # noqa: E731
     return {
         "organisation": organisation,
@@ -239,10 +253,10 @@ def statement_context(organisation: Organisation, view: StatementView, page: Any
     }
 
 
-def statement_pdf(organisation: Organisation, view: StatementView) -> bytes:
-    language = organisation.language
+def statement_pdf(organisation: Organisation, view: StatementView, language: str | None = None) -> bytes:
+    language = language or organisation.language
     with translation.override(language):
-        context = statement_context(organisation, view)
+        context = statement_context(organisation, view, language=language)
     return render_pdf("billing/documents/statement.html", context, language=language)
 
 

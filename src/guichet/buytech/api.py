@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
@@ -143,9 +143,13 @@ class BuyTechOrderSummaryOut(Schema):
 
 class BuyTechOrderOut(BuyTechOrderSummaryOut):
     partner_id: str
-    admin_fees: Decimal
-    payment_reference: str
-    confirmation_due: date
+    admin_fees: Decimal = Field(description="The administrative fees, paid first, to the partner.")
+    fee_reference: str = Field(description="The structured communication to quote with the fee.")
+    fee_paid_at: datetime | None
+    forwarded_on: date | None = Field(description="When the partner forwarded the order to the vendor.")
+    price: Decimal = Field(description="The price of the devices, paid to the vendor after its confirmation.")
+    payment_reference: str = Field(description="The structured communication to quote with the price.")
+    confirmation_due: date | None = Field(description="2 Belgian business days after the order is forwarded.")
     confirmation_state: str
     processing_due: date
     processing_state: str
@@ -179,6 +183,10 @@ def _order(order: BuyTechOrder) -> dict[str, Any]:
         "currency": order.currency,
         "partner_id": order.partner_id,
         "admin_fees": view.admin_fees,
+        "fee_reference": order.fee_reference,
+        "fee_paid_at": order.fee_paid_at,
+        "forwarded_on": order.forwarded_on,
+        "price": view.price,
         "payment_reference": order.payment_reference,
         "confirmation_due": order.confirmation_due,
         "confirmation_state": view.confirmation_state,

@@ -247,8 +247,8 @@ def seed() -> int:
         if signer is not None and not Attestation.objects.filter(organisation=eligible).exists():
             services.attestation_sign(actor=signer, organisation=eligible)
             created += 1
-    # One order delivered days ago (numbered first, as it was placed first), and one waiting for the
-    # vendor's confirmation, so the console has something to show.
+    # One order delivered days ago (numbered first, as it was placed first), and one whose fee the partner
+    # has received, waiting for the vendor's confirmation, so the console has something to show.
     if signer is not None and agent is not None:
         with tenant_scope(eligible):
             if may_sign(signer, eligible) and not _has_delivered_order(eligible):
@@ -258,7 +258,10 @@ def seed() -> int:
                 shipments__tracking_number=DELIVERED_TRACKING[0]
             )
             if not others.exists():
-                services.order_reserve(actor=signer, organisation=eligible, items={"BT-LT-L14-U": 2, "BT-PH-A54-N": 1})
+                order = services.order_reserve(
+                    actor=signer, organisation=eligible, items={"BT-LT-L14-U": 2, "BT-PH-A54-N": 1}
+                )
+                services.order_record_fee(actor=agent, order=order, amount=services.order_fees(order))
                 created += 1
     return created
 
@@ -266,10 +269,10 @@ def seed() -> int:
 # The delivered demo order: its parcels' tracking numbers mark it (they survive cancellations and returns).
 DELIVERED_ITEMS = {"BT-LT-T14-N": 2, "BT-PH-A54-N": 1}
 DELIVERED_TRACKING = ("323212345678901234567890", "323212345678901234567891")
-# Days before the seeding: reserved, confirmed, paid, parcels dispatched, parcels delivered. The last
-# delivery is inside the 14-day cancellation window, so cancelling, returning and (once the window has
-# passed) a warranty claim can all be tried on the demo.
-RESERVED_DAYS_AGO, CONFIRMED_DAYS_AGO, PAID_DAYS_AGO = 13, 12, 10
+# Days before the seeding: reserved, fee received (forwarded to the vendor), confirmed, price paid, parcels
+# dispatched, parcels delivered. The last delivery is inside the 14-day cancellation window, so cancelling,
+# returning and (once the window has passed) a warranty claim can all be tried on the demo.
+RESERVED_DAYS_AGO, FEE_DAYS_AGO, CONFIRMED_DAYS_AGO, PAID_DAYS_AGO = 14, 13, 12, 10
 PARCELS = ((DELIVERED_TRACKING[0], [1, 2], 9, 6), (DELIVERED_TRACKING[1], [3], 8, 5))  # tracking, items, sent, arrived
 
 
@@ -280,6 +283,7 @@ def _has_delivered_order(organisation: Organisation) -> bool:
 def _delivered_order(organisation: Organisation, signer: User, agent: User) -> BuyTechOrder:
     """The whole journey through the services: reserve, confirm, sign both agreements, pay, ship twice, deliver."""
     order = services.order_reserve(actor=signer, organisation=organisation, items=DELIVERED_ITEMS)
+    order = services.order_record_fee(actor=agent, order=order, amount=services.order_fees(order))
     order = services.order_confirm(actor=agent, order=order)
     # The seeding operator stands in for the signatory's identity check, as the API's confirmation does.
     http_request = HttpRequest()  # no browser: the audit page records no address and no user agent
@@ -290,8 +294,8 @@ def _delivered_order(organisation: Organisation, signer: User, agent: User) -> B
         )
         contract_countersign(actor=agent, contract=agreement, http_request=http_request)
     order.refresh_from_db()
-    order = services.order_record_payment(actor=agent, order=order, amount=services.order_total(order))
-    today = services.today()
+    order = services.order_record_payment(actor=agent, order=order, amount=services.order_price(order))
+    today = services.clock.today()
     for tracking, positions, sent, arrived in PARCELS:
         shipment = services.shipment_create(
             actor=agent,
@@ -308,13 +312,17 @@ def _delivered_order(organisation: Organisation, signer: User, agent: User) -> B
 
 
 def _backdate(order: BuyTechOrder, today: date) -> None:
-    """The services stamp reservation, confirmation and payment "now"; the story began before the parcels left."""
+    """The services stamp reservation, fee, confirmation and payment "now"; the story began before the parcels
+    left."""
     now = timezone.now()
     reserved_on = today - timedelta(days=RESERVED_DAYS_AGO)
+    forwarded_on = today - timedelta(days=FEE_DAYS_AGO)
     BuyTechOrder.objects.filter(pk=order.pk).update(
         reserved_at=now - timedelta(days=RESERVED_DAYS_AGO),
         reserved_on=reserved_on,
-        confirmation_due=rules.confirmation_due(reserved_on, services.calendar().add_business_days),
+        fee_paid_at=now - timedelta(days=FEE_DAYS_AGO),
+        forwarded_on=forwarded_on,
+        confirmation_due=rules.confirmation_due(forwarded_on, services.clock.calendar().add_business_days),
         processing_due=rules.processing_due(reserved_on),
         confirmed_at=now - timedelta(days=CONFIRMED_DAYS_AGO),
         paid_at=now - timedelta(days=PAID_DAYS_AGO),

@@ -178,9 +178,10 @@ class Product(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    RESERVED = "reserved", _("Reserved, awaiting the vendor's confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
-    PAID = "paid", _("Paid")
+    RESERVED = "reserved", _("Reserved, awaiting the administrative fee")
+    FORWARDED = "forwarded", _("Fee received, forwarded to the vendor")
+    CONFIRMED = "confirmed", _("Confirmed by the vendor, awaiting payment")
+    PAID = "paid", _("Paid to the vendor")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
     CANCELLED = "cancelled", _("Cancelled")
@@ -188,6 +189,9 @@ class OrderStatus(models.TextChoices):
 
 
 class BuyTechOrder(models.Model):
+    """Two payments to two payees: the administrative fee to the partner first (then the order goes to the
+    vendor), the price to the vendor once it has confirmed."""
+
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     number = models.CharField(_("number"), max_length=20, unique=True)
     sequence = models.PositiveBigIntegerField()
@@ -195,10 +199,15 @@ class BuyTechOrder(models.Model):
     ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     partner_id = models.CharField(_("partner identifier"), max_length=32)
     currency = models.CharField(max_length=3, default="EUR")
-    payment_reference = models.CharField(_("structured communication"), max_length=24)
+    fee_reference = models.CharField(_("structured communication for the administrative fee"), max_length=24)
+    payment_reference = models.CharField(_("structured communication for the price"), max_length=24)
     reserved_at = models.DateTimeField(default=timezone.now, db_index=True)
     reserved_on = models.DateField()
-    confirmation_due = models.DateField(_("confirmation due"))
+    fee_paid_at = models.DateTimeField(null=True, blank=True)
+    fee_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    forwarded_on = models.DateField(_("forwarded to the vendor on"), null=True, blank=True)
+    # Known once the vendor has the order (the fee received).
+    confirmation_due = models.DateField(_("confirmation due"), null=True, blank=True)
     processing_due = models.DateField(_("processing target"))
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -268,6 +277,11 @@ class OrderLine(models.Model):
     @property
     def total(self) -> Decimal:
         return rules.line_total(self.price, self.admin_fee)
+
+    def paid_share(self, order: BuyTechOrder) -> Decimal:
+        """What the organisation has paid for this item so far: the fee, then the price."""
+        fee = self.admin_fee if order.fee_paid_at else Decimal("0")
+        return fee + (self.price if order.paid_at else Decimal("0"))
 
     @property
     def delivered_on(self) -> object:

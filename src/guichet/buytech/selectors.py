@@ -100,6 +100,7 @@ class OrderView:
     claims: list[WarrantyClaim]
     total: Decimal
     admin_fees: Decimal
+    price: Decimal
     agreements_signed: bool
     confirmation_state: str
     processing_state: str
@@ -107,7 +108,7 @@ class OrderView:
 
 
 def view_of(order: BuyTechOrder, today: date | None = None) -> OrderView:
-    today = today or services.today()
+    today = today or services.clock.today()
     lines = list(order.lines.select_related("product", "shipment").order_by("position"))
     views = []
     for line in lines:
@@ -126,8 +127,10 @@ def view_of(order: BuyTechOrder, today: date | None = None) -> OrderView:
             )
         )
     active_lines = [line for line in lines if line.status == LineStatus.ACTIVE]
-    if order.status == OrderStatus.RESERVED:
+    if order.status == OrderStatus.FORWARDED and order.confirmation_due is not None:
         confirmation = rules.confirmation_state(today, order.confirmation_due)
+    elif order.status == OrderStatus.RESERVED:
+        confirmation = "waiting_fee"  # the vendor's 2 business days start when the fee is received
     else:
         confirmation = "done"
     if order.status in (OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.CANCELLED_BY_VENDOR):
@@ -141,7 +144,8 @@ def view_of(order: BuyTechOrder, today: date | None = None) -> OrderView:
         returns=list(order.returns.prefetch_related("lines").order_by("created_at")),
         claims=list(order.claims.select_related("line", "replacement").order_by("created_at")),
         total=services.order_total(order, active_lines),
-        admin_fees=sum((line.admin_fee for line in active_lines), Decimal("0")),
+        admin_fees=services.order_fees(order, active_lines),
+        price=services.order_price(order, active_lines),
         agreements_signed=services.agreements_signed(order),
         confirmation_state=confirmation,
         processing_state=processing,
@@ -173,6 +177,7 @@ def get_order_for_staff(staff: User, number: str) -> BuyTechOrder:
 
 @dataclass(frozen=True)
 class ConsoleBoard:
+    awaiting_fee: list[BuyTechOrder]
     to_confirm: list[tuple[BuyTechOrder, str]]
     awaiting_signature: list[BuyTechOrder]
     awaiting_payment: list[BuyTechOrder]
@@ -185,10 +190,10 @@ class ConsoleBoard:
 
 
 def board(today: date | None = None) -> ConsoleBoard:
-    today = today or services.today()
+    today = today or services.clock.today()
     with across_organisations():
-        reserved = list(
-            BuyTechOrder.objects.filter(status=OrderStatus.RESERVED)
+        forwarded = list(
+            BuyTechOrder.objects.filter(status=OrderStatus.FORWARDED)
             .select_related("organisation")
             .order_by("confirmation_due", "reserved_at")
         )
@@ -199,7 +204,16 @@ def board(today: date | None = None) -> ConsoleBoard:
         )
         unsigned = [order for order in confirmed if not services.agreements_signed(order)]
         return ConsoleBoard(
-            to_confirm=[(order, rules.confirmation_state(today, order.confirmation_due)) for order in reserved],
+            awaiting_fee=list(
+                BuyTechOrder.objects.filter(status=OrderStatus.RESERVED)
+                .select_related("organisation")
+                .order_by("reserved_at")
+            ),
+            to_confirm=[
+                (order, rules.confirmation_state(today, order.confirmation_due))
+                for order in forwarded
+                if order.confirmation_due is not None
+            ],
             awaiting_signature=unsigned,
             awaiting_payment=[order for order in confirmed if order.status == OrderStatus.CONFIRMED],
             to_ship=list(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("eligibility/import/", console.partner_import, name="import"),
     path("eligibility/<str:customer_number>/", console.eligibility_set, name="set_eligibility"),
     path("orders/<str:number>/", console.order_detail, name="order"),
+    path("orders/<str:number>/fee/", console.fee, name="fee"),
     path("orders/<str:number>/confirm/", console.confirm, name="confirm"),
     path("orders/<str:number>/payment/", console.payment, name="payment"),
     path("orders/<str:number>/shipments/", console.ship, name="ship"),

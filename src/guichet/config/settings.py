@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from guichet.ops.logs import logging_config
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("GUICHET_VAR_DIR", BASE_DIR / "var"))
@@ -79,9 +81,14 @@ INSTALLED_APPS = [
     "guichet.orders",
     "guichet.billing",
     "guichet.buytech",
+    "guichet.ops",
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics first: no host check, session, user or language for them.
+    "guichet.ops.middleware.ProbeMiddleware",
+    # The request id, the request's log line and its metrics, around everything else.
+    "guichet.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "guichet.core.security_headers.SecurityHeadersMiddleware",
@@ -97,6 +104,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guichet.accounts.middleware.ActiveOrganisationMiddleware",
+    "guichet.accounts.middleware.ViewerTimezoneMiddleware",
     "guichet.accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
@@ -116,8 +124,11 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.core.context_processors.support_centre",
+                "guichet.core.context_processors.interface_languages",
                 "guichet.accounts.context_processors.navigation",
             ],
+            # Amounts and dates in the reader's language, in every template without a {% load %}.
+            "builtins": ["guichet.core.templatetags.locale_ui"],
         },
     },
 ]
@@ -127,6 +138,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'guichet.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A persistent connection the server dropped (a restart) is replaced before a request uses it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -196,7 +209,7 @@ MFA_TOTP_TOLERANCE = 1
 
 # --- languages, time ---------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ro", _("Romanian"))]
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")), ("ro", _("Romanian"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -285,6 +298,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "UTC"
+# The worker logs through LOGGING (structured, with the task's request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "guichet.core.notifications.tasks.sweep_outbox", "schedule": 60.0},
     "close-resolved-requests": {"task": "guichet.support.tasks.close_resolved_requests", "schedule": 3600.0},
@@ -334,12 +349,20 @@ if env_bool("SECURE_PROXY_SSL"):
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# --- operations (guichet.ops; docs/operations.md) -----------------------------
+# One JSON object a line on stderr; readable lines for a terminal (`make run`, DEBUG on) by default.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("console" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
+# The client's address is personal data: in the request lines only when asked for.
+LOG_CLIENT_IP = env_bool("LOG_CLIENT_IP")
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+    request_level="INFO" if env_bool("LOG_REQUESTS", default=True) else "WARNING",
+    fmt=LOG_FORMAT,
+)
+# /metrics: with a token, `Authorization: Bearer <token>` from anywhere; without, this host only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- API -----------------------------------------------------------------------
 API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("API_TOKEN_HOURS", "12")))

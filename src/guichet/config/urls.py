@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("guichet.ops.urls")),  # /healthz, /readyz, /metrics
 ]
 # Each context mounts its own pages (core/contexts.py); allauth's come last.
 urlpatterns += i18n_patterns(
@@ -47,4 +48,4 @@ urlpatterns += i18n_patterns(
 handler400 = "guichet.core.views.bad_request"
 handler403 = "guichet.core.views.permission_denied"
 handler404 = "guichet.core.views.page_not_found"
-handler500 = "guichet.core.views.server_error"
+handler500 = "guichet.ops.outage.server_error"  # a database outage is a 503

@@ -175,7 +175,7 @@ def get_contract(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @router.get("contracts/{number}/pdf", response={200: None, **ERRORS})
 def contract_pdf(request: HttpRequest, number: str, lang: Language | None = None) -> HttpResponse:
-    """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, ro)."""
+    """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, nl, ro)."""
     organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)

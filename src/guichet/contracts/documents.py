@@ -44,6 +44,12 @@ def _machine_rows(coverages: Iterable[CoveredMachine], locale: str) -> list[dict
     ]
 
 
+def _distinct_title(contract: Contract) -> str:
+    title = translation.gettext(contract.title) if contract.title else ""
+    kind = str(contract.get_kind_display())
+    return "" if title.strip().casefold() in ("", kind.strip().casefold()) else title
+
+
 def contract_context(contract: Contract, language: str) -> dict[str, Any]:
     locale = _locale(contract, language)
     with translation.override(language):
@@ -53,6 +59,9 @@ def contract_context(contract: Contract, language: str) -> dict[str, Any]:
             "organisation": contract.organisation,
             "centre": get_centre(contract.organisation.country),
             "kind": str(contract.get_kind_display()),
+            # The title, translated when it is one the portal issues, and left out when it only repeats the
+            # type ("Maintenance matérielle — Maintenance matérielle").
+            "title": _distinct_title(contract),
             "status": str(contract.get_status_display()),
             "start": format_date(contract.start_date, locale),
             "end": format_date(contract.end_date, locale) if contract.end_date else "",

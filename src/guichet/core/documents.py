@@ -3,7 +3,9 @@
 Every document the portal hands out (contract copies, notices, invoices,
 statements, labels) is a Django template extending `documents/base.html`,
 rendered here with the language switched for the whole render, so dates,
-numbers and every translated string match the organisation, not the visitor.
+numbers and every translated string match the reader: the person who downloads
+it reads it in their own language (`reader_language`); a notice addressed to the
+vendor stays in the organisation's language, as it was filed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,16 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
+
+
+def reader_language(requested: str, reader: Any, organisation_language: str) -> str:
+    """The language of a document someone downloads: the one they ask for (`?lang=`, e.g. the
+    organisation's), else their own preferred language, else the organisation's."""
+    known = {code for code, _name in settings.LANGUAGES}
+    for language in (requested, getattr(reader, "language", ""), organisation_language):
+        if language in known:
+            return language
+    return settings.LANGUAGE_CODE
 
 
 def render_html(template_name: str, context: dict[str, Any], *, language: str) -> str:

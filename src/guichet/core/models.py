@@ -43,6 +43,11 @@ class SupportCentre(models.Model):
         help_text=_("Where customers call to ask for a repair; empty: the portal offers none by phone."),
     )
     national_phone = models.CharField(_("national number"), max_length=20, blank=True)
+    repair_depot_address = models.TextField(
+        _("repair depot address"),
+        blank=True,
+        help_text=_("Where mail-in repairs are sent (shipping labels); empty: the label says the vendor gives it."),
+    )
     fax = models.CharField(_("fax (E.164)"), max_length=20, blank=True)
     opens_at = models.TimeField(
         _("opens at"),
@@ -204,6 +209,8 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The request (or task) that wrote the row: sent as X-Request-ID, so a message traces back to its logs.
+    request_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "available_at"])]

@@ -13,11 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.languages import get_official_languages
 from babel.numbers import format_currency, format_decimal
 
 # ISO 4217 minor units of the currencies the portal bills in.
 MINOR_UNITS: dict[str, int] = {"EUR": 2, "CAD": 2, "RON": 2}
 CURRENCY_OF_COUNTRY: dict[str, str] = {"BE": "EUR", "CA": "CAD", "RO": "RON"}
+# Each currency is billed in one country: its separators are that country's.
+COUNTRY_OF_CURRENCY: dict[str, str] = {currency: country for country, currency in CURRENCY_OF_COUNTRY.items()}
 ZERO = Decimal("0")
 
 
@@ -46,9 +49,12 @@ def currency_for_country(country: str) -> str:
 
 
 def locale_for(language: str, country: str) -> str:
-    """`fr` + `BE` → `fr_BE`; a pair babel does not know falls back to the language alone."""
+    """`fr` + `BE` → `fr_BE`, `en` + `CA` → `en_CA`: the country's variant of the language where it is
+    spoken there; elsewhere the language's own (`en` + `BE` → `en`: "€1,147.00", as an English reader
+    writes it). A pair babel does not know falls back to the language alone."""
     language = (language or "en").split("-")[0].lower()
-    candidate = f"{language}_{country.upper()}" if country else language
+    spoken = bool(country) and language in get_official_languages(country.upper(), de_facto=True)
+    candidate = f"{language}_{country.upper()}" if spoken else language
     try:
         Locale.parse(candidate)
     except (UnknownLocaleError, ValueError):
@@ -56,9 +62,14 @@ def locale_for(language: str, country: str) -> str:
     return candidate
 
 
+# Belgian invoices put the sign after the amount in Dutch as in French ("1.493,83 €"); CLDR's nl_BE puts it first.
+_CURRENCY_PATTERNS: dict[str, str] = {"nl_BE": "#,##0.00\u00a0¤"}
+
+
 def format_money(amount: Decimal | int | str, currency: str, locale: str) -> str:
-    """`1 234,56 €` (fr_BE: narrow no-break space for thousands, no-break space before the sign)."""
-    return format_currency(round_money(amount, currency), currency, locale=locale)
+    """`1 234,56 €` (fr_BE: narrow no-break spaces), `1.234,56 €` (nl_BE), `$1,234.56` (en_CA)."""
+    pattern = _CURRENCY_PATTERNS.get(locale)
+    return format_currency(round_money(amount, currency), currency, format=pattern, locale=locale)
 
 
 def format_number(amount: Decimal | int | str, locale: str) -> str:
@@ -66,7 +77,7 @@ def format_number(amount: Decimal | int | str, locale: str) -> str:
 
 
 def format_date(day: date, locale: str, format: str = "long") -> str:
-    """`12 mars 2026` (fr_BE), `March 12, 2026` (en_CA), `12 martie 2026` (ro_RO)."""
+    """`12 mars 2026` (fr_BE), `12 maart 2026` (nl_BE), `March 12, 2026` (en_CA), `12 martie 2026` (ro_RO)."""
     return babel_format_date(day, format=format, locale=locale)
 
 

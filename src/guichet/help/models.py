@@ -39,7 +39,7 @@ class Article(models.Model):
 
 class ArticleTranslation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=8, choices=[*settings.LANGUAGES, ("nl", "Nederlands")])
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(
         _("body (Markdown)"), help_text=_("Placeholders such as {{ phone }} are filled per country.")

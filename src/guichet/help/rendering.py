@@ -62,7 +62,8 @@ def placeholder_values(country: str, language: str) -> dict[str, str]:
     values = {
         "country": country_name,
         "phone": main,
-        "phone_hours": f"{main} ({hours})" if hours else main,
+        # The hours already end in "(local time)": a comma, not brackets around brackets.
+        "phone_hours": f"{main}, {hours}" if hours else main,
         "technical_phone": _phone_link(centre.technical_phone, country),
         "repair_phone": _phone_link(centre.repair_phone, country),
         "national_phone": _phone_link(centre.national_phone, country),

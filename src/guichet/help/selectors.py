@@ -15,7 +15,12 @@ from .search import get_index, highlight, snippet
 
 
 def fallback_languages(language: str) -> list[str]:
-    """fr-CA → fr → en: the reader's variant, its base language, then English."""
+    """fr-CA → fr → en: the reader's variant, its base language, then English.
+
+    Dutch falls back to English, not French: the English article is the source every
+    translation is made from (always complete and current), and a Flemish reader who chose
+    Dutch reads English more readily than being answered in the other national language.
+    """
     chain = [language]
     base = language.split("-")[0]
     if base not in chain:

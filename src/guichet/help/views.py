@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from guichet.core.context_processors import centre_status, reader_country
+from guichet.core.context_processors import COUNTRY_COOKIE, COUNTRY_COOKIE_AGE, centre_status, reader_country
 from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
 from guichet.core.models import Country
 
@@ -100,7 +100,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     centre = get_centre(country)
     organisation = getattr(request, "organisation", None)
     subdivision = organisation.province if organisation is not None and organisation.country == country else None
-    return render(
+    response = render(
         request,
         "help/contact.html",
         {
@@ -113,6 +113,9 @@ def contact(request: HttpRequest) -> HttpResponse:
             "countries": Country.choices,
         },
     )
+    if chosen:
+        response.set_cookie(COUNTRY_COOKIE, chosen, max_age=COUNTRY_COOKIE_AGE, samesite="Lax")
+    return response
 
 
 def check_answers(request: HttpRequest) -> HttpResponse:

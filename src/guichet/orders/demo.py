@@ -12,7 +12,7 @@ from guichet.core.calendar import today_for
 from guichet.core.tenancy import tenant_scope
 
 from . import services
-from .models import Order, OrderLine
+from .models import Order, OrderEvent, OrderLine
 
 # (number, purchase order, days ago, lines, parcels); a parcel: (carrier, tracking number,
 # {line position: quantity}, [(status, days ago, location)]).
@@ -164,6 +164,12 @@ def seed() -> int:
                 )
                 created += 1
                 order = services.order_accept(actor=agent, order=order)
+                # The services stamp acceptance and parcels "now"; the story began when the order was
+                # placed, so they are dated back to keep the timeline running forwards.
+                placed = OrderEvent.objects.get(order=order, kind="placed").at
+                accepted = placed + timedelta(hours=2)
+                OrderEvent.objects.filter(order=order, kind="order_status").update(at=accepted)
+                Order.objects.filter(pk=order.pk).update(accepted_at=accepted)
                 positions = {line.position: line.pk for line in OrderLine.objects.filter(order=order)}
                 for carrier, tracking, contents, events in parcels:
                     shipment = services.shipment_add(
@@ -172,6 +178,10 @@ def seed() -> int:
                         carrier=carrier,
                         tracking_number=tracking,
                         quantities={positions[p]: q for p, q in contents.items()},
+                    )
+                    first = now - timedelta(days=events[0][1]) if events else now
+                    OrderEvent.objects.filter(shipment=shipment, kind="shipment_added").update(
+                        at=max(accepted, first - timedelta(hours=1))
                     )
                     for index, (status, ago, location) in enumerate(events):
                         services.shipment_record_event(

@@ -1,13 +1,10 @@
-"""Template helpers for billing pages: amounts and dates in the organisation's locale, status badges."""
+"""Template helpers for billing pages: status badges."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django import template
-
-from guichet.core.money import format_date, format_money
 
 from .. import rules
 from ..models import Method, Status
@@ -22,16 +19,6 @@ STATUS_CSS = {
     rules.DISPUTED: "text-bg-warning",
     rules.CANCELLED: "text-bg-secondary",
 }
-
-
-@register.simple_tag
-def money(amount: Decimal, currency: str, locale: str) -> str:
-    return format_money(amount, currency, locale)
-
-
-@register.simple_tag
-def day(value: date, locale: str, style: str = "medium") -> str:
-    return format_date(value, locale, style)
 
 
 @register.filter

@@ -7,12 +7,14 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
+from guichet.core.documents import reader_language
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -38,7 +40,7 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "locale": documents.locale_of(request.organisation),
+            "locale": documents.locale_of(request.organisation, translation.get_language()),
             "today": today_for(request.organisation),
         },
     )
@@ -47,7 +49,7 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
 @invoices_required
 def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice_for(request.organisation, number)
-    context = documents.invoice_context(invoice)
+    context = documents.invoice_context(invoice, translation.get_language())
     return render(
         request,
         "billing/invoice.html",
@@ -66,7 +68,8 @@ def invoice_detail(request: CustomerRequest, number: str) -> HttpResponse:
 @invoices_required
 def invoice_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice_for(request.organisation, number)
-    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+    language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
+    response = HttpResponse(documents.invoice_pdf(invoice, language), content_type="application/pdf")
     disposition = "inline" if request.GET.get("view") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{invoice.number}.pdf"'
     return response
@@ -126,7 +129,7 @@ def statement(request: CustomerRequest) -> HttpResponse:
     if view is not None:
         # The running balance is worked out over the whole period; only one page of it is formatted and shown.
         page = Paginator(view.statement.lines, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(documents.statement_context(request.organisation, view, page))
+        context.update(documents.statement_context(request.organisation, view, page, translation.get_language()))
     return render(request, "billing/statement.html", context, status=200 if view is not None else 400)
 
 
@@ -154,7 +157,9 @@ def statement_pdf(request: CustomerRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(documents.statement_pdf(request.organisation, view), content_type="application/pdf")
+    language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
+    pdf = documents.statement_pdf(request.organisation, view, language)
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"statement-{request.organisation.customer_number}-{view.statement.start}-{view.statement.end}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

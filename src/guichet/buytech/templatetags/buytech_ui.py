@@ -1,16 +1,10 @@
-"""Presentation helpers for Buy Tech pages: money in the reader's locale, status badges, dates."""
+"""Presentation helpers for Buy Tech pages: status badges, specifications."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from babel.numbers import format_currency
 from django import template
-from django.utils.translation import get_language
 
 register = template.Library()
-
-_LOCALES = {"fr": "fr_BE", "en": "en_BE", "ro": "ro_RO"}
 
 _STATE_CSS = {
     "ok": "text-bg-success",
@@ -18,15 +12,6 @@ _STATE_CSS = {
     "late": "text-bg-danger",
     "done": "text-bg-light border",
 }
-
-
-@register.filter
-def money(amount: Decimal | int | None, currency: str = "EUR") -> str:
-    if amount is None:
-        return ""
-    return str(
-        format_currency(Decimal(amount), currency or "EUR", locale=_LOCALES.get(get_language() or "en", "en_BE"))
-    )
 
 
 @register.filter

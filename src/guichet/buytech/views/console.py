@@ -51,7 +51,7 @@ def program_staff(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
 
 @program_staff
 def board(request: PortalRequest) -> HttpResponse:
-    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.today()})
+    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.clock.today()})
 
 
 def _carriers() -> list[tuple[str, str]]:
@@ -66,7 +66,8 @@ def _forms(view: selectors.OrderView, **given: Any) -> dict[str, Any]:
     ]
     substitutes = [(p.sku, f"{p.name} ({p.sku}, {p.stock})") for p in Product.objects.filter(active=True, stock__gt=0)]
     return {
-        "payment_form": given.get("payment_form") or PaymentForm(initial={"amount": view.total}),
+        "fee_form": PaymentForm(initial={"amount": view.admin_fees}, auto_id="fee_%s"),
+        "payment_form": given.get("payment_form") or PaymentForm(initial={"amount": view.price}),
         "shipment_form": given.get("shipment_form") or ShipmentForm(positions=unshipped, carriers=_carriers()),
         "delivered_form": DeliveredForm(initial={"delivered_on": view.today}),
         "substitute_form": given.get("substitute_form") or SubstituteForm(positions=unshipped, products=substitutes),
@@ -111,6 +112,23 @@ def _act(request: PortalRequest, number: str, action: Callable[[BuyTechOrder], A
         else:
             messages.success(request, done)
     return _back(number)
+
+
+@require_POST
+@program_staff
+def fee(request: PortalRequest, number: str) -> HttpResponse:
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the amount received."))
+        return _back(number)
+    return _act(
+        request,
+        number,
+        lambda order: services.order_record_fee(
+            actor=request.user, order=order, amount=form.cleaned_data["amount"], http_request=request
+        ),
+        _("Administrative fee recorded; the order is forwarded to the vendor."),
+    )
 
 
 @require_POST

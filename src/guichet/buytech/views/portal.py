@@ -194,6 +194,8 @@ def _order_context(view: selectors.OrderView, **forms: Any) -> dict[str, Any]:
         ],
         "iban": services.PAYMENT_IBAN,
         "beneficiary": services.PAYMENT_BENEFICIARY,
+        "vendor_iban": services.VENDOR_IBAN,
+        "vendor_beneficiary": services.VENDOR_BENEFICIARY,
         "cancel_form": forms.get("cancel_form") or CancelForm(positions=_positions(view, "may_cancel")),
         "can_cancel": any(lv.may_cancel for lv in view.lines),
         "can_return": any(lv.may_return for lv in view.lines),

@@ -1,13 +1,8 @@
-"""Presentation helpers for contract pages: status badges and amounts in the reader's locale."""
+"""Presentation helpers for contract pages: status badges."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.utils import translation
-
-from guichet.core.money import format_money, locale_for
 
 register = template.Library()
 
@@ -29,8 +24,3 @@ _STATUS_CSS = {
 @register.filter
 def contract_status_css(value: str) -> str:
     return _STATUS_CSS.get(value, "text-bg-secondary")
-
-
-@register.simple_tag
-def money(amount: Decimal, currency: str, country: str) -> str:
-    return format_money(amount, currency, locale_for(translation.get_language() or "en", country))

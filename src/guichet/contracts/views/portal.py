@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core.calendar import today_for
+from guichet.core.documents import reader_language
 from guichet.core.errors import DomainError
 
 from .. import documents, rules, selectors, services
@@ -111,7 +112,8 @@ def contract_detail(request: CustomerRequest, number: str) -> HttpResponse:
 @contracts_required
 def contract_copy(request: CustomerRequest, number: str) -> HttpResponse:
     contract = selectors.get_contract_for(request.organisation, number)
-    return _download(documents.contract_pdf(contract), f"{contract.number}.pdf", "application/pdf")
+    language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
+    return _download(documents.contract_pdf(contract, language), f"{contract.number}.pdf", "application/pdf")
 
 
 @contracts_required

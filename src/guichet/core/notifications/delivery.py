@@ -58,6 +58,7 @@ def deliver(message_id: int) -> bool:
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1
     )
+    log.info("outbox message %s sent (%s)", message.pk, message.template)  # the id, never the address
     return True
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from .. import request_id
 from ..models import OutboxMessage
 
 
@@ -29,6 +30,7 @@ def enqueue(
         context=context or {},
         thread_key=thread_key,
         message_id=OutboxMessage.new_message_id(),
+        request_id=request_id.current(),
     )
 
     def dispatch() -> None:

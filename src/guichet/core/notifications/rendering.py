@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .. import request_id
 from ..models import OutboxMessage
 
 
@@ -23,6 +24,8 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives:
         text = render_to_string(f"{base}/body.txt", context)
         html = render_to_string(f"{base}/body.html", context)
     headers = {"Message-ID": message.message_id}
+    if message.request_id:
+        headers[request_id.HEADER] = message.request_id
     if message.thread_key:
         root = thread_root_id(message.thread_key)
         headers["In-Reply-To"] = root

@@ -45,7 +45,12 @@ CORRECTED = (
 )
 
 
-def correct(apps, schema_editor):
+def corrector(corrected):
+    """The migration step that replaces the shipped texts of `corrected` (later corrections reuse it)."""
+    return lambda apps, schema_editor: correct(apps, schema_editor, corrected)
+
+
+def correct(apps, schema_editor, corrected=CORRECTED):
     from guichet.help.content import bundled_topics
 
     Article = apps.get_model("help", "Article")
@@ -54,7 +59,7 @@ def correct(apps, schema_editor):
     for topic in bundled_topics():
         # A new topic shifts the reading order of those after it.
         Article.objects.filter(slug=topic.slug).update(position=topic.position)
-        if topic.slug not in CORRECTED:
+        if topic.slug not in corrected:
             continue
         article, _ = Article.objects.update_or_create(
             slug=topic.slug,

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core.addresses import postal_lines
+from guichet.core.barcodes import code128_svg
 from guichet.core.calendar import today_for
 from guichet.core.documents import render_pdf
 from guichet.core.errors import DomainError
@@ -241,9 +243,25 @@ def label_pdf(repair: RepairRequest, language: str) -> bytes:
     from guichet.core.countries import get_centre
 
     centre = get_centre(repair.organisation.country)
+    machine = repair.machine
+    sender = postal_lines(
+        street=machine.site_street,
+        postcode=machine.site_postcode,
+        city=machine.site_city,
+        country=machine.site_country,
+        # A Canadian site's province is its organisation's: the portal keeps no other.
+        province=repair.organisation.province if machine.site_country == repair.organisation.country else "",
+    )
     return render_pdf(
         "inventory/documents/shipping_label.html",
-        {"repair": repair, "machine": repair.machine, "organisation": repair.organisation, "centre": centre},
+        {
+            "repair": repair,
+            "machine": machine,
+            "organisation": repair.organisation,
+            "centre": centre,
+            "sender_lines": sender,
+            "barcode": code128_svg(repair.number),
+        },
         language=language,
     )
 

@@ -1,14 +1,8 @@
-"""Presentation helpers for order pages: status badges and money in the organisation's locale."""
+"""Presentation helpers for order pages: status badges."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.utils import translation
-
-from guichet.accounts.models import Organisation
-from guichet.core.money import format_money, locale_for
 
 from .. import rules
 
@@ -48,17 +42,3 @@ def order_status_css(value: str) -> str:
 @register.filter
 def point_fill(value: str) -> str:
     return _FILL.get(value, "#495057")
-
-
-@register.simple_tag
-def money(amount: Decimal | int, currency: str, organisation: Organisation) -> str:
-    """The amount as the organisation's people write it, in the language the page is in."""
-    return format_money(amount, currency, locale_for(translation.get_language() or "en", organisation.country))
-
-
-@register.filter
-def centre_timezone(organisation: Organisation | None) -> str:
-    """The time zone of the organisation's support centre, in which its dates are shown."""
-    from guichet.core.countries import get_centre
-
-    return "UTC" if organisation is None else str(get_centre(organisation.country).timezone)
