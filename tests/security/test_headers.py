@@ -112,6 +112,6 @@ def test_deployment_check_is_clean_with_the_production_variables(tmp_path: Path)
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a whole Django start-up, on a loaded CI machine
     )
     assert result.returncode == 0, result.stdout + result.stderr
