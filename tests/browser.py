@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -31,6 +32,8 @@ CHROMIUM_ARGS = [
 ]
 MISSING_CHROMIUM = "Chromium not installed: browser tests skipped"
 AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# axe is served to the page as if from the portal itself, so the Content-Security-Policy stays on.
+AXE_URL = "/__test__/axe.min.js"
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 # Generous for a cold Django view on a loaded 2-core machine, short enough that a hang fails fast.
 TIMEOUT_MS = 30_000
@@ -71,10 +74,18 @@ def _new_context(browser: Any, live_server: Any, **options: Any) -> Any:
     return context
 
 
+def _csp_violation(message: Any) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """Factory of isolated browser contexts (own cookies), closed after the test."""
+    """Factory of isolated browser contexts (own cookies), closed after the test.
+
+    The test fails if a page broke the Content-Security-Policy (an inline script or style the
+    browser refused): with the policy on, such a page silently loses a behaviour."""
     contexts: list[Any] = []
+    violations: list[str] = []
 
     def make(*, phone: bool = False, **options: Any) -> Any:
         if phone:
@@ -82,12 +93,15 @@ def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
             options.setdefault("is_mobile", True)
             options.setdefault("has_touch", True)
         context = _new_context(browser, live_server, **options)
+        context.on("console", lambda message: violations.append(message.text) if _csp_violation(message) else None)
+        context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
@@ -129,7 +143,10 @@ def _run_axe(page: Any) -> list[dict[str, Any]]:
 
 
 def _inject_and_run(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE_JS))
+    if page.url.startswith("http"):
+        page.add_script_tag(url=urljoin(page.url, AXE_URL))
+    else:  # a page set from a string: no origin to serve axe from, and no policy to keep
+        page.add_script_tag(path=str(AXE_JS))
     # Only violations are reported, so only they are detailed and sent back.
     return page.evaluate(_AXE_RUN)
 

@@ -196,6 +196,6 @@ def test_api_article_contact_and_bad_input(client) -> None:  # type: ignore[no-u
     belgium = client.get("/api/v1/help/contact", {"country": "BE"}).json()
     assert belgium["opens_at"] == "08:30" and (belgium["next_opening"] is None) == belgium["open_now"]
     bad = client.get("/api/v1/help/search", {"q": "x", "lang": "xx"})
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_language"
+    assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
     assert client.get("/api/v1/help/articles/nope").status_code == 404
     assert client.get("/api/v1/help/search").status_code == 422

@@ -58,7 +58,7 @@ def test_list_machines_with_coverage(api_a, machines) -> None:  # type: ignore[n
     assert [m["coverage"]["state"] for m in body["items"]] == ["contract", "warranty", "none"]
     assert api_a.get("/machines", coverage="none").json()["items"][0]["serial"] == "78AB003"
     error(api_a.get("/machines", coverage="bogus"), 422, "validation_error")
-    error(api_a.get("/machines", page=0), 400, "invalid_page")
+    error(api_a.get("/machines", page=0), 422, "validation_error")
 
 
 def test_get_machine_coverage(api_a, machines) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import transaction
@@ -10,6 +11,26 @@ from django.test import override_settings
 
 from tests.conftest import ensure_support_centres
 from tests.security.matrix import Matrix, World, build_world
+
+
+@contextmanager
+def world_built_by(
+    builders: Iterable[Callable[[World], None]],
+    django_db_blocker: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[World]:
+    """The matrix's people plus what `builders` add, in a transaction rolled back at the end."""
+    with (
+        django_db_blocker.unblock(),  # type: ignore[attr-defined]
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media")),
+        transaction.atomic(),
+    ):
+        ensure_support_centres()
+        built = build_world()
+        for build in builders:
+            build(built)
+        yield built
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +43,6 @@ def world(
     """Built once for the module's tests (0.2 s a time, for requests of a tenth of that); each
     test runs in a savepoint of this transaction, so what one test changes, the next never sees."""
     matrix: Matrix | None = getattr(request.module, "MATRIX", None)
-    with (
-        django_db_blocker.unblock(),  # type: ignore[attr-defined]
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media")),
-        transaction.atomic(),
-    ):
-        ensure_support_centres()
-        built = build_world()
-        if matrix is not None and matrix.build is not None:
-            matrix.build(built)
+    builders = [matrix.build] if matrix is not None and matrix.build is not None else []
+    with world_built_by(builders, django_db_blocker, tmp_path_factory) as built:
         yield built
-        transaction.set_rollback(True)

@@ -37,7 +37,9 @@ class Unauthenticated(DomainError):
     status = 401
 
 
-@router.post("auth/token", response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}, auth=None)
+@router.post(
+    "auth/token", response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None
+)
 def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange e-mail + password (+ `otp` when MFA is on) for a bearer token."""
     adapter = get_adapter(request)
@@ -92,7 +94,7 @@ class MeOut(Schema):
     applications: list[str]
 
 
-@router.get("me", response=MeOut, auth=AUTH)
+@router.get("me", response={200: MeOut, 401: ErrorOut}, auth=AUTH)
 def me(request: HttpRequest) -> MeOut:
     user: User = request.user  # type: ignore[assignment]
     memberships = list(selectors.memberships_of(user))

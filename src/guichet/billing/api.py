@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, InvalidInput, PageOut, form_limit, paginate
+from guichet.core.api import ErrorOut, InvalidInput, Page, PageOut, PageSize, form_limit, paginate
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download
@@ -60,7 +60,7 @@ class InvoicePageOut(PageOut):
     items: list[InvoiceSummaryOut]
 
 
-class LineOut(Schema):
+class InvoiceLineOut(Schema):
     position: int
     description: str
     quantity: Decimal
@@ -94,7 +94,7 @@ class DisputeOut(Schema):
 class InvoiceOut(InvoiceSummaryOut):
     credited_invoice: str | None
     structured_communication: str | None
-    lines: list[LineOut]
+    lines: list[InvoiceLineOut]
     taxes: list[TaxOut]
     settlements: list[SettlementOut]
     credit_notes: list[str]
@@ -172,7 +172,7 @@ def _detail(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:
 
 @router.get("invoices", response={200: InvoicePageOut, **ERRORS})
 def list_invoices(
-    request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: int = 1, page_size: int = 25
+    request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: Page = 1, page_size: PageSize = 25
 ) -> dict[str, Any]:
     """Invoices and credit notes, newest first.
 
@@ -268,11 +268,11 @@ class StatementOut(Schema):
 
 
 @router.get("statement", response={200: StatementOut, **ERRORS})
-def get_statement(request: HttpRequest, start: str = "", end: str = "") -> dict[str, Any]:
+def get_statement(request: HttpRequest, start: date | None = None, end: date | None = None) -> dict[str, Any]:
     """Every receivable operation between `start` and `end` (ISO dates; default: the last 365 days) with the
     running balance, the opening and closing balances, and the aging of open invoices today."""
     organisation: Organisation = require_application(request, "statements")
-    form = PeriodForm({"start": start, "end": end})
+    form = PeriodForm({"start": start or "", "end": end or ""})
     if not form.is_valid():
         raise _form_errors(form, ["query"])
     today = today_for(organisation)

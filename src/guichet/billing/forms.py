@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.forms import DateField, MultipleFileField
@@ -41,6 +42,11 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
+        if any(day is not None and day < rules.EARLIEST_STATEMENT_DATE for day in (start, end)):
+            raise forms.ValidationError(
+                _("Choose dates from %(date)s on.") % {"date": formats.date_format(rules.EARLIEST_STATEMENT_DATE)},
+                code="too_early",
+            )
         if start and end:
             if start > end:
                 raise forms.ValidationError(_("The start of the period must come before its end."), code="order")

@@ -298,6 +298,9 @@ def statement(opening: Decimal, operations: Iterable[Operation], start: date, en
 
 MAX_STATEMENT_PERIOD = timedelta(days=3 * 366)
 DEFAULT_STATEMENT_PERIOD = timedelta(days=365)
+# No receivable is a century older than the portal: an earlier date is a typing error (and year 1
+# broke the date arithmetic of the default period, a 500).
+EARLIEST_STATEMENT_DATE = date(1900, 1, 1)
 
 # --- payment terms and methods --------------------------------------------------------------------------
 

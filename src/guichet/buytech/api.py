@@ -19,7 +19,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, form_limit, paginate
 from guichet.core.errors import DomainError
 from guichet.core.money import round_money
 from guichet.core.tenancy import tenant_scope
@@ -79,7 +79,7 @@ class EligibilityOut(Schema):
     attestation_version: str
 
 
-class LineOut(Schema):
+class BuyTechLineOut(Schema):
     position: int
     sku: str
     description: str
@@ -95,7 +95,7 @@ class LineOut(Schema):
     substitution_note: str
 
 
-class ShipmentOut(Schema):
+class BuyTechShipmentOut(Schema):
     number: str
     carrier: str
     tracking_number: str
@@ -135,7 +135,7 @@ class RefundOut(Schema):
     created_at: datetime
 
 
-class OrderSummaryOut(Schema):
+class BuyTechOrderSummaryOut(Schema):
     number: str
     status: str
     reserved_on: date
@@ -143,7 +143,7 @@ class OrderSummaryOut(Schema):
     currency: str
 
 
-class OrderOut(OrderSummaryOut):
+class BuyTechOrderOut(BuyTechOrderSummaryOut):
     partner_id: str
     admin_fees: Decimal = Field(description="The administrative fees, paid first, to the partner.")
     fee_reference: str = Field(description="The structured communication to quote with the fee.")
@@ -159,8 +159,8 @@ class OrderOut(OrderSummaryOut):
     agreements: list[AgreementOut]
     paid_at: datetime | None
     delivered_on: date | None
-    lines: list[LineOut]
-    shipments: list[ShipmentOut]
+    lines: list[BuyTechLineOut]
+    shipments: list[BuyTechShipmentOut]
     returns: list[ReturnOut]
     warranty_claims: list[ClaimOut]
     refunds: list[RefundOut]
@@ -315,8 +315,8 @@ def buytech_products(
     brand: str = "",
     q: str = "",
     in_stock: bool = False,
-    page: int = 1,
-    page_size: int = 25,
+    page: Page = 1,
+    page_size: PageSize = 25,
 ) -> dict[str, Any]:
     """The catalogue, for eligible organisations."""
     organisation: Organisation = require_application(request, APPLICATION)
@@ -335,7 +335,7 @@ class OrderIn(Schema):
     items: list[OrderItemIn]
 
 
-@router.post("buytech/orders", response={201: OrderOut, **ERRORS})
+@router.post("buytech/orders", response={201: BuyTechOrderOut, **ERRORS})
 def buytech_create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     """Reserve devices: the order number comes back; the payment instructions go by e-mail."""
     organisation: Organisation = require_application(request, APPLICATION)
@@ -354,12 +354,12 @@ def buytech_create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[
         return Status(201, _order(order))
 
 
-class OrderPageOut(PageOut):
-    items: list[OrderSummaryOut]
+class BuyTechOrderPageOut(PageOut):
+    items: list[BuyTechOrderSummaryOut]
 
 
-@router.get("buytech/orders", response={200: OrderPageOut, **ERRORS})
-def buytech_orders(request: HttpRequest, page: int = 1, page_size: int = 25) -> dict[str, Any]:
+@router.get("buytech/orders", response={200: BuyTechOrderPageOut, **ERRORS})
+def buytech_orders(request: HttpRequest, page: Page = 1, page_size: PageSize = 25) -> dict[str, Any]:
     """The organisation's Buy Tech orders, newest first (readable even if it is no longer eligible)."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
@@ -379,7 +379,7 @@ def buytech_orders(request: HttpRequest, page: int = 1, page_size: int = 25) -> 
         }
 
 
-@router.get("buytech/orders/{number}", response={200: OrderOut, **ERRORS})
+@router.get("buytech/orders/{number}", response={200: BuyTechOrderOut, **ERRORS})
 def buytech_order(request: HttpRequest, number: str) -> dict[str, Any]:
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
@@ -390,7 +390,7 @@ class CancelIn(Schema):
     positions: list[int] = []
 
 
-@router.post("buytech/orders/{number}/cancel", response={200: OrderOut, **ERRORS})
+@router.post("buytech/orders/{number}/cancel", response={200: BuyTechOrderOut, **ERRORS})
 def buytech_cancel(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     """Cancel the whole order (no positions) or some items, until 14 days after their delivery."""
     organisation: Organisation = require_application(request, APPLICATION)

@@ -14,8 +14,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
-from guichet.accounts.models import User
-from guichet.core.api import ErrorOut, PageOut, form_limit, paginate
+from guichet.accounts.models import Language, User
+from guichet.core.api import ErrorOut, Page, PageOut, PageSize, form_limit, paginate
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
@@ -36,7 +36,7 @@ router = Router(tags=["contracts"], auth=AUTH)
 # Same selectors, services and forms as the pages; another organisation's contract is a 404.
 
 APPLICATION = "contracts"
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
 
 
 class ServiceOut(Schema):
@@ -45,7 +45,7 @@ class ServiceOut(Schema):
     amount: Decimal
 
 
-class CoverageOut(Schema):
+class CoveredMachineOut(Schema):
     machine_type: str
     model: str
     serial: str
@@ -84,7 +84,7 @@ class ContractPageOut(PageOut):
 
 class ContractOut(ContractSummaryOut):
     services: list[ServiceOut]
-    machines: list[CoverageOut]
+    machines: list[CoveredMachineOut]
     terminations: list[TerminationOut]
     signatures: list[dict[str, Any]]
 
@@ -147,7 +147,7 @@ def _contract(contract: Contract) -> dict[str, Any]:
 
 @router.get("contracts", response={200: ContractPageOut, **ERRORS})
 def list_contracts(
-    request: HttpRequest, kind: str = "", status: str = "", q: str = "", page: int = 1, page_size: int = 25
+    request: HttpRequest, kind: str = "", status: str = "", q: str = "", page: Page = 1, page_size: PageSize = 25
 ) -> dict[str, Any]:
     """The organisation's contracts, newest first; `kind`, `status` and `q` (number, title, serial) filter."""
     organisation = require_application(request, APPLICATION)
@@ -176,11 +176,10 @@ def get_contract(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("contracts/{number}/pdf", response={200: None, **ERRORS})
-def contract_pdf(request: HttpRequest, number: str, lang: str = "") -> HttpResponse:
+def contract_pdf(request: HttpRequest, number: str, lang: Language | None = None) -> HttpResponse:
     """A copy of the contract as PDF, in the organisation's language (or `lang`: en, fr, nl, ro)."""
     organisation = require_application(request, APPLICATION)
-    if lang and lang not in dict(settings.LANGUAGES):
-        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE)
+
     with tenant_scope(organisation):
         contract = contract_selectors.get_contract_for(organisation, number)
         data = contract_documents.contract_pdf(contract, lang or None)
@@ -359,15 +358,9 @@ class SignatureOut(Schema):
     document_url: str
 
 
-SIGN_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    429: ErrorOut,
-    422: ErrorOut,
-}
+# 429: too many wrong authenticator codes; 503: the portal's seal or its time-stamping authority is down
+# (the same request works later).
+SIGN_ERRORS: dict[int, type[Schema]] = {**ERRORS, 429: ErrorOut, 503: ErrorOut}
 
 
 @router.post("contracts/{number}/sign", response={201: SignatureOut, **SIGN_ERRORS})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 from django import forms
@@ -19,6 +19,14 @@ from .errors import Code, DomainError
 def _every_code(schema: dict[str, Any]) -> None:
     # Filled when the schema is generated: by then every context is loaded.
     schema["enum"] = error_codes()
+
+
+# Far beyond any organisation's rows, far below what a database offset holds (a larger one was a 500).
+MAX_PAGE = 1_000_000
+
+# List parameters with their bounds in the OpenAPI description; out of bounds is a 422 like any bad field.
+Page = Annotated[int, pydantic.Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, pydantic.Field(ge=1, le=settings.API_MAX_PAGE_SIZE)]
 
 
 class ErrorOut(Schema):

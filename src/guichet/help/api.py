@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from guichet.core.api import ErrorOut
 from guichet.core.calendar import calendar_for
 from guichet.core.countries import centre_emails, centre_phones, get_centre, links_for
-from guichet.core.errors import DomainError
 from guichet.core.models import Country
 
 from . import selectors, services
-from .errors import Code
 
 router = Router(tags=["help"])
-LANGUAGES = ("en", "fr", "ro", "nl")
 
 
-def _checked(lang: str, country: str) -> None:
-    if lang not in LANGUAGES:
-        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE, details={"allowed": list(LANGUAGES)})
-    if country not in Country.values:
-        raise DomainError(_("Unknown country."), code=Code.INVALID_COUNTRY, details={"allowed": list(Country.values)})
+class HelpLanguage(StrEnum):
+    """The languages help articles are written in; another value is a 422 naming the allowed ones."""
+
+    EN = "en"
+    FR = "fr"
+    RO = "ro"
+    NL = "nl"
+
+
+ERRORS: dict[int, type[Schema]] = {422: ErrorOut}
 
 
 class ResultOut(Schema):
@@ -35,18 +38,26 @@ class ResultOut(Schema):
     url: str
 
 
-@router.get("help/search", response=list[ResultOut], auth=None)
-def search(request: HttpRequest, q: str, lang: str = "en", country: str = "BE") -> list[dict[str, object]]:
+@router.get("help/search", response={200: list[ResultOut], **ERRORS}, auth=None)
+def search(
+    request: HttpRequest,
+    q: str,
+    lang: HelpLanguage = HelpLanguage.EN,
+    country: Country = Country.BE,
+) -> list[dict[str, object]]:
     """Articles answering `q`, best first (the same ranking as `guichet help_search`)."""
-    _checked(lang, country)
     results = selectors.search_articles(q[:200], language=lang, country=country)
     return [r.as_json() for r in results]
 
 
-@router.get("help/suggestions", response=list[ResultOut], auth=None)
-def suggestions(request: HttpRequest, q: str, lang: str = "en", country: str = "BE") -> list[dict[str, object]]:
+@router.get("help/suggestions", response={200: list[ResultOut], **ERRORS}, auth=None)
+def suggestions(
+    request: HttpRequest,
+    q: str,
+    lang: HelpLanguage = HelpLanguage.EN,
+    country: Country = Country.BE,
+) -> list[dict[str, object]]:
     """The 3 best articles for what a customer has typed so far in a request form."""
-    _checked(lang, country)
     return [r.as_json() for r in selectors.search_articles(q[:500], language=lang, country=country, limit=3)]
 
 
@@ -54,7 +65,7 @@ class OpenedIn(Schema):
     q: str = ""
 
 
-@router.post("help/suggestions/{slug}/opened", response={204: None}, auth=None)
+@router.post("help/suggestions/{slug}/opened", response={204: None, 404: ErrorOut, **ERRORS}, auth=None)
 def suggestion_opened(request: HttpRequest, slug: str, payload: OpenedIn) -> tuple[int, None]:
     """Record that a suggestion was opened (a deflection unless a request follows)."""
     services.suggestion_opened(request=request, article=selectors.get_published_article(slug), query=payload.q)
@@ -71,9 +82,10 @@ class ArticleOut(Schema):
     updated_at: datetime
 
 
-@router.get("help/articles/{slug}", response=ArticleOut, auth=None)
-def article(request: HttpRequest, slug: str, lang: str = "en", country: str = "BE") -> dict[str, object]:
-    _checked(lang, country)
+@router.get("help/articles/{slug}", response={200: ArticleOut, 404: ErrorOut, **ERRORS}, auth=None)
+def article(
+    request: HttpRequest, slug: str, lang: HelpLanguage = HelpLanguage.EN, country: Country = Country.BE
+) -> dict[str, object]:
     view = selectors.get_article_for(slug, language=lang, country=country)
     return {
         "slug": view.article.slug,
@@ -103,7 +115,7 @@ class LinkOut(Schema):
     url: str
 
 
-class ContactOut(Schema):
+class CentreContactOut(Schema):
     country: str
     phones: list[PhoneOut]
     emails: list[EmailOut]
@@ -118,10 +130,9 @@ class ContactOut(Schema):
     email: str
 
 
-@router.get("help/contact", response=ContactOut, auth=None)
-def contact(request: HttpRequest, country: str, lang: str = "en") -> dict[str, object]:
+@router.get("help/contact", response={200: CentreContactOut, **ERRORS}, auth=None)
+def contact(request: HttpRequest, country: Country, lang: HelpLanguage = HelpLanguage.EN) -> dict[str, object]:
     """The support centre's facts. A fact the vendor does not publish is absent (empty list, null, "")."""
-    _checked(lang, country)
     centre = get_centre(country)
     hours: dict[str, object] = {
         "opens_at": None,

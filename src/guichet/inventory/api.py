@@ -20,7 +20,7 @@ from ninja.responses import Status
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, InvalidInput, PageOut, check_page, paginate
+from guichet.core.api import ErrorOut, InvalidInput, Page, PageOut, PageSize, check_page, paginate
 from guichet.core.calendar import today_for
 from guichet.core.tenancy import tenant_scope
 
@@ -45,7 +45,7 @@ def _invalid(form: forms.BaseForm) -> InvalidInput:
 # --- output -----------------------------------------------------------------------------------
 
 
-class CoverageOut(Schema):
+class MachineCoverageOut(Schema):
     state: str  # contract, warranty, none
     until: date | None
     contract_number: str
@@ -60,7 +60,7 @@ class SiteOut(Schema):
     country: str
 
 
-class ContactOut(Schema):
+class MachineContactOut(Schema):
     name: str
     phone: str
     email: str
@@ -72,11 +72,11 @@ class MachineOut(Schema):
     serial: str
     description: str
     site: SiteOut
-    contact: ContactOut
+    contact: MachineContactOut
     install_date: date | None
     warranty_end: date | None
     departed_on: date | None
-    coverage: CoverageOut
+    coverage: MachineCoverageOut
 
 
 class MachinePageOut(PageOut):
@@ -128,7 +128,7 @@ ERRORS: dict[int, type[Schema]] = {
 
 @router.get("machines", response={200: MachinePageOut, **ERRORS})
 def list_machines(
-    request: HttpRequest, q: str = "", coverage: str = "", country: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, q: str = "", coverage: str = "", country: str = "", page: Page = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     """The organisation's machines (those still with it), each with its coverage today."""
     organisation: Organisation = require_application(request, APPLICATION)

@@ -20,7 +20,7 @@ from ninja import Router, Schema
 
 from guichet.accounts.api_access import AUTH, require_application
 from guichet.accounts.models import Organisation
-from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
+from guichet.core.api import ErrorOut, InvalidInput, Page, PageOut, PageSize, paginate
 from guichet.core.errors import DomainError, NotFound
 from guichet.core.tenancy import tenant_scope
 
@@ -52,7 +52,7 @@ class OrderPageOut(PageOut):
     items: list[OrderSummaryOut]
 
 
-class LineOut(Schema):
+class OrderLineOut(Schema):
     position: int
     product_code: str
     description: str
@@ -93,7 +93,7 @@ class TimelineOut(Schema):
 
 class OrderOut(OrderSummaryOut):
     total: Decimal
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
     shipments: list[ShipmentOut]
     timeline: list[TimelineOut]
 
@@ -174,8 +174,8 @@ def list_orders(
     q: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page: Page = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     """The organisation's orders, newest first. `status`: a status, `open`, or empty for all;
     `q`: order number, purchase-order reference or tracking number."""

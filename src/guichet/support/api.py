@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 from django.utils import translation
@@ -24,13 +23,11 @@ from ninja.responses import Status
 
 from guichet.accounts import selectors as accounts_selectors
 from guichet.accounts.api_access import AUTH, active_organisation, require_application
-from guichet.accounts.models import Organisation, User
-from guichet.core.api import ErrorOut, InvalidInput, PageOut, paginate
-from guichet.core.errors import DomainError
+from guichet.accounts.models import Language, Organisation, User
+from guichet.core.api import ErrorOut, InvalidInput, Page, PageOut, PageSize, paginate
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
-from .errors import Code
 from .forms import TYPE_FIELD_NAMES, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
 from .models import Attachment, Comment, Request, RequestType
 
@@ -84,7 +81,7 @@ class TimelineEntryOut(Schema):
     comment: CommentOut | None
 
 
-class ContactOut(Schema):
+class RequestContactOut(Schema):
     name: str
     email: str
     phone: str
@@ -109,7 +106,7 @@ class RequestPageOut(PageOut):
 class RequestOut(RequestSummaryOut):
     description: str
     details: dict[str, Any]
-    contact: ContactOut
+    contact: RequestContactOut
     language: str
     resolved_at: datetime | None
     closed_at: datetime | None
@@ -222,7 +219,7 @@ def _reader(request: HttpRequest) -> tuple[Organisation, User | None]:
 
 @router.get("requests", response={200: RequestPageOut, **ERRORS})
 def list_requests(
-    request: HttpRequest, status: str = "", q: str = "", page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    request: HttpRequest, status: str = "", q: str = "", page: Page = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
 ) -> dict[str, Any]:
     """The organisation's requests, newest first (without the grant: the caller's own questions).
 
@@ -355,16 +352,14 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[st
 
 
 @router.get("request-types", response={200: list[RequestTypeOut], **ERRORS})
-def request_types(request: HttpRequest, lang: str = "") -> list[dict[str, Any]]:
+def request_types(request: HttpRequest, lang: Language | None = None) -> list[dict[str, Any]]:
     """Each request type with the fields specific to it, labelled in the request's language.
 
     The language is `lang` if given, else the one the HTTP request asked for (the
     `Accept-Language` header, or the signed-in user's profile for session calls).
     """
     organisation: Organisation = require_application(request, APPLICATION)
-    languages = dict(settings.LANGUAGES)
-    if lang and lang not in languages:
-        raise DomainError(_("Unknown language."), code=Code.INVALID_LANGUAGE, details={"allowed": list(languages)})
+
     with translation.override(lang or translation.get_language()):
         types = []
         for kind in RequestType:

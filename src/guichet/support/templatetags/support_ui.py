@@ -123,14 +123,6 @@ def may_reopen(item: Request) -> bool:
     return rules.customer_may_reopen(item.status, timezone.now() - since)
 
 
-# While the customer types, the best help articles appear: the query is the subject and the
-# description together, so an article matching either shows up.
-_SUGGEST_QUERY = (
-    'js:{q: (document.getElementById("id_subject").value + " "'
-    ' + document.getElementById("id_description").value).trim()}'
-)
-
-
 @register.simple_tag
 def suggesting_control(field: BoundField, url: str) -> SafeString:
     """The field's widget, styled like `control`, asking the help centre for suggestions as it changes."""
@@ -139,7 +131,8 @@ def suggesting_control(field: BoundField, url: str) -> SafeString:
         "hx-get": url,
         "hx-trigger": "input changed delay:400ms",
         "hx-target": "#suggestions",
-        "hx-vals": _SUGGEST_QUERY,
+        # static/js/suggest_query.js sends the subject and the description together as `q`.
+        "data-suggest-query": "",
         "hx-params": "q",
         "hx-swap": "innerHTML",
         "aria-controls": "suggestions",
