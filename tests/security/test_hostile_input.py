@@ -164,7 +164,8 @@ def _problem(response: HttpResponse, what: str) -> str:
 def _with_segment(url: str, original: str, value: str) -> str:
     """`url` with the path segment `original` replaced by `value`, encoded: a value the route's converter
     would not match (an int, a slug) still reaches the server, as it would from any client."""
-    encoded = quote(original, safe="")
+    # As reverse() wrote it: characters a path may hold (a signed token's `:`) stay as they are.
+    encoded = next(form for form in (quote(original, safe=""), quote(original, safe=":@!$&'()*+,;=")) if form in url)
     # A segment of its own, else part of one (allauth's `<uidb36>-<key>`).
     start = url.index("/" + encoded) + 1 if "/" + encoded in url else url.rindex(encoded)
     return url[:start] + quote(value, safe="") + url[start + len(encoded) :]
