@@ -61,8 +61,8 @@ def test_a_little_clock_drift_is_accepted(client: Client, parcels) -> None:  # t
     assert post_event(client, event_body(occurred_at=soon)).status_code == 200
 
 
-def test_a_nul_byte_in_the_location_is_a_400(client: Client, parcels) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_byte_in_the_location_is_a_422(client: Client, parcels) -> None:  # type: ignore[no-untyped-def]
     response = post_event(client, event_body(location="Bruxelles\x00X"))
-    assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
     with tenant_scope(parcels[0].organisation):
         assert Shipment.objects.get(tracking_number=BPOST).status != "in_transit"
