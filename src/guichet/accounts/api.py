@@ -124,3 +124,13 @@ def me(request: HttpRequest) -> MeOut:
         active_organisation=active.organisation.customer_number if active else None,
         applications=applications,
     )
+
+
+def _mount_notifications() -> None:
+    # Their own module (the caller's notifications are the kernel's, not the account's identity).
+    from .api_notifications import router as notifications
+
+    router.add_router("", notifications)
+
+
+_mount_notifications()
