@@ -25,7 +25,9 @@ MAX_IDS = 100
 
 class NotificationOut(Schema):
     id: int
-    category: str = pydantic.Field(description="requests, contracts, orders, invoices, inventory, buytech, access, account")
+    category: str = pydantic.Field(
+        description="requests, contracts, orders, invoices, inventory, buytech, access, account"
+    )
     title: str = pydantic.Field(description="The e-mail's subject, in the language of the call.")
     summary: str
     url: str = pydantic.Field(description="The portal page it is about (a path), or empty.")
@@ -63,12 +65,18 @@ def _out(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _caller(request: HttpRequest) -> int:
+    pk = request.user.pk
+    assert pk is not None  # AUTH let only a signed-in caller through
+    return int(pk)
+
+
 @router.get("notifications", response={200: NotificationPageOut, 401: ErrorOut, 422: ErrorOut})
 def list_notifications(
     request: HttpRequest, unread: bool = False, page: Page = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
 ) -> dict[str, Any]:
     """The caller's notifications, newest first; `unread=true` for the unread ones only."""
-    user_id = request.user.pk
+    user_id = _caller(request)
     items, count = paginate(inbox.of_user(user_id, unread_only=unread), page, page_size)
     return {"items": [_out(n) for n in items], "count": count, "unread": inbox.unread_count(user_id)}
 
@@ -77,7 +85,7 @@ def list_notifications(
 def read_notifications(request: HttpRequest, payload: ReadIn) -> dict[str, Any]:
     """Mark read the notifications in `ids`, or all of them with `all: true`. An id that is not the
     caller's answers 404 like a missing one, and nothing is marked."""
-    user_id = request.user.pk
+    user_id = _caller(request)
     if payload.all:
         marked = inbox.mark_read(user_id)
     elif payload.ids:

@@ -97,9 +97,7 @@ def preferences(request: PortalRequest) -> HttpResponse:
         status = 400
     else:
         status = 200
-    mandatory = [
-        {"label": p.category.label, "why": MANDATORY_WHY.get(p.category, "")} for p in current if p.mandatory
-    ]
+    mandatory = [{"label": p.category.label, "why": MANDATORY_WHY.get(p.category, "")} for p in current if p.mandatory]
     partly = [
         {"label": category.label, "why": why}
         for category, why in MANDATORY_WHY.items()

@@ -120,7 +120,12 @@ def link(notification: Notification) -> str:
     """The object's page in the active language (the e-mail's link was in the sender's)."""
     if not notification.link:
         return ""
-    return translate_url(notification.link, translation.get_language() or settings.LANGUAGE_CODE)
+    reader = translation.get_language() or settings.LANGUAGE_CODE
+    written_in = notification.link.split("/")[1]
+    if written_in not in dict(settings.LANGUAGES):
+        return notification.link
+    with translation.override(written_in):  # the resolver knows only the active language's prefix
+        return translate_url(notification.link, reader)
 
 
 @dataclass(frozen=True)
