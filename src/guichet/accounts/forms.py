@@ -190,6 +190,7 @@ class NotificationPreferencesForm(forms.Form):
                 choices=EmailChoice.choices,
                 initial=preference.email.value,
                 widget=forms.RadioSelect,
+                required=False,  # a category left out keeps its choice
             )
 
 

@@ -194,7 +194,7 @@ def category_is_mandatory(category: str) -> bool:
 def set_preferences(user_id: int, choices: dict[str, str]) -> None:
     """Save the person's choices; a mandatory category keeps one e-mail per message whatever is sent."""
     for category, email in choices.items():
-        if category_is_mandatory(category):
+        if not email or category_is_mandatory(category):
             continue
         NotificationPreference.objects.update_or_create(
             user_id=user_id, category=NotificationCategory(category), defaults={"email": EmailChoice(email)}
