@@ -222,3 +222,16 @@ def test_every_kind_of_email_can_be_held_for_the_digest_unless_mandatory(marie) 
     sent = set(OutboxMessage.objects.values_list("template", flat=True))
     assert sent == {t for t in every_template() if categories.is_mandatory(t)}
     assert Notification.objects.filter(user=marie).count() == len(every_template())
+
+
+@pytest.mark.django_db
+def test_the_command_sends_the_digests_without_beat(marie, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    inbox.set_preferences(marie.pk, {"requests": "digest"})
+    enqueue(to=marie.email, template="request_agent_reply", language="fr", context=reply_context())
+    call_command("send_notification_digests")
+    assert "1" in capsys.readouterr().out
+    [mail] = OutboxMessage.objects.filter(template="digest")
+    assert mail.to == marie.email and mail.language == "fr"
+    assert mail.context["items"][0]["title"] == "Nouvelle réponse à votre demande BE-2026-000123"
