@@ -126,7 +126,8 @@ def test_email_off_sends_nothing_but_the_notification_is_there(marie) -> None:  
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "template", ["contract_vendor_termination", "contract_termination_effective", "billing_invoice_issued", "otp_locked"]
+    "template",
+    ["contract_vendor_termination", "contract_termination_effective", "billing_invoice_issued", "otp_locked"],
 )
 def test_mandatory_messages_are_sent_whatever_the_preference(template: str, marie) -> None:  # type: ignore[no-untyped-def]
     inbox.set_preferences(marie.pk, {c.value: "off" for c in NotificationCategory})
@@ -207,9 +208,7 @@ def test_digest_gathers_the_days_messages_in_one_email_in_the_persons_language(s
     enqueue(to=marie.email, template="request_closed", language="ro", context=reply_context())
     assert send_notification_digests() == 0
     assert len(smtp_sink.messages) == 2
-    OutboxMessage.objects.filter(template=digest.DIGEST_TEMPLATE).update(
-        created_at=timezone.now() - timedelta(days=1)
-    )
+    OutboxMessage.objects.filter(template=digest.DIGEST_TEMPLATE).update(created_at=timezone.now() - timedelta(days=1))
     assert send_notification_digests() == 1
     assert len(smtp_sink.wait_for(3)) == 3
 
