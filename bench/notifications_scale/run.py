@@ -90,7 +90,7 @@ def seed(people: int, rows: int) -> list[int]:
         Notification.objects.bulk_create(batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE core_notification")
+            cursor.execute("VACUUM ANALYZE core_notification")  # as autovacuum would: index-only counts
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
