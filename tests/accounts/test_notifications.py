@@ -193,6 +193,8 @@ def test_api_marks_read_by_ids_or_all_and_others_are_404(client, marie, customer
     assert post({"ids": [one.pk]}).json() == {"marked": 1, "unread": 1}
     assert post({}).status_code == 422
     assert post({"ids": ["x"]}).status_code == 422
+    assert post({"ids": [2**64]}).status_code == 422
+    assert post({"ids": list(range(1, 102))}).status_code == 422
     assert post({"all": True}).json() == {"marked": 1, "unread": 0}
     theirs.refresh_from_db()
     assert theirs.read_at is None and two.pk

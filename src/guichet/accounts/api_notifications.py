@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 from django.http import HttpRequest
@@ -41,8 +41,12 @@ class NotificationPageOut(PageOut):
     unread: int
 
 
+# Within the database's bigint: a larger id would be a database error, not a 422.
+NotificationId = Annotated[int, pydantic.Field(ge=1, le=2**63 - 1)]
+
+
 class ReadIn(Schema):
-    ids: list[pydantic.PositiveInt] = pydantic.Field(default_factory=list, max_length=MAX_IDS)
+    ids: list[NotificationId] = pydantic.Field(default_factory=list, max_length=MAX_IDS)
     all: bool = False
 
 
