@@ -120,9 +120,15 @@ ENGLISH_PHRASES = (
 )
 
 
+# The vendor's names as the seeds write them, in any language (a name is not English wording).
+PROPER_NAMES = ("Customer Support Online Team", "Bucharest Business Park", "Guichet Services")
+
+
 def english_phrases(text: str) -> list[str]:
     """The known English phrases a French, Dutch or Romanian PDF's text shows (whole words only)."""
-    plain = _plain(text)
+    plain = " ".join(_plain(text).split())
+    for name in PROPER_NAMES:
+        plain = plain.replace(name, " ")
     return [phrase for phrase in ENGLISH_PHRASES if re.search(rf"\b{re.escape(phrase)}\b", plain)]
 
 

@@ -133,4 +133,4 @@ def unbroken(value: object) -> str | SafeString:
     as they are (no non-breaking hyphen), so a reference copied from the PDF into a bank's form works."""
     if value is None or value == "":
         return ""
-    return mark_safe(f'<span class="unbroken">{conditional_escape(value)}</span>')  # noqa: S308 - escaped
+    return mark_safe(f'<span class="unbroken">{conditional_escape(str(value))}</span>')  # noqa: S308 - escaped
