@@ -30,6 +30,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from .models import Article, ArticleTranslation, SearchIndexSnapshot
 from .rendering import plain_text
@@ -150,6 +151,7 @@ def build_and_store(
                 "embedding_model": index.embedding_model,
                 "documents": len(docs),
                 "payload": payload,
+                "built_at": timezone.now(),
             },
         )
     forget_stamp()
