@@ -275,6 +275,8 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
         check=True,
         env=guichet_env(database_url),
     )
+    # The deploy step: the help search index is built and stored before the web processes start.
+    subprocess.run([PYTHON, "-m", "guichet", "build_search_index"], check=True, env=guichet_env(database_url))
     plan = json.loads(_run([PYTHON, str(HERE / "scenarios.py")], env=guichet_env(database_url)))
     base = f"http://127.0.0.1:{GUICHET_PORT}"
     guichet = [
