@@ -56,7 +56,7 @@ def test_a_new_process_loads_the_stored_index_without_building_it(
     monkeypatch.setattr(HelpIndex, "__init__", no_build)
     assert slugs("facture en double", "fr") == expected
     assert expected  # found, from the loaded copy
-    assert search_store.index_version() == SearchIndexSnapshot.objects.get().version
+    assert search_store._memo.version == SearchIndexSnapshot.objects.get().version
 
 
 def test_a_fresh_database_builds_and_stores_on_the_first_search(fresh_process: None) -> None:

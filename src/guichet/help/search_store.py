@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle  # noqa: S403  (our own rows, written by this module only)
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -209,13 +209,8 @@ def get_index() -> HelpIndex:
         with _memo.lock:
             if _memo.index is None or _memo.stamp != stamp:
                 _load(stamp)
-    assert _memo.index is not None  # noqa: S101  (_load always leaves one)
+    assert _memo.index is not None
     return _memo.index
-
-
-def index_version() -> str:
-    get_index()
-    return _memo.version
 
 
 def normalise_query(query: str) -> str:
@@ -223,9 +218,7 @@ def normalise_query(query: str) -> str:
     return " ".join(query.split()).lower()
 
 
-def cached(
-    query: str, *, language: str, country: str, limit: int, compute: Callable[[HelpIndex, str], Any]
-) -> Any:
+def cached(query: str, *, language: str, country: str, limit: int, compute: Callable[[HelpIndex, str], Any]) -> Any:
     """`compute(index, normalised query)`, cached per index version, language, country and limit."""
     normalised = normalise_query(query)
     index = get_index()

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 
+from . import search_store
 from .models import Article, ArticleTranslation, Category
 from .rendering import plain_text, render_body
-from . import search_store
 from .search import HelpIndex, highlight, snippet
 
 

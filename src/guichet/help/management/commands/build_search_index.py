@@ -34,4 +34,6 @@ class Command(BaseCommand):
                 f"{built.embedded} passages embedded, {seconds:.1f} s."
             )
         else:
-            self.stdout.write(f"Help search index {built.version[:12]} already current ({built.documents} translations).")
+            self.stdout.write(
+                f"Help search index {built.version[:12]} already current ({built.documents} translations)."
+            )
