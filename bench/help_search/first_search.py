@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://… python bench/help_search/first_search.py [--runs 5]
 
 Each run starts a new Python process (as a new gunicorn worker would), sets Django up, then
-times its first `search_articles` call with empty result and query-vector caches: loading the
-stored index, the embedding model, encoding the query, ranking and rendering the snippets.
+imports the URLconf (every view module: what any first request of a new worker pays, reported
+apart), then times its first `search_articles` call with empty result and query-vector caches:
+loading the stored index, the embedding model, encoding the query, ranking, rendering snippets.
 The target (issue 17) is under 1 s.
 """
 
@@ -26,15 +27,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
 import django
 django.setup()
 from django.core.cache import cache
+from django.urls import get_resolver
 from guichet.help import selectors
 cache.clear()
+started = time.perf_counter()
+get_resolver().url_patterns  # every view module, imported by any first request whatever its page
+urlconf = time.perf_counter() - started
 started = time.perf_counter()
 results = selectors.search_articles(QUERY, language="fr", country="BE")
 first = time.perf_counter() - started
 started = time.perf_counter()
 selectors.search_articles(QUERY + " svp", language="fr", country="BE")
 second = time.perf_counter() - started
-print(json.dumps({"first_s": first, "second_uncached_s": second, "top": results[0].slug if results else None}))
+print(json.dumps({"urlconf_s": urlconf, "first_s": first, "second_uncached_s": second, "top": results[0].slug if results else None}))
 """
 
 
