@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -142,18 +142,19 @@ def build_and_store(
         on_total(to_embed)
     index = HelpIndex(docs, embedder, progress)
     payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-    with transaction.atomic():
-        SearchIndexSnapshot.objects.update_or_create(
-            name=SNAPSHOT,
-            defaults={
-                "version": version,
-                "stamp": stamp,
-                "embedding_model": index.embedding_model,
-                "documents": len(docs),
-                "payload": payload,
-                "built_at": timezone.now(),
-            },
-        )
+    fields = {
+        "version": version,
+        "stamp": stamp,
+        "embedding_model": index.embedding_model,
+        "documents": len(docs),
+        "payload": payload,
+        "built_at": timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            SearchIndexSnapshot.objects.update_or_create(name=SNAPSHOT, defaults=fields)
+    except IntegrityError:  # two processes built the first index at once: the later one wins
+        SearchIndexSnapshot.objects.filter(name=SNAPSHOT).update(**fields)
     forget_stamp()
     _memo.remember(index, version=version, stamp=stamp)
     return Built(version=version, documents=len(docs), embedded=to_embed, rebuilt=True)
