@@ -39,7 +39,8 @@ first = time.perf_counter() - started
 started = time.perf_counter()
 selectors.search_articles(QUERY + " svp", language="fr", country="BE")
 second = time.perf_counter() - started
-print(json.dumps({"urlconf_s": urlconf, "first_s": first, "second_uncached_s": second, "top": results[0].slug if results else None}))
+top = results[0].slug if results else None
+print(json.dumps({"urlconf_s": urlconf, "first_s": first, "second_uncached_s": second, "top": top}))
 """
 
 
