@@ -41,9 +41,9 @@ def test_current_console_page_is_marked_on_its_entry_and_named_on_the_button(cli
     assert re.search(
         r'class="nav-link dropdown-toggle active"[^>]*>Console<span class="fw-normal"> · Requests</span>', html
     )
-    # The access requests' page (/console/) is a prefix of every console URL: only its own page marks it.
+    # The console home (/console/) is a prefix of every console URL: only its own page marks it.
     home = reverse("console:home")
-    assert f'aria-current="page" href="{home}">Access requests</a>' in header(client, home)
+    assert f'aria-current="page" href="{home}">Console home</a>' in header(client, home)
     assert f'aria-current="page" href="{home}"' not in html
 
 

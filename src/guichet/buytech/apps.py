@@ -18,3 +18,10 @@ class BuytechConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import BuyTechHome
+
+        home.register(BuyTechHome())  # the home asks each context what waits for the person
