@@ -88,7 +88,9 @@ def test_counts_per_context_and_the_chart(customer_a, org_a, agent_be, agent_ro)
     assert response.context["chart"].met_percent == 50
     figures = {f.label: f.value for f in view.figures}
     assert figures["open requests"] == "1"
-    assert {"access requests to decide", "contracts to countersign", "repairs to dispatch", "open disputes"} <= set(figures)
+    assert {"access requests to decide", "contracts to countersign", "repairs to dispatch", "open disputes"} <= set(
+        figures
+    )
     html = response.content.decode()
     assert '<svg class="w-100 h-auto"' in html and 'role="img"' in html
     assert '<title id="flow-svg-title">' in html and '<desc id="flow-svg-desc">' in html
@@ -102,9 +104,10 @@ def test_counts_per_context_and_the_chart(customer_a, org_a, agent_be, agent_ro)
 
 def test_the_chart_scales_to_its_busiest_day() -> None:
     today = timezone.localdate()
-    days = [Day(day=today - timedelta(days=2 - i), opened=o, resolved=r, met=m) for i, (o, r, m) in enumerate(
-        [(0, 0, 0), (4, 2, 1), (2, 1, 1)]
-    )]
+    days = [
+        Day(day=today - timedelta(days=2 - i), opened=o, resolved=r, met=m)
+        for i, (o, r, m) in enumerate([(0, 0, 0), (4, 2, 1), (2, 1, 1)])
+    ]
     chart = flow_chart(days)
     assert chart.peak == 4
     assert chart.opened[1].height == chart.baseline and chart.opened[1].y == 0

@@ -140,7 +140,9 @@ def test_a_request_waiting_for_a_reply_waits_for_its_requester(customer_a, org_a
 # --- invoices -------------------------------------------------------------------------------------
 
 
-def test_overdue_invoices_are_one_item_with_count_total_and_oldest_due_day(customer_a, org_a, org_b, customer_b) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_invoices_are_one_item_with_count_total_and_oldest_due_day(
+    customer_a, org_a, org_b, customer_b
+) -> None:  # type: ignore[no-untyped-def]
     first = overdue_invoice(org_a, days_late=20)
     overdue_invoice(org_a, days_late=3)
     overdue_invoice(org_b)
@@ -155,7 +157,7 @@ def test_overdue_invoices_are_one_item_with_count_total_and_oldest_due_day(custo
     [item] = [i for i in client.get(reverse("portal:home")).context["home"].attention if i.kind == "invoices_overdue"]
     assert item.due == first.due_date
     assert item.title.startswith("2 overdue invoices")
-    assert "€242.00" in item.title  # 2 × (100 + 21 % VAT), in the organisation's currency
+    assert "€242.00" in item.title  # 2 x (100 + 21 % VAT), in the organisation's currency
     assert item.url == reverse("billing:invoices") + "?status=overdue"
     assert client.get(item.url).status_code == 200
     # the Romanian organisation's item counts its own invoice in lei
@@ -213,12 +215,26 @@ def test_figures_per_granted_application(customer_a, org_a) -> None:  # type: ig
     make_request(org_a, customer_a, status=Status.SUBMITTED)
     contract = make_contract(org_a)
     with across_organisations():
-        covered = Machine.objects.create(organisation=org_a, machine_type="9009", model="22A", serial="C1", site_country="BE")
-        Machine.objects.create(organisation=org_a, machine_type="9009", model="22A", serial="W1", site_country="BE",
-                               warranty_end=today + timedelta(days=10))
+        covered = Machine.objects.create(
+            organisation=org_a, machine_type="9009", model="22A", serial="C1", site_country="BE"
+        )
+        Machine.objects.create(
+            organisation=org_a,
+            machine_type="9009",
+            model="22A",
+            serial="W1",
+            site_country="BE",
+            warranty_end=today + timedelta(days=10),
+        )
         Machine.objects.create(organisation=org_a, machine_type="9009", model="22A", serial="N1", site_country="BE")
-        Machine.objects.create(organisation=org_a, machine_type="9009", model="22A", serial="D1", site_country="BE",
-                               departed_on=today - timedelta(days=1))
+        Machine.objects.create(
+            organisation=org_a,
+            machine_type="9009",
+            model="22A",
+            serial="D1",
+            site_country="BE",
+            departed_on=today - timedelta(days=1),
+        )
     cover(contract, today - timedelta(days=100), machine=covered)
     overdue_invoice(org_a)
     revoke(customer_a, Application.ORDERS)

@@ -39,7 +39,6 @@ from tests.security.matrix import (
     row,
 )
 
-
 DECIDED = Expect(302, "console:access_requests")
 
 

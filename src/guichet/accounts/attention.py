@@ -15,7 +15,7 @@ from .models import AccessRequest, Application, JoinRequest, User
 
 
 class AccountsHome:
-    applications: tuple[str, ...] = ()  # no application: the items are for the organisation's admins
+    """Customer admins decide their colleagues' access and who joins."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if not viewer.is_admin:
@@ -37,7 +37,10 @@ class AccountsHome:
                 label=_("Access to decide"),
                 number="",
                 title=_("%(name)s asks for %(application)s")
-                % {"name": row.user.get_full_name() or row.user.email, "application": Application(row.application).label},
+                % {
+                    "name": row.user.get_full_name() or row.user.email,
+                    "application": Application(row.application).label,
+                },
                 due=None,
                 url=team,
                 application="",
@@ -49,7 +52,8 @@ class AccountsHome:
                 kind="join_request",
                 label=_("Applicant to decide"),
                 number="",
-                title=_("%(name)s asks to join the organisation") % {"name": row.user.get_full_name() or row.user.email},
+                title=_("%(name)s asks to join the organisation")
+                % {"name": row.user.get_full_name() or row.user.email},
                 due=None,
                 url=f"{team}#applicant-{row.pk}",
                 application="",
@@ -68,7 +72,9 @@ class AccountsConsole:
             pending = AccessRequest.objects.filter(
                 jurisdiction.served_by(staff), status=AccessRequest.Status.PENDING
             ).count()
-        return [Figure(label=_("access requests to decide"), value=str(pending), url=reverse("console:access_requests"))]
+        return [
+            Figure(label=_("access requests to decide"), value=str(pending), url=reverse("console:access_requests"))
+        ]
 
     def queues(self, staff: User) -> list[Queue]:
         return []

@@ -24,7 +24,7 @@ STATEMENTS = "statements"
 
 
 class BillingHome:
-    applications = (INVOICES, STATEMENTS)
+    """Overdue invoices (one item: count and total), the open balance."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if INVOICES not in viewer.applications:

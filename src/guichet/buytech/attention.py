@@ -16,11 +16,17 @@ from guichet.core.home import ITEMS_PER_KIND, AttentionItem, Figure, Viewer
 from .models import BuyTechOrder, OrderStatus
 
 APPLICATION = "buytech"
-IN_PROGRESS = (OrderStatus.RESERVED, OrderStatus.FORWARDED, OrderStatus.CONFIRMED, OrderStatus.PAID, OrderStatus.SHIPPED)
+IN_PROGRESS = (
+    OrderStatus.RESERVED,
+    OrderStatus.FORWARDED,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+)
 
 
 class BuyTechHome:
-    applications = (APPLICATION,)
+    """Buy Tech orders waiting for the fee, the agreements or the price."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:
@@ -42,7 +48,11 @@ class BuyTechHome:
             if status == OrderStatus.RESERVED:
                 kind, label, title = "buytech_fee", _("Buy Tech fee to pay"), _("Administrative fee to the partner")
             elif relationship == ContractStatus.ACTIVE and devices == ContractStatus.ACTIVE:
-                kind, label, title = "buytech_payment", _("Buy Tech order to pay"), _("Price of the devices to the vendor")
+                kind, label, title = (
+                    "buytech_payment",
+                    _("Buy Tech order to pay"),
+                    _("Price of the devices to the vendor"),
+                )
             elif viewer.is_signatory:
                 kind, label, title = "buytech_agreements", _("Buy Tech agreements to sign"), _("Two agreements to sign")
             else:

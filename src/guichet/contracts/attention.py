@@ -21,7 +21,7 @@ APPLICATION = "contracts"
 
 
 class ContractsHome:
-    applications = (APPLICATION,)
+    """Contracts to sign (signatories), renewals due, active contracts."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:

@@ -70,8 +70,6 @@ class ApplicationFigures:
 class HomeSource(Protocol):
     """A context's answer for the home. Each method costs a constant number of queries."""
 
-    applications: tuple[str, ...]  # the applications it answers for
-
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         """What waits for the viewer (only for the applications the viewer was granted)."""
         ...
@@ -87,10 +85,6 @@ _sources: list[HomeSource] = []
 def register(source: HomeSource) -> None:
     if all(type(known) is not type(source) for known in _sources):
         _sources.append(source)
-
-
-def sources() -> list[HomeSource]:
-    return list(_sources)
 
 
 def _by_due(item: AttentionItem) -> tuple[bool, date, str, str]:

@@ -26,7 +26,7 @@ APPLICATION = "inventory"
 
 
 class InventoryHome:
-    applications = (APPLICATION,)
+    """Machines, and how many nothing covers today."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         return []

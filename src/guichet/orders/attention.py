@@ -14,7 +14,7 @@ APPLICATION = "orders"
 
 
 class OrdersHome:
-    applications = (APPLICATION,)
+    """Orders on their way."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         return []  # an order asks nothing of the customer once placed

@@ -23,7 +23,7 @@ APPLICATION = "requests"
 
 
 class SupportHome:
-    applications = (APPLICATION,)
+    """Requests waiting for the requester's reply; open requests."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:

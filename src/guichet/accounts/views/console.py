@@ -1,4 +1,4 @@
-"""Agent console: its home (queues, counts, the last 30 days), access requests of the agent's country, organisations, audit trail."""
+"""Agent console: its home (queues, counts, the last 30 days), access requests, organisations, audit trail."""
 
 from __future__ import annotations
 
