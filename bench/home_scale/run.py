@@ -71,7 +71,7 @@ from guichet.support.models import Request, Status  # noqa: E402
 README = ROOT / "bench" / "README.md"
 PREFIX = "HBENCH"
 BATCH = 5_000
-REQUEST_STATUSES = [Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CLOSED]
+REQUEST_STATUSES = list(Status)
 
 
 def seed(scale: float) -> dict[str, int]:
@@ -86,7 +86,11 @@ def seed(scale: float) -> dict[str, int]:
         email="customer@hbench.example", first_name="Bench", last_name="Customer", password=password, country="BE"
     )
     User.objects.create(
-        email="agent.be@hbench.example", first_name="Agent", last_name="BE", password=password, country="BE",
+        email="agent.be@hbench.example",
+        first_name="Agent",
+        last_name="BE",
+        password=password,
+        country="BE",
         kind=User.Kind.AGENT,
     )
     Membership.objects.create(user=customer, organisation=organisation, role="admin", is_signatory=True)
