@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -92,9 +93,10 @@ def test_marie_sees_what_needs_her_and_goes_there(new_context, live_server, axe_
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
 
-    # the contract to sign opens its signing page
+    # the contract to sign leads to its signing page (which first asks for the password again)
     attention.locator("li[data-kind=contract_signature] a").click()
-    page.wait_for_url(f"**/{language}/contracts/{numbers['sign']}/sign/**")
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    assert f"/{language}/contracts/{numbers['sign']}/sign/" in unquote(page.url)
     page.go_back()
     # the request waiting for her reply opens the request
     page.locator("[data-testid=attention] li[data-kind=request_reply] a").click()
