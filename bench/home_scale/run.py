@@ -46,7 +46,6 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from guichet.accounts.models import (  # noqa: E402
@@ -251,7 +250,13 @@ class Result:
 
 def timed(name: str, path: str, get: Callable[[], Any], count: int, budget: float) -> Result:
     get()
-    with CaptureQueriesContext(connection) as queries:
+    executed: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         response = get()
     assert response.status_code == 200, (name, response.status_code, response.content[:300])
     samples: list[float] = []
@@ -262,7 +267,7 @@ def timed(name: str, path: str, get: Callable[[], Any], count: int, budget: floa
         samples.append(time.perf_counter() - t0)
         if time.perf_counter() - started > budget and len(samples) >= 5:
             break
-    return Result(name, path, len(queries), samples)
+    return Result(name, path, len(executed), samples)
 
 
 def bench(count: int, budget: float) -> list[Result]:
