@@ -100,6 +100,9 @@ def test_counts_per_context_and_the_chart(customer_a, org_a, agent_be, agent_ro)
     other = console(agent_ro).context["view"]
     assert sum(d.opened for d in other.days) == 0
     assert {f.label: f.value for f in other.figures}["open requests"] == "0"
+    # Buy Tech is Belgian: its count is for Belgium's agents only (others have no Buy Tech console)
+    assert figures["Buy Tech orders to confirm"] == "0"
+    assert "Buy Tech orders to confirm" not in {f.label for f in other.figures}
 
 
 def test_the_chart_scales_to_its_busiest_day() -> None:

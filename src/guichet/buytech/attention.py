@@ -6,13 +6,19 @@ so other countries' homes never ask this source for anything.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guichet.accounts import jurisdiction
+from guichet.accounts.models import User
 from guichet.contracts.models import ContractStatus
-from guichet.core.home import ITEMS_PER_KIND, AttentionItem, Figure, Viewer
+from guichet.core.home import ITEMS_PER_KIND, AttentionItem, Day, Figure, Queue, Viewer
+from guichet.core.tenancy import across_organisations
 
+from . import selectors
 from .models import BuyTechOrder, OrderStatus
 
 APPLICATION = "buytech"
@@ -77,3 +83,23 @@ class BuyTechHome:
                 )
             ]
         }
+
+
+class BuyTechConsole:
+    """Orders the vendor must confirm (the partner's fee received), in the agent's jurisdiction."""
+
+    def figures(self, staff: User) -> list[Figure]:
+        if not selectors.may_run_program(staff):  # the program is Belgian: others have no Buy Tech console
+            return []
+        with across_organisations():
+            to_confirm = BuyTechOrder.objects.filter(
+                jurisdiction.served_by(staff), status=OrderStatus.FORWARDED
+            ).count()
+        url = reverse("buytech_console:home")
+        return [Figure(label=_("Buy Tech orders to confirm"), value=str(to_confirm), url=url)]
+
+    def queues(self, staff: User) -> list[Queue]:
+        return []
+
+    def days(self, staff: User, today: date) -> list[Day]:
+        return []
