@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from guichet.core.countries import forget_centres
 from tests.accounts.factories import (
     OrganisationFactory,
     UserFactory,
@@ -33,8 +34,10 @@ _facts_migration = importlib.import_module("guichet.core.migrations.0006_launch_
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     cache.clear()
+    forget_centres()
     yield
     cache.clear()
+    forget_centres()
 
 
 @pytest.fixture(autouse=True)
