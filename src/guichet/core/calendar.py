@@ -185,6 +185,30 @@ class BusinessCalendar:
             day += timedelta(days=1)
             cursor = self._opening(day)
 
+    def last_stretch_start(self, end: datetime, hours: timedelta) -> datetime:
+        """The earliest instant from which at most `hours` of open time are left until `end`.
+
+        From it on, `business_hours_between(at, end) <= hours` holds, and before it never does
+        (open time left only shrinks as time passes), so "is it at most `hours` from the due time"
+        becomes one comparison of instants, which SQL can make. When the count lands exactly on an
+        opening, the closed stretch before it belongs to the answer too: it starts at the previous
+        closing. Walks back over the days, at write time only (a few days at most for SLA shares).
+        """
+        remaining = hours
+        cursor = self.local(end)
+        day = cursor.date()
+        while True:
+            if self.is_business_day(day):
+                window_start = self._opening(day)
+                window_end = min(self._closing(day), cursor)
+                if window_end > window_start:
+                    available = window_end - window_start
+                    if remaining < available:
+                        return (window_end - remaining).astimezone(UTC)
+                    remaining -= available
+            day -= timedelta(days=1)
+            cursor = self._closing(day)
+
 
 def calendar_for(country: str, subdivision: str | None = None) -> BusinessCalendar:
     """The business calendar of a country's support centre (province for Canada: its holidays and its clock)."""
