@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from django.db import connections
+
 from guichet.core.calendar import BusinessCalendar, calendar_for
 
 from . import rules
@@ -90,9 +92,30 @@ def backfill(
             if key not in calendars:
                 calendars[key] = calendar_for(country, province or None)
             at_risk_from, breached_from = marks(calendars[key], due, request_type, priority)
-            updates.append(model(pk=pk, sla_at_risk_from=at_risk_from, sla_breached_from=breached_from))
-        manager.bulk_update(updates, ["sla_at_risk_from", "sla_breached_from"])
+            updates.append((pk, at_risk_from, breached_from))
+        _write(model, updates)
         written += len(updates)
         last_pk = batch[-1][0]
         if done is not None:
             done(len(updates))
+
+
+def _write(model: type[Any], updates: list[tuple[int, datetime | None, datetime | None]]) -> None:
+    """One statement per chunk. On PostgreSQL an UPDATE ... FROM (VALUES ...): bulk_update's CASE with
+    one branch per row compares rows-squared times (200,000 rows: 9.5 min against 3 on a busy machine)."""
+    connection = connections[model._base_manager.db]
+    if connection.vendor != "postgresql":
+        model._base_manager.bulk_update(
+            [model(pk=pk, sla_at_risk_from=a, sla_breached_from=b) for pk, a, b in updates],
+            ["sla_at_risk_from", "sla_breached_from"],
+            batch_size=500,
+        )
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    rows = ", ".join(["(%s, %s::timestamptz, %s::timestamptz)"] * len(updates))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET sla_at_risk_from = v.a, sla_breached_from = v.b "  # noqa: S608 (names from the model)
+            f"FROM (VALUES {rows}) AS v(id, a, b) WHERE r.id = v.id",
+            [value for row in updates for value in row],
+        )
