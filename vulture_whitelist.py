@@ -11,9 +11,10 @@ from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
-from guichet.core import signing, uploads, views
+from guichet.core import countries, signing, uploads, views
 from guichet.ops import gunicorn
 from guichet.ops.metrics import OutboxCollector
+from guichet.support import rules as support_rules
 
 # Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
 accounts_context_processors.navigation
@@ -43,3 +44,7 @@ signing.verify_pdf
 signing.forget_seals
 # The renewal window as a rule, for the home page's "renewals due" (selectors use its named window).
 contract_rules.renewal_due
+# The per-process support-centre copies are dropped by tests between tests, as they clear the cache.
+countries.forget_centres
+# The SLA policy as counted business time: the stored marks (support/sla.py) are proven against it.
+support_rules.sla_state
