@@ -228,6 +228,8 @@ def _status(scenario: Scenario) -> int:
         return urllib.request.urlopen(request, timeout=120).status  # noqa: S310
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError:
+        return 0  # no answer (a worker killed by its timeout): the scenario is reported, not the run lost
 
 
 def measure(
@@ -276,6 +278,7 @@ def measure(
 def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], dict[str, Any]]:
     console.print("Seeding (or reusing) the scale data …")
     ensure_database(database_url.rsplit("/", 1)[1])
+    _run([PYTHON, str(HERE / "scenarios.py"), "--forget-created"], env=guichet_env(database_url))
     subprocess.run(
         [PYTHON, str(ROOT / "bench" / "requests_scale" / "run.py"), "--seed-only"],
         check=True,

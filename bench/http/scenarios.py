@@ -74,7 +74,7 @@ def _form_create(lang: str, cookie: str) -> dict[str, Any]:
     body = {
         "csrfmiddlewaretoken": CSRF_SECRET,
         "type": "general",
-        "subject": "Bench question",
+        "subject": BENCH_SUBJECT,
         "description": "Created by bench/http through the form.",
         "priority": "normal",
         "contact_name": "Bench Customer",
@@ -119,7 +119,7 @@ def scenarios() -> dict[str, Any]:
     with CaptureQueriesContext(connection) as captured:
         created = Client().post(
             "/api/v1/requests",
-            {"type": "general", "subject": "Bench question", "description": "Created by bench/http."},
+            {"type": "general", "subject": BENCH_SUBJECT, "description": "Created by bench/http."},
             content_type="application/json",
             HTTP_AUTHORIZATION=as_client["Authorization"],
         )
@@ -141,11 +141,31 @@ def scenarios() -> dict[str, Any]:
         "create": {
             "path": "/api/v1/requests",
             "headers": as_client,
-            "body": {"type": "general", "subject": "Bench question", "description": "Created by bench/http."},
+            "body": {"type": "general", "subject": BENCH_SUBJECT, "description": "Created by bench/http."},
         },
         "rows": {"organisation_requests": rows},
     }
 
 
+BENCH_SUBJECT = "Bench question"  # what the creation scenarios write
+
+
+def forget_created() -> int:
+    """Delete the requests an earlier run's creation scenarios added, so the data stays the seeded
+    size (requests_scale refuses to reuse a database of another size)."""
+    with across_organisations():
+        deleted, _ = Request.objects.filter(
+            organisation__customer_number__startswith=f"{PREFIX}-", subject=BENCH_SUBJECT
+        ).delete()
+    return deleted
+
+
 if __name__ == "__main__":
-    print(json.dumps(scenarios()))
+    if sys.argv[1:] == ["--forget-created"]:
+        print(
+            json.dumps(
+                {"deleted": forget_created() if "support_request" in connection.introspection.table_names() else 0}
+            )
+        )
+    else:
+        print(json.dumps(scenarios()))
