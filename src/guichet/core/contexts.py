@@ -47,7 +47,8 @@ class ContextConfig(AppConfig):
 
     `url_prefix` mounts the context's `urls` module under /<lang>/<prefix> and its
     `urls_console` module (when it has one) under /<lang>/console/<prefix>; `api_router`
-    is added to the HTTP API at /api/v1/. `applications` maps each application the context
+    is added to the HTTP API at /api/v1/; `search_provider` is what it gives the header's global
+search (core/search.py). `applications` maps each application the context
     serves (accounts.Application values) to its landing page's URL name.
     """
 
@@ -56,6 +57,7 @@ class ContextConfig(AppConfig):
     api_router: str | None = None  # dotted path of a ninja Router
     applications: dict[str, str] = {}
     console_entries: tuple[ConsoleEntry, ...] = ()
+    search_provider: str | None = None  # dotted path of its core.search.Provider (its search_provider.py)
 
     def urlpatterns(self) -> list[URLResolver]:
         if self.url_prefix is None:
