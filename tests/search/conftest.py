@@ -4,6 +4,7 @@ with a parcel, a contract and a machine; made through the contexts' own test hel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,18 +12,18 @@ from django.urls import reverse
 from django.utils import translation
 
 from guichet.accounts.models import Organisation, User
+from guichet.billing import services as billing_services
 from guichet.billing.models import Invoice
 from guichet.contracts.models import Contract
 from guichet.core.tenancy import tenant_scope
 from guichet.inventory.models import Machine
 from guichet.orders import services as order_services
 from guichet.orders.models import Order, OrderLine, Shipment
+from guichet.support import services as support_services
 from guichet.support.models import Request
-from tests.billing.conftest import make_invoice  # noqa: F401  (fixtures)
+from tests.billing.conftest import LINES
 from tests.contracts.conftest import make_contract
 from tests.inventory.conftest import make_machine
-from tests.orders.conftest import make_order  # noqa: F401
-from tests.support.conftest import make_request  # noqa: F401
 
 
 def url(name: str, language: str = "en", **kwargs: Any) -> str:
@@ -41,12 +42,24 @@ class Holdings:
 
 
 @pytest.fixture
-def holdings(make_request, make_invoice, make_order):  # type: ignore[no-untyped-def]
+def holdings():  # type: ignore[no-untyped-def]
     def make(organisation: Organisation, user: User, *, serial: str, tracking: str) -> Holdings:
-        request = make_request(organisation, user, subject="Imprimante bloquée au deuxième étage")
-        invoice = make_invoice(organisation)
-        order = make_order(organisation, user)
         with tenant_scope(organisation):
+            request = support_services.request_submit(
+                actor=user,
+                organisation=organisation,
+                type="invoices",
+                subject="Imprimante bloquée au deuxième étage",
+                description="Le bac 2 coince chaque feuille.",
+                details={"invoice_number": "INV-2026-1"},
+                contact={"name": user.get_full_name(), "email": user.email},
+            )
+            invoice = billing_services.invoice_issue(
+                actor=None, organisation=organisation, lines=LINES, issue_date=date(2026, 3, 12)
+            )
+            order = order_services.order_create(
+                actor=user, organisation=organisation, lines=[order_services.LineIn("P-1", "Toner", 2)]
+            )
             line = OrderLine.objects.filter(order=order).order_by("position").first()
             assert line is not None
             shipment = order_services.shipment_add(

@@ -20,7 +20,9 @@ class ArticleSearch:
     def for_customer(self, query: Query, searcher: Searcher) -> list[Hit]:
         if not query.words or any(ch.isdigit() for ch in query.identifier):
             return []  # a number or a serial is an object's, not a question
-        found = search_articles(query.text, language=searcher.language, country=searcher.country or "BE", limit=ARTICLES)
+        found = search_articles(
+            query.text, language=searcher.language, country=searcher.country or "BE", limit=ARTICLES
+        )
         return [Hit(KIND.key, result.slug, result.title, result.url) for result in found]
 
     for_staff = for_customer

@@ -55,7 +55,9 @@ class InventorySearch:
             return hits
         number = query.identifier
         for repair in RepairRequest.objects.filter(organisation=organisation, number=number).select_related("machine"):
-            hits.append(Hit(REPAIR.key, repair.number, str(repair.machine), reverse("inventory:repair", args=[number]), True))
+            hits.append(
+                Hit(REPAIR.key, repair.number, str(repair.machine), reverse("inventory:repair", args=[number]), True)
+            )
         for transfer in Transfer.objects.filter(organisation=organisation, number=number).select_related("machine"):
             # The customer follows a transfer on its machine's page.
             hits.append(Hit(TRANSFER.key, transfer.number, str(transfer.machine), _machine_url(transfer.machine), True))

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.jurisdiction import served_by
-from guichet.core.templatetags.locale_ui import when
 from guichet.core.search import PER_KIND, Hit, Kind, Query, Searcher
+from guichet.core.templatetags.locale_ui import when
 
 from .models import Order, Shipment
 

@@ -63,5 +63,3 @@ def global_search(request: HttpRequest, q: SearchText = "") -> dict[str, object]
     results = search(q, searcher)
     items = [{"kind": h.kind, "number": h.number, "title": h.title, "url": h.url} for h in results.hits]
     return {"items": items}
-
-
