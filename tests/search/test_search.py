@@ -38,7 +38,7 @@ def test_the_query_reads_as_identifier_amount_and_words() -> None:
     assert Query.parse("1234.5").amount == Decimal("1234.5")
     assert Query.parse("imprimante bloquée").identifier == ""  # words are not a number
     assert Query.parse("imprimante bloquée").words == ["imprimante", "bloquée"]
-    assert Query.parse("a b c").words == []  # single letters are not worth a lookup
+    assert Query.parse("a bc de").words == []  # shorter than a trigram: not worth a lookup
 
 
 def test_a_searcher_is_a_customer_or_staff_never_both(org_a, agent_be) -> None:  # type: ignore[no-untyped-def]

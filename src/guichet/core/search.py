@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 MAX_QUERY_LENGTH = 100  # a number, a serial or a few words; longer is not a search
 MAX_WORDS = 6  # each word is one more index condition
+MIN_WORD = 3  # shorter words match nearly everything and no trigram index can answer them
 PER_KIND = 10  # rows per kind: a search box answers, the lists browse
 NUMBER_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9./_-]*$")  # one token without spaces: maybe an identifier
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -66,8 +67,8 @@ class Query:
 
     @property
     def words(self) -> list[str]:
-        """Words of 2 letters or more, at most MAX_WORDS of them (each narrows the answer)."""
-        return [w for w in WORD.findall(self.text) if len(w) >= 2][:MAX_WORDS]
+        """Words of 3 letters or more (a trigram index needs 3), at most MAX_WORDS of them."""
+        return [w for w in WORD.findall(self.text) if len(w) >= MIN_WORD][:MAX_WORDS]
 
 
 @dataclass(frozen=True)
