@@ -130,6 +130,13 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
         sink.stop()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser journeys and the API fuzzing run once, in CI's PostgreSQL run (docs/testing.md)."""
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("schemathesis"):
+            item.add_marker(pytest.mark.once)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """SQLite tests run on a file (settings, so a worker subprocess can open it): remove it and its WAL."""
     from pathlib import Path
