@@ -19,3 +19,11 @@ class BillingConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import BillingConsole, BillingHome
+
+        home.register(BillingHome())  # the home asks each context what waits for the person
+        home.register_console(BillingConsole())  # its counts on the agents' console home

@@ -19,3 +19,11 @@ class BuytechConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import BuyTechConsole, BuyTechHome
+
+        home.register(BuyTechHome())  # the home asks each context what waits for the person
+        home.register_console(BuyTechConsole())  # its counts on the agents' console home

@@ -23,9 +23,13 @@ class ContractsConfig(contexts.ContextConfig):
     def ready(self) -> None:
         # The signed-contract guards are signal receivers: connect them in every process
         # (shell, Celery, seeding), not only once the URLconf has imported the views.
+        from guichet.core import home
         from guichet.inventory import coverage
 
         from . import signing  # noqa: F401
+        from .attention import ContractsConsole, ContractsHome
         from .coverage import ContractCoverage
 
         coverage.register(ContractCoverage())  # inventory asks contracts what covers a machine
+        home.register(ContractsHome())  # the home asks each context what waits for the person
+        home.register_console(ContractsConsole())  # its counts on the agents' console home

@@ -19,3 +19,11 @@ class InventoryConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import InventoryConsole, InventoryHome
+
+        home.register(InventoryHome())  # the home asks each context what waits for the person
+        home.register_console(InventoryConsole())  # its counts on the agents' console home

@@ -19,3 +19,10 @@ class OrdersConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import OrdersHome
+
+        home.register(OrdersHome())  # the home asks each context what waits for the person

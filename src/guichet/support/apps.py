@@ -19,3 +19,11 @@ class SupportConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import SupportConsole, SupportHome
+
+        home.register(SupportHome())  # the home asks each context what waits for the person
+        home.register_console(SupportConsole())  # and the console home, the agent's queues
