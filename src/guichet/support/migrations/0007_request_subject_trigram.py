@@ -32,6 +32,6 @@ def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("support", "0005_nl_language")]
+    dependencies = [("support", "0006_sla_marks")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
