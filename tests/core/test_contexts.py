@@ -11,7 +11,17 @@ from guichet.accounts.models import Application
 from guichet.config.api import api
 from guichet.core.contexts import ConsoleSection, ContextConfig, application_entry_points, console_entries, contexts
 
-CONTEXT_APPS = ("accounts", "help", "support", "inventory", "contracts", "orders", "billing", "buytech")
+CONTEXT_APPS = (
+    "accounts",
+    "help",
+    "support",
+    "inventory",
+    "contracts",
+    "orders",
+    "billing",
+    "buytech",
+    "global_search",
+)
 
 
 def test_every_portal_app_is_a_context_in_installed_order() -> None:

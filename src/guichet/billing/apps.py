@@ -12,6 +12,7 @@ class BillingConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.billing.api.router"
     applications = {"invoices": "billing:invoices", "statements": "billing:statement"}
+    search_provider = "guichet.billing.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SALES, "billing_console:home", _("Billing"), position=30),)
 
     def seed_demo(self) -> int:

@@ -12,6 +12,7 @@ class BuytechConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.buytech.api.router"
     applications = {"buytech": "buytech:home"}
+    search_provider = "guichet.buytech.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SALES, "buytech_console:home", _("Buy Tech"), position=20),)
 
     def seed_demo(self) -> int:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "guichet.orders",
     "guichet.billing",
     "guichet.buytech",
+    "guichet.search",
     "guichet.ops",
 ]
 

@@ -12,6 +12,7 @@ class ContractsConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.contracts.api.router"
     applications = {"contracts": "contracts:list"}
+    search_provider = "guichet.contracts.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "contracts_console:home", _("Contracts"), position=20),)
 
     def seed_demo(self) -> int:

@@ -12,6 +12,7 @@ class InventoryConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.inventory.api.router"
     applications = {"inventory": "inventory:list"}
+    search_provider = "guichet.inventory.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "inventory_console:home", _("Inventory"), position=30),)
 
     def seed_demo(self) -> int:

@@ -12,6 +12,7 @@ class SupportConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.support.api.router"
     applications = {"requests": "support:list"}
+    search_provider = "guichet.support.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "support_console:queue", _("Requests"), position=10),)
 
     def seed_demo(self) -> int:
