@@ -230,7 +230,7 @@ PROBES = (
         access_request,
         lambda w: {"pk": MISSING_PK},
         {"agent_ro": 404, "customer_b": 403},
-        ("agent_be", CONSOLE),
+        ("agent_be", DECIDED),
         method="post",
         data={"decision": "refuse", "reason": "No."},
     ),
