@@ -35,6 +35,8 @@ from .downloads import download, streamed_download
 # A stored query string longer than this is not a person's filters: not stored.
 MAX_REMEMBERED = 1000
 EXPORT_FORMATS = ("csv", "pdf")
+# A printed list stops here (a PDF is built whole in memory); the CSV has no limit.
+MAX_PDF_ROWS = 2000
 # Parameters that are never remembered: they say what to do once, not how to see the list.
 ONE_OFF = ("page", "export", "reset")
 
@@ -160,7 +162,7 @@ def save_filters(request: HttpRequest, spec: ListSpec) -> None:
 
 
 def export_of(request: HttpRequest) -> str:
-    """"csv", "pdf" or "" (the page); any other `?export=` is the translated 400 page."""
+    """ "csv", "pdf" or "" (the page); any other `?export=` is the translated 400 page."""
     kind = request.GET.get("export", "")
     if kind and kind not in EXPORT_FORMATS:
         raise BadRequest("unknown export format")
@@ -209,9 +211,7 @@ def export_query(request: HttpRequest, kind: str) -> str:
     return "?" + params.urlencode()
 
 
-def list_context(
-    request: HttpRequest, sorting: Sorting, *, exports: Sequence[str] = ("csv",)
-) -> dict[str, Any]:
+def list_context(request: HttpRequest, sorting: Sorting, *, exports: Sequence[str] = ("csv",)) -> dict[str, Any]:
     """What `partials/sort_header.html` and `partials/list_tools.html` read: `sort.<column>`, `list_tools`."""
     return {
         "sort": header_links(request, sorting),

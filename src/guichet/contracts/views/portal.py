@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -14,10 +14,12 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
@@ -41,15 +43,55 @@ from ..models import Contract, ContractStatus, CoveredMachine, Termination
 contracts_required = application_required("contracts")
 
 
+CONTRACT_LIST = listing.ListSpec(
+    "contracts",
+    (
+        listing.Column("number", _l("Number"), ("number",)),
+        listing.Column("title", _l("Title"), ("title",)),
+        listing.Column("kind", _l("Type"), ("kind",)),
+        listing.Column("status", _l("Status"), ("status",)),
+        listing.Column("start", _l("Start"), ("start_date",)),
+        listing.Column("end", _l("End"), ("end_date",)),
+        listing.Column("amount", _l("Amount"), ("amount",)),
+    ),
+    default="-start",
+    filters=("kind", "status", "q"),
+)
+
+
+def _contract_rows(contracts: Iterable[Contract]) -> Iterator[list[object]]:
+    for c in contracts:
+        end = c.end_date.isoformat() if c.end_date else ""
+        yield [
+            c.number,
+            _(c.title),
+            c.get_kind_display(),
+            c.get_status_display(),
+            c.start_date.isoformat(),
+            end,
+            c.amount,
+            c.currency,
+        ]
+
+
 @contracts_required
 def contract_list(request: CustomerRequest) -> HttpResponse:
+    if remembered := listing.restore_filters(request, CONTRACT_LIST):
+        return remembered
     filters = ContractFilterForm(request.GET or None)
     kind = status = query = ""
     if filters.is_valid():
         kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
-    contracts = selectors.contracts_of(request.organisation, kind=kind, status=status, query=query)
+        listing.save_filters(request, CONTRACT_LIST)
+    sorting = listing.sorting_of(request, CONTRACT_LIST)
+    contracts = sorting.apply(selectors.contracts_of(request.organisation, kind=kind, status=status, query=query))
+    if listing.export_of(request) == "csv":
+        header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
+        name = f"contracts-{request.organisation.customer_number}.csv"
+        return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
     page = page_of(request, "contracts", contracts)
-    return render(request, "contracts/list.html", {"page": page, "filters": filters})
+    context = {"page": page, "filters": filters, **listing.list_context(request, sorting)}
+    return render(request, "contracts/list.html", context)
 
 
 def request_links(contract: Contract) -> list[tuple[str, str]]:

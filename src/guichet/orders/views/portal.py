@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _l
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
-from guichet.core.countries import get_centre
 from guichet.core import listing
+from guichet.core.countries import get_centre
 from guichet.core.pagination import page_of
 
 from .. import chart, selectors
