@@ -256,6 +256,12 @@ def _terminate_hardware(
     if request.method == "POST":
         if contract.status != ContractStatus.ACTIVE:
             form.add_error(None, _("Only an active contract can be terminated."))
+        elif (
+            form.is_valid()
+            and _all_eligible(rows, form.cleaned_data["coverages"])
+            and (review := _review_step(request, contract, form, choices, context))
+        ):
+            return review
         elif form.is_valid():
             try:
                 termination = services.hardware_termination_request(
@@ -275,7 +281,7 @@ def _terminate_hardware(
     selected = {str(v) for v in (form.data.getlist("coverages") if form.is_bound else [])}  # type: ignore[attr-defined]
     eligible_rows = [r for r in rows if r.decision.eligible and not r.pending]
     earliest = max((r.decision.earliest_effective for r in eligible_rows), default=None)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and "edit" not in request.POST else 200
     return render(
         request,
         "contracts/terminate_hardware.html",
@@ -291,17 +297,21 @@ def _notice_page(
     template: str,
     context: dict[str, Any],
     give_notice: Callable[[], Termination],
+    ready: Callable[[], bool] = lambda: True,
 ) -> HttpResponse:
     """A notice form: a valid POST gives the notice (then back to the contract), or shows the rule's refusal."""
     refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            termination = give_notice()
-        except DomainError as error:
-            refusal = error
-        else:
-            return _done(request, contract, termination.effective_date, termination.request_number)
-    status = 400 if request.method == "POST" else 200
+        if ready() and (review := _review_step(request, contract, form, [], context)):
+            return review
+        if "edit" not in request.POST:
+            try:
+                termination = give_notice()
+            except DomainError as error:
+                refusal = error
+            else:
+                return _done(request, contract, termination.effective_date, termination.request_number)
+    status = 400 if request.method == "POST" and "edit" not in request.POST else 200
     return render(request, template, {**context, "form": form, "refusal": refusal}, status=status)
 
 
@@ -346,6 +356,8 @@ def _terminate_at_term(
             today=today,
             http_request=request,
         ),
+        # Without the lapse acknowledged the rule refuses: say so at once, not after a review.
+        ready=lambda: bool(form.cleaned_data["lapse_acknowledged"]),
     )
 
 
@@ -378,6 +390,37 @@ def destruction_confirm(request: CustomerRequest, number: str, pk: int) -> HttpR
         else:
             messages.success(request, _("Thank you: the destruction of every copy is recorded."))
     return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
+
+
+def _all_eligible(rows: list[MachineEligibility], chosen: list[int]) -> bool:
+    """Whether every chosen machine may go: if not, the rule's refusal shows at once, before any review."""
+    by_pk = {row.coverage.pk: row for row in rows}
+    return all(pk in by_pk and by_pk[pk].decision.eligible and not by_pk[pk].pending for pk in chosen)
+
+
+def _review_step(
+    request: CustomerRequest,
+    contract: Contract,
+    form: ContactFields,
+    machine_choices: list[tuple[int, str]],
+    context: dict[str, Any],
+) -> HttpResponse | None:
+    """A notice of termination binds the organisation: a valid form first shows what will be sent.
+
+    The review page posts the same fields back with `confirmed`; "Change" posts them with `edit`
+    (the form again, filled in). Returns None when the notice is confirmed or being changed.
+    """
+    if "confirmed" in request.POST or "edit" in request.POST:
+        return None
+    chosen = set(form.cleaned_data.get("coverages") or [])
+    fields = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
+    summary = {
+        "machines": [label for pk, label in machine_choices if pk in chosen],
+        "effective": form.cleaned_data.get("effective_date") or context.get("earliest"),
+        "contact": form.contact(),
+        "reason": form.cleaned_data.get("reason", ""),
+    }
+    return render(request, "contracts/terminate_review.html", {**context, "fields": fields, "summary": summary})
 
 
 def _done(request: CustomerRequest, contract: Contract, effective: date, request_number: str) -> HttpResponse:
