@@ -24,7 +24,6 @@ from ..forms import AddToCartForm, AttestationForm, CancelForm, CatalogueFilterF
 from ..models import Product
 
 buytech_required = application_required("buytech")
-CART = "buytech_cart"
 
 
 def help_links() -> list[Any]:
@@ -62,14 +61,8 @@ def eligible_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
 
 
 def _cart(request: CustomerRequest) -> dict[str, int]:
-    raw = request.session.get(CART, {})
-    return {str(k): int(v) for k, v in raw.items() if isinstance(v, int) and v > 0}
-
-
-def _cart_rows(cart: dict[str, int]) -> tuple[list[tuple[Product, int, Any]], Any]:
-    products = {p.sku: p for p in Product.objects.filter(sku__in=cart, active=True)}
-    rows = [(products[sku], qty, products[sku].total * qty) for sku, qty in cart.items() if sku in products]
-    return rows, sum((row[2] for row in rows), 0)
+    """The person's cart in this organisation (the database's: it outlives the session)."""
+    return services.cart_of(request.user, request.organisation)
 
 
 @buytech_required
@@ -138,21 +131,25 @@ def cart(request: CustomerRequest) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Cart updated."))
-            if quantity:
-                current[product.sku] = quantity
-            else:
-                current.pop(product.sku, None)
-            request.session[CART] = current
+            services.cart_set(user=request.user, organisation=request.organisation, product=product, quantity=quantity)
             return HttpResponseRedirect(reverse("buytech:cart"), status=303)
         messages.error(request, _("Choose a product and a quantity of 0 or more."))
         status = 400
-    rows, total = _cart_rows(_cart(request))
+    lines, total = services.cart_lines(request.user, request.organisation)
+    rows = [(line.product, line.quantity, line.subtotal) for line in lines]
     return render(request, "buytech/cart.html", {"rows": rows, "total": total}, status=status)
 
 
 @require_POST
 @eligible_required
 def checkout(request: CustomerRequest) -> HttpResponse:
+    # Prices are those of today: anything that changed since it went into the cart stops the checkout.
+    changes = services.cart_recheck(user=request.user, organisation=request.organisation)
+    if changes:
+        for message in changes.messages():
+            messages.warning(request, message)
+        messages.warning(request, _("Your cart now shows today's prices. Check it, then reserve again."))
+        return HttpResponseRedirect(reverse("buytech:cart"), status=303)
     try:
         order = services.order_reserve(
             actor=request.user, organisation=request.organisation, items=_cart(request), http_request=request
@@ -160,7 +157,7 @@ def checkout(request: CustomerRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
         return HttpResponseRedirect(reverse("buytech:cart"), status=303)
-    request.session[CART] = {}
+    services.cart_clear(user=request.user, organisation=request.organisation)
     messages.success(
         request,
         _("Order %(number)s is reserved. The payment instructions are on their way by e-mail.")
