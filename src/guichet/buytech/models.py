@@ -198,7 +198,7 @@ class CartItem(models.Model):
         verbose_name_plural = _("cart items")
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.product_id}"
+        return f"{self.quantity} x {self.product_id}"
 
 
 # --- orders ---------------------------------------------------------------------------------------------
