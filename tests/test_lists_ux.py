@@ -130,3 +130,18 @@ def test_signing_forms_show_progress_and_still_post_without_javascript() -> None
     assert 'aria-live="polite"' in status and 'role="status"' in status
     console = get_template("contracts/console/detail.html").template.source
     assert 'data-testid="countersign-form" data-busy=' in console
+
+
+def test_reference_fields_suggest_only_the_organisations_own_serials(
+    client: Client, org_a: Any, org_b: Any, customer_a: User
+) -> None:
+    make_machine(org_a, serial="78OWN01")
+    make_machine(org_b, serial="78FOREIGN")
+    client.force_login(customer_a)
+    for page in (url("inventory:list"), url("inventory:lookup"), url("contracts:machine_lookup"), url("contracts:servicepac")):
+        body = client.get(page).content.decode()
+        assert 'list="org-serials"' in body and '<datalist id="org-serials">' in body, page
+        assert '<option value="78OWN01">' in body and "78FOREIGN" not in body, page
+    # Still free text, still validated: a serial of another organisation is not found.
+    foreign = client.get(url("inventory:lookup"), {"serial": "78FOREIGN"}).content.decode()
+    assert "78FOREIGN" in foreign and '<option value="78FOREIGN">' not in foreign

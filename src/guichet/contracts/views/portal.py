@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core import listing
+from guichet.inventory.selectors import machine_suggestions
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
@@ -173,10 +174,19 @@ def machines_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     return download(data, f"{contract.number}-machines.pdf", "application/pdf")
 
 
+def _suggesting[F: ServicePacForm](request: CustomerRequest, form: F) -> F:
+    """The machine fields suggest the organisation's own types and serials (typed text still validated)."""
+    types, serials = machine_suggestions(request.organisation)
+    form.fields["machine_type"].widget.attrs["list"] = "org-machine-types"
+    form.fields["serial"].widget.attrs["list"] = "org-serials"
+    form.suggestions = [("org-machine-types", types), ("org-serials", serials)]  # type: ignore[attr-defined]
+    return form
+
+
 @contracts_required
 def machine_lookup(request: CustomerRequest) -> HttpResponse:
     """Which contracts cover a machine, by machine type and serial: as CSV or PDF."""
-    form = MachineLookupForm(request.GET or None)
+    form = _suggesting(request, MachineLookupForm(request.GET or None))
     status = 200
     if request.GET and form.is_valid():
         organisation = request.organisation
@@ -256,6 +266,8 @@ def _terminate_hardware(
     if request.method == "POST":
         if contract.status != ContractStatus.ACTIVE:
             form.add_error(None, _("Only an active contract can be terminated."))
+        elif "edit" in request.POST:
+            pass  # back from the review: the form again, filled in
         elif (
             form.is_valid()
             and _all_eligible(rows, form.cleaned_data["coverages"])
@@ -447,7 +459,7 @@ def termination_notice(request: CustomerRequest, number: str, pk: int) -> FileRe
 
 @contracts_required
 def servicepac(request: CustomerRequest) -> HttpResponse:
-    form = ServicePacForm(request.POST or None)
+    form = _suggesting(request, ServicePacForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
             coverage = services.servicepac_activate(

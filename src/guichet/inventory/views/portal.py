@@ -128,6 +128,11 @@ def _export_machines(
         return listing.pdf_export(title, _machine_header(), rows, f"{name}.pdf", language=language)
 
 
+def _suggestions(request: CustomerRequest) -> dict[str, list[str]]:
+    types, serials = selectors.machine_suggestions(request.organisation)
+    return {"suggested_types": types, "suggested_serials": serials}
+
+
 @inventory_required
 def machine_list(request: CustomerRequest) -> HttpResponse:
     if remembered := listing.restore_filters(request, MACHINE_LIST):
@@ -162,6 +167,7 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
             "filters": filters,
             "lookup_form": LookupForm(),
             "today": today,
+            **_suggestions(request),
             **listing.list_context(request, sorting, exports=("csv", "pdf")),
         },
     )
@@ -171,7 +177,7 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
 def lookup(request: CustomerRequest) -> HttpResponse:
     """Coverage by serial, or type + serial: the look-up the help centre links to."""
     form = LookupForm(request.GET if "serial" in request.GET else None)
-    context: dict[str, Any] = {"lookup_form": form}
+    context: dict[str, Any] = {"lookup_form": form, **_suggestions(request)}
     status = 200
     if form.is_valid():
         serial, machine_type = form.cleaned_data["serial"], form.cleaned_data["machine_type"]
