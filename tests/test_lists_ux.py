@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from guichet.accounts.models import ApplicationGrant, User
+from guichet.billing import services as billing_services
 from guichet.core.models import SavedListFilters
-from guichet.core.tenancy import across_organisations
+from guichet.core.tenancy import across_organisations, tenant_scope
 from tests.accounts.factories import make_member
-from tests.billing.conftest import make_invoice  # noqa: F401  (fixture)
+from tests.billing.conftest import LINES
 from tests.contracts.conftest import make_contract
 from tests.inventory.conftest import make_machine
 from tests.tools import pdftotext
@@ -49,7 +50,13 @@ def test_contracts_sort_remember_and_export(client: Client, org_a: Any, org_b: A
     assert rows[1][1] == "'=cmd|' /C calc'!A0"  # formula-safe
 
 
-def test_invoices_export_csv_and_pdf_of_what_is_filtered(client: Client, org_a: Any, customer_a: User, make_invoice: Any) -> None:  # noqa: F811
+def test_invoices_export_csv_and_pdf_of_what_is_filtered(client: Client, org_a: Any, customer_a: User) -> None:
+    def make_invoice(organisation: Any, issue_date: date) -> Any:
+        with tenant_scope(organisation):
+            return billing_services.invoice_issue(
+                actor=None, organisation=organisation, lines=LINES, issue_date=issue_date
+            )
+
     first = make_invoice(org_a, issue_date=date(2026, 3, 12))
     second = make_invoice(org_a, issue_date=date(2026, 4, 12))
     client.force_login(customer_a)
@@ -138,7 +145,12 @@ def test_reference_fields_suggest_only_the_organisations_own_serials(
     make_machine(org_a, serial="78OWN01")
     make_machine(org_b, serial="78FOREIGN")
     client.force_login(customer_a)
-    for page in (url("inventory:list"), url("inventory:lookup"), url("contracts:machine_lookup"), url("contracts:servicepac")):
+    for page in (
+        url("inventory:list"),
+        url("inventory:lookup"),
+        url("contracts:machine_lookup"),
+        url("contracts:servicepac"),
+    ):
         body = client.get(page).content.decode()
         assert 'list="org-serials"' in body and '<datalist id="org-serials">' in body, page
         assert '<option value="78OWN01">' in body and "78FOREIGN" not in body, page

@@ -79,10 +79,6 @@ class Sorting:
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         return rows.order_by(*self.order_by())
 
-    def apply_to_list(self, rows: Sequence[Any], key: Any) -> list[Any]:
-        """For lists built in Python (rows that are not model instances): `key(row, column_key)`."""
-        return sorted(rows, key=lambda row: key(row, self.key), reverse=self.descending)
-
 
 def _parse(spec: ListSpec, value: str) -> Sorting | None:
     descending = value.startswith("-")

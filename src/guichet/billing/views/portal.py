@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -58,7 +59,7 @@ def _invoice_rows(items: Iterable[Invoice], today: date) -> Iterator[list[object
 
 
 @invoices_required
-def invoice_list(request: CustomerRequest) -> HttpResponse:
+def invoice_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, INVOICE_LIST):
         return remembered
     filters = InvoiceFilterForm(request.GET or None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation, User
@@ -53,7 +54,7 @@ class CartChanges:
         return said
 
 
-def _items(user: User, organisation: Organisation):  # type: ignore[no-untyped-def]
+def _items(user: User, organisation: Organisation) -> QuerySet[CartItem]:
     return CartItem.objects.filter(organisation=organisation, user=user).select_related("product")
 
 

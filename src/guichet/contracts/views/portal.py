@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -20,12 +21,12 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core import listing
-from guichet.inventory.selectors import machine_suggestions
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
+from guichet.inventory.selectors import machine_suggestions
 
 from .. import documents, rules, selectors, services
 from ..errors import Code
@@ -76,7 +77,7 @@ def _contract_rows(contracts: Iterable[Contract]) -> Iterator[list[object]]:
 
 
 @contracts_required
-def contract_list(request: CustomerRequest) -> HttpResponse:
+def contract_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, CONTRACT_LIST):
         return remembered
     filters = ContractFilterForm(request.GET or None)

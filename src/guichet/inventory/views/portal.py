@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -97,6 +98,10 @@ def _machine_header() -> list[str]:
     ]
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 def _machine_rows(machines: list[Machine], today: date, coverage: str) -> list[list[object]]:
     states = selectors.coverages_of(machines, today)
     return [
@@ -108,7 +113,7 @@ def _machine_rows(machines: list[Machine], today: date, coverage: str) -> list[l
             m.site_name or m.site_city,
             m.site_country,
             coverage_label(states[m.pk]),
-            states[m.pk].until.isoformat() if states[m.pk].until else "",
+            _iso(states[m.pk].until),
         ]
         for m in machines
         if not coverage or states[m.pk].state == coverage
@@ -117,7 +122,7 @@ def _machine_rows(machines: list[Machine], today: date, coverage: str) -> list[l
 
 def _export_machines(
     request: CustomerRequest, kind: str, machines: list[Machine], today: date, coverage: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     name = f"machines-{request.organisation.customer_number}"
     if kind == "csv":
         return listing.csv_export(f"{name}.csv", _machine_header(), _machine_rows(machines, today, coverage))
@@ -134,7 +139,7 @@ def _suggestions(request: CustomerRequest) -> dict[str, list[str]]:
 
 
 @inventory_required
-def machine_list(request: CustomerRequest) -> HttpResponse:
+def machine_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, MACHINE_LIST):
         return remembered
     filters = ListFilterForm(request.GET or None)

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
-from guichet.core.errors import DomainError
 from guichet.core import listing
+from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
 
@@ -24,7 +25,6 @@ from .. import selectors, services
 from ..forms import ConsoleSearchForm, ShipmentForm, ShipmentStatusForm
 from ..models import Order
 from .portal import order_context
-
 
 CONSOLE_ORDER_LIST = listing.ListSpec(
     "orders_console",
@@ -42,7 +42,7 @@ CONSOLE_ORDER_LIST = listing.ListSpec(
 
 
 @staff_required
-def find(request: PortalRequest) -> HttpResponse:
+def find(request: PortalRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, CONSOLE_ORDER_LIST):
         return remembered
     form = ConsoleSearchForm(request.GET or None)
@@ -53,15 +53,32 @@ def find(request: PortalRequest) -> HttpResponse:
     sorting = listing.sorting_of(request, CONSOLE_ORDER_LIST)
     orders = sorting.apply(selectors.orders_for_staff(request.user, filters))
     if listing.export_of(request) == "csv":
-        header = [_("Number"), _("Customer number"), _("Organisation"), _("Date"), _("Purchase order"), _("Status"), _("Parcels")]
+        header = [
+            _("Number"),
+            _("Customer number"),
+            _("Organisation"),
+            _("Date"),
+            _("Purchase order"),
+            _("Status"),
+            _("Parcels"),
+        ]
         rows = (
-            [o.number, o.organisation.customer_number, o.organisation.name, o.ordered_on.isoformat(),
-             o.purchase_order, o.get_status_display(), o.shipment_count]
+            [
+                o.number,
+                o.organisation.customer_number,
+                o.organisation.name,
+                o.ordered_on.isoformat(),
+                o.purchase_order,
+                o.get_status_display(),
+                o.shipment_count,
+            ]
             for o in orders.iterator(chunk_size=500)
         )
         return listing.csv_export("orders.csv", header, rows)
     page = page_of(request, "orders_console", orders)
-    return render(request, "orders/console/find.html", {"page": page, "form": form, **listing.list_context(request, sorting)})
+    return render(
+        request, "orders/console/find.html", {"page": page, "form": form, **listing.list_context(request, sorting)}
+    )
 
 
 def _render_detail(
