@@ -214,5 +214,6 @@ def list_context(request: HttpRequest, sorting: Sorting, *, exports: Sequence[st
         "list_tools": {
             "exports": [(kind, export_query(request, kind)) for kind in exports],
             "filtered": any(name in request.GET for name in (*sorting.spec.filters, "sort")),
+            "sort": sorting.param if "sort" in request.GET else "",
         },
     }
