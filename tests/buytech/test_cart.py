@@ -77,3 +77,17 @@ def test_checkout_takes_out_a_device_no_longer_on_offer(eligible: Organisation, 
         assert services.cart_of(buyer, eligible) == {"BT-LT-T14-N": 1}
     with across_organisations():
         assert not BuyTechOrder.objects.exists()
+
+
+def test_orders_sort_and_export(eligible: Organisation, buyer: User, catalogue: dict) -> None:
+    from .conftest import reserve
+
+    first = reserve(eligible, buyer, {"BT-LT-T14-N": 1})
+    second = reserve(eligible, buyer, {"BT-PH-A54-N": 1})
+    client = signed_in(buyer)
+    page = client.get(reverse("buytech:home"), {"sort": "number"}).content.decode()
+    assert page.index(first.number) < page.index(second.number) and 'aria-sort="ascending"' in page
+    assert client.get(reverse("buytech:home"))["Location"].endswith("?sort=number")  # remembered
+    response = client.get(reverse("buytech:home"), {"sort": "-number", "export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.index(second.number) < text.index(first.number) and text.startswith("Number,")

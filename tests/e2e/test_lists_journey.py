@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,7 +62,7 @@ def test_sort_filter_remember_and_export_at_phone_width(new_context, live_server
     assert "q=Serveur" in page.url and serials(page) == ["78LIST3", "78LIST1"]
     with page.expect_download() as download:
         page.locator("[data-testid=export-csv]").click()
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert [row[2] for row in rows[1:]] == ["78LIST3", "78LIST1"] and rows[2][3] == "'=Serveur"
     page.locator("[data-testid=reset-filters]").click()
     assert page.url == base and serials(page) == ["78LIST1", "78LIST2", "78LIST3"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -12,16 +12,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.help.selectors import articles_for
 
 from .. import rules, selectors, services
 from ..forms import AddToCartForm, AttestationForm, CancelForm, CatalogueFilterForm, ClaimForm, ReturnForm
-from ..models import Product
+from ..models import BuyTechOrder, Product
 
 buytech_required = application_required("buytech")
 
@@ -65,16 +67,58 @@ def _cart(request: CustomerRequest) -> dict[str, int]:
     return services.cart_of(request.user, request.organisation)
 
 
+ORDER_LIST = listing.ListSpec(
+    "buytech_orders",
+    (
+        listing.Column("number", _l("Number"), ("sequence",)),
+        listing.Column("reserved", _l("Reserved on"), ("reserved_at",)),
+        listing.Column("status", _l("Status"), ("status",)),
+        listing.Column("target", _l("Processing target"), ("processing_due",)),
+    ),
+    default="-reserved",
+)
+SHOWN_ORDERS = 50
+
+
+def _export_orders(request: CustomerRequest, orders: Iterable[BuyTechOrder]) -> HttpResponseBase:
+    header = [_("Number"), _("Reserved on"), _("Status"), _("Total"), _("Currency"), _("Processing target")]
+    rows = (
+        [
+            o.number,
+            o.reserved_on.isoformat(),
+            o.get_status_display(),
+            view.total,
+            o.currency,
+            o.processing_due.isoformat(),
+        ]
+        for o in orders
+        for view in (selectors.view_of(o),)
+    )
+    return listing.csv_export(f"buytech-orders-{request.organisation.customer_number}.csv", header, rows)
+
+
 @buytech_required
-def home(request: CustomerRequest) -> HttpResponse:
+def home(request: CustomerRequest) -> HttpResponseBase:
     gaps = services.gaps_of(request.organisation)
     if gaps:
         return not_eligible(request, gaps)
-    orders = [selectors.view_of(order) for order in selectors.orders_of(request.organisation)[:50]]
+    if remembered := listing.restore_filters(request, ORDER_LIST):
+        return remembered
+    listing.save_filters(request, ORDER_LIST)
+    sorting = listing.sorting_of(request, ORDER_LIST)
+    ordered = sorting.apply(selectors.orders_of(request.organisation))
+    if listing.export_of(request) == "csv":
+        return _export_orders(request, ordered)
+    orders = [selectors.view_of(order) for order in ordered[:SHOWN_ORDERS]]
     return render(
         request,
         "buytech/home.html",
-        {"orders": orders, "cart_count": sum(_cart(request).values()), "help_links": help_links()},
+        {
+            "orders": orders,
+            "cart_count": sum(_cart(request).values()),
+            "help_links": help_links(),
+            **listing.list_context(request, sorting),
+        },
     )
 
 
