@@ -4,6 +4,7 @@ Add a line only for what a framework calls through a dotted path in settings or 
 exists for tests and operators; anything else nobody calls is dead code to remove.
 """
 
+from guichet.accounts import allauth_wording
 from guichet.accounts import context_processors as accounts_context_processors
 from guichet.accounts.adapter import AccountAdapter
 from guichet.accounts.admin import ApiTokenAdmin
@@ -43,3 +44,5 @@ signing.verify_pdf
 signing.forget_seals
 # The renewal window as a rule, for the home page's "renewals due" (selectors use its named window).
 contract_rules.renewal_due
+# allauth sentences kept in our catalogue for "courriel": read by makemessages, never called.
+allauth_wording.ALLAUTH_WORDING

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.accounts.factories import (
     OrganisationFactory,
@@ -22,6 +24,11 @@ from tests.smtp_sink import SmtpSink
 # Help search runs lexical only unless a test asks for the embeddings (tests/help/test_semantic.py):
 # embedding the articles takes about a minute in each test process, and one test is about them.
 os.environ.setdefault("HELP_SEMANTIC_SEARCH", "off")
+
+# Property tests judge answers, not speed: a loaded machine (CI, parallel workers) makes input
+# generation and single examples slow without anything being wrong.
+hypothesis_settings.register_profile("guichet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("guichet")
 
 # Browser fixtures (one Chromium for the whole run), shared by tests/e2e and the contexts' page tests.
 pytest_plugins = ["tests.browser"]
@@ -128,6 +135,13 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
         yield sink
     finally:
         sink.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser journeys and the API fuzzing run once, in CI's PostgreSQL run (docs/testing.md)."""
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("schemathesis"):
+            item.add_marker(pytest.mark.once)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -48,7 +48,8 @@ PEER = ROOT.parent / "shared" / "bench" / "peer"
 README = ROOT / "bench" / "README.md"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-GUICHET_PORT, BARE_PORT = 8101, 8102
+# BENCH_HTTP_PORTS=8111,8112 when another run may hold the usual ports on a shared machine.
+GUICHET_PORT, BARE_PORT = (int(port) for port in os.environ.get("BENCH_HTTP_PORTS", "8101,8102").split(","))
 BARE_DB = "perf_bare"  # the bare project's own settings name it (user perf, password perf)
 console = Console()
 
@@ -275,6 +276,8 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
         check=True,
         env=guichet_env(database_url),
     )
+    # The deploy step: the help search index is built and stored before the web processes start.
+    subprocess.run([PYTHON, "-m", "guichet", "build_search_index"], check=True, env=guichet_env(database_url))
     plan = json.loads(_run([PYTHON, str(HERE / "scenarios.py")], env=guichet_env(database_url)))
     base = f"http://127.0.0.1:{GUICHET_PORT}"
     guichet = [

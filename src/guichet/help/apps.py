@@ -15,6 +15,10 @@ class HelpConfig(contexts.ContextConfig):
         ConsoleEntry(ConsoleSection.SERVICE, "help_console:insights", _("Help centre insights"), position=40),
     )
 
+    def ready(self) -> None:
+        super().ready()
+        from . import signals  # noqa: F401  (the search index follows article edits)
+
     def seed_demo(self) -> int:
         """Called by `guichet seed_demo`: the shipped articles, if a migration has not loaded them."""
         from .services import load_bundled_content
