@@ -12,6 +12,7 @@ from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from guichet.core.countries import forget_centres
 from tests.accounts.factories import (
     OrganisationFactory,
     UserFactory,
@@ -40,8 +41,10 @@ _facts_migration = importlib.import_module("guichet.core.migrations.0006_launch_
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     cache.clear()
+    forget_centres()
     yield
     cache.clear()
+    forget_centres()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.core import signing
 
 from guichet.accounts.models import ApiToken, Invitation, JoinRequest, Organisation
 from guichet.accounts.services import INVITATION_SALT
+from guichet.core.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.security.matrix import (
     ADMIN_ONLY,
@@ -39,6 +40,8 @@ from tests.security.matrix import (
     row,
 )
 
+DECIDED = Expect(302, "console:access_requests")
+
 
 def build(w: World) -> None:
     """customer_a's API token, a pending applicant of org_a, and an invitation into org_a."""
@@ -47,6 +50,14 @@ def build(w: World) -> None:
     w.api_token = ApiToken.objects.get(user=customer_a)
     w.join_request = JoinRequest.objects.create(user=UserFactory(email="applicant@example.com"), organisation=w.org_a)
     w.invitation = Invitation.objects.create(organisation=w.org_a, email="guest@example.com", invited_by=customer_a)
+    w.notification = Notification.objects.create(
+        user=customer_a, template="request_agent_reply", category="requests", context={"number": "BE-2026-000001"}
+    )
+
+
+def notification(w: World) -> dict[str, object]:
+    """customer_a's own notification (without a link: opening it comes back to the list)."""
+    return {"pk": w.notification.pk}
 
 
 def api_token(w: World) -> dict[str, object]:
@@ -86,16 +97,26 @@ ENTRIES = {
     # an application with its own pages forwards to them (here My invoices, billing:invoices)
     "portal:application":      row(LOGIN,     Expect(302, "billing:invoices"), Expect(302, "billing:invoices"),
                                    F,         F,         F,         F,  kwargs=lambda w: {"application": "invoices"}),
+    # notifications: each person's own, staff included (an agent hears of customers' replies)
+    "portal:notifications":    row(*SIGNED_IN),
+    "portal:notification_preferences": row(*SIGNED_IN),
+    # the bell's count; signed out, htmx's "stop polling" answer instead of a sign-in page in the header
+    "portal:notification_bell": row(Expect(286), *(OK,) * 6),
+    "portal:notifications_read": row(LOGIN, *(Expect(303, "portal:notifications"),) * 6,
+                                   method="post", data={"all": "1"}),
+    "portal:notification_open": row(LOGIN,    Expect(303, "portal:notifications"), NF, NF, NF, NF, NF,
+                                   method="post", kwargs=notification),
     "portal:switch_organisation": row(
                                    LOGIN,     Expect(303, "portal:home"), Expect(303, "portal:home"),
                                    Expect(303, "portal:home"), F, F, F,
                                    method="post", data=lambda w: {"organisation": w.org_a.pk}),
     # console (vendor staff)
     "console:home":            row(*STAFF_PAGE),
+    "console:access_requests": row(*STAFF_PAGE),
     "console:organisations":   row(*STAFF_PAGE),
     "console:organisation":    row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
                                    kwargs=organisation),
-    "console:decide":          row(LOGIN,     F,         F,         F,         NF,        CONSOLE,   CONSOLE,
+    "console:decide":          row(LOGIN,     F,         F,         F,         NF,        DECIDED,   DECIDED,
                                    method="post", kwargs=access_request,
                                    data={"decision": "refuse", "reason": "Access matrix."}),
     "set_language":            row(*(Expect(302, "help:home"),) * 7, method="post",
@@ -105,10 +126,14 @@ ENTRIES = {
     "api-1:openapi-json":      row(*EVERYONE, api=True),
     "api-1:openapi-view":      row(*EVERYONE, api=True),
     "api-1:me":                row(UNAUTHORISED, *(OK,) * 6, api=True),
+    # what waits for the caller in their organisation: customers only (staff have none)
+    "api-1:attention":         row(UNAUTHORISED, OK, OK, OK, F, F, F, api=True),
     "api-1:issue_token":       row(*(UNAUTHORISED,) * 7, api=True, method="post",
                                    data={"email": "nobody@example.com", "password": "wrong"}),
     # DELETE on the same path: revokes the bearer token it is sent with, whoever holds one
     "api-1:revoke_token":      row(UNAUTHORISED, *(NO_CONTENT,) * 6, api=True, method="delete"),
+    "api-1:list_notifications": row(UNAUTHORISED, *(OK,) * 6, api=True),
+    "api-1:read_notifications": row(UNAUTHORISED, *(OK,) * 6, api=True, method="post", data={"all": True}),
     # allauth pages that do not fit a group below
     "account_logout":          row(Expect(302, "/"), *(OK,) * 6),
     "account_set_password":    row(LOGIN, *(Expect(302, "account_change_password"),) * 6),
@@ -226,6 +251,14 @@ PROBES = (
         method="post",
         data={"decision": "refuse"},
     ),
+    Probe(
+        "portal:notification_open",
+        notification,
+        lambda w: {"pk": MISSING_PK},
+        {"customer_b": 404, "agent_be": 404},
+        ("customer_a", Expect(303, "portal:notifications")),
+        method="post",
+    ),
     # The team page names a member in its form: org_a's member is not customer_b's to change.
     Probe(
         "portal:team",
@@ -250,8 +283,11 @@ MATRIX = Matrix(
         "portal:revoke_token",
         "portal:decide_applicant",
         "portal:invite",
+        "portal:notifications_read",
+        "portal:notification_open",
+        "api-1:read_notifications",
     ),
-    object_urls=(organisation, access_request, api_token, join_request),
+    object_urls=(organisation, access_request, api_token, join_request, notification),
     build=build,
 )
 # This module's tests: test_access, test_actions_refuse_get, test_foreign_objects_answer_like_missing_ones.

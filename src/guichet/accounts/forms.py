@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core.countries import country_name
 from guichet.core.languages import language_choices, offers
-from guichet.core.models import Country
+from guichet.core.models import Country, EmailChoice
+from guichet.core.notifications.inbox import Preference
 
 from .models import Application, Language, User
 
@@ -174,3 +175,48 @@ class InvitationForm(forms.Form):
 
 class ApplicantDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per category a person may change; mandatory ones have no field (the page says why)."""
+
+    def __init__(self, *args: Any, preferences: list[Preference], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for preference in preferences:
+            if preference.mandatory:
+                continue
+            self.fields[preference.category.value] = forms.ChoiceField(
+                label=preference.category.label,
+                choices=EmailChoice.choices,
+                initial=preference.email.value,
+                widget=forms.RadioSelect,
+                required=False,  # a category left out keeps its choice
+            )
+
+
+class NotificationIds(forms.Field):
+    """Notification ids as a form posts them (`id=3&id=5`): whole numbers, at most 100."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if len(values) > 100:
+            raise forms.ValidationError(_("Mark at most 100 notifications at a time."))
+        for item in values:
+            if not str(item).isdigit() or len(str(item)) > 18:
+                raise forms.ValidationError(_("This is not a notification."))
+        return [int(item) for item in values]
+
+
+class NotificationsReadForm(forms.Form):
+    """Mark read: the ids listed, or every unread notification with `all`."""
+
+    id = NotificationIds(required=False)
+    all = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("all") and not cleaned.get("id"):
+            raise forms.ValidationError(_("Choose the notifications to mark as read."))
+        return cleaned

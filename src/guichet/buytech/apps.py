@@ -12,9 +12,18 @@ class BuytechConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.buytech.api.router"
     applications = {"buytech": "buytech:home"}
+    search_provider = "guichet.buytech.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SALES, "buytech_console:home", _("Buy Tech"), position=20),)
 
     def seed_demo(self) -> int:
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import BuyTechConsole, BuyTechHome
+
+        home.register(BuyTechHome())  # the home asks each context what waits for the person
+        home.register_console(BuyTechConsole())  # its counts on the agents' console home

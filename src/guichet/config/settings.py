@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "guichet.orders",
     "guichet.billing",
     "guichet.buytech",
+    "guichet.search",
     "guichet.ops",
 ]
 
@@ -328,6 +330,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "UTC"
 # The worker logs through LOGGING (structured, with the task's request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "6"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "guichet.core.notifications.tasks.sweep_outbox", "schedule": 60.0},
     "close-resolved-requests": {"task": "guichet.support.tasks.close_resolved_requests", "schedule": 3600.0},
@@ -336,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
     "apply-due-transfers": {"task": "guichet.inventory.tasks.apply_due_transfers", "schedule": 3600.0},
     "refresh-invoice-statuses": {"task": "guichet.billing.tasks.refresh_invoice_statuses", "schedule": 3600.0},
     "purge-expired-api-tokens": {"task": "guichet.accounts.tasks.purge_expired_api_tokens", "schedule": 3600.0},
+    # Once a day (hour in UTC, NOTIFICATION_DIGEST_HOUR): the digests of people who chose them.
+    "send-notification-digests": {
+        "task": "guichet.core.notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+    },
 }
 OUTBOX_STUCK_AFTER_SECONDS = int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "120"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))

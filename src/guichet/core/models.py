@@ -257,3 +257,78 @@ class SavedListFilters(models.Model):
 
     def __str__(self) -> str:
         return f"{self.list_name}: {self.query}"
+
+
+class NotificationCategory(models.TextChoices):
+    """What a notification is about; each person chooses per category how e-mails reach them."""
+
+    REQUESTS = "requests", _("Requests")
+    CONTRACTS = "contracts", _("Contracts")
+    ORDERS = "orders", _("Orders")
+    INVOICES = "invoices", _("Invoices")
+    INVENTORY = "inventory", _("Machines and repairs")
+    BUYTECH = "buytech", _("Buy Tech")
+    ACCESS = "access", _("Access")
+    ACCOUNT = "account", _("Account and security")
+
+
+class EmailChoice(models.TextChoices):
+    """How one category's e-mails reach a person (the in-portal notification is always created)."""
+
+    EACH = "each", _("One e-mail per message")
+    DIGEST = "digest", _("One daily digest")
+    OFF = "off", _("No e-mail")
+
+
+class Notification(models.Model):
+    """One message for one person in the portal: the twin of an outbox e-mail to their address.
+
+    Its title is rendered when read, in the reader's language, from the e-mail's own subject
+    template and the JSON context the outbox row keeps (ids and business numbers).
+    """
+
+    class Email(models.TextChoices):
+        SENT = "sent", _("sent by e-mail")
+        OFF = "off", _("no e-mail (preference)")
+        DIGEST = "digest", _("waiting for the daily digest")
+        DIGESTED = "digested", _("sent in a daily digest")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template = models.CharField(max_length=64)
+    category = models.CharField(max_length=16, choices=NotificationCategory.choices)
+    mandatory = models.BooleanField(default=False)
+    context = models.JSONField(default=dict)
+    link = models.CharField(max_length=500, blank=True, help_text=_("Path in the portal, without the site."))
+    email = models.CharField(max_length=16, choices=Email.choices, default=Email.SENT)
+    outbox = models.ForeignKey(OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-id"], name="notification_user_newest"),
+            # The bell's count reads only this small index: one person's unread rows.
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(fields=["user"], condition=models.Q(email="digest"), name="notification_digest_due"),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one category; no row means one e-mail per message."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=16, choices=NotificationCategory.choices)
+    email = models.CharField(max_length=16, choices=EmailChoice.choices, default=EmailChoice.EACH)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="notification_preference_unique")]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category}: {self.email}"

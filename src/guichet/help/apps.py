@@ -11,6 +11,7 @@ class HelpConfig(contexts.ContextConfig):
     url_prefix = "help/"
     has_console = True
     api_router = "guichet.help.api.router"
+    search_provider = "guichet.help.search_provider.provider"
     console_entries = (
         ConsoleEntry(ConsoleSection.SERVICE, "help_console:insights", _("Help centre insights"), position=40),
     )

@@ -49,6 +49,11 @@ class Machine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["machine_type", "serial"], name="machine_type_serial_unique"),
         ]
+        # Global search matches a serial's beginning (LIKE 'ABC%'): with the pattern operator class
+        # PostgreSQL answers it from the index whatever the database's collation (other databases ignore it).
+        indexes = [
+            models.Index(fields=["serial"], name="inventory_machine_serial_like", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.machine_type}-{self.model} {self.serial}"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.core.errors import DomainError
 
-from .. import selectors, services
+from .. import homepage, selectors, services
 from ..access import application_forbidden, customer_required
 from ..forms import AccessRequestForm, ApplicantDecisionForm, GrantForm, InvitationForm, ProfileForm
 from ..http import CustomerRequest, PortalRequest
@@ -33,7 +33,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_vendor_staff:
         return redirect("console:home")
-    return render(request, "accounts/home.html")
+    context = {}
+    membership = getattr(request, "membership", None)
+    if request.user.is_authenticated and membership is not None:
+        viewer = homepage.viewer_of(request.user, membership, request.granted_applications)  # type: ignore[attr-defined]
+        context["home"] = homepage.home_content(viewer)
+    return render(request, "accounts/home.html", context)
 
 
 @customer_required

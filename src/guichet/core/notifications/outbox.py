@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .. import request_id
-from ..models import OutboxMessage
+from ..models import EmailChoice, OutboxMessage
+from . import inbox
 
 
 def enqueue(
@@ -17,17 +18,48 @@ def enqueue(
     language: str,
     context: dict[str, Any] | None = None,
     thread_key: str = "",
-) -> OutboxMessage:
+    recipient: models.Model | None = None,
+    notify: bool = True,
+) -> OutboxMessage | None:
     """Write the message row now; hand it to a worker once the transaction commits.
 
     `context` must be JSON: ids and business numbers, not model instances, so
     the message renders the same whenever it is (re)sent.
+
+    When the address is a person's (`recipient`, else the active account with that
+    address), the same transaction writes their in-portal notification, and their
+    preference for the template's category decides the e-mail: sent now (the row is
+    returned), held for the daily digest, or not sent (None). Mandatory templates are
+    always sent (`categories.py`). `notify=False` is for the digest itself.
     """
+    context = context or {}
+    with transaction.atomic():  # the e-mail and its notification: both or neither
+        return _enqueue(to, template, language, context, thread_key, recipient, notify)
+
+
+def _enqueue(
+    to: str,
+    template: str,
+    language: str,
+    context: dict[str, Any],
+    thread_key: str,
+    recipient: models.Model | None,
+    notify: bool,
+) -> OutboxMessage | None:
+    person = (recipient if recipient is not None else inbox.recipient_for(to)) if notify else None
+    choice = inbox.email_choice(person.pk, template) if person is not None else EmailChoice.EACH
+    message = _write(to, template, language, context, thread_key) if choice == EmailChoice.EACH else None
+    if person is not None:
+        inbox.record(user_id=person.pk, template=template, context=context, choice=choice, outbox=message)
+    return message
+
+
+def _write(to: str, template: str, language: str, context: dict[str, Any], thread_key: str) -> OutboxMessage:
     message = OutboxMessage.objects.create(
         to=to,
         template=template,
         language=language,
-        context=context or {},
+        context=context,
         thread_key=thread_key,
         message_id=OutboxMessage.new_message_id(),
         request_id=request_id.current(),

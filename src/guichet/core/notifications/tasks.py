@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import delivery
+from . import delivery, digest
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -19,3 +19,9 @@ def sweep_outbox() -> int:
     for message_id in ids:
         deliver_outbox_message.delay(message_id)
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def send_notification_digests() -> int:
+    """Daily: one e-mail per person who chose digests, with what they received since the last."""
+    return digest.send_digests()

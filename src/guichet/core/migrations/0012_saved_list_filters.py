@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_support_centre_repair_depot'),
+        ('core', '0011_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
