@@ -127,13 +127,21 @@ def test_termination_form_shows_eligibility_then_refuses_and_accepts(client, org
     assert rows[young.pk].decision.first_eligible == young.covered_from + relativedelta(months=6)
 
     post = {"contact_name": "Marie", "contact_email": "marie@example.com", "contact_phone": ""}
-    refused = client.post(form_url, {**post, "coverages": [young.pk]})
+    refused = client.post(form_url, {**post, "coverages": [young.pk]})  # refused at once: no review
     assert refused.status_code == 400
     assert 'data-code="not_yet_eligible"' in refused.content.decode()
     with across_organisations():
         assert not Termination.objects.exists()
 
-    accepted = client.post(form_url, {**post, "coverages": [old.pk]})
+    review = client.post(form_url, {**post, "coverages": [old.pk]})
+    reviewed = review.content.decode()
+    assert review.status_code == 200 and 'data-testid="review-summary"' in reviewed and "78BE101" in reviewed
+    assert 'name="confirmed"' in reviewed and f'name="coverages" value="{old.pk}"' in reviewed
+    with across_organisations():
+        assert not Termination.objects.exists()  # nothing sent before the review is confirmed
+    change = client.post(form_url, {**post, "coverages": [old.pk], "edit": "1"})
+    assert change.status_code == 200 and 'data-testid="termination-form"' in change.content.decode()
+    accepted = client.post(form_url, {**post, "coverages": [old.pk], "confirmed": "1"})
     assert accepted.status_code == 303
     with tenant_scope(org_a):
         termination = Termination.objects.get()
@@ -155,7 +163,7 @@ def test_licence_pages(client, org_a, customer_a) -> None:  # type: ignore[no-un
     post = {"contact_name": "Marie", "contact_email": "marie@example.com"}
     form = client.get(form_url).content.decode()
     assert "copies_destroyed" not in form  # nothing to confirm before the cancellation (issue 14, item 6)
-    done = client.post(form_url, post)
+    done = client.post(form_url, {**post, "confirmed": "1"})
     assert done.status_code == 303
     with tenant_scope(org_a):
         termination = Termination.objects.get(contract=monthly)
@@ -196,7 +204,7 @@ def test_subscription_ends_at_its_term_and_the_notice_can_be_withdrawn(client, o
     post = {"contact_name": "Marie", "contact_email": "marie@example.com"}
     unread = client.post(form_url, post)
     assert unread.status_code == 400 and 'data-code="lapse_not_acknowledged"' in unread.content.decode()
-    done = client.post(form_url, {**post, "lapse_acknowledged": "on"})
+    done = client.post(form_url, {**post, "lapse_acknowledged": "on", "confirmed": "1"})
     assert done.status_code == 303
     with tenant_scope(org_a):
         termination = Termination.objects.get(contract=subscription)

@@ -73,6 +73,9 @@ def test_terminations_refused_then_accepted_in_french(new_context, live_server, 
     page.locator("tr[data-serial='78BE102'] input[type=checkbox]").uncheck()
     page.locator("tr[data-serial='78BE101'] input[type=checkbox]").check()
     page.locator("[data-testid=termination-form] button[type=submit]").click()
+    assert "78BE101" in page.locator("[data-testid=review-summary]").inner_text()  # the review step
+    axe_check(page)
+    page.locator("[data-testid=review-form] button[name=confirmed]").click()
     effective = today + relativedelta(months=1)
     with translation.override("fr"):
         effective_text = formats.date_format(effective, "DATE_FORMAT")
@@ -132,6 +135,7 @@ def test_terminations_refused_then_accepted_in_french(new_context, live_server, 
     assert page.locator("[data-testid=refusal]").get_attribute("data-code") == "lapse_not_acknowledged"
     page.locator("input[name=lapse_acknowledged]").check()
     page.locator("[data-testid=termination-form] button[type=submit]").click()
+    page.locator("[data-testid=review-form] button[name=confirmed]").click()
     assert term_text in page.locator("[data-testid=termination-effective]").inner_text()
     axe_check(page)
     page.locator("[data-testid=withdraw]").click()

@@ -28,6 +28,7 @@ from .models import (
     Consent,
     Invitation,
     JoinRequest,
+    Language,
     Membership,
     Organisation,
     User,
@@ -52,6 +53,13 @@ def _new_customer_number(country: str) -> str:
 
 
 @transaction.atomic
+def language_chosen(user: User, language: str) -> None:
+    """The switcher's language becomes the person's preferred one: pages, e-mails and PDFs follow it."""
+    if language in Language.values and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 def customer_register(*, user: User, data: dict[str, Any], request: HttpRequest | None) -> Membership | None:
     """Complete a new identity: profile, consents, and its organisation membership.
 

@@ -174,6 +174,33 @@ class Product(models.Model):
         return rules.line_total(self.price, self.admin_fee)
 
 
+class CartItem(models.Model):
+    """A device in a person's cart for one organisation: kept in the database, so it survives logout.
+
+    `unit_total` is the price plus fee the person saw when they put it in; checkout compares it with
+    the product's current one and stops with a message when it changed (services/cart.py).
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_total = models.DecimalField(_("price seen"), **MONEY)  # type: ignore[arg-type]
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[models.Manager[CartItem]] = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user", "product"], name="one_cart_line_per_product")
+        ]
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id}"
+
+
 # --- orders ---------------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from guichet.accounts.views.portal import set_language
 from guichet.core.contexts import contexts
 
 from .api import api
@@ -36,7 +37,8 @@ admin.site.login = admin_login  # type: ignore[method-assign]
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The switch saves the choice on the profile (accounts); Django's own is shadowed by the same name.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("guichet.ops.urls")),  # /healthz, /readyz, /metrics
 ]
 # Each context mounts its own pages (core/contexts.py); allauth's come last.

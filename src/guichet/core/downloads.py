@@ -8,10 +8,11 @@ when the name is not plain ASCII (a customer's "Facturé-Ștefan.pdf"), an RFC 5
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import IO
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
@@ -43,3 +44,10 @@ def _ascii_fallback(filename: str) -> str:
     folded = unicodedata.normalize("NFKD", filename)
     letters = (c for c in folded if not unicodedata.combining(c))
     return "".join(c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in letters)
+
+
+def streamed_download(chunks: Iterable[str | bytes], filename: str, content_type: str) -> StreamingHttpResponse:
+    """A generated file written while it is sent (a long CSV export): never whole in memory."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response

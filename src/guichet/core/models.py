@@ -242,6 +242,23 @@ class NumberSequence(models.Model):
         return f"{self.key}: {self.last}"
 
 
+class SavedListFilters(models.Model):
+    """A person's last filters and order on one list (`core/listing.py`): a bare list URL reopens them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_name = models.CharField(max_length=40)
+    query = models.CharField(max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "list_name"], name="one_saved_filter_per_list")]
+        verbose_name = _("saved list filters")
+        verbose_name_plural = _("saved list filters")
+
+    def __str__(self) -> str:
+        return f"{self.list_name}: {self.query}"
+
+
 class NotificationCategory(models.TextChoices):
     """What a notification is about; each person chooses per category how e-mails reach them."""
 

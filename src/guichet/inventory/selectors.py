@@ -67,6 +67,17 @@ class MachineFilters:
     include_departed: bool = False
 
 
+SUGGESTIONS = 500  # a datalist longer than this helps nobody: typing narrows it anyway
+
+
+def machine_suggestions(organisation: Organisation) -> tuple[list[str], list[str]]:
+    """The organisation's own machine types and serial numbers, for reference fields (datalists)."""
+    machines = Machine.objects.filter(organisation=organisation, departed_on__isnull=True)
+    types = list(machines.order_by("machine_type").values_list("machine_type", flat=True).distinct()[:SUGGESTIONS])
+    serials = list(machines.order_by("serial").values_list("serial", flat=True).distinct()[:SUGGESTIONS])
+    return types, serials
+
+
 def machines_of(organisation: Organisation, filters: MachineFilters | None = None) -> QuerySet[Machine]:
     filters = filters or MachineFilters()
     machines = Machine.objects.filter(organisation=organisation).select_related("organisation")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from guichet.core.errors import DomainError
@@ -19,6 +20,14 @@ from ..forms import AccessRequestForm, ApplicantDecisionForm, GrantForm, Invitat
 from ..http import CustomerRequest, PortalRequest
 from ..models import AccessRequest, Application
 from ..navigation import application_url
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also saves the choice on a signed-in person's profile."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated and response.status_code in (302, 303):
+        services.language_chosen(request.user, request.POST.get("language", ""))
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,7 +99,12 @@ def team(request: CustomerRequest) -> HttpResponse:
             messages.error(request, _("That change could not be understood."))
             return redirect("portal:team")
         member = selectors.get_member_for(organisation, form.cleaned_data["user"])
-        change = services.application_grant if form.cleaned_data["action"] == "grant" else services.application_revoke
+        revoking = form.cleaned_data["action"] == "revoke"
+        if revoking and "confirmed" not in request.POST:
+            # Revoking a colleague's access binds them at once: review it before it happens.
+            label = Application(form.cleaned_data["application"]).label
+            return render(request, "accounts/revoke_review.html", {"member": member, "form": form, "label": label})
+        change = services.application_revoke if revoking else services.application_grant
         try:
             change(
                 actor=request.user,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from datetime import date
+
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download
@@ -20,18 +26,62 @@ from guichet.core.pagination import page_of
 
 from .. import documents, rules, selectors, services
 from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
+from ..models import Invoice, Status
 
 invoices_required = application_required("invoices")
 statements_required = application_required("statements")
 
 
+INVOICE_LIST = listing.ListSpec(
+    "invoices",
+    (
+        listing.Column("number", _l("Number"), ("number",)),
+        listing.Column("issued", _l("Issued"), ("issue_date",)),
+        listing.Column("due", _l("Due"), ("due_date",)),
+        listing.Column("total", _l("Total"), ("total",)),
+        listing.Column("status", _l("Status"), ("status",)),
+    ),
+    default="-issued",
+    filters=("status", "kind", "q"),
+)
+
+
+def _invoice_header() -> list[str]:
+    return [_("Number"), _("Type"), _("Issued"), _("Due"), _("Total"), _("Open"), _("Currency"), _("Status")]
+
+
+def _invoice_rows(items: Iterable[Invoice], today: date) -> Iterator[list[object]]:
+    for item in items:
+        due = "" if item.is_credit_note else item.due_date.isoformat()
+        status = Status(item.current_status(today)).label
+        kind = _("Credit note") if item.is_credit_note else _("Invoice")
+        yield [item.number, kind, item.issue_date.isoformat(), due, item.total, item.open_amount, item.currency, status]
+
+
 @invoices_required
-def invoice_list(request: CustomerRequest) -> HttpResponse:
+def invoice_list(request: CustomerRequest) -> HttpResponseBase:
+    if remembered := listing.restore_filters(request, INVOICE_LIST):
+        return remembered
     filters = InvoiceFilterForm(request.GET or None)
     status = kind = query = ""
     if filters.is_valid():
         status, kind, query = filters.cleaned_data["status"], filters.cleaned_data["kind"], filters.cleaned_data["q"]
-    items = selectors.invoices_of(request.organisation, status=status, kind=kind, query=query)
+        listing.save_filters(request, INVOICE_LIST)
+    sorting = listing.sorting_of(request, INVOICE_LIST)
+    items = sorting.apply(selectors.invoices_of(request.organisation, status=status, kind=kind, query=query))
+    today = today_for(request.organisation)
+    export = listing.export_of(request)
+    name = f"invoices-{request.organisation.customer_number}"
+    if export == "csv":
+        return listing.csv_export(
+            f"{name}.csv", _invoice_header(), _invoice_rows(items.iterator(chunk_size=500), today)
+        )
+    if export == "pdf":
+        language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
+        with translation.override(language):
+            title = _("Invoices and credit notes of %(name)s") % {"name": request.organisation.name}
+            rows = list(_invoice_rows(items[: listing.MAX_PDF_ROWS], today))
+            return listing.pdf_export(title, _invoice_header(), rows, f"{name}.pdf", language=language)
     page = page_of(request, "invoices", items)
     return render(
         request,
@@ -40,7 +90,8 @@ def invoice_list(request: CustomerRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "locale": documents.locale_of(request.organisation, translation.get_language()),
-            "today": today_for(request.organisation),
+            "today": today,
+            **listing.list_context(request, sorting, exports=("csv", "pdf")),
         },
     )
 

@@ -22,6 +22,7 @@ from .after_sales import (
     return_request,
     warranty_claim,
 )
+from .cart import CartChanges, CartLine, cart_clear, cart_count, cart_lines, cart_of, cart_recheck, cart_set
 from .eligibility import (
     ImportRejected,
     NotEligible,
@@ -66,10 +67,18 @@ __all__ = [
     "PAYMENT_IBAN",
     "VENDOR_BENEFICIARY",
     "VENDOR_IBAN",
+    "CartChanges",
+    "CartLine",
     "ImportRejected",
     "NotEligible",
     "agreements_signed",
     "attestation_sign",
+    "cart_clear",
+    "cart_count",
+    "cart_lines",
+    "cart_of",
+    "cart_recheck",
+    "cart_set",
     "claim_resolve",
     "clock",
     "contract_url",

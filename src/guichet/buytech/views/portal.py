@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -12,19 +12,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.help.selectors import articles_for
 
 from .. import rules, selectors, services
 from ..forms import AddToCartForm, AttestationForm, CancelForm, CatalogueFilterForm, ClaimForm, ReturnForm
-from ..models import Product
+from ..models import BuyTechOrder, Product
 
 buytech_required = application_required("buytech")
-CART = "buytech_cart"
 
 
 def help_links() -> list[Any]:
@@ -62,26 +63,59 @@ def eligible_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
 
 
 def _cart(request: CustomerRequest) -> dict[str, int]:
-    raw = request.session.get(CART, {})
-    return {str(k): int(v) for k, v in raw.items() if isinstance(v, int) and v > 0}
+    """The person's cart in this organisation (the database's: it outlives the session)."""
+    return services.cart_of(request.user, request.organisation)
 
 
-def _cart_rows(cart: dict[str, int]) -> tuple[list[tuple[Product, int, Any]], Any]:
-    products = {p.sku: p for p in Product.objects.filter(sku__in=cart, active=True)}
-    rows = [(products[sku], qty, products[sku].total * qty) for sku, qty in cart.items() if sku in products]
-    return rows, sum((row[2] for row in rows), 0)
+ORDER_LIST = listing.ListSpec(
+    "buytech_orders",
+    (
+        listing.Column("number", _l("Number"), ("sequence",)),
+        listing.Column("reserved", _l("Reserved on"), ("reserved_at",)),
+        listing.Column("status", _l("Status"), ("status",)),
+        listing.Column("target", _l("Processing target"), ("processing_due",)),
+    ),
+    default="-reserved",
+)
+SHOWN_ORDERS = 50
+
+
+def _order_cells(order: BuyTechOrder) -> list[str]:
+    """Number, reserved on, status, currency, processing target (the total comes from the order's view)."""
+    reserved, due = order.reserved_on.isoformat(), order.processing_due.isoformat()
+    return [order.number, reserved, order.get_status_display(), order.currency, due]
+
+
+def _export_orders(request: CustomerRequest, orders: Iterable[BuyTechOrder]) -> HttpResponseBase:
+    header = [_("Number"), _("Reserved on"), _("Status"), _("Total"), _("Currency"), _("Processing target")]
+    # Built here, inside the organisation's scope: a streamed generator would query after the view returned.
+    views = [selectors.view_of(order) for order in orders]
+    rows = [[_order_cells(v.order)[0], *_order_cells(v.order)[1:3], v.total, *_order_cells(v.order)[3:]] for v in views]
+    return listing.csv_export(f"buytech-orders-{request.organisation.customer_number}.csv", header, rows)
 
 
 @buytech_required
-def home(request: CustomerRequest) -> HttpResponse:
+def home(request: CustomerRequest) -> HttpResponseBase:
     gaps = services.gaps_of(request.organisation)
     if gaps:
         return not_eligible(request, gaps)
-    orders = [selectors.view_of(order) for order in selectors.orders_of(request.organisation)[:50]]
+    if remembered := listing.restore_filters(request, ORDER_LIST):
+        return remembered
+    listing.save_filters(request, ORDER_LIST)
+    sorting = listing.sorting_of(request, ORDER_LIST)
+    ordered = sorting.apply(selectors.orders_of(request.organisation))
+    if listing.export_of(request) == "csv":
+        return _export_orders(request, ordered)
+    orders = [selectors.view_of(order) for order in ordered[:SHOWN_ORDERS]]
     return render(
         request,
         "buytech/home.html",
-        {"orders": orders, "cart_count": sum(_cart(request).values()), "help_links": help_links()},
+        {
+            "orders": orders,
+            "cart_count": sum(_cart(request).values()),
+            "help_links": help_links(),
+            **listing.list_context(request, sorting),
+        },
     )
 
 
@@ -138,21 +172,25 @@ def cart(request: CustomerRequest) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Cart updated."))
-            if quantity:
-                current[product.sku] = quantity
-            else:
-                current.pop(product.sku, None)
-            request.session[CART] = current
+            services.cart_set(user=request.user, organisation=request.organisation, product=product, quantity=quantity)
             return HttpResponseRedirect(reverse("buytech:cart"), status=303)
         messages.error(request, _("Choose a product and a quantity of 0 or more."))
         status = 400
-    rows, total = _cart_rows(_cart(request))
+    lines, total = services.cart_lines(request.user, request.organisation)
+    rows = [(line.product, line.quantity, line.subtotal) for line in lines]
     return render(request, "buytech/cart.html", {"rows": rows, "total": total}, status=status)
 
 
 @require_POST
 @eligible_required
 def checkout(request: CustomerRequest) -> HttpResponse:
+    # Prices are those of today: anything that changed since it went into the cart stops the checkout.
+    changes = services.cart_recheck(user=request.user, organisation=request.organisation)
+    if changes:
+        for message in changes.messages():
+            messages.warning(request, message)
+        messages.warning(request, _("Your cart now shows today's prices. Check it, then reserve again."))
+        return HttpResponseRedirect(reverse("buytech:cart"), status=303)
     try:
         order = services.order_reserve(
             actor=request.user, organisation=request.organisation, items=_cart(request), http_request=request
@@ -160,7 +198,7 @@ def checkout(request: CustomerRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
         return HttpResponseRedirect(reverse("buytech:cart"), status=303)
-    request.session[CART] = {}
+    services.cart_clear(user=request.user, organisation=request.organisation)
     messages.success(
         request,
         _("Order %(number)s is reserved. The payment instructions are on their way by e-mail.")

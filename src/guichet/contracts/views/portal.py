@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -11,19 +11,23 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 from guichet.core.templatetags.locale_ui import day
+from guichet.inventory.selectors import machine_suggestions
 
 from .. import documents, rules, selectors, services
 from ..errors import Code
@@ -42,15 +46,55 @@ from ..models import Contract, ContractStatus, CoveredMachine, Termination
 contracts_required = application_required("contracts")
 
 
+CONTRACT_LIST = listing.ListSpec(
+    "contracts",
+    (
+        listing.Column("number", _l("Number"), ("number",)),
+        listing.Column("title", _l("Title"), ("title",)),
+        listing.Column("kind", _l("Type"), ("kind",)),
+        listing.Column("status", _l("Status"), ("status",)),
+        listing.Column("start", _l("Start"), ("start_date",)),
+        listing.Column("end", _l("End"), ("end_date",)),
+        listing.Column("amount", _l("Amount"), ("amount",)),
+    ),
+    default="-start",
+    filters=("kind", "status", "q"),
+)
+
+
+def _contract_rows(contracts: Iterable[Contract]) -> Iterator[list[object]]:
+    for c in contracts:
+        end = c.end_date.isoformat() if c.end_date else ""
+        yield [
+            c.number,
+            _(c.title),
+            c.get_kind_display(),
+            c.get_status_display(),
+            c.start_date.isoformat(),
+            end,
+            c.amount,
+            c.currency,
+        ]
+
+
 @contracts_required
-def contract_list(request: CustomerRequest) -> HttpResponse:
+def contract_list(request: CustomerRequest) -> HttpResponseBase:
+    if remembered := listing.restore_filters(request, CONTRACT_LIST):
+        return remembered
     filters = ContractFilterForm(request.GET or None)
     kind = status = query = ""
     if filters.is_valid():
         kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
-    contracts = selectors.contracts_of(request.organisation, kind=kind, status=status, query=query)
+        listing.save_filters(request, CONTRACT_LIST)
+    sorting = listing.sorting_of(request, CONTRACT_LIST)
+    contracts = sorting.apply(selectors.contracts_of(request.organisation, kind=kind, status=status, query=query))
+    if listing.export_of(request) == "csv":
+        header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
+        name = f"contracts-{request.organisation.customer_number}.csv"
+        return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
     page = page_of(request, "contracts", contracts)
-    return render(request, "contracts/list.html", {"page": page, "filters": filters})
+    context = {"page": page, "filters": filters, **listing.list_context(request, sorting)}
+    return render(request, "contracts/list.html", context)
 
 
 def request_links(contract: Contract) -> list[tuple[str, str]]:
@@ -132,10 +176,19 @@ def machines_pdf(request: CustomerRequest, number: str) -> HttpResponse:
     return download(data, f"{contract.number}-machines.pdf", "application/pdf")
 
 
+def _suggesting[F: ServicePacForm](request: CustomerRequest, form: F) -> F:
+    """The machine fields suggest the organisation's own types and serials (typed text still validated)."""
+    types, serials = machine_suggestions(request.organisation)
+    form.fields["machine_type"].widget.attrs["list"] = "org-machine-types"
+    form.fields["serial"].widget.attrs["list"] = "org-serials"
+    form.suggestions = [("org-machine-types", types), ("org-serials", serials)]  # type: ignore[attr-defined]
+    return form
+
+
 @contracts_required
 def machine_lookup(request: CustomerRequest) -> HttpResponse:
     """Which contracts cover a machine, by machine type and serial: as CSV or PDF."""
-    form = MachineLookupForm(request.GET or None)
+    form = _suggesting(request, MachineLookupForm(request.GET or None))
     status = 200
     if request.GET and form.is_valid():
         organisation = request.organisation
@@ -215,6 +268,14 @@ def _terminate_hardware(
     if request.method == "POST":
         if contract.status != ContractStatus.ACTIVE:
             form.add_error(None, _("Only an active contract can be terminated."))
+        elif "edit" in request.POST:
+            pass  # back from the review: the form again, filled in
+        elif (
+            form.is_valid()
+            and _all_eligible(rows, form.cleaned_data["coverages"])
+            and (review := _review_step(request, contract, form, choices, context))
+        ):
+            return review
         elif form.is_valid():
             try:
                 termination = services.hardware_termination_request(
@@ -234,7 +295,7 @@ def _terminate_hardware(
     selected = {str(v) for v in (form.data.getlist("coverages") if form.is_bound else [])}  # type: ignore[attr-defined]
     eligible_rows = [r for r in rows if r.decision.eligible and not r.pending]
     earliest = max((r.decision.earliest_effective for r in eligible_rows), default=None)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and "edit" not in request.POST else 200
     return render(
         request,
         "contracts/terminate_hardware.html",
@@ -250,17 +311,21 @@ def _notice_page(
     template: str,
     context: dict[str, Any],
     give_notice: Callable[[], Termination],
+    ready: Callable[[], bool] = lambda: True,
 ) -> HttpResponse:
     """A notice form: a valid POST gives the notice (then back to the contract), or shows the rule's refusal."""
     refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            termination = give_notice()
-        except DomainError as error:
-            refusal = error
-        else:
-            return _done(request, contract, termination.effective_date, termination.request_number)
-    status = 400 if request.method == "POST" else 200
+        if ready() and (review := _review_step(request, contract, form, [], context)):
+            return review
+        if "edit" not in request.POST:
+            try:
+                termination = give_notice()
+            except DomainError as error:
+                refusal = error
+            else:
+                return _done(request, contract, termination.effective_date, termination.request_number)
+    status = 400 if request.method == "POST" and "edit" not in request.POST else 200
     return render(request, template, {**context, "form": form, "refusal": refusal}, status=status)
 
 
@@ -305,6 +370,8 @@ def _terminate_at_term(
             today=today,
             http_request=request,
         ),
+        # Without the lapse acknowledged the rule refuses: say so at once, not after a review.
+        ready=lambda: bool(form.cleaned_data["lapse_acknowledged"]),
     )
 
 
@@ -339,6 +406,37 @@ def destruction_confirm(request: CustomerRequest, number: str, pk: int) -> HttpR
     return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
 
 
+def _all_eligible(rows: list[MachineEligibility], chosen: list[int]) -> bool:
+    """Whether every chosen machine may go: if not, the rule's refusal shows at once, before any review."""
+    by_pk = {row.coverage.pk: row for row in rows}
+    return all(pk in by_pk and by_pk[pk].decision.eligible and not by_pk[pk].pending for pk in chosen)
+
+
+def _review_step(
+    request: CustomerRequest,
+    contract: Contract,
+    form: ContactFields,
+    machine_choices: list[tuple[int, str]],
+    context: dict[str, Any],
+) -> HttpResponse | None:
+    """A notice of termination binds the organisation: a valid form first shows what will be sent.
+
+    The review page posts the same fields back with `confirmed`; "Change" posts them with `edit`
+    (the form again, filled in). Returns None when the notice is confirmed or being changed.
+    """
+    if "confirmed" in request.POST or "edit" in request.POST:
+        return None
+    chosen = set(form.cleaned_data.get("coverages") or [])
+    fields = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
+    summary = {
+        "machines": [label for pk, label in machine_choices if pk in chosen],
+        "effective": form.cleaned_data.get("effective_date") or context.get("earliest"),
+        "contact": form.contact(),
+        "reason": form.cleaned_data.get("reason", ""),
+    }
+    return render(request, "contracts/terminate_review.html", {**context, "fields": fields, "summary": summary})
+
+
 def _done(request: CustomerRequest, contract: Contract, effective: date, request_number: str) -> HttpResponse:
     messages.success(
         request,
@@ -361,7 +459,7 @@ def termination_notice(request: CustomerRequest, number: str, pk: int) -> FileRe
 
 @contracts_required
 def servicepac(request: CustomerRequest) -> HttpResponse:
-    form = ServicePacForm(request.POST or None)
+    form = _suggesting(request, ServicePacForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
             coverage = services.servicepac_activate(

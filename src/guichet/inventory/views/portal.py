@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.barcodes import code128_svg
 from guichet.core.calendar import today_for
-from guichet.core.documents import render_pdf
+from guichet.core.documents import reader_language, render_pdf
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
@@ -27,6 +32,7 @@ from ..errors import Code
 from ..forms import BILLING_WORDING, ListFilterForm, LookupForm, RelocationForm, RepairForm, SiteForm, TransferForm
 from ..models import Machine, RepairRequest
 from ..selectors import AmbiguousSerial
+from ..templatetags.inventory_ui import coverage_label
 
 inventory_required = application_required("inventory")
 
@@ -66,14 +72,86 @@ def _tz(machine: Machine) -> str:
     return str(selectors.calendar_of_site(machine).tz)
 
 
+MACHINE_LIST = listing.ListSpec(
+    "machines",
+    (
+        listing.Column("machine", _l("Machine"), ("machine_type", "model", "serial")),
+        listing.Column("description", _l("Description"), ("description",)),
+        listing.Column("site", _l("Site"), ("site_country", "site_name", "site_city")),
+    ),
+    default="machine",
+    filters=("q", "coverage", "country"),
+)
+
+
+def _machine_header() -> list[str]:
+    return [
+        _("Type"),
+        _("Model"),
+        _("Serial number"),
+        _("Description"),
+        _("Site"),
+        _("Country"),
+        _("Coverage"),
+        _("Until"),
+    ]
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _machine_rows(machines: list[Machine], today: date, coverage: str) -> list[list[object]]:
+    states = selectors.coverages_of(machines, today)
+    return [
+        [
+            m.machine_type,
+            m.model,
+            m.serial,
+            m.description,
+            m.site_name or m.site_city,
+            m.site_country,
+            coverage_label(states[m.pk]),
+            _iso(states[m.pk].until),
+        ]
+        for m in machines
+        if not coverage or states[m.pk].state == coverage
+    ]
+
+
+def _export_machines(
+    request: CustomerRequest, kind: str, machines: list[Machine], today: date, coverage: str
+) -> HttpResponseBase:
+    name = f"machines-{request.organisation.customer_number}"
+    if kind == "csv":
+        return listing.csv_export(f"{name}.csv", _machine_header(), _machine_rows(machines, today, coverage))
+    language = reader_language(request.GET.get("lang", ""), request.user, request.organisation.language)
+    with translation.override(language):
+        title = _("Machines of %(name)s") % {"name": request.organisation.name}
+        rows = _machine_rows(machines[: listing.MAX_PDF_ROWS], today, coverage)
+        return listing.pdf_export(title, _machine_header(), rows, f"{name}.pdf", language=language)
+
+
+def _suggestions(request: CustomerRequest) -> dict[str, list[str]]:
+    types, serials = selectors.machine_suggestions(request.organisation)
+    return {"suggested_types": types, "suggested_serials": serials}
+
+
 @inventory_required
-def machine_list(request: CustomerRequest) -> HttpResponse:
+def machine_list(request: CustomerRequest) -> HttpResponseBase:
+    if remembered := listing.restore_filters(request, MACHINE_LIST):
+        return remembered
     filters = ListFilterForm(request.GET or None)
     query = coverage = country = ""
     if filters.is_valid():
         query, coverage, country = (filters.cleaned_data[k] for k in ("q", "coverage", "country"))
-    machines = selectors.machines_of(request.organisation, selectors.MachineFilters(query=query, country=country))
+        listing.save_filters(request, MACHINE_LIST)
+    sorting = listing.sorting_of(request, MACHINE_LIST)
+    filtered = selectors.MachineFilters(query=query, country=country)
+    machines = sorting.apply(selectors.machines_of(request.organisation, filtered))
     today = today_for(request.organisation)
+    if export := listing.export_of(request):
+        return _export_machines(request, export, list(machines), today, coverage)
     if coverage:
         # Coverage is computed, not stored: filter in memory (an organisation has hundreds, not millions).
         every = list(machines)
@@ -87,7 +165,15 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
     return render(
         request,
         "inventory/list.html",
-        {"page": page, "rows": rows, "filters": filters, "lookup_form": LookupForm(), "today": today},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "lookup_form": LookupForm(),
+            "today": today,
+            **_suggestions(request),
+            **listing.list_context(request, sorting, exports=("csv", "pdf")),
+        },
     )
 
 
@@ -95,7 +181,7 @@ def machine_list(request: CustomerRequest) -> HttpResponse:
 def lookup(request: CustomerRequest) -> HttpResponse:
     """Coverage by serial, or type + serial: the look-up the help centre links to."""
     form = LookupForm(request.GET if "serial" in request.GET else None)
-    context: dict[str, Any] = {"lookup_form": form}
+    context: dict[str, Any] = {"lookup_form": form, **_suggestions(request)}
     status = 200
     if form.is_valid():
         serial, machine_type = form.cleaned_data["serial"], form.cleaned_data["machine_type"]

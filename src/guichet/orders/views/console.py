@@ -6,14 +6,17 @@ import uuid
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
@@ -23,15 +26,59 @@ from ..forms import ConsoleSearchForm, ShipmentForm, ShipmentStatusForm
 from ..models import Order
 from .portal import order_context
 
+CONSOLE_ORDER_LIST = listing.ListSpec(
+    "orders_console",
+    (
+        listing.Column("number", _l("Number"), ("number",)),
+        listing.Column("organisation", _l("Organisation"), ("organisation__name",)),
+        listing.Column("date", _l("Date"), ("ordered_on",)),
+        listing.Column("po", _l("Purchase order"), ("purchase_order",)),
+        listing.Column("status", _l("Status"), ("status",)),
+        listing.Column("parcels", _l("Parcels"), ("shipment_count",)),
+    ),
+    default="-date",
+    filters=("status", "q"),
+)
+
 
 @staff_required
-def find(request: PortalRequest) -> HttpResponse:
+def find(request: PortalRequest) -> HttpResponseBase:
+    if remembered := listing.restore_filters(request, CONSOLE_ORDER_LIST):
+        return remembered
     form = ConsoleSearchForm(request.GET or None)
     filters = selectors.OrderFilters()
     if form.is_valid():
         filters = selectors.OrderFilters(status=form.cleaned_data["status"], query=form.cleaned_data["q"])
-    page = page_of(request, "orders_console", selectors.orders_for_staff(request.user, filters))
-    return render(request, "orders/console/find.html", {"page": page, "form": form})
+        listing.save_filters(request, CONSOLE_ORDER_LIST)
+    sorting = listing.sorting_of(request, CONSOLE_ORDER_LIST)
+    orders = sorting.apply(selectors.orders_for_staff(request.user, filters))
+    if listing.export_of(request) == "csv":
+        header = [
+            _("Number"),
+            _("Customer number"),
+            _("Organisation"),
+            _("Date"),
+            _("Purchase order"),
+            _("Status"),
+            _("Parcels"),
+        ]
+        rows = (
+            [
+                o.number,
+                o.organisation.customer_number,
+                o.organisation.name,
+                o.ordered_on.isoformat(),
+                o.purchase_order,
+                o.get_status_display(),
+                o.shipment_count,
+            ]
+            for o in orders.iterator(chunk_size=500)
+        )
+        return listing.csv_export("orders.csv", header, rows)
+    page = page_of(request, "orders_console", orders)
+    return render(
+        request, "orders/console/find.html", {"page": page, "form": form, **listing.list_context(request, sorting)}
+    )
 
 
 def _render_detail(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
+from guichet.core import listing
 from guichet.core.pagination import page_of
 from guichet.core.templatetags.locale_ui import when
 
@@ -22,19 +26,52 @@ from ..models import Order, OrderEvent, OrderStatus, ShipmentStatus
 orders_required = application_required("orders")
 
 
+ORDER_LIST = listing.ListSpec(
+    "orders",
+    (
+        listing.Column("number", _l("Number"), ("number",)),
+        listing.Column("date", _l("Date"), ("ordered_on",)),
+        listing.Column("po", _l("Purchase order"), ("purchase_order",)),
+        listing.Column("status", _l("Status"), ("status",)),
+        listing.Column("lines", _l("Lines"), ("line_count",)),
+        listing.Column("parcels", _l("Parcels"), ("shipment_count",)),
+    ),
+    default="-date",
+    filters=("status", "date_from", "date_to", "q"),
+)
+
+
+def _counts(order: Order) -> tuple[int, int]:
+    # Annotated by selectors.orders_of (subqueries), not model fields.
+    return getattr(order, "line_count", 0), getattr(order, "shipment_count", 0)
+
+
+def export_orders(orders: Iterable[Order], filename: str) -> StreamingHttpResponse:
+    header = [_("Number"), _("Date"), _("Purchase order"), _("Status"), _("Lines"), _("Parcels")]
+    rows = ([o.number, o.ordered_on.isoformat(), o.purchase_order, o.get_status_display(), *_counts(o)] for o in orders)
+    return listing.csv_export(filename, header, rows)
+
+
 @orders_required
-def order_list(request: CustomerRequest) -> HttpResponse:
+def order_list(request: CustomerRequest) -> HttpResponseBase:
+    if remembered := listing.restore_filters(request, ORDER_LIST):
+        return remembered
     form = OrderFilterForm(request.GET or None)
     filters = selectors.OrderFilters()
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.OrderFilters(data["status"], data["date_from"], data["date_to"], data["q"])
-    page = page_of(request, "orders", selectors.orders_of(request.organisation, filters))
+        listing.save_filters(request, ORDER_LIST)
+    sorting = listing.sorting_of(request, ORDER_LIST)
+    orders = sorting.apply(selectors.orders_of(request.organisation, filters))
+    if listing.export_of(request) == "csv":
+        return export_orders(orders.iterator(chunk_size=500), f"orders-{request.organisation.customer_number}.csv")
+    page = page_of(request, "orders", orders)
     filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
     return render(
         request,
         "orders/list.html",
-        {"page": page, "filters": form, "filtered": filtered},
+        {"page": page, "filters": form, "filtered": filtered, **listing.list_context(request, sorting)},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

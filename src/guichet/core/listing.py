@@ -1,0 +1,219 @@
+"""Lists people can work with: sort by a column, remembered filters, export of what is filtered.
+
+A list declares a `ListSpec` (its name, its sortable columns, its default order, the query
+parameters that are its filters). Its view then:
+
+    if redirect := restore_filters(request, SPEC):  # bare URL → the user's last filters
+        return redirect
+    ... validate the filter form; if valid: save_filters(request, SPEC)
+    sorting = sorting_of(request, SPEC)             # ?sort=col or ?sort=-col; unknown → default
+    rows = sorting.apply(queryset)
+    if (kind := export_of(request)) == "csv": return csv_export(...)
+
+and its template includes `partials/sort_header.html` (per column) and
+`partials/list_tools.html` (reset filters, CSV / PDF links). Exports carry the same query string,
+so they hold exactly what the page filters, in the page's order, every row (not one page).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import BadRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.utils.functional import Promise
+
+from .csvfiles import SafeWriter
+from .documents import render_pdf
+from .downloads import download, streamed_download
+
+# A stored query string longer than this is not a person's filters: not stored.
+MAX_REMEMBERED = 1000
+EXPORT_FORMATS = ("csv", "pdf")
+# A printed list stops here (a PDF is built whole in memory); the CSV has no limit.
+MAX_PDF_ROWS = 2000
+# Parameters that are never remembered: they say what to do once, not how to see the list.
+ONE_OFF = ("page", "export", "reset")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # what ?sort= says
+    label: str | Promise
+    fields: tuple[str, ...]  # the order_by fields, ascending
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str  # unique across the portal: the key of the remembered filters
+    columns: tuple[Column, ...]
+    default: str  # "-date": a column key, "-" for descending
+    filters: tuple[str, ...] = ()  # the query parameters that filter this list
+
+    def column(self, key: str) -> Column | None:
+        return next((column for column in self.columns if column.key == key), None)
+
+
+@dataclass(frozen=True)
+class Sorting:
+    spec: ListSpec
+    key: str
+    descending: bool
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    def order_by(self) -> list[str]:
+        column = self.spec.column(self.key)
+        assert column is not None
+        fields = [f"-{name}" if self.descending else name for name in column.fields]
+        # A unique last key keeps the order stable from page to page.
+        return [*fields, "-pk" if self.descending else "pk"]
+
+    def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.order_by(*self.order_by())
+
+
+def _parse(spec: ListSpec, value: str) -> Sorting | None:
+    descending = value.startswith("-")
+    key = value[1:] if descending else value
+    return Sorting(spec, key, descending) if spec.column(key) else None
+
+
+def sorting_of(request: HttpRequest, spec: ListSpec) -> Sorting:
+    """The order `?sort=` asks for; a column the list does not sort by is ignored (the default order)."""
+    chosen = _parse(spec, request.GET.get("sort", "")[:40])
+    default = _parse(spec, spec.default)
+    assert default is not None, f"{spec.name}: default sort {spec.default!r} is not a column"
+    return chosen or default
+
+
+def header_links(request: HttpRequest, sorting: Sorting) -> dict[str, dict[str, str]]:
+    """Per column: the link that sorts by it (ascending first, then the other way) and its aria-sort."""
+    headers = {}
+    for column in sorting.spec.columns:
+        current = column.key == sorting.key
+        if current:
+            next_param = column.key if sorting.descending else f"-{column.key}"
+            aria = "descending" if sorting.descending else "ascending"
+        else:
+            next_param, aria = column.key, "none"
+        params = request.GET.copy()
+        params["sort"] = next_param
+        for name in ("page", "export", "reset"):
+            params.pop(name, None)
+        headers[column.key] = {"href": "?" + params.urlencode(), "aria": aria, "label": str(column.label)}
+    return headers
+
+
+# --- remembered filters ------------------------------------------------------------------------
+
+
+def _remembered_params(request: HttpRequest, spec: ListSpec) -> dict[str, list[str]]:
+    names = (*spec.filters, "sort")
+    return {name: [v for v in request.GET.getlist(name) if v] for name in names if request.GET.get(name)}
+
+
+def restore_filters(request: HttpRequest, spec: ListSpec) -> HttpResponseRedirect | None:
+    """A bare list URL reopens the user's last filters of this list; `?reset=1` forgets them.
+
+    Call first in the view; after the filters validated, `save_filters` keeps them (filters that
+    give a 400 are never kept, so a bare URL never reopens an error). Anonymous visitors: nothing.
+    """
+    from .models import SavedListFilters
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if "reset" in request.GET:
+        SavedListFilters.objects.filter(user=user, list_name=spec.name).delete()
+        return HttpResponseRedirect(request.path)
+    if not request.GET:
+        kept = SavedListFilters.objects.filter(user=user, list_name=spec.name).values_list("query", flat=True).first()
+        return HttpResponseRedirect(f"{request.path}?{kept}") if kept else None
+    return None
+
+
+def save_filters(request: HttpRequest, spec: ListSpec) -> None:
+    """Keep valid filters: a request naming any of them (even empty: a cleared form) replaces what was kept."""
+    from .models import SavedListFilters
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not any(n in request.GET for n in (*spec.filters, "sort")):
+        return
+    query = urlencode(_remembered_params(request, spec), doseq=True)
+    if not query or len(query) > MAX_REMEMBERED:
+        SavedListFilters.objects.filter(user=user, list_name=spec.name).delete()
+    else:
+        SavedListFilters.objects.update_or_create(user=user, list_name=spec.name, defaults={"query": query})
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def export_of(request: HttpRequest) -> str:
+    """ "csv", "pdf" or "" (the page); any other `?export=` is the translated 400 page."""
+    kind = request.GET.get("export", "")
+    if kind and kind not in EXPORT_FORMATS:
+        raise BadRequest("unknown export format")
+    return kind
+
+
+class _Line(io.StringIO):
+    """Collects one written CSV line at a time, so rows stream without the whole file in memory."""
+
+    def take(self) -> str:
+        value = self.getvalue()
+        self.seek(0)
+        self.truncate(0)
+        return value
+
+
+def csv_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    line = _Line()
+    writer = SafeWriter(line)
+    yield "\ufeff"  # a BOM: spreadsheets then read the accents as UTF-8
+    writer.writerow(header)
+    yield line.take()
+    for row in rows:
+        writer.writerow(row)
+        yield line.take()
+
+
+def csv_export(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+    """Every filtered row as CSV, streamed; formula-like cells neutralised (core/csvfiles.py)."""
+    return streamed_download(csv_rows(header, rows), filename, "text/csv; charset=utf-8")
+
+
+def pdf_export(
+    title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], filename: str, *, language: str
+) -> HttpResponse:
+    """The filtered rows as a printable table (documents/list.html), in `language`."""
+    context = {"title": title, "header": list(header), "rows": [list(map(str, row)) for row in rows]}
+    return download(render_pdf("documents/list.html", context, language=language), filename, "application/pdf")
+
+
+def export_query(request: HttpRequest, kind: str) -> str:
+    params: QueryDict = request.GET.copy()
+    params["export"] = kind
+    for name in ("page", "reset"):
+        params.pop(name, None)
+    return "?" + params.urlencode()
+
+
+def list_context(request: HttpRequest, sorting: Sorting, *, exports: Sequence[str] = ("csv",)) -> dict[str, Any]:
+    """What `partials/sort_header.html` and `partials/list_tools.html` read: `sort.<column>`, `list_tools`."""
+    return {
+        "sort": header_links(request, sorting),
+        "list_tools": {
+            "exports": [(kind, export_query(request, kind)) for kind in exports],
+            "filtered": any(name in request.GET for name in (*sorting.spec.filters, "sort")),
+            "sort": sorting.param if "sort" in request.GET else "",
+        },
+    }
