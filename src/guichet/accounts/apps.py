@@ -18,4 +18,6 @@ class AccountsConfig(contexts.ContextConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import signals  # noqa: F401  (API tokens revoked on password, MFA and activity changes)
+        from . import cases, signals  # noqa: F401  (API tokens revoked on password, MFA and activity changes)
+
+        cases.register()  # access requests in the case index

@@ -28,3 +28,7 @@ class ContractsConfig(contexts.ContextConfig):
         from .coverage import ContractCoverage
 
         coverage.register(ContractCoverage())  # inventory asks contracts what covers a machine
+
+        from . import cases
+
+        cases.register()  # the case index ("My requests") follows terminations

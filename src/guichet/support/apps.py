@@ -18,3 +18,8 @@ class SupportConfig(contexts.ContextConfig):
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from . import cases
+
+        cases.register()  # the case index ("My requests") follows this context's cases
