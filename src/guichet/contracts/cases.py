@@ -33,7 +33,12 @@ def facts_of(termination: Termination) -> cases.CaseFacts:
         waits_for = WaitsFor.CUSTOMER  # the copies' destruction is the customer's to confirm
     contract = termination.contract
     reason = termination.reason.strip().splitlines()[0] if termination.reason.strip() else ""
-    moments = (termination.created_at, termination.decided_at, termination.effective_at, termination.copies_destroyed_at)
+    moments = (
+        termination.created_at,
+        termination.decided_at,
+        termination.effective_at,
+        termination.copies_destroyed_at,
+    )
     return cases.CaseFacts(
         organisation_id=termination.organisation_id,
         kind=KIND,

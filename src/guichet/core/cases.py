@@ -132,7 +132,13 @@ def forget(kind: str, source_id: int) -> None:
 
 def _step(case: Case, event: str, *, at: datetime, note: str = "") -> None:
     CaseActivity.objects.create(
-        organisation_id=case.organisation_id, case=case, kind=case.kind, event=event, status=case.status, note=note, at=at
+        organisation_id=case.organisation_id,
+        case=case,
+        kind=case.kind,
+        event=event,
+        status=case.status,
+        note=note,
+        at=at,
     )
 
 
@@ -159,7 +165,9 @@ def rebuild(facts: Iterable[CaseFacts], *, kinds: Iterable[str] | None = None) -
         count += 1
     with across_organisations():
         for kind in set(kinds or []) | set(seen):
-            stale = sorted(set(Case.objects.filter(kind=kind).values_list("source_id", flat=True)) - seen.get(kind, set()))
+            stale = sorted(
+                set(Case.objects.filter(kind=kind).values_list("source_id", flat=True)) - seen.get(kind, set())
+            )
             for start in range(0, len(stale), 500):  # bounded IN lists: SQLite caps its parameters
                 Case.objects.filter(kind=kind, source_id__in=stale[start : start + 500]).delete()
     return count

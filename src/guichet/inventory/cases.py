@@ -58,7 +58,7 @@ def repair_facts(repair: RepairRequest) -> cases.CaseFacts:
         url_name="inventory:repair",
         url_args={"number": repair.number},
         created_at=repair.created_at,
-        updated_at=_latest(repair.created_at, repair.dispatched_at),
+        updated_at=_latest(repair.created_at, repair.dispatched_at, repair.closed_at),
         requester_id=repair.requester_id,
     )
 
@@ -99,24 +99,30 @@ def relocation_facts(relocation: Relocation) -> cases.CaseFacts:
     )
 
 
-def _every(model: type[RepairRequest] | type[Transfer] | type[Relocation], facts_of: object) -> Iterator[cases.CaseFacts]:
+def _every(
+    model: type[RepairRequest] | type[Transfer] | type[Relocation], facts_of: object
+) -> Iterator[cases.CaseFacts]:
     with across_organisations():
         for row in model.objects.select_related("machine").order_by("pk").iterator(chunk_size=2000):
             yield facts_of(row)  # type: ignore[operator]
 
 
+def _repairs() -> Iterator[cases.CaseFacts]:
+    return _every(RepairRequest, repair_facts)
+
+
+def _transfers() -> Iterator[cases.CaseFacts]:
+    return _every(Transfer, transfer_facts)
+
+
+def _relocations() -> Iterator[cases.CaseFacts]:
+    return _every(Relocation, relocation_facts)
+
+
 def register() -> None:
-    cases.register(
-        cases.CaseSource(REPAIR, _("Repair"), "inventory", every_case=lambda: _every(RepairRequest, repair_facts), position=20)
-    )
-    cases.register(
-        cases.CaseSource(TRANSFER, _("Machine transfer"), "inventory", every_case=lambda: _every(Transfer, transfer_facts), position=30)
-    )
-    cases.register(
-        cases.CaseSource(
-            RELOCATION, _("Relocation"), "inventory", every_case=lambda: _every(Relocation, relocation_facts), position=40
-        )
-    )
+    cases.register(cases.CaseSource(REPAIR, _("Repair"), "inventory", every_case=_repairs, position=20))
+    cases.register(cases.CaseSource(TRANSFER, _("Machine transfer"), "inventory", every_case=_transfers, position=30))
+    cases.register(cases.CaseSource(RELOCATION, _("Relocation"), "inventory", every_case=_relocations, position=40))
     cases.track(RepairRequest, REPAIR, repair_facts)
     cases.track(Transfer, TRANSFER, transfer_facts)
     cases.track(Relocation, RELOCATION, relocation_facts)

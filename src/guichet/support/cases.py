@@ -52,7 +52,5 @@ def every_case() -> Iterator[cases.CaseFacts]:
 
 
 def register() -> None:
-    cases.register(
-        cases.CaseSource(KIND, _("Request"), "requests", every_case=every_case, position=10)
-    )
+    cases.register(cases.CaseSource(KIND, _("Request"), "requests", every_case=every_case, position=10))
     cases.track(Request, KIND, facts_of)
