@@ -150,6 +150,10 @@ class QueueFilters:
     query: str = ""
 
 
+# Soonest due first (none due: last), then oldest; the primary key makes each row's place unique (keyset pages).
+QUEUE_ORDERING = ("resolution_due", "created_at", "id")
+
+
 def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Request]:
     now = now or timezone.now()
     with across_organisations():
@@ -175,7 +179,7 @@ def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -
                 resolution_due__gte=now,
                 resolution_due__lt=now + timedelta(hours=24),
             )
-        return _search(requests, filters.query).order_by("resolution_due", "created_at")
+        return _search(requests, filters.query).order_by(*QUEUE_ORDERING)
 
 
 def get_request_for_staff(staff: User, number: str) -> Request:
