@@ -175,16 +175,15 @@ def rebuild(facts: Iterable[CaseFacts], *, kinds: Iterable[str] | None = None) -
 
 def track(model: type[Any], kind: str, facts_of: Callable[[Any], CaseFacts | None]) -> None:
     """Keep the index of `model`'s rows current: every save records it (in the saving transaction),
-    a delete forgets it. `facts_of` returns None for a row that is no case (any more)."""
+    a delete forgets it. `facts_of` returns None for a row that is no case (an order not cancelled):
+    nothing is written then (a row that became a case never stops being one)."""
     from django.db.models.signals import post_delete, post_save
 
     def saved(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
         if raw:  # fixtures: `guichet sync_cases` indexes them
             return
         facts = facts_of(instance)
-        if facts is None:
-            forget(kind, instance.pk)
-        else:
+        if facts is not None:
             record(facts, at=timezone.now())
 
     def deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
