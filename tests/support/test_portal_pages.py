@@ -89,7 +89,8 @@ def test_list_is_paginated_and_keeps_the_filters(client, org_a, customer_a, make
     response = client.get(url("support:list"), {"status": "active"})
     assert len(response.context["page"]) == 25
     following = response.context["page"].next
-    assert f"?status=active&amp;cursor={following}" in response.content.decode()
+    html = response.content.decode()
+    assert 'rel="next"' in html and "?status=active&amp;cursor=" in html
     rest = client.get(url("support:list"), {"status": "active", "cursor": following})
     assert len(rest.context["page"]) == 1 and rest.context["page"].next is None
     assert len(client.get(url("support:list"), {"status": "open", "page": 2}).context["page"]) == 1

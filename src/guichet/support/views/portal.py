@@ -73,7 +73,7 @@ def request_list(request: CustomerRequest) -> HttpResponse:
                 ("status", _("Status")),
                 ("updated_at", _("Last change")),
             ],
-            "more_than": None if page.next is None else capped_count(rows),
+            "more_than": capped_count(rows),
             "questions_only": questions_of is not None,
         },
     )
