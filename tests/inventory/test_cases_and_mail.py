@@ -38,7 +38,9 @@ def test_repair_assigned_and_done_are_told_in_the_requesters_language(org_a, cus
     machine = make_machine(org_a)
     cover(machine)
     with tenant_scope(org_a):
-        repair = services.repair_request(actor=customer_a, machine=machine, kind="hardware", description="Bourrage\nsuite")
+        repair = services.repair_request(
+            actor=customer_a, machine=machine, kind="hardware", description="Bourrage\nsuite"
+        )
     case = case_of("repair", repair.number)
     assert (case.status, case.waits_for, case.url_name) == ("open", "vendor", "inventory:repair")
     assert case.title == f"{machine} · Bourrage"
@@ -101,7 +103,11 @@ def test_transfer_recorded_is_told_and_indexed(org_a, customer_a, agent_be) -> N
     cover(machine)
     with tenant_scope(org_a):
         transfer = services.transfer_report(
-            actor=customer_a, machine=machine, kind="sale", leaves_on=today() + timedelta(days=5), reason="Vendue",
+            actor=customer_a,
+            machine=machine,
+            kind="sale",
+            leaves_on=today() + timedelta(days=5),
+            reason="Vendue",
             buyer="Acme SA",
         )
     message = sent("transfer_recorded")

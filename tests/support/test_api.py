@@ -157,7 +157,12 @@ def test_request_types_list_each_types_fields_in_the_asked_language(api_a) -> No
 def test_session_auth_works_too(client, customer_a) -> None:  # type: ignore[no-untyped-def]
     client.force_login(customer_a)
     response = client.get("/api/v1/requests")
-    assert response.status_code == 200 and response.json() == {"items": [], "count": 0, "count_capped": False, "next": None}
+    assert response.status_code == 200 and response.json() == {
+        "items": [],
+        "count": 0,
+        "count_capped": False,
+        "next": None,
+    }
 
 
 # --- bad input: 4xx in the error format, never a 500 -------------------------------------------
@@ -273,7 +278,12 @@ def test_pagination_and_its_bounds(api_a) -> None:  # type: ignore[no-untyped-de
     page_2 = api_a.get("/requests", page=2, page_size=2).json()
     assert page_1["count"] == page_2["count"] == 3
     assert [item["number"] for item in page_1["items"] + page_2["items"]] == newest_first
-    assert api_a.get("/requests", page=3, page_size=2).json() == {"items": [], "count": 3, "count_capped": False, "next": None}
+    assert api_a.get("/requests", page=3, page_size=2).json() == {
+        "items": [],
+        "count": 3,
+        "count_capped": False,
+        "next": None,
+    }
     assert len(api_a.get("/requests", page_size=100).json()["items"]) == 3
     # Out of bounds is refused like any invalid field: the bounds are in the OpenAPI description.
     for params in ({"page": 0}, {"page": -1}, {"page_size": 0}, {"page_size": 101}, {"page": 10**30}):

@@ -51,8 +51,14 @@ def test_sync_cases_rebuilds_a_lost_index_and_drops_stale_rows(org_a, customer_a
     with across_organisations():
         Case.objects.all().delete()
         Case.objects.create(
-            organisation=org_a, kind="request", source_id=999_999, number="GONE", title="", status="open",
-            url_name="support:detail", url_args={"number": "GONE"},
+            organisation=org_a,
+            kind="request",
+            source_id=999_999,
+            number="GONE",
+            title="",
+            status="open",
+            url_name="support:detail",
+            url_args={"number": "GONE"},
         )
     call_command("sync_cases", kind=["request"])
     with across_organisations():
@@ -74,8 +80,14 @@ def test_list_shows_every_kind_with_its_own_page(client, org_a, customer_a, make
     item = make_request(org_a, customer_a)
     with across_organisations():
         Case.objects.create(
-            organisation=org_a, kind="repair", source_id=1, number="SR-BE-2026-000001", title="8286-42A 78ABC12",
-            status="in_progress", waits_for="vendor", url_name="inventory:repair",
+            organisation=org_a,
+            kind="repair",
+            source_id=1,
+            number="SR-BE-2026-000001",
+            title="8286-42A 78ABC12",
+            status="in_progress",
+            waits_for="vendor",
+            url_name="inventory:repair",
             url_args={"number": "SR-BE-2026-000001"},
         )
     client.force_login(customer_a)
@@ -92,8 +104,14 @@ def test_only_granted_kinds_and_admins_see_access_requests(client, org_a, custom
     with across_organisations():
         for kind, number in (("repair", "SR-1"), ("access_request", "AR-1")):
             Case.objects.create(
-                organisation=org_a, kind=kind, source_id=1, number=number, title="", status="open",
-                url_name="portal:team", url_args={},
+                organisation=org_a,
+                kind=kind,
+                source_id=1,
+                number=number,
+                title="",
+                status="open",
+                url_name="portal:team",
+                url_args={},
             )
     client.force_login(colleague)
     assert listed(client.get(url("support:list"))) == []
@@ -112,11 +130,16 @@ def test_filters_sort_and_search(client, org_a, customer_a, agent_be, make_reque
     assert by_title == [second.number, first.number]
     assert listed(client.get(url("support:list"), {"sort": "-title"})) == [first.number, second.number]
     assert listed(client.get(url("support:list"), {"q": "toner"})) == [first.number]
-    assert listed(client.get(url("support:list"), {"kind": "request", "status": "open"}))[0] in (first.number, second.number)
+    assert listed(client.get(url("support:list"), {"kind": "request", "status": "open"}))[0] in (
+        first.number,
+        second.number,
+    )
     assert client.get(url("support:list"), {"status": "nonsense"}).status_code == 400
 
 
-def test_keyset_pages_walk_every_row_once_and_refuse_a_tampered_cursor(client, settings, org_a, customer_a, make_request) -> None:  # type: ignore[no-untyped-def]
+def test_keyset_pages_walk_every_row_once_and_refuse_a_tampered_cursor(
+    client, settings, org_a, customer_a, make_request
+) -> None:  # type: ignore[no-untyped-def]
     settings.PAGE_SIZES = {**settings.PAGE_SIZES, "requests": 2}
     made = {make_request(org_a, customer_a, subject=f"Demande {i}").number for i in range(5)}
     client.force_login(customer_a)
@@ -139,7 +162,9 @@ def test_keyset_pages_walk_every_row_once_and_refuse_a_tampered_cursor(client, s
     assert "not valid" in client.get(url("support:list"), {"cursor": "garbage"}).content.decode()
 
 
-def test_list_query_count_is_small_and_constant(client, org_a, customer_a, make_request, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_list_query_count_is_small_and_constant(
+    client, org_a, customer_a, make_request, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     for i in range(3):
         make_request(org_a, customer_a, subject=f"Demande {i}")
     client.force_login(customer_a)
@@ -157,7 +182,9 @@ def test_list_query_count_is_small_and_constant(client, org_a, customer_a, make_
 # --- API -------------------------------------------------------------------------------------
 
 
-def test_api_cases_filters_pages_and_stays_in_its_organisation(client, org_a, customer_a, customer_b, make_request) -> None:  # type: ignore[no-untyped-def]
+def test_api_cases_filters_pages_and_stays_in_its_organisation(
+    client, org_a, customer_a, customer_b, make_request
+) -> None:  # type: ignore[no-untyped-def]
     mine = [make_request(org_a, customer_a, subject=f"Demande {i}").number for i in range(3)]
     theirs = make_request(customer_b.memberships.first().organisation, customer_b).number
     client.force_login(customer_a)
@@ -171,7 +198,9 @@ def test_api_cases_filters_pages_and_stays_in_its_organisation(client, org_a, cu
     assert client.get("/api/v1/cases", {"kind": "nonsense"}).status_code == 422
 
 
-def test_api_activity_is_the_organisations_timeline(client, org_a, customer_a, customer_b, agent_be, make_request) -> None:  # type: ignore[no-untyped-def]
+def test_api_activity_is_the_organisations_timeline(
+    client, org_a, customer_a, customer_b, agent_be, make_request
+) -> None:  # type: ignore[no-untyped-def]
     item = make_request(org_a, customer_a)
     make_request(customer_b.memberships.first().organisation, customer_b)
     with tenant_scope(org_a):
@@ -198,8 +227,14 @@ def test_home_shows_recent_activity_of_granted_applications(client, org_a, custo
     item = make_request(org_a, customer_a)
     with across_organisations():
         Case.objects.create(
-            organisation=org_a, kind="access_request", source_id=7, number="AR-7", title="", status="open",
-            url_name="portal:team", url_args={},
+            organisation=org_a,
+            kind="access_request",
+            source_id=7,
+            number="AR-7",
+            title="",
+            status="open",
+            url_name="portal:team",
+            url_args={},
         )
         cases.notified("access_request", 7, "x")
     member = make_member(org_a, email="m@example.com")
