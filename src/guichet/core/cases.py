@@ -106,6 +106,9 @@ def record(facts: CaseFacts, *, at: datetime | None = None) -> Case:
             return case
         changed = [name for name in _INDEXED if getattr(case, name) != getattr(facts, name)]
         if not changed:
+            if facts.updated_at > case.updated_at:  # a reply, a note: the case moved, its status did not
+                case.updated_at = facts.updated_at
+                case.save(update_fields=["updated_at"])
             return case
         status_moved = case.status != facts.status
         for name in changed:
