@@ -51,6 +51,7 @@ system-packages:
 run: install system-packages
 	DEBUG=1 $(BIN)/guichet migrate --no-input
 	DEBUG=1 $(BIN)/guichet seed_demo
+	DEBUG=1 $(BIN)/guichet build_search_index
 	DEBUG=1 $(BIN)/guichet runserver 127.0.0.1:8000
 
 # The whole suite: SQLite by default, the database of DATABASE_URL when it is set.

@@ -4,6 +4,7 @@ Add a line only for what a framework calls through a dotted path in settings or 
 exists for tests and operators; anything else nobody calls is dead code to remove.
 """
 
+from guichet.accounts import allauth_wording
 from guichet.accounts import context_processors as accounts_context_processors
 from guichet.accounts.adapter import AccountAdapter
 from guichet.accounts.admin import ApiTokenAdmin
@@ -11,9 +12,10 @@ from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
-from guichet.core import signing, uploads, views
+from guichet.core import countries, signing, uploads, views
 from guichet.ops import gunicorn
 from guichet.ops.metrics import OutboxCollector
+from guichet.support import rules as support_rules
 
 # Named in settings (TEMPLATES context processors, ACCOUNT_ADAPTER, ACCOUNT_SIGNUP_FORM_CLASS, handler*).
 accounts_context_processors.navigation
@@ -43,3 +45,9 @@ signing.verify_pdf
 signing.forget_seals
 # The renewal window as a rule, for the home page's "renewals due" (selectors use its named window).
 contract_rules.renewal_due
+# allauth sentences kept in our catalogue for "courriel": read by makemessages, never called.
+allauth_wording.ALLAUTH_WORDING
+# The per-process support-centre copies are dropped by tests between tests, as they clear the cache.
+countries.forget_centres
+# The SLA policy as counted business time: the stored marks (support/sla.py) are proven against it.
+support_rules.sla_state

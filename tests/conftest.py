@@ -9,7 +9,10 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
+from guichet.core.countries import forget_centres
 from tests.accounts.factories import (
     OrganisationFactory,
     UserFactory,
@@ -23,6 +26,11 @@ from tests.smtp_sink import SmtpSink
 # embedding the articles takes about a minute in each test process, and one test is about them.
 os.environ.setdefault("HELP_SEMANTIC_SEARCH", "off")
 
+# Property tests judge answers, not speed: a loaded machine (CI, parallel workers) makes input
+# generation and single examples slow without anything being wrong.
+hypothesis_settings.register_profile("guichet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("guichet")
+
 # Browser fixtures (one Chromium for the whole run), shared by tests/e2e and the contexts' page tests.
 pytest_plugins = ["tests.browser"]
 
@@ -33,8 +41,10 @@ _facts_migration = importlib.import_module("guichet.core.migrations.0006_launch_
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     cache.clear()
+    forget_centres()
     yield
     cache.clear()
+    forget_centres()
 
 
 @pytest.fixture(autouse=True)
@@ -128,6 +138,13 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
         yield sink
     finally:
         sink.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser journeys and the API fuzzing run once, in CI's PostgreSQL run (docs/testing.md)."""
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("schemathesis"):
+            item.add_marker(pytest.mark.once)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -6,12 +6,18 @@ notice on a workstation, and fail under CI=true, where a silently skipped check 
 
 from __future__ import annotations
 
+import html as htmllib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -62,3 +68,100 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _plain(text: str) -> str:
+    """pdftotext's text with babel's no-break spaces as spaces and runs of spaces as one."""
+    return re.sub(r"[ \u00a0\u202f]+", " ", text)
+
+
+def broken_numbers(text: str, values: Iterable[str]) -> list[str]:
+    """The `values` (amounts, IBANs, dates, references) that no single line of a PDF's text holds
+    whole: a number split across two lines is missing from every line."""
+    lines = [_plain(line).strip() for line in text.splitlines()]
+    return [value for value in values if not any(_plain(value) in line for line in lines)]
+
+
+# Phrases of the documents' English wording (the msgids of the PDF templates and the product's own
+# text) that a French, Dutch or Romanian PDF must never show. The vendor's proper names as the seeds
+# give them ("Customer Support Online Team", "Bucharest Business Park") are not in the list.
+ENGLISH_PHRASES = (
+    "Invoice",
+    "Credit note",
+    "Issue date",
+    "Due date",
+    "Unit price",
+    "Amount due",
+    "Already settled",
+    "Structured communication",
+    "Statement of account",
+    "Opening balance",
+    "Closing balance",
+    "Aging",
+    "Customer",
+    "Machines covered",
+    "Machine type",
+    "Serial number",
+    "Under contract",
+    "Termination notice",
+    "Effective date",
+    "Contract number",
+    "Shipping label",
+    "Repair centre",
+    "Service request",
+    "Hardware maintenance",
+    "Software licence",
+    "agreement",
+    "Scan with your banking app",
+    "months from delivery",
+    "warranty",
+    "Total excluding tax",
+    "VAT number",
+)
+
+
+# The vendor's names as the seeds write them, in any language (a name is not English wording).
+PROPER_NAMES = ("Customer Support Online Team", "Bucharest Business Park", "Guichet Services")
+
+
+def english_phrases(text: str) -> list[str]:
+    """The known English phrases a French, Dutch or Romanian PDF's text shows (whole words only)."""
+    plain = " ".join(_plain(text).split())
+    for name in PROPER_NAMES:
+        plain = plain.replace(name, " ")
+    return [phrase for phrase in ENGLISH_PHRASES if re.search(rf"\b{re.escape(phrase)}\b", plain)]
+
+
+def assert_no_english(text: str) -> None:
+    found = english_phrases(text)
+    assert not found, f"English in a translated PDF: {found}\n{text}"
+
+
+@contextmanager
+def document_html() -> Iterator[list[str]]:
+    """The HTML of every PDF rendered inside the block (what `core.documents.render_pdf` printed)."""
+    from guichet.core import documents
+
+    seen: list[str] = []
+    original = documents.render_html
+
+    def capture(*args: Any, **kwargs: Any) -> str:
+        html = original(*args, **kwargs)
+        seen.append(html)
+        return html
+
+    with mock.patch.object(documents, "render_html", capture):
+        yield seen
+
+
+_KEPT_WHOLE = re.compile(r'<(span|td|th) class="(?:unbroken|num)">(.*?)</\1>', re.DOTALL)
+
+
+def unbroken_values(html: str) -> list[str]:
+    """The text of every value a document keeps on one line (`|unbroken` spans, `.num` cells)."""
+    values = []
+    for match in _KEPT_WHOLE.finditer(html):
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", match.group(2))).strip()
+        if text and any(character.isdigit() for character in text):
+            values.append(text)
+    return values

@@ -34,6 +34,7 @@ from rich.table import Table  # noqa: E402
 from guichet.help.content import bundled_topics  # noqa: E402
 from guichet.help.rendering import plain_text  # noqa: E402
 from guichet.help.search import Embedder, HelpIndex, IndexedTranslation  # noqa: E402
+from guichet.help.search_store import normalise_query  # noqa: E402
 from guichet.help.text import words  # noqa: E402
 
 
@@ -120,7 +121,8 @@ def main() -> None:
             index.search("warm up", language="en", country="BE")
 
             def search(q: str, index: HelpIndex = index, **kw: object) -> list[str]:
-                return [hit.slug for hit in index.search(q, **kw)]  # type: ignore[arg-type]
+                # As the site searches: the query normalised as it is cached (search_store).
+                return [hit.slug for hit in index.search(normalise_query(q), **kw)]  # type: ignore[arg-type]
 
             result = evaluate("lexical+semantic" if mode == "semantic" else mode, search, queries)
         table.add_row(

@@ -48,7 +48,9 @@ PEER = ROOT.parent / "shared" / "bench" / "peer"
 README = ROOT / "bench" / "README.md"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-GUICHET_PORT, BARE_PORT = 8101, 8102
+# BENCH_HTTP_PORTS=8111,8112 when another run may hold the usual ports on a shared machine.
+GUICHET_PORT, BARE_PORT = (int(port) for port in os.environ.get("BENCH_HTTP_PORTS", "8101,8102").split(","))
+BENCH_BROKER = "redis://127.0.0.1:6379/10"  # this bench's own Redis database, emptied after a run
 BARE_DB = "perf_bare"  # the bare project's own settings name it (user perf, password perf)
 console = Console()
 
@@ -156,6 +158,10 @@ def guichet_env(database_url: str) -> dict[str, str]:
         "DEBUG": "",
         # One math thread per worker: two workers' embedding threads otherwise fight over 2 cores.
         "OMP_NUM_THREADS": "1",
+        # As in production: the confirmation e-mail goes to a worker through the broker, not
+        # rendered and sent inside the request (no worker consumes during the bench; the queue is
+        # emptied afterwards). --no-broker measures the in-process fallback instead.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", BENCH_BROKER),
     }
 
 
@@ -213,7 +219,7 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     queries: int | None = None
     expected: int = 200
-    body: dict[str, Any] | None = None  # a POST
+    body: dict[str, Any] | str | None = None  # a POST: JSON, or a form already encoded
 
 
 def _status(scenario: Scenario) -> int:
@@ -223,6 +229,8 @@ def _status(scenario: Scenario) -> int:
         return urllib.request.urlopen(request, timeout=120).status  # noqa: S310
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError:
+        return 0  # no answer (a worker killed by its timeout): the scenario is reported, not the run lost
 
 
 def measure(
@@ -236,9 +244,10 @@ def measure(
             _status(scenario)
     else:
         status = scenario.expected
-        body = Path(tempfile.mkstemp(suffix=".json")[1])
-        body.write_text(json.dumps(scenario.body))
-        arguments += ["POST", str(body), "application/json"]
+        body = Path(tempfile.mkstemp(suffix=".body")[1])
+        is_form = isinstance(scenario.body, str)
+        body.write_text(scenario.body if is_form else json.dumps(scenario.body))  # type: ignore[arg-type]
+        arguments += ["POST", str(body), "application/x-www-form-urlencoded" if is_form else "application/json"]
     monitor.wait_quiet(quiet_max)
     started = time.time()
     output = _run(
@@ -270,11 +279,14 @@ def measure(
 def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], dict[str, Any]]:
     console.print("Seeding (or reusing) the scale data …")
     ensure_database(database_url.rsplit("/", 1)[1])
+    _run([PYTHON, str(HERE / "scenarios.py"), "--forget-created"], env=guichet_env(database_url))
     subprocess.run(
         [PYTHON, str(ROOT / "bench" / "requests_scale" / "run.py"), "--seed-only"],
         check=True,
         env=guichet_env(database_url),
     )
+    # The deploy step: the help search index is built and stored before the web processes start.
+    subprocess.run([PYTHON, "-m", "guichet", "build_search_index"], check=True, env=guichet_env(database_url))
     plan = json.loads(_run([PYTHON, str(HERE / "scenarios.py")], env=guichet_env(database_url)))
     base = f"http://127.0.0.1:{GUICHET_PORT}"
     guichet = [
@@ -282,7 +294,18 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
     ]
     create = plan["create"]
     guichet.append(
-        Scenario("api_create_request", base + create["path"], create["headers"], expected=201, body=create["body"])
+        Scenario(
+            "api_create_request",
+            base + create["path"],
+            create["headers"],
+            plan["api_create_queries"],
+            expected=201,
+            body=create["body"],
+        )
+    )
+    form = plan["create_form"]
+    guichet.append(
+        Scenario("form_create_request", base + form["path"], form["headers"], form["queries"], 302, form["body"])
     )
     bare_base = f"http://127.0.0.1:{BARE_PORT}"
     bare = [Scenario("bare_list", f"{bare_base}/items/"), Scenario("bare_list_deep", f"{bare_base}/items/?page=2000")]
@@ -337,6 +360,14 @@ def write_readme(results: list[dict[str, Any]], ceiling: float, rows: dict[str, 
     README.write_text(text)
 
 
+def empty_bench_queue() -> None:
+    """Drop the confirmation e-mails the creation scenarios queued (no worker consumes them)."""
+    if os.environ.get("CELERY_BROKER_URL", BENCH_BROKER) == BENCH_BROKER:
+        import redis
+
+        redis.Redis.from_url(BENCH_BROKER).delete("celery")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="8 s per scenario")
@@ -345,7 +376,10 @@ def main() -> None:
     parser.add_argument("--quiet-max", type=float, default=120, help="longest wait for a quiet machine, in seconds")
     parser.add_argument("--only", nargs="*", help="Guichet scenarios to run (the bare list always runs)")
     parser.add_argument("--write-readme", action="store_true", help="write the table into bench/README.md")
+    parser.add_argument("--no-broker", action="store_true", help="no Celery broker: e-mails rendered in the request")
     args = parser.parse_args()
+    if args.no_broker:
+        os.environ["CELERY_BROKER_URL"] = ""
     seconds = 8 if args.quick else args.seconds
     database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_requests")
     if not database_url.startswith("postgres"):
@@ -370,6 +404,7 @@ def main() -> None:
                 progress.update(task, description=scenario.name)
                 results.append(measure(scenario, monitor, seconds, args.connections, args.quiet_max))
                 progress.advance(task)
+    empty_bench_queue()
     ceiling = results[0]["rps"]
     for result in results:
         result["ratio"] = round(result["rps"] / ceiling, 3)

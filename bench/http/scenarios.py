@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
@@ -62,6 +63,30 @@ def _queries(path: str, headers: dict[str, str]) -> int:
     return len(captured)
 
 
+# The form's CSRF secret: Django accepts the cookie's unmasked 32-character secret as the form token.
+CSRF_SECRET = "benchhttpbenchhttpbenchhttp01234"  # noqa: S105 (a bench-only token)
+
+
+def _form_create(lang: str, cookie: str) -> dict[str, Any]:
+    """The request form's POST, as a browser sends it (session, CSRF cookie and field), checked once
+    in process (a 302 to the new request) with its queries counted."""
+    path = f"/{lang}/requests/new/?type=general"
+    body = {
+        "csrfmiddlewaretoken": CSRF_SECRET,
+        "type": "general",
+        "subject": BENCH_SUBJECT,
+        "description": "Created by bench/http through the form.",
+        "priority": "normal",
+        "contact_name": "Bench Customer",
+        "contact_email": "",  # filled below: the customer's own address is trusted
+    }
+    client = Client(enforce_csrf_checks=True)
+    name, value = cookie.split("=", 1)
+    client.cookies[name] = value
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return {"path": path, "body": body, "client": client}
+
+
 def scenarios() -> dict[str, Any]:
     with across_organisations():
         org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
@@ -83,7 +108,32 @@ def scenarios() -> dict[str, Any]:
         "help_home": (f"/{lang}/help/", {}),
         "help_search": (f"/{lang}/help/search/?q=facture+en+double", {}),
     }
+    form = _form_create(lang, as_customer["Cookie"])
+    form["body"]["contact_email"] = customer.email
+    form["client"].post(form["path"], form["body"])  # warm
+    with CaptureQueriesContext(connection) as captured:
+        answer = form["client"].post(form["path"], form["body"])
+    if answer.status_code != 302:
+        raise SystemExit(f"the request form answered {answer.status_code} in process: {answer.content[:300]!r}")
+    form_queries = len(captured)
+    with CaptureQueriesContext(connection) as captured:
+        created = Client().post(
+            "/api/v1/requests",
+            {"type": "general", "subject": BENCH_SUBJECT, "description": "Created by bench/http."},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=as_client["Authorization"],
+        )
+    if created.status_code != 201:
+        raise SystemExit(f"the API create answered {created.status_code} in process")
+    api_queries = len(captured)
     return {
+        "create_form": {
+            "path": form["path"],
+            "headers": {"Cookie": f"{as_customer['Cookie']}; {settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"},
+            "body": urlencode(form["body"]),
+            "queries": form_queries,
+        },
+        "api_create_queries": api_queries,
         "pages": {
             name: {"path": path, "headers": headers, "queries": _queries(path, headers)}
             for name, (path, headers) in pages.items()
@@ -91,11 +141,31 @@ def scenarios() -> dict[str, Any]:
         "create": {
             "path": "/api/v1/requests",
             "headers": as_client,
-            "body": {"type": "general", "subject": "Bench question", "description": "Created by bench/http."},
+            "body": {"type": "general", "subject": BENCH_SUBJECT, "description": "Created by bench/http."},
         },
         "rows": {"organisation_requests": rows},
     }
 
 
+BENCH_SUBJECT = "Bench question"  # what the creation scenarios write
+
+
+def forget_created() -> int:
+    """Delete the requests an earlier run's creation scenarios added, so the data stays the seeded
+    size (requests_scale refuses to reuse a database of another size)."""
+    with across_organisations():
+        deleted, _ = Request.objects.filter(
+            organisation__customer_number__startswith=f"{PREFIX}-", subject=BENCH_SUBJECT
+        ).delete()
+    return deleted
+
+
 if __name__ == "__main__":
-    print(json.dumps(scenarios()))
+    if sys.argv[1:] == ["--forget-created"]:
+        print(
+            json.dumps(
+                {"deleted": forget_created() if "support_request" in connection.introspection.table_names() else 0}
+            )
+        )
+    else:
+        print(json.dumps(scenarios()))

@@ -52,7 +52,7 @@ def test_request_then_agent_grants_and_customer_is_told(  # type: ignore[no-unty
     assert access_request.status == "pending"
 
     client.force_login(agent_be)
-    assert access_request in client.get(reverse("console:home")).context["pending"]
+    assert access_request in client.get(reverse("console:access_requests")).context["pending"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("console:decide", kwargs={"pk": access_request.pk}), {"decision": "grant"})
     assert response.status_code == 302
@@ -101,7 +101,7 @@ def test_agent_of_another_country_cannot_see_or_decide(client, org_a, customer_n
             actor=customer_no_grant, organisation=org_a, application="orders", request=None
         )
     client.force_login(agent_ro)
-    assert client.get(reverse("console:home")).context["pending"] == []
+    assert client.get(reverse("console:access_requests")).context["pending"] == []
     response = client.post(reverse("console:decide", kwargs={"pk": access_request.pk}), {"decision": "grant"})
     assert response.status_code == 404
     access_request.refresh_from_db()

@@ -26,7 +26,7 @@ def test_agent_menu_is_one_console_dropdown_with_every_console_page(client, agen
     assert html.count('data-bs-toggle="dropdown"') == 2  # the console and the account menus
     assert 'id="console-menu-toggle"' in html and 'aria-expanded="false"' in html
     links = re.findall(r'<a class="dropdown-item[^"]*" (?:aria-current="\w+" )?href="([^"]+)"', html)
-    assert links[: len(CONSOLE_URLS)] == CONSOLE_URLS and len(CONSOLE_URLS) == 9
+    assert links[: len(CONSOLE_URLS)] == CONSOLE_URLS and len(CONSOLE_URLS) == 10
     assert html.count('class="nav-link') == 1  # the menu's button: no row of links any more
     assert [s.label for s in console_menu("/").sections] == ["Customers", "Service", "Sales"]
     assert "/admin/" not in html
@@ -41,9 +41,9 @@ def test_current_console_page_is_marked_on_its_entry_and_named_on_the_button(cli
     assert re.search(
         r'class="nav-link dropdown-toggle active"[^>]*>Console<span class="fw-normal"> · Requests</span>', html
     )
-    # The access requests' page (/console/) is a prefix of every console URL: only its own page marks it.
+    # The console home (/console/) is a prefix of every console URL: only its own page marks it.
     home = reverse("console:home")
-    assert f'aria-current="page" href="{home}">Access requests</a>' in header(client, home)
+    assert f'aria-current="page" href="{home}">Console home</a>' in header(client, home)
     assert f'aria-current="page" href="{home}"' not in html
 
 

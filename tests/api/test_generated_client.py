@@ -17,6 +17,9 @@ import pytest
 from guichet.accounts.models import ApiToken
 from guichet.config.api import api
 
+# Database-independent: runs once, in CI's PostgreSQL run (docs/testing.md).
+pytestmark = pytest.mark.once
+
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 PACKAGE = "guichet_client"
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from guichet.accounts.models import Organisation, User
 from guichet.buytech import rules
@@ -257,3 +258,41 @@ def test_an_organisation_that_lost_eligibility_still_follows_its_orders(
     assert home.status_code == 403 and order.number in home.content.decode()
     assert f'data-code="{rules.PARTNER_REFUSED}"' in home.content.decode()
     assert client.get(reverse("buytech:order", kwargs={"number": order.number})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "english"),
+    [
+        (
+            "fr",
+            (
+                "Processeur",
+                "Mémoire",
+                "14 pouces",
+                "512 Go",
+                "garantie du fabricant incluse",
+                "Légères marques sur le capot",
+            ),
+            (">screen<", ">14 in<", "months from delivery", "Light marks"),
+        ),
+        (
+            "nl",
+            ("Processor", "Geheugen", "14 inch", "fabrieksgarantie inbegrepen", "Lichte sporen op het deksel"),
+            (">screen<", ">14 in<", "months from delivery", "Light marks"),
+        ),
+    ],
+)
+def test_the_catalogue_reads_in_the_readers_language_brand_names_kept(
+    eligible: Organisation,
+    buyer: User,
+    catalogue: dict,
+    language: str,
+    expected: tuple[str, ...],
+    english: tuple[str, ...],
+) -> None:
+    client = client_for(buyer)
+    with translation.override(language):
+        body = client.get(reverse("buytech:catalogue"), {"kind": "laptop"}).content.decode()
+    assert "ThinkPad T14 Gen 5" in body and "Intel Core Ultra 5" in body  # the vendor's names, as given
+    assert all(text in body for text in expected), [text for text in expected if text not in body]
+    assert not [text for text in english if text in body]

@@ -11,7 +11,17 @@ from guichet.accounts.models import Application
 from guichet.config.api import api
 from guichet.core.contexts import ConsoleSection, ContextConfig, application_entry_points, console_entries, contexts
 
-CONTEXT_APPS = ("accounts", "help", "support", "inventory", "contracts", "orders", "billing", "buytech")
+CONTEXT_APPS = (
+    "accounts",
+    "help",
+    "support",
+    "inventory",
+    "contracts",
+    "orders",
+    "billing",
+    "buytech",
+    "global_search",
+)
 
 
 def test_every_portal_app_is_a_context_in_installed_order() -> None:
@@ -42,7 +52,7 @@ def test_every_context_router_is_in_the_api() -> None:
 
 def test_console_entries_resolve_and_are_grouped_in_section_order() -> None:
     entries = console_entries()
-    assert len(entries) == 9
+    assert len(entries) == 10  # the console home first
     sections = [entry.section for entry in entries]
     assert sections == sorted(sections, key=ConsoleSection.ORDER.index)
     assert all(reverse(entry.url_name).startswith("/en/console/") for entry in entries)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.template import engines
 from django.utils import timezone, translation
 
-from guichet.core.templatetags.locale_ui import money, when
+from guichet.core.templatetags.locale_ui import day, hour, money, when
 from guichet.core.viewer import UTC as VIEWER_UTC
 from guichet.core.viewer import validate_time_zone, zone_of
 from tests.accounts.factories import OrganisationFactory, make_agent
@@ -86,3 +87,45 @@ def test_whose_clock_customers_canadian_provinces_agents_and_administrators() ->
     validate_time_zone("Europe/Bucharest")
     with pytest.raises(ValidationError):
         validate_time_zone("Mars/Olympus")
+
+
+@pytest.mark.parametrize(
+    ("language", "weekday", "medium", "clock"),
+    [
+        ("en", "Monday, December 7", "Dec 7, 2026", f"9:30{NNBSP}AM"),
+        ("fr", "lundi 7 décembre", "7 déc. 2026", "09:30"),
+        ("nl", "maandag 7 december", "7 dec 2026", "09:30"),
+        ("ro", "luni, 7 decembrie", "7 dec. 2026", "09:30"),
+    ],
+)
+def test_day_and_hour_follow_the_active_language(language: str, weekday: str, medium: str, clock: str) -> None:
+    with translation.override(language):
+        assert day(date(2026, 12, 7), "weekday") == weekday
+        assert day(date(2026, 12, 7)) == medium
+        assert hour(time(9, 30)) == clock
+        assert day(None) == hour(None) == ""
+
+
+def test_day_and_hour_of_a_moment_read_the_viewers_clock() -> None:
+    # 03:30 UTC on the 7th is still the 6th in Vancouver.
+    moment = datetime(2026, 12, 7, 3, 30, tzinfo=UTC)
+    with translation.override("fr"), timezone.override(ZoneInfo("America/Vancouver")):
+        assert day(moment, "long") == "6 décembre 2026"
+        assert hour(moment) == "19:30"
+        assert day("2026-12-07T03:30:00+00:00", "long") == "6 décembre 2026"
+
+
+# Machine-readable values (a <time datetime>, an <input type="date"> value) keep Django's `date`.
+MACHINE_FORMAT = re.compile(r"""\|date:['"](c|Y-m-d)['"]""")
+
+
+def test_every_date_and_time_shown_goes_through_the_kernel_filters() -> None:
+    templates = list(SRC.glob("**/templates/**/*.html")) + list(SRC.glob("**/templates/**/*.txt"))
+    offenders = [
+        f"{path.relative_to(SRC)}: {match.group(0)}"
+        for path in templates
+        for match in re.finditer(r"\|(date|time)(:['\"][^'\"]*['\"])?", MACHINE_FORMAT.sub("", path.read_text()))
+    ]
+    assert not offenders
+    python = [p for p in SRC.glob("**/*.py") if "date_format(" in p.read_text() or "time_format(" in p.read_text()]
+    assert not python

@@ -98,7 +98,7 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     # Two laptops and a phone, from the catalogue to the reservation.
     page.locator("[data-testid=catalogue-link]").click()
     page.select_option("select[name=kind]", "laptop")
-    page.locator("form[role=search] button[type=submit]").click()
+    page.locator("main form[role=search] button[type=submit]").click()
     axe_check(page)
     page.fill("#q-BT-LT-T14-N", "2")
     page.locator("[data-testid=add-BT-LT-T14-N]").click()

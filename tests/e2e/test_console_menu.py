@@ -13,6 +13,7 @@ from tests.accounts.factories import make_agent
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ENTRIES = [
+    "Console home",
     "Access requests",
     "Organisations",
     "Requests",
@@ -73,7 +74,7 @@ def test_console_menu_by_keyboard(new_context, live_server, axe_check, phone: bo
     menu.wait_for(state="visible")
     assert toggle.get_attribute("aria-expanded") == "true"
     page.keyboard.press("ArrowDown")
-    assert focused_text(page) == "Access requests"
+    assert focused_text(page) == "Console home"
     axe_check(page)
     page.keyboard.press("Escape")
     menu.wait_for(state="hidden")

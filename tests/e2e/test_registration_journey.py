@@ -201,11 +201,14 @@ def test_registration_to_first_granted_application(
         agent_page.click("main form button[type=submit]")
     assert agent_page.url == f"{live_server.url}/{lang}/console/"
     axe_check(agent_page)
+    # The console home counts the access requests to decide and leads to them.
+    with agent_page.expect_navigation():
+        agent_page.locator(f"[data-testid=console-counts] a[href='/{lang}/console/access-requests/']").click()
     card = agent_page.locator("[data-testid=access-request]", has_text=email)
     assert card.count() == 1
     with agent_page.expect_navigation():
         card.locator("button[name=decision][value=grant]").click()
-    assert agent_page.url == f"{live_server.url}/{lang}/console/"
+    assert agent_page.url == f"{live_server.url}/{lang}/console/access-requests/"
     assert agent_page.locator(".messages .alert-success").is_visible()
     assert agent_page.locator("[data-testid=access-request]", has_text=email).count() == 0
     with across_organisations():

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from guichet.core.models import AuditEvent, SupportCentre
 from guichet.help.models import Article, ArticleTranslation, Feedback, SearchLog, SuggestionOpen
-from guichet.help.search import get_index
+from guichet.help.search_store import get_index
 
 pytestmark = pytest.mark.django_db
 

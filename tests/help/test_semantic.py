@@ -11,6 +11,9 @@ import pytest
 
 from guichet.help.search import HelpIndex, IndexedTranslation, load_embedder
 
+# Database-independent: runs once, in CI's PostgreSQL run (docs/testing.md).
+pytestmark = pytest.mark.once
+
 CORPUS = [
     IndexedTranslation(
         slug="pay-by-transfer",

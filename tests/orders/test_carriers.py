@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -117,3 +118,34 @@ def test_s10_check_digit_examples() -> None:
     assert s10_check_digit("00000000") == 5  # remainder 0 gives 11, written 5
     assert s10_check_digit("00000008") == 0  # weighted sum 56, remainder 1 gives 10, written 0
     assert s10_check_digit("12345678") == 5
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "expected"),
+    [
+        (
+            "canada_post",
+            "fr",
+            "https://www.canadapost-postescanada.ca/track-reperage/fr#/search?searchFor=1234567890123456",
+        ),
+        (
+            "canada_post",
+            "en",
+            "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=1234567890123456",
+        ),
+        ("purolator", "fr", "https://www.purolator.com/fr/shipping/tracker?pin=1234567890123456"),
+        # No language page the carrier documents: its one page, never an invented parameter.
+        ("ups", "fr", "https://www.ups.com/track?tracknum=1234567890123456"),
+        (
+            "canada_post",
+            "ro",
+            "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=1234567890123456",
+        ),
+    ],
+)
+def test_a_tracking_link_opens_in_the_readers_language_where_the_carrier_has_it(
+    code: str, language: str, expected: str
+) -> None:
+    assert CARRIERS[code].tracking_url("1234567890123456", language) == expected
+    with translation.override(language):
+        assert CARRIERS[code].tracking_url("1234567890123456") == expected

@@ -146,6 +146,7 @@ def test_a_canadian_order_in_french_with_canadian_carriers(client) -> None:  # t
     assert order.number.startswith("CA-ORD-") and order.currency == "CAD"
     client.force_login(customer)
     page = client.get(url("orders:detail", "fr", number=order.number)).content.decode()
-    assert "https://www.purolator.com/en/shipping/tracker?pin=335200231234" in page
-    assert "searchFor=RR123456785CA" in page
+    # The carriers' own French pages for a French reader (issue 14).
+    assert "https://www.purolator.com/fr/shipping/tracker?pin=335200231234" in page
+    assert "/track-reperage/fr#/search?searchFor=RR123456785CA" in page
     assert "5\xa0160,00\xa0$" in page  # fr_CA (babel): no-break spaces, "$" after the amount

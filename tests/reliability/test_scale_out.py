@@ -37,7 +37,8 @@ from tests.reliability.conftest import REDIS_HOST, REDIS_PORT, holding_redis_db,
 from tests.smtp_sink import SmtpSink
 from tests.tools import free_port, require
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+# A production deployment (PostgreSQL behind two instances): runs once, in CI's PostgreSQL run.
+pytestmark = [pytest.mark.redis, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 NGINX_CONF = """

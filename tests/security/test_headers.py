@@ -103,6 +103,7 @@ def _production_environment() -> dict[str, str]:
     return variables
 
 
+@pytest.mark.once  # a subprocess running `check --deploy`: no database involved
 def test_deployment_check_is_clean_with_the_production_variables(tmp_path: Path) -> None:
     keep = ("PATH", "HOME", "LANG", "GUICHET_VAR_DIR", "NODE_MODULES")
     env = {name: value for name, value in os.environ.items() if name in keep}

@@ -31,6 +31,10 @@ from guichet.config.api import api
 from tests.security.matrix import Entry, Matrix, Pattern, World, _url, _values
 from tests.security.test_matrix import SHARES
 
+# Expensive, and PostgreSQL is where hostile text hurts (it refuses what SQLite stores): runs once,
+# in CI's PostgreSQL run (docs/testing.md).
+pytestmark = pytest.mark.once
+
 # One of each kind; hypothesis below draws many more.
 HOSTILE = ("a\x00b", "4611686018427387904", "1e30", "9999-12-31", "x" * 300)
 

@@ -26,6 +26,7 @@ def django_process(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", script], env=base, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.once  # processes starting with or without a shared cache: no database involved
 def test_with_debug_off_a_process_without_a_shared_cache_refuses_to_start() -> None:
     refused = django_process("")
     assert refused.returncode != 0
@@ -40,6 +41,7 @@ def test_with_debug_off_a_process_without_a_shared_cache_refuses_to_start() -> N
     assert django_process("", DEBUG="1").returncode == 0
 
 
+@pytest.mark.once  # two processes sharing Redis: the counting is the cache's, not the database's
 def test_failures_counted_in_one_process_refuse_in_another() -> None:
     import redis
 

@@ -39,6 +39,8 @@ from tests.security.matrix import (
     row,
 )
 
+DECIDED = Expect(302, "console:access_requests")
+
 
 def build(w: World) -> None:
     """customer_a's API token, a pending applicant of org_a, and an invitation into org_a."""
@@ -92,10 +94,11 @@ ENTRIES = {
                                    method="post", data=lambda w: {"organisation": w.org_a.pk}),
     # console (vendor staff)
     "console:home":            row(*STAFF_PAGE),
+    "console:access_requests": row(*STAFF_PAGE),
     "console:organisations":   row(*STAFF_PAGE),
     "console:organisation":    row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
                                    kwargs=organisation),
-    "console:decide":          row(LOGIN,     F,         F,         F,         NF,        CONSOLE,   CONSOLE,
+    "console:decide":          row(LOGIN,     F,         F,         F,         NF,        DECIDED,   DECIDED,
                                    method="post", kwargs=access_request,
                                    data={"decision": "refuse", "reason": "Access matrix."}),
     "set_language":            row(*(Expect(302, "help:home"),) * 7, method="post",
@@ -105,6 +108,8 @@ ENTRIES = {
     "api-1:openapi-json":      row(*EVERYONE, api=True),
     "api-1:openapi-view":      row(*EVERYONE, api=True),
     "api-1:me":                row(UNAUTHORISED, *(OK,) * 6, api=True),
+    # what waits for the caller in their organisation: customers only (staff have none)
+    "api-1:attention":         row(UNAUTHORISED, OK, OK, OK, F, F, F, api=True),
     "api-1:issue_token":       row(*(UNAUTHORISED,) * 7, api=True, method="post",
                                    data={"email": "nobody@example.com", "password": "wrong"}),
     # DELETE on the same path: revokes the bearer token it is sent with, whoever holds one

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from guichet.core import home
 from guichet.core.api import ErrorOut
 from guichet.core.errors import DomainError, PermissionDenied
 from guichet.core.tenancy import tenant_scope
 
-from . import login_limits, selectors, services
-from .api_access import AUTH, BearerToken
+from . import homepage, login_limits, selectors, services
+from .api_access import AUTH, BearerToken, active_organisation
 from .errors import Code
 from .models import ApiToken, User
 
@@ -123,4 +126,40 @@ def me(request: HttpRequest) -> MeOut:
         ],
         active_organisation=active.organisation.customer_number if active else None,
         applications=applications,
+    )
+
+
+# --- the home's "what needs you" ---------------------------------------------------------------
+
+
+class AttentionItemOut(Schema):
+    kind: str = Field(description="What waits: contract_signature, contract_renewal, request_reply, …")
+    number: str = Field(description="The business number; empty for an item that sums several (overdue invoices)")
+    title: str
+    due: date | None = Field(description="The due date from the rules, on the organisation's clock; null if none")
+    url: str = Field(description="The portal page where it is done")
+
+
+class AttentionOut(Schema):
+    items: list[AttentionItemOut]
+    count: int
+
+
+@router.get("attention", response={200: AttentionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
+def attention(request: HttpRequest) -> AttentionOut:
+    """What waits for the caller in the active organisation (`X-Organisation`), as the portal's home lists it:
+    only for the applications granted to the caller there."""
+    user: User = request.user  # type: ignore[assignment]
+    organisation = active_organisation(request)
+    with tenant_scope(organisation):
+        membership = selectors.membership_for(user, organisation.pk)
+        assert membership is not None  # active_organisation found it among the caller's memberships
+        granted = selectors.granted_applications(user, organisation)
+        items = home.attention_for(homepage.viewer_of(user, membership, granted))
+    return AttentionOut(
+        items=[
+            AttentionItemOut(kind=item.kind, number=item.number, title=item.title, due=item.due, url=item.url)
+            for item in items
+        ],
+        count=len(items),
     )

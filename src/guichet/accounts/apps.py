@@ -12,12 +12,21 @@ class AccountsConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.accounts.api.router"
     console_entries = (
-        ConsoleEntry(ConsoleSection.CUSTOMERS, "console:home", _("Access requests"), position=10),
+        ConsoleEntry(ConsoleSection.CUSTOMERS, "console:home", _("Console home"), position=0),
+        ConsoleEntry(ConsoleSection.CUSTOMERS, "console:access_requests", _("Access requests"), position=10),
         ConsoleEntry(ConsoleSection.CUSTOMERS, "console:organisations", _("Organisations"), position=20),
     )
 
     def ready(self) -> None:
         super().ready()
-        from . import cases, signals  # noqa: F401  (API tokens revoked on password, MFA and activity changes)
+        from guichet.core import home
+
+        from . import signals  # noqa: F401  (API tokens revoked on password, MFA and activity changes)
+        from .attention import AccountsConsole, AccountsHome
+
+        home.register(AccountsHome())  # access and join requests for the organisation's admins
+        home.register_console(AccountsConsole())  # its counts on the agents' console home
+
+        from . import cases
 
         cases.register()  # access requests in the case index

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.addresses import one_line, postal_lines
 from guichet.core.models import Country
 from guichet.core.tenancy import TenantManager
 from guichet.core.viewer import validate_time_zone
@@ -154,8 +155,19 @@ class Organisation(models.Model):
         return f"{self.name} ({self.customer_number})"
 
     @property
+    def postal_lines(self) -> list[str]:
+        """The registered address in the country's order (Canada: city, province, postal code)."""
+        return postal_lines(
+            street=self.address_line,
+            postcode=self.postal_code,
+            city=self.city,
+            country=self.country,
+            province=self.province,
+        )
+
+    @property
     def registered_address(self) -> str:
-        return ", ".join(part for part in (self.address_line, f"{self.postal_code} {self.city}".strip()) if part)
+        return one_line(self.postal_lines)
 
 
 class Membership(models.Model):

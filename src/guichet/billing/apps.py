@@ -12,6 +12,7 @@ class BillingConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.billing.api.router"
     applications = {"invoices": "billing:invoices", "statements": "billing:statement"}
+    search_provider = "guichet.billing.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SALES, "billing_console:home", _("Billing"), position=30),)
 
     def seed_demo(self) -> int:
@@ -20,6 +21,13 @@ class BillingConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import BillingConsole, BillingHome
+
+        home.register(BillingHome())  # the home asks each context what waits for the person
+        home.register_console(BillingConsole())  # its counts on the agents' console home
+
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases

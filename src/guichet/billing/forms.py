@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.forms import DateField, MultipleFileField
+from guichet.core.templatetags.locale_ui import day
 
 from . import rules
 from .models import Method, Status
@@ -42,9 +42,9 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
-        if any(day is not None and day < rules.EARLIEST_STATEMENT_DATE for day in (start, end)):
+        if any(given is not None and given < rules.EARLIEST_STATEMENT_DATE for given in (start, end)):
             raise forms.ValidationError(
-                _("Choose dates from %(date)s on.") % {"date": formats.date_format(rules.EARLIEST_STATEMENT_DATE)},
+                _("Choose dates from %(date)s on.") % {"date": day(rules.EARLIEST_STATEMENT_DATE, "long")},
                 code="too_early",
             )
         if start and end:

@@ -90,6 +90,7 @@ class Invoice(models.Model):
             models.Index(fields=["organisation", "-issue_date", "-id"], name="billing_inv_org_issued"),
             models.Index(fields=["organisation", "status", "-issue_date"], name="billing_inv_org_status"),
             models.Index(fields=["organisation", "due_date"], name="billing_inv_org_due"),
+            models.Index(fields=["organisation", "total"], name="billing_inv_org_total"),  # global search by amount
         ]
         constraints = [
             # Exact on PostgreSQL (numeric); SQLite keeps decimals as floats, hence a tolerance far below a cent.

@@ -12,6 +12,7 @@ class BuytechConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.buytech.api.router"
     applications = {"buytech": "buytech:home"}
+    search_provider = "guichet.buytech.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SALES, "buytech_console:home", _("Buy Tech"), position=20),)
 
     def seed_demo(self) -> int:
@@ -20,6 +21,13 @@ class BuytechConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import BuyTechConsole, BuyTechHome
+
+        home.register(BuyTechHome())  # the home asks each context what waits for the person
+        home.register_console(BuyTechConsole())  # its counts on the agents' console home
+
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from guichet.accounts.models import Organisation, User
 from guichet.contracts.signing import API_CONFIRMED_ATTRIBUTE, contract_countersign, contract_sign, may_sign
@@ -19,8 +20,11 @@ from guichet.core.tenancy import across_organisations, tenant_scope
 from . import rules, services
 from .models import Attestation, BuyTechOrder, BuyTechShipment, EligibilitySource, Product
 
-NEW_WARRANTY = "12 months from delivery; manufacturer's warranty included"
-USED_WARRANTY = "12 months from delivery (program warranty); no factory warranty"
+# The catalogue's own wording is marked for the message catalogue (`gettext_noop`): the product
+# pages translate it for the reader (`{% translate product.warranty_terms %}`). Text typed in the
+# admin that the catalogue does not know is shown as typed; brand and model names are never translated.
+NEW_WARRANTY = gettext_noop("12 months from delivery; manufacturer's warranty included")
+USED_WARRANTY = gettext_noop("12 months from delivery (program warranty); no factory warranty")
 
 # sku, kind, condition, brand, model, specifications, score, grade, notes, price, fee, stock, extended care
 PRODUCTS = [
@@ -63,7 +67,7 @@ PRODUCTS = [
         {"CPU": "Intel Core i5", "RAM": "16 GB", "SSD": "256 GB", "screen": "14 in"},
         70,
         "B",
-        "Light marks on the lid",
+        gettext_noop("Light marks on the lid"),
         "229.00",
         "15.00",
         25,
@@ -78,7 +82,7 @@ PRODUCTS = [
         {"CPU": "Intel Core i5", "RAM": "8 GB", "SSD": "256 GB", "screen": "14 in"},
         60,
         "C",
-        "Scratch under 7 mm near the touchpad",
+        gettext_noop("Scratch under 7 mm near the touchpad"),
         "149.00",
         "15.00",
         30,
@@ -138,7 +142,7 @@ PRODUCTS = [
         {"storage": "128 GB", "screen": "11 in"},
         65,
         "B",
-        "Small mark on the back",
+        gettext_noop("Small mark on the back"),
         "189.00",
         "12.00",
         12,
@@ -183,7 +187,7 @@ PRODUCTS = [
         {"storage": "64 GB", "screen": "6.1 in", "5G": "yes"},
         58,
         "B",
-        "Light marks on the frame",
+        gettext_noop("Light marks on the frame"),
         "229.00",
         "12.00",
         18,

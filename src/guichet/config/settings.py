@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "guichet.orders",
     "guichet.billing",
     "guichet.buytech",
+    "guichet.search",
     "guichet.ops",
 ]
 

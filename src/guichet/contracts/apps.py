@@ -12,6 +12,7 @@ class ContractsConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.contracts.api.router"
     applications = {"contracts": "contracts:list"}
+    search_provider = "guichet.contracts.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "contracts_console:home", _("Contracts"), position=20),)
 
     def seed_demo(self) -> int:
@@ -22,12 +23,16 @@ class ContractsConfig(contexts.ContextConfig):
     def ready(self) -> None:
         # The signed-contract guards are signal receivers: connect them in every process
         # (shell, Celery, seeding), not only once the URLconf has imported the views.
+        from guichet.core import home
         from guichet.inventory import coverage
 
         from . import signing  # noqa: F401
+        from .attention import ContractsConsole, ContractsHome
         from .coverage import ContractCoverage
 
         coverage.register(ContractCoverage())  # inventory asks contracts what covers a machine
+        home.register(ContractsHome())  # the home asks each context what waits for the person
+        home.register_console(ContractsConsole())  # its counts on the agents' console home
 
         from . import cases
 

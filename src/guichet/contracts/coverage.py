@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from guichet.accounts.models import Organisation
 from guichet.core.tenancy import across_organisations
@@ -37,3 +40,15 @@ class ContractCoverage:
             ended = [line.contract.number for line in still_open.select_related("contract")]
             still_open.update(covered_until=last_day)
         return ended
+
+    def covered_on(self, organisation: Organisation, day: date) -> QuerySet[Any]:
+        # The same test as inventory.rules.coverage_on: an active contract's line in force that day,
+        # bounded by the line's own end and the contract's.
+        with across_organisations():
+            return CoveredMachine.objects.filter(
+                Q(covered_until__isnull=True) | Q(covered_until__gte=day),
+                Q(contract__end_date__isnull=True) | Q(contract__end_date__gte=day),
+                contract__organisation=organisation,
+                contract__status=ContractStatus.ACTIVE,
+                covered_from__lte=day,
+            ).values("machine_id")

@@ -42,13 +42,14 @@ class ConsoleEntry:
 class ContextConfig(AppConfig):
     """A bounded context of the portal (requests, contracts, billing, …).
 
-    apps.py modules import this module, not the class: Django picks an app's config among
-    the AppConfig classes its apps.py holds, and an imported base class would be one more.
+        apps.py modules import this module, not the class: Django picks an app's config among
+        the AppConfig classes its apps.py holds, and an imported base class would be one more.
 
-    `url_prefix` mounts the context's `urls` module under /<lang>/<prefix> and its
-    `urls_console` module (when it has one) under /<lang>/console/<prefix>; `api_router`
-    is added to the HTTP API at /api/v1/. `applications` maps each application the context
-    serves (accounts.Application values) to its landing page's URL name.
+        `url_prefix` mounts the context's `urls` module under /<lang>/<prefix> and its
+        `urls_console` module (when it has one) under /<lang>/console/<prefix>; `api_router`
+        is added to the HTTP API at /api/v1/; `search_provider` is what it gives the header's global
+    search (core/search.py). `applications` maps each application the context
+        serves (accounts.Application values) to its landing page's URL name.
     """
 
     url_prefix: str | None = None  # None: the context has no pages
@@ -56,6 +57,7 @@ class ContextConfig(AppConfig):
     api_router: str | None = None  # dotted path of a ninja Router
     applications: dict[str, str] = {}
     console_entries: tuple[ConsoleEntry, ...] = ()
+    search_provider: str | None = None  # dotted path of its core.search.Provider (its search_provider.py)
 
     def urlpatterns(self) -> list[URLResolver]:
         if self.url_prefix is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import phonenumbers
@@ -16,18 +17,37 @@ _CACHE_KEY = "core:support-centre:{}"
 _LINKS_CACHE_KEY = "core:support-links:{}:{}"
 
 
+# Every page reads its reader's support centre (footer, opening hours) and the console reads one
+# per row (each row's business calendar): a shared-cache round trip and an unpickling each time.
+# So each process keeps the centres it read for a short while on top of the shared cache. An edit
+# forgets them at once in the process that made it and in the shared cache; other processes see it
+# within CENTRE_PROCESS_TTL seconds.
+CENTRE_PROCESS_TTL = 30.0
+_in_process: dict[str, tuple[float, SupportCentre]] = {}
+
+
 def get_centre(country: str) -> SupportCentre:
-    """The support centre of a country (BE, CA, RO); cached until edited."""
+    """The support centre of a country (BE, CA, RO); cached until edited (see CENTRE_PROCESS_TTL)."""
+    held = _in_process.get(country)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
     key = _CACHE_KEY.format(country)
     centre = cache.get(key)
     if centre is None:
         centre = SupportCentre.objects.get(country=country)
         cache.set(key, centre, 300)
+    _in_process[country] = (time.monotonic() + CENTRE_PROCESS_TTL, centre)
     return centre
+
+
+def forget_centres() -> None:
+    """Drop this process's copies (an edit does it; tests do it between tests, as they clear the cache)."""
+    _in_process.clear()
 
 
 @receiver([post_save, post_delete], sender=SupportCentre)
 def _forget_centre(sender: type, instance: SupportCentre, **kwargs: object) -> None:
+    _in_process.pop(instance.country, None)
     cache.delete(_CACHE_KEY.format(instance.country))
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .templatetags.locale_ui import day
 from .uploads import MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD
 
 
@@ -57,11 +58,11 @@ class DateField(forms.DateField):
         latest = timezone.now().date().replace(month=12, day=31) + relativedelta(years=YEARS_AHEAD)
         if value > latest:
             raise forms.ValidationError(
-                _("Choose a date before %(date)s.") % {"date": formats.date_format(latest, "SHORT_DATE_FORMAT")},
+                _("Choose a date before %(date)s.") % {"date": day(latest)},
                 code="too_far_ahead",
             )
         if value < EARLIEST_DATE:
             raise forms.ValidationError(
-                _("Choose a date after %(date)s.") % {"date": formats.date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT")},
+                _("Choose a date after %(date)s.") % {"date": day(EARLIEST_DATE)},
                 code="too_far_back",
             )

@@ -11,9 +11,14 @@ class HelpConfig(contexts.ContextConfig):
     url_prefix = "help/"
     has_console = True
     api_router = "guichet.help.api.router"
+    search_provider = "guichet.help.search_provider.provider"
     console_entries = (
         ConsoleEntry(ConsoleSection.SERVICE, "help_console:insights", _("Help centre insights"), position=40),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from . import signals  # noqa: F401  (the search index follows article edits)
 
     def seed_demo(self) -> int:
         """Called by `guichet seed_demo`: the shipped articles, if a migration has not loaded them."""

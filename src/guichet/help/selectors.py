@@ -9,9 +9,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 
+from . import search_store
 from .models import Article, ArticleTranslation, Category
 from .rendering import plain_text, render_body
-from .search import get_index, highlight, snippet
+from .search import HelpIndex, highlight, snippet
 
 
 def fallback_languages(language: str) -> list[str]:
@@ -124,7 +125,18 @@ class SearchResult:
 
 
 def search_articles(query: str, *, language: str, country: str, limit: int = 10) -> list[SearchResult]:
-    index = get_index()
+    """The best articles for `query`, cached per index version, language, country and limit."""
+
+    def compute(index: HelpIndex, normalised: str) -> list[SearchResult]:
+        return _search(index, normalised, language=language, country=country, limit=limit)
+
+    results: list[SearchResult] = search_store.cached(
+        query, language=language, country=country, limit=limit, compute=compute
+    )
+    return results
+
+
+def _search(index: HelpIndex, query: str, *, language: str, country: str, limit: int) -> list[SearchResult]:
     hits = index.search(query, language=language, country=country, limit=limit)
     if not hits:
         return []

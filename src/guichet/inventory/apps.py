@@ -12,6 +12,7 @@ class InventoryConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.inventory.api.router"
     applications = {"inventory": "inventory:list"}
+    search_provider = "guichet.inventory.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "inventory_console:home", _("Inventory"), position=30),)
 
     def seed_demo(self) -> int:
@@ -20,6 +21,13 @@ class InventoryConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import InventoryConsole, InventoryHome
+
+        home.register(InventoryHome())  # the home asks each context what waits for the person
+        home.register_console(InventoryConsole())  # its counts on the agents' console home
+
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
+
+from django.db.models import QuerySet
 
 from guichet.accounts.models import Organisation
 
@@ -25,6 +27,11 @@ class CoverageSource(Protocol):
 
     def end_lines(self, *, machine_id: int, organisation: Organisation, last_day: date) -> list[str]:
         """End every line still covering the machine after `last_day`; the numbers of what covered it."""
+        ...
+
+    def covered_on(self, organisation: Organisation, day: date) -> QuerySet[Any]:
+        """The ids (`machine_id` values) of the organisation's machines a line covers on `day`, as a
+        subquery: counting the machines left uncovered stays one query whatever their number."""
         ...
 
 
@@ -53,3 +60,8 @@ def end_lines(*, machine_id: int, organisation: Organisation, last_day: date) ->
         for source in _sources
         for number in source.end_lines(machine_id=machine_id, organisation=organisation, last_day=last_day)
     ]
+
+
+def covered_on(organisation: Organisation, day: date) -> list[QuerySet[Any]]:
+    """Each source's subquery of the machines it covers on `day` (see CoverageSource.covered_on)."""
+    return [source.covered_on(organisation, day) for source in _sources]

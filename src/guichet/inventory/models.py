@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.addresses import postal_lines
 from guichet.core.tenancy import TenantManager
 
 machine_type_format = RegexValidator(r"^[A-Z0-9]{4}$", _("A machine type is 4 letters or digits, e.g. 8286."))
@@ -48,9 +49,27 @@ class Machine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["machine_type", "serial"], name="machine_type_serial_unique"),
         ]
+        # Global search matches a serial's beginning (LIKE 'ABC%'): with the pattern operator class
+        # PostgreSQL answers it from the index whatever the database's collation (other databases ignore it).
+        indexes = [
+            models.Index(fields=["serial"], name="inventory_machine_serial_like", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.machine_type}-{self.model} {self.serial}"
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The site's address in its country's order; a Canadian site's province is its organisation's
+        (the portal keeps no other)."""
+        same_country = self.site_country == self.organisation.country
+        return postal_lines(
+            street=self.site_street,
+            postcode=self.site_postcode,
+            city=self.site_city,
+            country=self.site_country,
+            province=self.organisation.province if same_country else "",
+        )
 
 
 # --- additions of the inventory context ------------------------------------------------------

@@ -12,9 +12,17 @@ class OrdersConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.orders.api.router"
     applications = {"orders": "orders:list"}
+    search_provider = "guichet.orders.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SALES, "orders_console:find", _("Orders"), position=10),)
 
     def seed_demo(self) -> int:
         from .demo import seed
 
         return seed()
+
+    def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import OrdersHome
+
+        home.register(OrdersHome())  # the home asks each context what waits for the person

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.errors import DomainError
@@ -54,6 +55,9 @@ class Carrier:
     patterns: tuple[str, ...]
     examples: tuple[str, ...] = ()
     check: Callable[[str], bool] | None = field(default=None, compare=False)
+    # The carrier's own page in another language, where its site has one: (language, template). A
+    # language the carrier does not offer falls back to `url_template` (no invented parameter).
+    localised: tuple[tuple[str, str], ...] = ()
 
     def validates(self, number: str) -> bool:
         value = normalise(number)
@@ -63,8 +67,12 @@ class Carrier:
             return False
         return self.check(value) if self.check is not None else True
 
-    def tracking_url(self, number: str) -> str:
-        return self.url_template.format(number=quote(normalise(number), safe=""))
+    def tracking_url(self, number: str, language: str | None = None) -> str:
+        """The carrier's tracking page in `language` (by default the active one: the reader's) where the
+        carrier has one, else its default page."""
+        wanted = (language or translation.get_language() or "en").split("-")[0]
+        template = dict(self.localised).get(wanted, self.url_template)
+        return template.format(number=quote(normalise(number), safe=""))
 
     @property
     def format_hint(self) -> str:
@@ -79,8 +87,9 @@ def _carrier(
     patterns: tuple[str, ...],
     examples: tuple[str, ...],
     check: Callable[[str], bool] | None = None,
+    localised: tuple[tuple[str, str], ...] = (),
 ) -> Carrier:
-    return Carrier(code, name, frozenset(countries.split()), url, patterns, examples, check)
+    return Carrier(code, name, frozenset(countries.split()), url, patterns, examples, check, localised)
 
 
 CARRIERS: dict[str, Carrier] = {
@@ -131,6 +140,8 @@ CARRIERS: dict[str, Carrier] = {
             "https://www.purolator.com/en/shipping/tracker?pin={number}",
             (r"\d{12}", r"[A-Z]{3}\d{9}"),
             ("123456789012",),
+            # Purolator's site is bilingual: the language is the first segment of the path.
+            localised=(("fr", "https://www.purolator.com/fr/shipping/tracker?pin={number}"),),
         ),
         # Domestic parcels: 16 digits (12 on some older labels); international: S10 ending in CA.
         _carrier(
@@ -141,6 +152,8 @@ CARRIERS: dict[str, Carrier] = {
             (r"\d{16}", r"\d{12}", r"[A-Z]{2}\d{9}CA"),
             ("1234567890123456", "RR123456785CA"),
             _s10_valid,
+            # Canada Post's tracker is bilingual: `/track-reperage/en` or `/track-reperage/fr`.
+            localised=(("fr", "https://www.canadapost-postescanada.ca/track-reperage/fr#/search?searchFor={number}"),),
         ),
         # AWB numbers of 13 digits in practice (assumption: 11 to 14 accepted).
         _carrier(

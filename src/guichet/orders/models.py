@@ -122,10 +122,14 @@ class Shipment(models.Model):
 
     @property
     def tracking_url(self) -> str:
+        """The carrier's page in the reader's (active) language where the carrier has one."""
+        return self.tracking_url_in(None)
+
+    def tracking_url_in(self, language: str | None) -> str:
         from .carriers import CARRIERS
 
         carrier = CARRIERS.get(self.carrier)
-        return carrier.tracking_url(self.tracking_number) if carrier else ""
+        return carrier.tracking_url(self.tracking_number, language) if carrier else ""
 
     @property
     def carrier_name(self) -> str:

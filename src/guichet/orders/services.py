@@ -101,7 +101,7 @@ def _tell_customers(order: Order, shipment: Shipment) -> None:
                 "order_status_label": order_status_label,
                 "carrier": shipment.carrier_name,
                 "tracking_number": shipment.tracking_number,
-                "tracking_url": shipment.tracking_url,
+                "tracking_url": shipment.tracking_url_in(language),
                 "location": shipment.location,
             },
             thread_key=order.number,

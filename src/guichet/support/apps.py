@@ -12,6 +12,7 @@ class SupportConfig(contexts.ContextConfig):
     has_console = True
     api_router = "guichet.support.api.router"
     applications = {"requests": "support:list"}
+    search_provider = "guichet.support.search_provider.provider"
     console_entries = (ConsoleEntry(ConsoleSection.SERVICE, "support_console:queue", _("Requests"), position=10),)
 
     def seed_demo(self) -> int:
@@ -20,6 +21,13 @@ class SupportConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
+        from guichet.core import home
+
+        from .attention import SupportConsole, SupportHome
+
+        home.register(SupportHome())  # the home asks each context what waits for the person
+        home.register_console(SupportConsole())  # and the console home, the agent's queues
+
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases

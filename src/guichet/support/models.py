@@ -62,6 +62,12 @@ class Request(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     first_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
+    # Where the request stands against resolution_due, as instants the business calendar computed
+    # when the due time was set (services.mark_sla): from sla_at_risk_from on it is "at risk", from
+    # sla_breached_from on "breached". A state is then a comparison with now, in SQL or on the row,
+    # that needs no periodic re-evaluation and no calendar walk per row.
+    sla_at_risk_from = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_breached_from = models.DateTimeField(null=True, blank=True, editable=False)
     waiting_since = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -77,6 +83,7 @@ class Request(models.Model):
             models.Index(fields=["organisation", "-created_at"]),
             models.Index(fields=["organisation", "status", "-created_at"]),
             models.Index(fields=["status", "resolution_due"]),
+            models.Index(fields=["status", "sla_breached_from"], name="support_req_status_breach_idx"),
             models.Index(fields=["assignee", "status"]),
         ]
         constraints = [

@@ -16,7 +16,7 @@ from guichet.accounts.models import Organisation, User
 from guichet.core.calendar import calendar_of
 from guichet.core.tenancy import across_organisations
 
-from . import rules
+from . import rules, sla
 from .models import Attachment, CannedReply, Comment, Event, Request, Status
 
 SEARCH_CONFIG = "guichet_unaccent"  # created by migration 0002 on PostgreSQL
@@ -170,15 +170,12 @@ def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -
             requests = requests.filter(assignee=staff)
         elif filters.assignee == "none":
             requests = requests.filter(assignee__isnull=True)
+        running = rules.OPEN_STATUSES - {rules.WAITING}
         if filters.sla == "breached":
-            requests = requests.filter(status__in=rules.OPEN_STATUSES - {rules.WAITING}, resolution_due__lt=now)
+            requests = requests.filter(status__in=running, sla_breached_from__lte=now)
         elif filters.sla == "at_risk":
-            # Within a day of the due time (a coarse cut; the page shows the exact business time left).
-            requests = requests.filter(
-                status__in=rules.OPEN_STATUSES - {rules.WAITING},
-                resolution_due__gte=now,
-                resolution_due__lt=now + timedelta(hours=24),
-            )
+            # Exactly what each row shows: the marks are the business calendar's instants (support/sla.py).
+            requests = requests.filter(status__in=running, sla_at_risk_from__lte=now, sla_breached_from__gt=now)
         return _search(requests, filters.query).order_by(*QUEUE_ORDERING)
 
 
@@ -230,10 +227,12 @@ def sla_of(request: Request, now: datetime | None = None) -> SlaView:
     if request.resolution_due is None:
         return SlaView("ok", None, None)
     calendar = calendar_of(request.organisation)
-    target = rules.resolution_target(request.type, request.priority)
+    if request.sla_breached_from is None:
+        sla.mark(request, calendar)  # a row written before the marks existed: computed, not stored
     if now >= request.resolution_due:
         return SlaView(
             "breached", request.resolution_due, -calendar.business_hours_between(request.resolution_due, now)
         )
+    # The state is a comparison with the stored marks; only the time left is counted (closed form).
     remaining = calendar.business_hours_between(now, request.resolution_due)
-    return SlaView(rules.sla_state(remaining, target), request.resolution_due, remaining)
+    return SlaView(sla.state_at(request, now), request.resolution_due, remaining)

@@ -26,7 +26,7 @@ from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 from guichet.help.services import request_submitted_after_suggestions
 
-from . import rules
+from . import rules, sla
 from .attachments import EXTENSIONS, check_uploads
 from .errors import Code
 from .models import Attachment, Comment, Event, Request, Status
@@ -116,6 +116,8 @@ def request_submit(
     checked = check_uploads(list(files))
     now = timezone.now()
     calendar = calendar_of(organisation)
+    resolution_due = calendar.add_business_hours(now, rules.resolution_target(type, priority))
+    at_risk_from, breached_from = sla.marks(calendar, resolution_due, type, priority)
     request = Request.objects.create(
         organisation=organisation,
         number=next_number(organisation.country, timezone.localtime(now, calendar.tz).year),
@@ -132,7 +134,9 @@ def request_submit(
         created_at=now,
         updated_at=now,
         first_response_due=calendar.add_business_hours(now, rules.first_response_target(priority)),
-        resolution_due=calendar.add_business_hours(now, rules.resolution_target(type, priority)),
+        resolution_due=resolution_due,
+        sla_at_risk_from=at_risk_from,
+        sla_breached_from=breached_from,
     )
     _event(request, "submitted", actor)
     for name, data, mime in checked:
@@ -289,7 +293,7 @@ def _pause_and_resume(request: Request, target: str, now: datetime) -> list[str]
         paused = calendar.business_hours_between(request.waiting_since, now)
         if request.resolution_due is not None and paused > timedelta(0):
             request.resolution_due = calendar.add_business_hours(request.resolution_due, paused)
-            changed.append("resolution_due")
+            changed += ["resolution_due", *sla.mark(request, calendar)]
         request.waiting_since = None
         changed.append("waiting_since")
     return changed

@@ -1,4 +1,4 @@
-"""Agent console: access requests of the agent's country, organisations, audit trail."""
+"""Agent console: its home (queues, counts, the last 30 days), access requests, organisations, audit trail."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guichet.core import home as home_kit
+from guichet.core.calendar import today_for_staff
+from guichet.core.charts import flow_chart
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
@@ -20,6 +23,14 @@ from ..http import PortalRequest
 
 @staff_required
 def home(request: PortalRequest) -> HttpResponse:
+    """The console's landing page: the agent's own queues, the counts of each context, the last 30 days."""
+    view = home_kit.console_view(request.user, today_for_staff(request.user))
+    chart = flow_chart(view.days) if view.days else None
+    return render(request, "accounts/console/dashboard.html", {"view": view, "chart": chart})
+
+
+@staff_required
+def access_requests(request: PortalRequest) -> HttpResponse:
     pending = selectors.pending_access_requests_for_staff(request.user)
     return render(request, "accounts/console/home.html", {"pending": pending, "form": DecisionForm()})
 
@@ -50,7 +61,7 @@ def decide(request: PortalRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Decision recorded; the customer is told by e-mail."))
-    return redirect("console:home")
+    return redirect("console:access_requests")
 
 
 @staff_required

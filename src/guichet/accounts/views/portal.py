@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.core.errors import DomainError
 
-from .. import home_timeline, selectors, services
+from .. import home_timeline, homepage, selectors, services
 from ..access import application_forbidden, customer_required
 from ..forms import AccessRequestForm, ApplicantDecisionForm, GrantForm, InvitationForm, ProfileForm
 from ..http import CustomerRequest, PortalRequest
@@ -24,7 +24,13 @@ from ..navigation import application_url
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_vendor_staff:
         return redirect("console:home")
-    return render(request, "accounts/home.html", {"recent_activity": home_timeline.recent_activity_for(request)})
+    context = {}
+    membership = getattr(request, "membership", None)
+    if request.user.is_authenticated and membership is not None:
+        viewer = homepage.viewer_of(request.user, membership, request.granted_applications)  # type: ignore[attr-defined]
+        context["home"] = homepage.home_content(viewer)
+    context["recent_activity"] = home_timeline.recent_activity_for(request)
+    return render(request, "accounts/home.html", context)
 
 
 @customer_required

@@ -23,6 +23,7 @@ from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
+from guichet.core.templatetags.locale_ui import day
 
 from .. import documents, rules, selectors, services
 from ..errors import Code
@@ -339,12 +340,10 @@ def destruction_confirm(request: CustomerRequest, number: str, pk: int) -> HttpR
 
 
 def _done(request: CustomerRequest, contract: Contract, effective: date, request_number: str) -> HttpResponse:
-    from django.utils.formats import date_format
-
     messages.success(
         request,
         _("Your termination was sent as request %(request)s. Requested effective date: %(date)s.")
-        % {"request": request_number, "date": date_format(effective, "DATE_FORMAT")},
+        % {"request": request_number, "date": day(effective, "long")},
     )
     return HttpResponseRedirect(reverse("contracts:detail", kwargs={"number": contract.number}), status=303)
 

@@ -8,14 +8,18 @@ zone, which `accounts.middleware.ViewerTimezoneMiddleware` sets to the viewer's 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from django import template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
+from guichet.core.addresses import HasPostalAddress, one_line
 from guichet.core.money import COUNTRY_OF_CURRENCY, format_money, locale_for
 
 register = template.Library()
@@ -57,3 +61,76 @@ def when(value: date | datetime | str | None, style: str = "long") -> str:
         joined = str(Locale.parse(locale).datetime_formats[style]).replace("'", "")
         return joined.format(format_time(moment, "short", locale=locale), format_date(moment, style, locale=locale))
     return format_date(value, format=style, locale=locale)
+
+
+# A weekday with its day and month and no year ("lundi 7 décembre", "luni, 7 decembrie"): CLDR's
+# abbreviated pattern gives each language's own order and punctuation; the names are then widened.
+# Babel keeps Romanian days and months in lowercase, as Romanian writes them.
+WEEKDAY_SKELETON = "MMMEd"
+
+
+def _weekday_pattern(locale: str) -> str:
+    pattern = str(Locale.parse(locale).datetime_skeletons[WEEKDAY_SKELETON])
+    return re.sub("M+", "MMMM", re.sub("E+", "EEEE", pattern))
+
+
+def _as_local(value: date | datetime | str) -> date | datetime | None:
+    if isinstance(value, str):  # an e-mail's context is JSON
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def day(value: date | datetime | str | None, style: str = "medium") -> str:
+    """`{{ value|day }}`, `{{ value|day:"long" }}` or `{{ value|day:"weekday" }}`: the date alone (of a
+    moment, the date on the viewer's clock), in the active language."""
+    if value is None or value == "":
+        return ""
+    local = _as_local(value)
+    if local is None:
+        return str(value)
+    if isinstance(local, datetime):
+        local = local.date()
+    locale = active_locale()
+    if style == "weekday":
+        return format_date(local, format=_weekday_pattern(locale), locale=locale)
+    return format_date(local, format=style if style in STYLES else "medium", locale=locale)
+
+
+@register.filter
+def hour(value: time | datetime | str | None) -> str:
+    """`{{ value|hour }}`: the time to the minute (of a moment, on the viewer's clock), in the active
+    language ("9:30 AM", "09:30")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, time):
+        return format_time(value, "short", locale=active_locale())
+    local = _as_local(value)
+    if not isinstance(local, datetime):
+        return str(value)
+    return format_time(local, "short", locale=active_locale())
+
+
+@register.filter
+def address(value: HasPostalAddress | None, layout: str = "lines") -> str | SafeString:
+    """`{{ organisation|address }}`: its postal address in its country's order, one line each
+    (`<br>` between them); `{{ machine|address:"inline" }}` on one line, comma-separated."""
+    lines = list(getattr(value, "postal_lines", None) or [])
+    if layout == "inline":
+        return one_line(lines)
+    return mark_safe("<br>".join(conditional_escape(line) for line in lines))  # noqa: S308 - each line escaped
+
+
+@register.filter(is_safe=True)
+def unbroken(value: object) -> str | SafeString:
+    """`{{ iban|unbroken }}`: a number, amount, IBAN, date or reference a PDF never breaks across
+    lines (`documents/base.html` styles `.unbroken` with `white-space: nowrap`). The characters stay
+    as they are (no non-breaking hyphen), so a reference copied from the PDF into a bank's form works."""
+    if value is None or value == "":
+        return ""
+    return mark_safe(f'<span class="unbroken">{conditional_escape(str(value))}</span>')  # noqa: S308 - escaped

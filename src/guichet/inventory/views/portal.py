@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
-from guichet.core.addresses import postal_lines
 from guichet.core.barcodes import code128_svg
 from guichet.core.calendar import today_for
 from guichet.core.documents import render_pdf
@@ -246,14 +245,6 @@ def label_pdf(repair: RepairRequest, language: str) -> bytes:
 
     centre = get_centre(repair.organisation.country)
     machine = repair.machine
-    sender = postal_lines(
-        street=machine.site_street,
-        postcode=machine.site_postcode,
-        city=machine.site_city,
-        country=machine.site_country,
-        # A Canadian site's province is its organisation's: the portal keeps no other.
-        province=repair.organisation.province if machine.site_country == repair.organisation.country else "",
-    )
     return render_pdf(
         "inventory/documents/shipping_label.html",
         {
@@ -261,7 +252,6 @@ def label_pdf(repair: RepairRequest, language: str) -> bytes:
             "machine": machine,
             "organisation": repair.organisation,
             "centre": centre,
-            "sender_lines": sender,
             "barcode": code128_svg(repair.number),
         },
         language=language,
@@ -327,15 +317,7 @@ def relocation_new(request: CustomerRequest, serial: str) -> HttpResponse:
         request.POST or None,
         initial={
             "from_country": machine.site_country,
-            "from_address": "\n".join(
-                p
-                for p in (
-                    machine.site_name,
-                    machine.site_street,
-                    f"{machine.site_postcode} {machine.site_city}".strip(),
-                )
-                if p
-            ),
+            "from_address": "\n".join(filter(None, (machine.site_name, *machine.postal_lines))),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
-from guichet.core.countries import get_centre
 from guichet.core.pagination import page_of
+from guichet.core.templatetags.locale_ui import when
 
 from .. import chart, selectors
 from ..forms import OrderFilterForm
@@ -40,8 +39,8 @@ def order_list(request: CustomerRequest) -> HttpResponse:
     )
 
 
-def _event_label(event: OrderEvent, tz: ZoneInfo) -> str:
-    when = formats.date_format(timezone.localtime(event.at, tz), "SHORT_DATETIME_FORMAT")
+def _event_label(event: OrderEvent) -> str:
+    at = when(event.at, "medium")  # on the viewer's clock: the customer's organisation's, or the agent's
     if event.kind == "placed":
         what = _("Order placed")
     elif event.kind == "order_status":
@@ -52,16 +51,15 @@ def _event_label(event: OrderEvent, tz: ZoneInfo) -> str:
         what = str(ShipmentStatus(event.status).label) if event.status in ShipmentStatus.values else event.status
         if event.location:
             what = f"{what} ({event.location})"
-    return f"{what}, {when}"
+    return f"{what}, {at}"
 
 
 def order_context(order: Order) -> dict[str, object]:
     """What the order page shows, for customers and agents alike."""
-    tz = ZoneInfo(str(get_centre(order.organisation.country).timezone))
     events = selectors.timeline_of(order)
     shipments = list(order.shipments.all())
     lanes = [("", str(_("Order")))] + [(s.tracking_number, f"{s.carrier_name} {s.tracking_number}") for s in shipments]
-    labelled = [(event, _event_label(event, tz)) for event in events]
+    labelled = [(event, _event_label(event)) for event in events]
     drawn = chart.build(
         [
             chart.ChartEvent(event.at, event.shipment.tracking_number if event.shipment else "", event.status, label)

@@ -16,7 +16,7 @@ from guichet.core.models import CaseStatus
 
 from .. import rules
 from ..forms import RequestForm, _type_fields, question_form
-from ..models import Request, RequestType, Status
+from ..models import Priority, Request, RequestType, Status
 
 register = template.Library()
 
@@ -51,6 +51,11 @@ def status_css(value: str) -> str:
 @register.filter
 def type_label(value: str) -> str:
     return str(RequestType(value).label) if value in RequestType.values else value
+
+
+@register.filter
+def priority_label(value: str) -> str:
+    return str(Priority(value).label) if value in Priority.values else value
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0005_importjob_failed'),
+        ('inventory', '0006_search_indexes'),
     ]
 
     operations = [

@@ -1,0 +1,95 @@
+"""Billing's answer for the home (core/home.py): overdue invoices (count and total), the open balance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, F, Min, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from guichet.accounts import jurisdiction
+from guichet.accounts.models import User
+from guichet.core.home import AttentionItem, Day, Figure, Queue, Viewer
+from guichet.core.money import ZERO, currency_for_country
+from guichet.core.templatetags.locale_ui import money
+from guichet.core.tenancy import across_organisations
+
+from . import rules
+from .models import Dispute, Invoice, Kind
+
+INVOICES = "invoices"
+STATEMENTS = "statements"
+
+
+class BillingHome:
+    """Overdue invoices (one item: count and total), the open balance."""
+
+    def attention(self, viewer: Viewer) -> list[AttentionItem]:
+        if INVOICES not in viewer.applications:
+            return []
+        unpaid = Invoice.objects.filter(
+            organisation=viewer.organisation,
+            kind=Kind.INVOICE,
+            status__in=rules.UNPAID_STATUSES - {rules.DISPUTED},
+            settled__lt=F("total"),
+            due_date__lt=viewer.today,
+        )
+        late = unpaid.aggregate(count=Count("pk"), balance=Sum(F("total") - F("settled")), oldest=Min("due_date"))
+        if not late["count"]:
+            return []
+        currency = currency_for_country(viewer.organisation.country)
+        count = late["count"]
+        return [
+            AttentionItem(
+                kind="invoices_overdue",
+                label=_("Overdue invoices"),
+                number="",
+                title=ngettext(
+                    "%(count)d overdue invoice, %(total)s to pay",
+                    "%(count)d overdue invoices, %(total)s to pay",
+                    count,
+                )
+                % {"count": count, "total": money(late["balance"] or ZERO, currency)},
+                due=late["oldest"],  # the oldest due date among them
+                url=reverse("billing:invoices") + "?status=" + rules.OVERDUE,
+                application=INVOICES,
+            )
+        ]
+
+    def figures(self, viewer: Viewer) -> dict[str, list[Figure]]:
+        wanted = {INVOICES, STATEMENTS} & viewer.applications
+        if not wanted:
+            return {}
+        balance = (
+            Invoice.objects.filter(
+                organisation=viewer.organisation,
+                kind=Kind.INVOICE,
+                status__in=rules.UNPAID_STATUSES,
+                settled__lt=F("total"),
+            ).aggregate(balance=Sum(F("total") - F("settled")))["balance"]
+            or ZERO
+        )
+        shown = money(balance, currency_for_country(viewer.organisation.country))
+        figures: dict[str, list[Figure]] = {}
+        if INVOICES in wanted:
+            figures[INVOICES] = [
+                Figure(label=_("open balance"), value=shown, url=reverse("billing:invoices") + "?status=unpaid")
+            ]
+        if STATEMENTS in wanted:
+            figures[STATEMENTS] = [Figure(label=_("open balance"), value=shown, url=reverse("billing:statement"))]
+        return figures
+
+
+class BillingConsole:
+    def figures(self, staff: User) -> list[Figure]:
+        with across_organisations():
+            disputes = Dispute.objects.filter(jurisdiction.served_by(staff), state=Dispute.State.OPEN).count()
+        return [Figure(label=_("open disputes"), value=str(disputes), url=reverse("billing_console:home"))]
+
+    def queues(self, staff: User) -> list[Queue]:
+        return []
+
+    def days(self, staff: User, today: date) -> list[Day]:
+        return []
