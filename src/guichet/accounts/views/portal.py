@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,7 +26,7 @@ from ..navigation import application_url
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_vendor_staff:
         return redirect("console:home")
-    context = {}
+    context: dict[str, Any] = {}
     membership = getattr(request, "membership", None)
     if request.user.is_authenticated and membership is not None:
         viewer = homepage.viewer_of(request.user, membership, request.granted_applications)  # type: ignore[attr-defined]
