@@ -64,9 +64,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table  # noqa: E402
 
 from guichet.accounts.models import ApiToken, Application, ApplicationGrant, Membership, Organisation, User  # noqa: E402
-from guichet.core import numbering  # noqa: E402
+from guichet.core import case_selectors, numbering  # noqa: E402
 from guichet.core.calendar import BusinessCalendar, calendar_for  # noqa: E402
+from guichet.core.models import Case, CaseActivity  # noqa: E402
+from guichet.core.pagination import page_size  # noqa: E402
+from guichet.core.paging import keyset_page  # noqa: E402
 from guichet.core.tenancy import across_organisations, tenant_scope  # noqa: E402
+from guichet.support import cases as support_cases  # noqa: E402
 from guichet.support import rules, selectors  # noqa: E402
 from guichet.support.models import Comment, Event, Request, Status  # noqa: E402
 from guichet.support.services import sequence_key  # noqa: E402
@@ -485,6 +489,54 @@ def analyse() -> None:
         cursor.execute("ANALYZE")
 
 
+def seed_cases() -> int:
+    """The case index ("My requests") for the seeded requests, in bulk (the seeding bypasses the
+    services, so nothing indexed them), plus one repair case for every tenth request (synthetic
+    rows of the index only: a list of several kinds, as a real organisation's is), each with
+    its opening step on the timeline. `guichet sync_cases` does the same row by row."""
+    with across_organisations():
+        if Case.objects.filter(organisation__customer_number__startswith=f"{PREFIX}-").exists():
+            return 0
+        rows = (
+            Request.objects.filter(organisation__customer_number__startswith=f"{PREFIX}-")
+            .order_by("pk")
+            .values_list("pk", "organisation_id", "number", "subject", "status", "requester_id", "type",
+                         "created_at", "updated_at")
+        )
+        made = 0
+        batch: list[Case] = []
+
+        def flush() -> None:
+            created = Case.objects.bulk_create(batch)
+            CaseActivity.objects.bulk_create(
+                CaseActivity(organisation_id=case.organisation_id, case=case, kind=case.kind, event="opened",
+                             status=case.status, at=case.created_at)
+                for case in created
+            )
+            batch.clear()
+
+        for pk, org_id, number, subject, status, requester_id, kind, created, updated in rows.iterator(
+            chunk_size=BATCH
+        ):
+            shared, waits_for = support_cases.STATUS[status]
+            batch.append(Case(organisation_id=org_id, kind="request", source_id=pk, number=number,
+                              title=subject[:200], status=shared, waits_for=waits_for, requester_id=requester_id,
+                              open_to_requester=kind == rules.QUESTION_TYPE, url_name="support:detail",
+                              url_args={"number": number}, created_at=created, updated_at=updated))
+            if pk % 10 == 0:
+                repair = f"SR-{number}"
+                batch.append(Case(organisation_id=org_id, kind="repair", source_id=pk, number=repair,
+                                  title=f"8286-42A 78B{pk:06d}", status=shared, waits_for=waits_for,
+                                  requester_id=requester_id, url_name="inventory:repair",
+                                  url_args={"number": repair}, created_at=created, updated_at=updated))
+            if len(batch) >= BATCH:
+                made += len(batch)
+                flush()
+        made += len(batch)
+        flush()
+    return made
+
+
 def ensure_seeded(total: int, organisations: int) -> dict[str, Any]:
     with across_organisations():
         existing = Request.objects.filter(organisation__customer_number__startswith=f"{PREFIX}-").count()
@@ -496,12 +548,16 @@ def ensure_seeded(total: int, organisations: int) -> dict[str, Any]:
                 "drop it (or point DATABASE_URL elsewhere) to seed a different size."
             )
         console.print(f"Reusing the {existing:,} seeded requests.")
+        indexed = seed_cases()  # a database seeded before the case index gets it now
+        if indexed:
+            console.print(f"Indexed {indexed:,} cases.")
         return {"reused": True}
     rng = rng_state()
     started = time.perf_counter()
     with transaction.atomic():
         orgs_list, people = seed_people(rng, organisations)
     stats = seed_requests(rng, total, orgs_list, people)
+    stats["cases"] = seed_cases()
     analyse()
     stats["seconds"] = round(time.perf_counter() - started)
     console.print(f"Seeded in {stats['seconds']} s: {stats}")
@@ -560,6 +616,14 @@ def bench(count: int, budget: float) -> list[Result]:
     with tenant_scope(org):
         own = selectors.requests_of(org).count()
         own_search = selectors.requests_of(org, query="facture").count()
+        cases_seen = Case.objects.filter(organisation=org).count()
+        # The reader sees repairs too: the seeding granted My requests only.
+        ApplicationGrant.objects.get_or_create(organisation=org, user=customer, application=Application.INVENTORY)
+        reader = case_selectors.Reader(customer.pk, frozenset({"requests", "inventory"}), is_admin=False)
+        deep_cursor = keyset_page(
+            case_selectors.cases_of(org.pk, reader), ordering=case_selectors.ordering_for("title"), cursor=None,
+            size=page_size("requests"), name="cases",
+        ).next
     queue = selectors.queue_for(agent, selectors.QueueFilters()).count()
     searched = selectors.queue_for(agent, selectors.QueueFilters(query=SEARCH_TERMS[0])).count()
     lang = customer.language
@@ -575,6 +639,16 @@ def bench(count: int, budget: float) -> list[Result]:
          lambda i: agent_client.get("/en/console/requests/", {"q": SEARCH_TERMS[i % len(SEARCH_TERMS)]})),
         ("API GET /api/v1/requests", "/api/v1/requests", own,
          lambda i: api_client.get("/api/v1/requests", headers=api_headers)),
+        ("My requests: every case, sorted by title", f"/{lang}/requests/?sort=title", cases_seen,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"sort": "title"})),
+        ("My requests: every case, next page (cursor)", f"/{lang}/requests/?sort=title&cursor=…", cases_seen,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"sort": "title", "cursor": deep_cursor or ""})),
+        ("My requests: repairs only, search", f"/{lang}/requests/?kind=repair&q=42A", cases_seen,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"kind": "repair", "q": "42A"})),
+        ("API GET /api/v1/cases", "/api/v1/cases", cases_seen,
+         lambda i: api_client.get("/api/v1/cases", headers=api_headers)),
+        ("API GET /api/v1/activity", "/api/v1/activity", cases_seen,
+         lambda i: api_client.get("/api/v1/activity", headers=api_headers)),
     ]
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
     with progress:

@@ -152,6 +152,8 @@ ENTRIES = {
     "inventory_console:relocation": row(*INVENTORY_CONSOLE_OBJECT, kwargs=relocation_number),
     "inventory_console:repair_dispatch": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
                                    kwargs=repair_number, method="post"),
+    "inventory_console:repair_close": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
+                                   kwargs=repair_number, method="post"),
     "inventory_console:transfer_confirm": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
                                    kwargs=transfer_number, method="post"),
     "inventory_console:site_change_review": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
@@ -200,6 +202,14 @@ PROBES = (
     Probe("inventory_console:relocation", relocation_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
     Probe(
         "inventory_console:repair_dispatch",
+        repair_number,
+        _inventory_missing,
+        {"agent_ro": 404},
+        ("agent_be", TO_INVENTORY_CONSOLE),
+        method="post",
+    ),
+    Probe(
+        "inventory_console:repair_close",
         repair_number,
         _inventory_missing,
         {"agent_ro": 404},
@@ -297,6 +307,7 @@ MATRIX = Matrix(
     probes=PROBES,
     post_only=(
         "inventory_console:repair_dispatch",
+        "inventory_console:repair_close",
         "inventory_console:transfer_confirm",
         "inventory_console:site_change_review",
         "inventory_console:relocation_assign",

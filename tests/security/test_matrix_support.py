@@ -112,6 +112,9 @@ ENTRIES = {
     # requests API: like the pages, customers with the grant, their organisation's requests only;
     # issue 14 (item 5): without the grant, one's own general questions (NEW_REQUEST is one)
     "api-1:list_requests":     row(UNAUTHORISED, OK,     OK,        OK,        F,         F,         F,  api=True),
+    # The case index and the timeline: every member (each sees what their grants show; see tests/support/test_cases.py).
+    "api-1:list_cases":        row(UNAUTHORISED, OK,     OK,        OK,        F,         F,         F,  api=True),
+    "api-1:list_activity":     row(UNAUTHORISED, OK,     OK,        OK,        F,         F,         F,  api=True),
     "api-1:request_types":     row(UNAUTHORISED, OK,     OK,        F,         F,         F,         F,  api=True),
     "api-1:create_request":    row(UNAUTHORISED, CREATED, CREATED,  CREATED,   F,         F,         F,  api=True,
                                    method="post", data=NEW_REQUEST),

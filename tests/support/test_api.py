@@ -157,7 +157,12 @@ def test_request_types_list_each_types_fields_in_the_asked_language(api_a) -> No
 def test_session_auth_works_too(client, customer_a) -> None:  # type: ignore[no-untyped-def]
     client.force_login(customer_a)
     response = client.get("/api/v1/requests")
-    assert response.status_code == 200 and response.json() == {"items": [], "count": 0}
+    assert response.status_code == 200 and response.json() == {
+        "items": [],
+        "count": 0,
+        "count_capped": False,
+        "next": None,
+    }
 
 
 # --- bad input: 4xx in the error format, never a 500 -------------------------------------------
@@ -229,7 +234,7 @@ def test_another_organisations_request_is_a_404_like_a_missing_one(client, api_a
     assert foreign.json() == missing.json()
     assert foreign.content == missing.content
     assert_error(api_b.post(f"/requests/{number}/comments", {"body": "Hello"}), 404, "not_found")
-    assert api_b.get("/requests").json() == {"items": [], "count": 0}
+    assert api_b.get("/requests").json() == {"items": [], "count": 0, "count_capped": False, "next": None}
     assert api_b.get("/requests", q=number).json()["count"] == 0
     # The request is untouched by the attempt.
     assert [e["kind"] for e in api_a.get(f"/requests/{number}").json()["timeline"]] == ["submitted"]
@@ -247,7 +252,7 @@ def test_user_without_the_requests_grant_sees_only_their_questions(client, api_a
     for response in (api.post("/requests", INVOICE_REQUEST), api.get("/request-types")):
         body = assert_error(response, 403, "application_not_granted")
         assert body["details"] == {"application": "requests"}
-    assert api.get("/requests").json() == {"items": [], "count": 0}
+    assert api.get("/requests").json() == {"items": [], "count": 0, "count_capped": False, "next": None}
     assert_error(api.get(f"/requests/{number}"), 404, "not_found")
     assert_error(api.post(f"/requests/{number}/comments", {"body": "Hello"}), 404, "not_found")
     assert api_a.get("/requests").json()["count"] == 1
@@ -273,7 +278,12 @@ def test_pagination_and_its_bounds(api_a) -> None:  # type: ignore[no-untyped-de
     page_2 = api_a.get("/requests", page=2, page_size=2).json()
     assert page_1["count"] == page_2["count"] == 3
     assert [item["number"] for item in page_1["items"] + page_2["items"]] == newest_first
-    assert api_a.get("/requests", page=3, page_size=2).json() == {"items": [], "count": 3}
+    assert api_a.get("/requests", page=3, page_size=2).json() == {
+        "items": [],
+        "count": 3,
+        "count_capped": False,
+        "next": None,
+    }
     assert len(api_a.get("/requests", page_size=100).json()["items"]) == 3
     # Out of bounds is refused like any invalid field: the bounds are in the OpenAPI description.
     for params in ({"page": 0}, {"page": -1}, {"page_size": 0}, {"page_size": 101}, {"page": 10**30}):

@@ -105,7 +105,7 @@ def _open_rows(made: int) -> int:
     return made  # nothing is closed: every request is in the open queue
 
 
-@pytest.mark.parametrize("query", ["", "?status=open", "?q=facture"])
+@pytest.mark.parametrize("query", ["", "?status=active", "?q=facture", "?sort=title&kind=request"])
 def test_customer_request_list_page(client, customer_a, seeder, query, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     client.force_login(customer_a)
     assert_constant(

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from guichet.core.case_selectors import Reader
+
 from . import rules, selectors
 from .models import Application
 
@@ -70,3 +72,10 @@ def staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def case_reader(request: Any) -> Reader:
+    """Who reads the case index on a customer page (`customer_required` ran): grants and admin role."""
+    return Reader(
+        user_id=request.user.pk, granted=frozenset(request.granted_applications), is_admin=request.membership.is_admin
+    )

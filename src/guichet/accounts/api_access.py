@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
+from guichet.core.case_selectors import Reader
 from guichet.core.errors import NotFound, PermissionDenied
 from guichet.core.tenancy import tenant_scope
 
@@ -87,3 +88,13 @@ def require_application(request: HttpRequest, application: str) -> Any:
             details={"application": application},
         )
     return organisation
+
+
+def case_reader(request: HttpRequest) -> tuple[Any, Reader]:
+    """The active organisation and who reads its case index (their grants there, whether they administer it)."""
+    organisation = active_organisation(request)
+    user: Any = request.user
+    with tenant_scope(organisation):
+        granted = selectors.granted_applications(user, organisation)
+        membership = next(m for m in selectors.memberships_of(user) if m.organisation_id == organisation.pk)
+    return organisation, Reader(user_id=user.pk, granted=frozenset(granted), is_admin=membership.is_admin)

@@ -26,3 +26,7 @@ class AccountsConfig(contexts.ContextConfig):
 
         home.register(AccountsHome())  # access and join requests for the organisation's admins
         home.register_console(AccountsConsole())  # its counts on the agents' console home
+
+        from . import cases
+
+        cases.register()  # access requests in the case index

@@ -27,3 +27,7 @@ class BillingConfig(contexts.ContextConfig):
 
         home.register(BillingHome())  # the home asks each context what waits for the person
         home.register_console(BillingConsole())  # its counts on the agents' console home
+
+        from . import cases
+
+        cases.register()  # the case index ("My requests") follows this context's cases

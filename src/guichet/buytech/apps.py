@@ -27,3 +27,7 @@ class BuytechConfig(contexts.ContextConfig):
 
         home.register(BuyTechHome())  # the home asks each context what waits for the person
         home.register_console(BuyTechConsole())  # its counts on the agents' console home
+
+        from . import cases
+
+        cases.register()  # the case index ("My requests") follows this context's cases

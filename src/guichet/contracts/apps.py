@@ -33,3 +33,7 @@ class ContractsConfig(contexts.ContextConfig):
         coverage.register(ContractCoverage())  # inventory asks contracts what covers a machine
         home.register(ContractsHome())  # the home asks each context what waits for the person
         home.register_console(ContractsConsole())  # its counts on the agents' console home
+
+        from . import cases
+
+        cases.register()  # the case index ("My requests") follows terminations

@@ -27,6 +27,8 @@ MAX_PAGE = 1_000_000
 # List parameters with their bounds in the OpenAPI description; out of bounds is a 422 like any bad field.
 Page = Annotated[int, pydantic.Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, pydantic.Field(ge=1, le=settings.API_MAX_PAGE_SIZE)]
+# An opaque cursor (core/paging.py): the previous page's `next`; a tampered one is a 400.
+Cursor = Annotated[str, pydantic.Field(max_length=2000)]
 
 
 class ErrorOut(Schema):

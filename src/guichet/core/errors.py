@@ -16,6 +16,7 @@ class Code(StrEnum):
     HTTP_ERROR = "http_error"
     IMPORT_REJECTED = "import_rejected"
     INVALID = "invalid"
+    INVALID_CURSOR = "invalid_cursor"
     INVALID_JSON = "invalid_json"
     INVALID_PAGE = "invalid_page"
     NOT_FOUND = "not_found"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import time
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .tenancy import TenantManager
 
 
 class Country(models.TextChoices):
@@ -332,3 +335,89 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.category}: {self.email}"
+
+class CaseStatus(models.TextChoices):
+    """One vocabulary for every kind of case: each context's `cases.py` maps its own statuses to it."""
+
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting for you")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REFUSED = "refused", _("Refused")
+
+
+class WaitsFor(models.TextChoices):
+    CUSTOMER = "customer", _("You")
+    VENDOR = "vendor", _("Us")
+    NOBODY = "", _("Nobody")
+
+
+class Case(models.Model):
+    """One row per thing a customer asked, whatever context holds it (the index "My requests" lists).
+
+    The contexts own their cases; this is a copy they keep current in the same transaction as
+    each change (core/cases.py), rebuilt by `guichet sync_cases`.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=24)  # a registered CaseSource's kind
+    source_id = models.PositiveBigIntegerField()  # the primary key of the context's own row
+    number = models.CharField(_("number"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
+    waits_for = models.CharField(_("waits for"), max_length=10, choices=WaitsFor.choices, blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Seen by its requester even without the kind's application (a question to support).
+    open_to_requester = models.BooleanField(default=False)
+    url_name = models.CharField(max_length=64)
+    url_args = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+
+    objects: ClassVar[models.Manager[Case]] = TenantManager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "source_id"], name="core_case_one_row_per_source")]
+        indexes = [
+            models.Index(fields=["organisation", "-updated_at", "-id"], name="core_case_org_updated"),
+            models.Index(fields=["organisation", "kind", "-updated_at"], name="core_case_org_kind"),
+            models.Index(fields=["organisation", "status", "-updated_at"], name="core_case_org_status"),
+            models.Index(fields=["organisation", "number"], name="core_case_org_number"),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
+class CaseActivity(models.Model):
+    """One step of a case, for the organisation's timeline (opened, a new status, an e-mail sent)."""
+
+    class Event(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        STATUS = "status", _("Status changed")
+        NOTIFIED = "notified", _("E-mail sent")
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=24)  # the case's kind, copied: the timeline filters on it without a join
+    event = models.CharField(max_length=16, choices=Event.choices)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    note = models.CharField(max_length=64, blank=True)  # for an e-mail: its template
+    at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[models.Manager[CaseActivity]] = TenantManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-at", "-id"], name="core_caseact_org_at")]
+        verbose_name = _("case activity")
+        verbose_name_plural = _("case activities")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.event} {self.at:%Y-%m-%d}"

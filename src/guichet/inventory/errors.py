@@ -10,6 +10,7 @@ class Code(StrEnum):
     ADDRESS_REQUIRED = "address_required"
     ALREADY_CONFIRMED = "already_confirmed"
     ALREADY_DISPATCHED = "already_dispatched"
+    NOT_DISPATCHED = "not_dispatched"
     AMBIGUOUS_SERIAL = "ambiguous_serial"
     BILLING_NOT_ACCEPTED = "billing_not_accepted"
     BUYER_REQUIRED = "buyer_required"

@@ -124,6 +124,7 @@ class RepairRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()

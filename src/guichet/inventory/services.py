@@ -10,11 +10,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit, numbering
+from guichet.core import audit, cases, numbering
 from guichet.core.calendar import calendar_of, today_for
 from guichet.core.countries import country_name, is_world_country
 from guichet.core.errors import Conflict, DomainError
@@ -22,6 +23,9 @@ from guichet.core.notifications.outbox import enqueue
 from guichet.core.tenancy import across_organisations
 
 from . import coverage, rules, selectors
+from .cases import RELOCATION as RELOCATION_CASE
+from .cases import REPAIR as REPAIR_CASE
+from .cases import TRANSFER as TRANSFER_CASE
 from .errors import Code
 from .models import (
     ImportJob,
@@ -203,6 +207,7 @@ def repair_request(
         },
         thread_key=repair.number,
     )
+    cases.notified(REPAIR_CASE, repair.pk, "repair_received")
     return repair
 
 
@@ -219,7 +224,49 @@ def repair_dispatch(*, actor: User, repair: RepairRequest, http_request: HttpReq
     audit.record(
         "repair.dispatched", actor=actor, organisation=repair.organisation, target=repair.number, request=http_request
     )
+    _tell_repair(repair, "repair_dispatched")
     return repair
+
+
+@transaction.atomic
+def repair_close(*, actor: User, repair: RepairRequest, http_request: HttpRequest | None = None) -> RepairRequest:
+    """The technical service finished the repair: the request is done and its requester told."""
+    jurisdiction.ensure_serves(actor, repair.organisation)
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
+    if repair.status != RepairStatus.DISPATCHED:
+        raise Conflict(_("Only a dispatched repair can be marked done."), code=Code.NOT_DISPATCHED)
+    repair.status = RepairStatus.CLOSED
+    repair.closed_at = timezone.now()
+    repair.save(update_fields=["status", "closed_at"])
+    audit.record(
+        "repair.closed", actor=actor, organisation=repair.organisation, target=repair.number, request=http_request
+    )
+    _tell_repair(repair, "repair_done")
+    return repair
+
+
+def _tell(kind: str, pk: int, *, to: str, language: str, template: str, context: dict[str, Any], thread: str) -> None:
+    """An e-mail through the outbox, and its step on the case's timeline (My requests, the home)."""
+    enqueue(to=to, language=language, template=template, context=context, thread_key=thread)
+    cases.notified(kind, pk, template)
+
+
+def _tell_repair(repair: RepairRequest, template: str) -> None:
+    requester = repair.requester
+    _tell(
+        REPAIR_CASE,
+        repair.pk,
+        to=requester.email,
+        language=repair.language,
+        template=template,
+        context={
+            "number": repair.number,
+            "machine": str(repair.machine),
+            "first_name": requester.first_name,
+            "url": _url("inventory:repair", repair.language, number=repair.number),
+        },
+        thread=repair.number,
+    )
 
 
 # --- machine leaving the customer -------------------------------------------------------------
@@ -276,6 +323,26 @@ def transfer_report(
         target=transfer.number,
         data={"machine": str(machine), "kind": kind, "last_charged_day": transfer.last_charged_day.isoformat()},
         request=http_request,
+    )
+    language = actor.language or organisation.language
+    with translation.override(language):
+        leaves_on_text = date_format(transfer.leaves_on, "DATE_FORMAT")
+        last_charged_text = date_format(transfer.last_charged_day, "DATE_FORMAT")
+    _tell(
+        TRANSFER_CASE,
+        transfer.pk,
+        to=actor.email,
+        language=language,
+        template="transfer_recorded",
+        context={
+            "number": transfer.number,
+            "machine": str(machine),
+            "first_name": actor.first_name,
+            "leaves_on": leaves_on_text,
+            "last_charged_day": last_charged_text,
+            "url": _url("inventory:detail", language, serial=machine.serial),
+        },
+        thread=transfer.number,
     )
     return transfer
 
@@ -351,7 +418,9 @@ def _url(name: str, language: str, **kwargs: Any) -> str:
 
 
 def _tell_relocation(relocation: Relocation, template: str, **extra: Any) -> None:
-    enqueue(
+    _tell(
+        RELOCATION_CASE,
+        relocation.pk,
         to=relocation.contact_email,
         language=relocation.language,
         template=template,
@@ -364,7 +433,7 @@ def _tell_relocation(relocation: Relocation, template: str, **extra: Any) -> Non
             "url": _url("inventory:relocation", relocation.language, number=relocation.number),
             **extra,
         },
-        thread_key=relocation.number,
+        thread=relocation.number,
     )
 
 
@@ -419,6 +488,7 @@ def relocation_request(
     audit.record(
         "relocation.requested", actor=actor, organisation=organisation, target=relocation.number, request=http_request
     )
+    _tell_relocation(relocation, "relocation_submitted")
     return relocation
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/<int:pk>/", console.import_job, name="import_job"),
     path("repairs/<str:number>/", console.repair, name="repair"),
     path("repairs/<str:number>/dispatch/", console.repair_dispatch, name="repair_dispatch"),
+    path("repairs/<str:number>/close/", console.repair_close, name="repair_close"),
     path("transfers/<str:number>/", console.transfer, name="transfer"),
     path("transfers/<str:number>/confirm/", console.transfer_confirm, name="transfer_confirm"),
     path("relocations/<str:number>/", console.relocation, name="relocation"),

@@ -14,21 +14,25 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from guichet.accounts import selectors as accounts_selectors
-from guichet.accounts.api_access import AUTH, active_organisation, require_application
+from guichet.accounts.api_access import AUTH, active_organisation, case_reader, require_application
 from guichet.accounts.models import Language, Organisation, User
-from guichet.core.api import ErrorOut, InvalidInput, Page, PageOut, PageSize, paginate
+from guichet.core import case_selectors
+from guichet.core.api import Cursor, ErrorOut, InvalidInput, Page, PageOut, PageSize, check_page
+from guichet.core.models import Case, CaseStatus
+from guichet.core.paging import COUNT_CAP, capped_count, keyset_page
 from guichet.core.tenancy import tenant_scope
 
 from . import rules, selectors, services
-from .forms import TYPE_FIELD_NAMES, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
+from .forms import TYPE_FIELD_NAMES, CaseFilterForm, ListFilterForm, ReplyForm, RequestForm, TypeChoiceForm
 from .models import Attachment, Comment, Request, RequestType
 
 router = Router(tags=["requests"], auth=AUTH)
@@ -101,6 +105,10 @@ class RequestSummaryOut(Schema):
 
 class RequestPageOut(PageOut):
     items: list[RequestSummaryOut]
+    count_capped: bool = Field(
+        False, description=f"True: there are more than `count` ({COUNT_CAP}) requests; the count stops there."
+    )
+    next: str | None = Field(None, description="Pass as `cursor` for the following page; null on the last page.")
 
 
 class RequestOut(RequestSummaryOut):
@@ -219,11 +227,18 @@ def _reader(request: HttpRequest) -> tuple[Organisation, User | None]:
 
 @router.get("requests", response={200: RequestPageOut, **ERRORS})
 def list_requests(
-    request: HttpRequest, status: str = "", q: str = "", page: Page = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    request: HttpRequest,
+    status: str = "",
+    q: str = "",
+    page: Page = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = "",
 ) -> dict[str, Any]:
     """The organisation's requests, newest first (without the grant: the caller's own questions).
 
-    `status`: a status, `open`, or empty for all."""
+    `status`: a status, `open`, or empty for all. Page with `cursor` (the previous page's `next`):
+    every page costs the same. `page` above 1 still works (an offset, slower far down; deprecated).
+    `count` is counted up to 1,000 (`count_capped`)."""
     organisation, questions_of = _reader(request)
     filters = ListFilterForm({"status": status, "q": q})
     if not filters.is_valid():
@@ -235,8 +250,27 @@ def list_requests(
             query=filters.cleaned_data["q"],
             questions_of=questions_of,
         )
-        items, count = paginate(requests, page, page_size)
-        return {"items": [_summary(item) for item in items], "count": count}
+        count, capped = capped_count(requests)
+        if page > 1:  # the offset pages clients already use; cursors are the way on
+            check_page(page, page_size)
+            start = (page - 1) * page_size
+            return {
+                "items": [
+                    _summary(item) for item in requests.order_by("-created_at", "-id")[start : start + page_size]
+                ],
+                "count": count,
+                "count_capped": capped,
+                "next": None,
+            }
+        rows = keyset_page(
+            requests, ordering=("-created_at", "-id"), cursor=cursor, size=page_size, name="api-requests"
+        )
+        return {
+            "items": [_summary(item) for item in rows],
+            "count": count,
+            "count_capped": capped,
+            "next": rows.next,
+        }
 
 
 class ContactIn(Schema):
@@ -381,3 +415,111 @@ def request_types(request: HttpRequest, lang: Language | None = None) -> list[di
                 )
             types.append({"type": kind.value, "label": str(kind.label), "fields": fields})
         return types
+
+
+# --- the case index: everything the organisation asked, and its timeline ------------------------
+
+
+class CaseOut(Schema):
+    number: str
+    kind: str = Field(description="request, repair, transfer, relocation, dispute, termination, …")
+    status: str = Field(description="One vocabulary for every kind: " + ", ".join(CaseStatus.values))
+    waits_for: str = Field(description="customer, vendor, or empty: nobody")
+    title: str
+    updated_at: datetime
+    url: str = Field(description="The case's own page in the portal.")
+
+
+class CasePageOut(Schema):
+    items: list[CaseOut]
+    next: str | None = Field(None, description="Pass as `cursor` for the following page; null on the last page.")
+
+
+class ActivityOut(Schema):
+    at: datetime
+    event: str = Field(description="opened, status (a new status), notified (an e-mail was sent)")
+    kind: str
+    number: str
+    title: str
+    status: str
+    url: str
+
+
+class ActivityPageOut(Schema):
+    items: list[ActivityOut]
+    next: str | None = None
+
+
+def _case_url(case: Case) -> str:
+    return settings.SITE_URL + case_selectors.url_of(case) if case_selectors.url_of(case) else ""
+
+
+def _case(case: Case) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "kind": case.kind,
+        "status": case.status,
+        "waits_for": case.waits_for,
+        "title": case.title,
+        "updated_at": case.updated_at,
+        "url": _case_url(case),
+    }
+
+
+@router.get("cases", response={200: CasePageOut, **ERRORS}, tags=["cases"])
+def list_cases(
+    request: HttpRequest,
+    kind: str = "",
+    status: str = "",
+    q: str = "",
+    sort: str = case_selectors.DEFAULT_SORT,
+    cursor: Cursor = "",
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Every case of the organisation the caller may see ("My requests"): the kinds of the applications
+    they were granted (access requests: administrators), their own questions.
+
+    `status`: a status, `active` (not finished), or empty; `sort`: `updated_at`, `number`, `kind`,
+    `title` or `status`, `-` first for descending; page with `cursor` (the previous page's `next`)."""
+    organisation, reader = case_reader(request)
+    filters = CaseFilterForm(
+        {"kind": kind, "status": status, "q": q, "sort": sort}, kinds=case_selectors.kinds_in(reader.kinds())
+    )
+    if not filters.is_valid():
+        raise _invalid(_form_errors(filters, ["query"]))
+    with tenant_scope(organisation):
+        rows = case_selectors.cases_of(
+            organisation.pk,
+            reader,
+            kind=filters.cleaned_data["kind"],
+            status=filters.cleaned_data["status"],
+            query=filters.cleaned_data["q"],
+        )
+        ordering = case_selectors.ordering_for(filters.cleaned_data["sort"] or case_selectors.DEFAULT_SORT)
+        page = keyset_page(rows, ordering=ordering, cursor=cursor, size=page_size, name="cases")
+        return {"items": [_case(case) for case in page], "next": page.next}
+
+
+@router.get("activity", response={200: ActivityPageOut, **ERRORS}, tags=["cases"])
+def list_activity(request: HttpRequest, cursor: Cursor = "", page_size: PageSize = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+    """The organisation's timeline across the applications the caller was granted, newest first:
+    each case opened, each new status, each e-mail sent about a case."""
+    organisation, reader = case_reader(request)
+    with tenant_scope(organisation):
+        activity = case_selectors.activity_of(organisation.pk, reader)
+        page = keyset_page(activity, ordering=("-at", "-id"), cursor=cursor, size=page_size, name="activity")
+        return {
+            "items": [
+                {
+                    "at": step.at,
+                    "event": step.event,
+                    "kind": step.kind,
+                    "number": step.case.number,
+                    "title": step.case.title,
+                    "status": step.status,
+                    "url": _case_url(step.case),
+                }
+                for step in page
+            ],
+            "next": page.next,
+        }

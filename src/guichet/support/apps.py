@@ -27,3 +27,7 @@ class SupportConfig(contexts.ContextConfig):
 
         home.register(SupportHome())  # the home asks each context what waits for the person
         home.register_console(SupportConsole())  # and the console home, the agent's queues
+
+        from . import cases
+
+        cases.register()  # the case index ("My requests") follows this context's cases

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from guichet.accounts.forms import normalise_phone
 from guichet.accounts.models import Application
 from guichet.accounts.rules import application_offered
+from guichet.core import case_selectors
 from guichet.core.forms import MultipleFileField
+from guichet.core.models import CaseStatus
 
 from . import rules
 from .models import Priority, RequestType, Status
@@ -161,6 +163,27 @@ class ListFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All")), ("open", _("Open")), *Status.choices]
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+
+class CaseFilterForm(forms.Form):
+    """My requests: every case of the organisation the reader may see, by kind, status, words; sorted."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), ("active", _("Not finished")), *CaseStatus.choices]
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("", "")] + [(f"{sign}{name}", name) for name in case_selectors.SORTS for sign in ("", "-")],
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [("", _("All")), *kinds]
 
 
 # --- console --------------------------------------------------------------------------------

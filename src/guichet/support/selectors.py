@@ -150,6 +150,10 @@ class QueueFilters:
     query: str = ""
 
 
+# Soonest due first (none due: last), then oldest; the primary key makes each row's place unique (keyset pages).
+QUEUE_ORDERING = ("resolution_due", "created_at", "id")
+
+
 def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Request]:
     now = now or timezone.now()
     with across_organisations():
@@ -172,7 +176,7 @@ def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -
         elif filters.sla == "at_risk":
             # Exactly what each row shows: the marks are the business calendar's instants (support/sla.py).
             requests = requests.filter(status__in=running, sla_at_risk_from__lte=now, sla_breached_from__gt=now)
-        return _search(requests, filters.query).order_by("resolution_due", "created_at")
+        return _search(requests, filters.query).order_by(*QUEUE_ORDERING)
 
 
 def get_request_for_staff(staff: User, number: str) -> Request:

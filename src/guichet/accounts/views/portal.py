@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.core.errors import DomainError
 
-from .. import homepage, selectors, services
+from .. import home_timeline, homepage, selectors, services
 from ..access import application_forbidden, customer_required
 from ..forms import AccessRequestForm, ApplicantDecisionForm, GrantForm, InvitationForm, ProfileForm
 from ..http import CustomerRequest, PortalRequest
@@ -33,11 +35,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_vendor_staff:
         return redirect("console:home")
-    context = {}
+    context: dict[str, Any] = {}
     membership = getattr(request, "membership", None)
     if request.user.is_authenticated and membership is not None:
         viewer = homepage.viewer_of(request.user, membership, request.granted_applications)  # type: ignore[attr-defined]
         context["home"] = homepage.home_content(viewer)
+    context["recent_activity"] = home_timeline.recent_activity_for(request)
     return render(request, "accounts/home.html", context)
 
 

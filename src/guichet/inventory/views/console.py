@@ -63,6 +63,20 @@ def repair_dispatch(request: PortalRequest, number: str) -> HttpResponse:
     return _home()
 
 
+@require_POST
+@staff_required
+def repair_close(request: PortalRequest, number: str) -> HttpResponse:
+    item = selectors.get_repair_for_staff(request.user, number)
+    try:
+        with tenant_scope(item.organisation):
+            services.repair_close(actor=request.user, repair=item, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(number)s marked done; the customer is told.") % {"number": number})
+    return _home()
+
+
 @staff_required
 def transfer(request: PortalRequest, number: str) -> HttpResponse:
     item = selectors.get_transfer_for_staff(request.user, number)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation
 from guichet.core.countries import get_centre
+from guichet.core.models import CaseStatus
 
 from .. import rules
 from ..forms import RequestForm, _type_fields, question_form
@@ -162,3 +163,19 @@ def general_question_form(context: template.Context) -> RequestForm | None:
     if request is None or getattr(request, "organisation", None) is None:
         return None
     return question_form(request)
+
+
+_CASE_STATUS_CSS = {
+    CaseStatus.OPEN: "text-bg-secondary",
+    CaseStatus.WAITING: "text-bg-warning",
+    CaseStatus.IN_PROGRESS: "text-bg-primary",
+    CaseStatus.RESOLVED: "text-bg-success",
+    CaseStatus.CLOSED: "text-bg-dark",
+    CaseStatus.REFUSED: "text-bg-danger",
+}
+
+
+@register.filter
+def case_status_css(status: str) -> str:
+    """A case's status badge (the shared vocabulary of the case index)."""
+    return _CASE_STATUS_CSS.get(status, "text-bg-secondary")  # type: ignore[call-overload]

@@ -13,7 +13,8 @@ from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import User
 from guichet.core.errors import DomainError
-from guichet.core.pagination import page_of
+from guichet.core.pagination import page_size
+from guichet.core.paging import InvalidCursor, capped_count, keyset_page
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
@@ -39,9 +40,23 @@ def _filters(request: PortalRequest) -> tuple[QueueFilterForm, selectors.QueueFi
 @staff_required
 def queue(request: PortalRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = page_of(request, "support_queue", selectors.queue_for(request.user, filters))
+    queue = selectors.queue_for(request.user, filters)
+    try:
+        page = keyset_page(
+            queue,
+            ordering=selectors.QUEUE_ORDERING,
+            nullable=("resolution_due",),
+            cursor=request.GET.get("cursor"),
+            size=page_size("support_queue"),
+            name="support-queue",
+        )
+    except InvalidCursor as error:
+        return render(request, "400.html", {"message": error.message}, status=400)
     rows = [(item, selectors.sla_of(item)) for item in page]
-    return render(request, "support/console/queue.html", {"page": page, "rows": rows, "form": form})
+    more_than = capped_count(queue)
+    return render(
+        request, "support/console/queue.html", {"page": page, "rows": rows, "form": form, "more_than": more_than}
+    )
 
 
 @staff_required

@@ -10,15 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guichet.accounts.access import application_forbidden, customer_required
+from guichet.accounts.access import application_forbidden, case_reader, customer_required
 from guichet.accounts.http import CustomerRequest
 from guichet.accounts.models import Application, User
+from guichet.core import case_selectors
 from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
-from guichet.core.pagination import page_of
+from guichet.core.pagination import page_size
+from guichet.core.paging import InvalidCursor, capped_count, keyset_page
 
 from .. import rules, selectors, services
-from ..forms import ListFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
+from ..forms import CaseFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
 from ..models import Attachment, Request, RequestType
 
 
@@ -37,18 +39,43 @@ def _files(form_files: list[UploadedFile]) -> list[tuple[str, bytes]]:
 
 @customer_required
 def request_list(request: CustomerRequest) -> HttpResponse:
-    filters = ListFilterForm(request.GET or None)
-    status = query = ""
+    """My requests: every case of the organisation the reader may see (requests, repairs, disputes, …)."""
+    reader = case_reader(request)
+    kinds = case_selectors.kinds_in(reader.kinds())
+    filters = CaseFilterForm(request.GET or None, kinds=kinds)
+    kind = status = query = sort = ""
     if filters.is_valid():
-        status, query = filters.cleaned_data["status"], filters.cleaned_data["q"]
+        kind, status = filters.cleaned_data["kind"], filters.cleaned_data["status"]
+        query, sort = filters.cleaned_data["q"], filters.cleaned_data["sort"]
+    elif filters.is_bound:
+        return render(request, "400.html", status=400)
+    ordering = case_selectors.ordering_for(sort or case_selectors.DEFAULT_SORT)
+    rows = case_selectors.cases_of(request.organisation.pk, reader, kind=kind, status=status, query=query)
+    try:
+        page = keyset_page(
+            rows, ordering=ordering, cursor=request.GET.get("cursor"), size=page_size("requests"), name="cases"
+        )
+    except InvalidCursor as error:
+        return render(request, "400.html", {"message": error.message}, status=400)
     questions_of = _questions_of(request)
-    page = page_of(
-        request,
-        "requests",
-        selectors.requests_of(request.organisation, status=status, query=query, questions_of=questions_of),
-    )
     return render(
-        request, "support/list.html", {"page": page, "filters": filters, "questions_only": questions_of is not None}
+        request,
+        "support/list.html",
+        {
+            "page": page,
+            "rows": [(case, case_selectors.kind_label(case.kind), case_selectors.url_of(case)) for case in page],
+            "filters": filters,
+            "sort": ordering[0],
+            "columns": [
+                ("number", _("Number")),
+                ("kind", _("Kind")),
+                ("title", _("Title")),
+                ("status", _("Status")),
+                ("updated_at", _("Last change")),
+            ],
+            "more_than": capped_count(rows),
+            "questions_only": questions_of is not None,
+        },
     )
 
 

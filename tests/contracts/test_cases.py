@@ -1,0 +1,33 @@
+"""Contract terminations in the case index ("My requests")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from guichet.contracts import services
+from guichet.core.models import Case
+from guichet.core.tenancy import across_organisations, tenant_scope
+from tests.contracts.conftest import cover, make_contract
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 31)
+
+
+def test_a_termination_is_a_case_that_follows_its_decision(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    contract = make_contract(org_a, number="BE-HW-2024-0001")
+    old = cover(contract, date(2025, 9, 30))
+    contact = {"name": customer_a.get_full_name(), "email": customer_a.email, "phone": ""}
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[old.pk], contact=contact, today=TODAY
+        )
+    with across_organisations():
+        case = Case.objects.get(kind="termination", source_id=termination.pk)
+    assert (case.number, case.status, case.url_name) == ("BE-HW-2024-0001", "open", "contracts:detail")
+    with tenant_scope(org_a):
+        services.termination_decide(actor=agent_be, termination=termination, accept=False, note="Contract terms.")
+    case.refresh_from_db()
+    assert case.status == "refused"
