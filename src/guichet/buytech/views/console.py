@@ -12,11 +12,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import Organisation
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.orders.carriers import carriers_for
@@ -50,9 +52,49 @@ def program_staff(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     return staff_required(wrapper)
 
 
+# Orders to confirm are (order, state) pairs; the orders past the processing target are orders.
+CONFIRM_LIST = listing.ListSpec(
+    "buytech_console_to_confirm",
+    (
+        listing.Column("number", _l("Number"), value=lambda pair: pair[0].number),
+        listing.Column("organisation", _l("Organisation"), value=lambda pair: pair[0].organisation.name),
+        listing.Column("reserved", _l("Reserved on"), value=lambda pair: pair[0].reserved_on),
+        listing.Column("due", _l("Confirm by"), value=lambda pair: pair[0].confirmation_due),
+    ),
+    default="due",
+    param="confirm_sort",
+)
+PAST_TARGET_LIST = listing.ListSpec(
+    "buytech_console_past_target",
+    (
+        listing.Column("number", _l("Number"), value=lambda order: order.number),
+        listing.Column("organisation", _l("Organisation"), value=lambda order: order.organisation.name),
+        listing.Column("due", _l("Processing target"), value=lambda order: order.processing_due),
+        listing.Column("status", _l("Status"), value=lambda order: order.get_status_display()),
+    ),
+    default="due",
+    param="target_sort",
+)
+
+
 @program_staff
-def board(request: PortalRequest) -> HttpResponse:
-    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.clock.today()})
+def board(request: PortalRequest) -> HttpResponseBase:
+    built = selectors.board()
+    to_confirm = listing.worklist(request, CONFIRM_LIST, built.to_confirm)
+    past_target = listing.worklist(request, PAST_TARGET_LIST, built.past_target)
+    if listing.export_of(request, CONFIRM_LIST) == "csv":
+        return listing.rows_csv("orders-to-confirm.csv", CONFIRM_LIST, to_confirm.rows)
+    if listing.export_of(request, PAST_TARGET_LIST) == "csv":
+        return listing.rows_csv("orders-past-target.csv", PAST_TARGET_LIST, past_target.rows)
+    context = {
+        "board": built,
+        "to_confirm": to_confirm.rows,
+        "confirm_list": to_confirm.context,
+        "past_target": past_target.rows,
+        "target_list": past_target.context,
+        "today": services.clock.today(),
+    }
+    return render(request, "buytech/console/board.html", context)
 
 
 def _carriers() -> list[tuple[str, str]]:
