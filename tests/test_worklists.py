@@ -63,8 +63,13 @@ def test_built_rows_sort_by_their_own_parameter_blanks_last() -> None:
     for params in ({"sort": "name"}, {"rows_sort": "secret"}):
         assert [r["name"] for r in listing.worklist(get("/", params), SPEC, ROWS).rows] == ["=1+1", "beta", "Alpha"]
     built = listing.worklist(get("/", {"rows_sort": "name", "other_sort": "x"}), SPEC, ROWS)
-    assert built.context["sort"]["name"]["aria"] == "ascending" and "rows_sort=-name" in built.context["sort"]["name"]["href"]
-    assert "list=test_rows" in built.context["list_tools"]["exports"][0][1] and not built.context["list_tools"]["filtered"]
+    assert (
+        built.context["sort"]["name"]["aria"] == "ascending"
+        and "rows_sort=-name" in built.context["sort"]["name"]["href"]
+    )
+    assert (
+        "list=test_rows" in built.context["list_tools"]["exports"][0][1] and not built.context["list_tools"]["filtered"]
+    )
 
 
 def test_an_export_names_its_list() -> None:
@@ -95,12 +100,17 @@ def test_billing_console_sorts_and_exports_payments(client: Client, org_a: Any, 
     assert page.index("=P-A") < page.index("P-B") and "P-RO" not in page  # another country's: not served
     assert 'aria-sort="descending"' in page and "list=billing_console_payments" in page
     rows = csv_of(
-        client.get(url("billing_console:home"), {"payments_sort": "amount", "export": "csv", "list": "billing_console_payments"})
+        client.get(
+            url("billing_console:home"),
+            {"payments_sort": "amount", "export": "csv", "list": "billing_console_payments"},
+        )
     )
     assert rows[0][:4] == ["Reference", "Customer", "Date", "Amount"]
     assert [row[0] for row in rows[1:]] == ["P-B", "'=P-A"]  # formula-safe
     disputes = csv_of(client.get(url("billing_console:home"), {"export": "csv", "list": "billing_console_disputes"}))
-    assert disputes == [["Invoice", "Customer", "Organisation", "Opened on", "Disputed amount", "Open amount", "Currency"]]
+    assert disputes == [
+        ["Invoice", "Customer", "Organisation", "Opened on", "Disputed amount", "Open amount", "Currency"]
+    ]
     assert client.get(url("billing_console:home"), {"export": "doc"}).status_code == 400
 
 

@@ -23,7 +23,6 @@ from .. import selectors, services
 from ..errors import Code
 from ..forms import AllocateForm, ImportForm, PaymentForm, ResolveForm
 
-
 PAYMENT_LIST = listing.ListSpec(
     "billing_console_payments",
     (

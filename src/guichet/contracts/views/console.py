@@ -24,14 +24,15 @@ from ..forms import DecisionForm, VendorTerminationForm
 from ..models import ContractStatus
 from .portal import _optional_url
 
-
 TERMINATION_LIST = listing.ListSpec(
     "contracts_console_terminations",
     (
         listing.Column("contract", _l("Contract"), value=lambda t: t.contract.number),
         listing.Column("customer", _l("Customer"), value=lambda t: t.organisation.name),
         listing.Column("type", _l("Type"), value=lambda t: t.get_kind_display()),
-        listing.Column("machines", _l("Machines"), value=lambda t: ", ".join(str(c.machine) for c in t.coverages.all())),
+        listing.Column(
+            "machines", _l("Machines"), value=lambda t: ", ".join(str(c.machine) for c in t.coverages.all())
+        ),
         listing.Column("effective", _l("Effective on"), value=lambda t: t.effective_date),
         listing.Column("status", _l("Status"), value=lambda t: t.get_status_display()),
     ),

@@ -3,6 +3,8 @@ site changes to review, CSV import."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -24,12 +26,12 @@ from ..forms import DecisionForm, ImportForm
 from ..importer import progress_of
 
 
-def _number(row: object) -> str:
-    return str(getattr(row, "number", ""))
+def _number(row: Any) -> str:
+    return str(row.number)
 
 
-def _customer(row: object) -> str:
-    return str(getattr(row, "organisation").name)
+def _customer(row: Any) -> str:
+    return str(row.organisation.name)
 
 
 REPAIR_LIST = listing.ListSpec(
@@ -61,9 +63,7 @@ RELOCATION_LIST = listing.ListSpec(
     (
         listing.Column("number", _l("Number"), value=_number),
         listing.Column("customer", _l("Customer"), value=_customer),
-        listing.Column(
-            "move", _l("Move"), value=lambda r: f"{r.machine} · {r.from_country} → {r.to_country}"
-        ),
+        listing.Column("move", _l("Move"), value=lambda r: f"{r.machine} · {r.from_country} → {r.to_country}"),
         listing.Column("status", _l("Status"), value=lambda r: r.get_status_display()),
         listing.Column("due", _l("Evaluate by"), value=lambda r: r.evaluate_due),
     ),
@@ -74,7 +74,7 @@ RELOCATION_LIST = listing.ListSpec(
 
 @staff_required
 def home(request: PortalRequest) -> HttpResponseBase:
-    lists = {
+    lists: dict[str, tuple[listing.ListSpec, list[Any]]] = {
         "repairs": (REPAIR_LIST, selectors.repairs_to_dispatch(request.user)),
         "transfers": (TRANSFER_LIST, selectors.transfers_to_confirm(request.user)),
         "relocations": (RELOCATION_LIST, selectors.relocations_to_handle(request.user)),
