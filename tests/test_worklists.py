@@ -189,3 +189,25 @@ def test_request_form_suggests_only_the_organisations_own_numbers(
     # Typed text is still accepted and validated as before.
     invalid = client.post(new, {"type": "contracts", "contract_number": "no spaces allowed"})
     assert invalid.status_code == 400 and "letters, digits and dashes" in invalid.content.decode()
+
+
+def test_billing_console_disputes_sort_by_links_and_export(
+    client: Client, org_a: Any, customer_a: User, agent_be: User
+) -> None:
+    numbers = []
+    for issue_date, amount in ((date(2026, 3, 12), "50"), (date(2026, 3, 13), "30")):
+        with tenant_scope(org_a):
+            invoice = billing_services.invoice_issue(actor=None, organisation=org_a, lines=LINES, issue_date=issue_date)
+            billing_services.dispute_open(actor=customer_a, invoice=invoice, amount=Decimal(amount), reason="Erreur")
+        numbers.append(invoice.number)
+    client.force_login(agent_be)
+    page = client.get(url("billing_console:home"), {"disputes_sort": "amount"}).content.decode()
+    assert 'data-testid="worklist-sort"' in page and 'aria-current="true"' in page
+    assert page.index(f'data-invoice="{numbers[1]}"') < page.index(f'data-invoice="{numbers[0]}"')  # 30 before 50
+    rows = csv_of(
+        client.get(
+            url("billing_console:home"),
+            {"disputes_sort": "-amount", "export": "csv", "list": "billing_console_disputes"},
+        )
+    )
+    assert [(row[0], row[4]) for row in rows[1:]] == [(numbers[0], "50.00"), (numbers[1], "30.00")]
