@@ -77,23 +77,46 @@ PAST_TARGET_LIST = listing.ListSpec(
 )
 
 
+
+
+def _order_list(name: str, *extra: listing.Column) -> listing.ListSpec:
+    """A board list of orders: number and organisation, then what the agent acts on."""
+    return listing.ListSpec(
+        f"buytech_console_{name}",
+        (
+            listing.Column("number", _l("Number"), value=lambda order: order.number),
+            listing.Column("organisation", _l("Organisation"), value=lambda order: order.organisation.name),
+            listing.Column("reserved", _l("Reserved on"), value=lambda order: order.reserved_on),
+            *extra,
+        ),
+        default="reserved",
+        param=f"{name}_sort",
+    )
+
+
+FEE_LIST = _order_list("fee", listing.Column("reference", _l("Reference"), value=lambda order: order.fee_reference))
+PAYMENT_LIST = _order_list(
+    "payment", listing.Column("reference", _l("Reference"), value=lambda order: order.payment_reference)
+)
+SHIP_LIST = _order_list("ship")
+
+
 @program_staff
 def board(request: PortalRequest) -> HttpResponseBase:
     built = selectors.board()
-    to_confirm = listing.worklist(request, CONFIRM_LIST, built.to_confirm)
-    past_target = listing.worklist(request, PAST_TARGET_LIST, built.past_target)
-    if listing.export_of(request, CONFIRM_LIST) == "csv":
-        return listing.rows_csv("orders-to-confirm.csv", CONFIRM_LIST, to_confirm.rows)
-    if listing.export_of(request, PAST_TARGET_LIST) == "csv":
-        return listing.rows_csv("orders-past-target.csv", PAST_TARGET_LIST, past_target.rows)
-    context = {
-        "board": built,
-        "to_confirm": to_confirm.rows,
-        "confirm_list": to_confirm.context,
-        "past_target": past_target.rows,
-        "target_list": past_target.context,
-        "today": services.clock.today(),
+    lists: dict[str, tuple[listing.ListSpec, list[Any]]] = {
+        "to_confirm": (CONFIRM_LIST, built.to_confirm),
+        "past_target": (PAST_TARGET_LIST, built.past_target),
+        "awaiting_fee": (FEE_LIST, built.awaiting_fee),
+        "awaiting_payment": (PAYMENT_LIST, built.awaiting_payment),
+        "to_ship": (SHIP_LIST, built.to_ship),
     }
+    context: dict[str, Any] = {"board": built, "today": services.clock.today()}
+    for name, (spec, rows) in lists.items():
+        sorted_rows = listing.worklist(request, spec, rows)
+        if listing.export_of(request, spec) == "csv":
+            return listing.rows_csv(f"{name.replace('_', '-')}.csv", spec, sorted_rows.rows)
+        context[name], context[f"{name}_list"] = sorted_rows.rows, sorted_rows.context
     return render(request, "buytech/console/board.html", context)
 
 
