@@ -85,10 +85,11 @@ def list_notifications(
     return {"items": [_out(n) for n in items], "count": count, "unread": inbox.unread_count(user_id)}
 
 
-@router.post("notifications/read", response={200: ReadOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("notifications/read", response={200: ReadOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def read_notifications(request: HttpRequest, payload: ReadIn) -> dict[str, Any]:
     """Mark read the notifications in `ids`, or all of them with `all: true`. An id that is not the
-    caller's answers 404 like a missing one, and nothing is marked."""
+    caller's answers 404 like a missing one, and nothing is marked. Signed in with a session (not a
+    token), the call needs the CSRF token like any form: 403 without it."""
     user_id = _caller(request)
     if payload.all:
         marked = inbox.mark_read(user_id)
