@@ -7,9 +7,9 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
-from django.core.management import call_command
 
 from guichet.billing import services
 from guichet.core.models import Case

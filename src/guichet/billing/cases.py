@@ -39,7 +39,7 @@ def facts_of(dispute: Dispute) -> cases.CaseFacts:
         updated_at=max(moment for moment in (dispute.created_at, dispute.resolved_at) if moment is not None),
         requester_id=dispute.opened_by_id,
         # Its conversation is a support request: the dispute's row stands for both (ADR 0011).
-        carries=(("request", dispute.request.number),) if dispute.request_id else (),
+        carries=(("request", dispute.request.number),) if dispute.request is not None else (),
     )
 
 

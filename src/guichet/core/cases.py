@@ -223,8 +223,8 @@ def _rebuild_chunk(chunk: list[CaseFacts]) -> None:
         changed: list[Case] = []
         moved: list[Case] = []  # their status moved: a timeline step
         for facts in chunk:
-            case = existing.get((facts.kind, facts.source_id))
-            if case is None:
+            found = existing.get((facts.kind, facts.source_id))
+            if found is None:
                 new.append(
                     Case(
                         organisation_id=facts.organisation_id,
@@ -236,6 +236,7 @@ def _rebuild_chunk(chunk: list[CaseFacts]) -> None:
                     )
                 )
                 continue
+            case = found
             names = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
             if not names and facts.updated_at <= case.updated_at:
                 continue
@@ -255,7 +256,11 @@ def _rebuild_chunk(chunk: list[CaseFacts]) -> None:
         if changed:
             Case.objects.bulk_update(changed, [*_INDEXED, "updated_at"])
         steps = [_activity(case, CaseActivity.Event.OPENED, at=case.created_at) for case in created]
-        steps += [_activity(case, CaseActivity.Event.STATUS, at=case.updated_at) for case in created if case.status != CaseStatus.OPEN]
+        steps += [
+            _activity(case, CaseActivity.Event.STATUS, at=case.updated_at)
+            for case in created
+            if case.status != CaseStatus.OPEN
+        ]
         steps += [_activity(case, CaseActivity.Event.STATUS, at=case.updated_at) for case in moved]
         CaseActivity.objects.bulk_create(steps)
 
