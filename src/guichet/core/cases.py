@@ -207,7 +207,11 @@ def rebuild(facts: Iterable[CaseFacts], *, kinds: Iterable[str] | None = None) -
             )
             for start in range(0, len(stale), 500):  # bounded IN lists: SQLite caps its parameters
                 Case.objects.filter(kind=kind, source_id__in=stale[start : start + 500]).delete()
-        _fold(Case.objects.exclude(carries=[]).only("id", "organisation_id", "carries").iterator(chunk_size=2000))
+        # Fold again what a rebuild added: owners none of whose carried cases points to them yet
+        # (a steady index costs two reads, not one UPDATE per dispute).
+        folded = set(Case.objects.filter(carried_by__isnull=False).values_list("carried_by_id", flat=True))
+        owners = Case.objects.exclude(carries=[]).only("id", "organisation_id", "carries").order_by("pk")
+        _fold(owner for owner in owners.iterator(chunk_size=2000) if owner.pk not in folded)
     return count
 
 
