@@ -51,8 +51,8 @@ def test_sort_filter_remember_and_export_at_phone_width(new_context, live_server
     assert serials(page) == ["78LIST3", "78LIST2", "78LIST1"]
     assert page.locator("th[aria-sort=descending]").count() == 1
 
-    page.fill("input[name=q]", "Serveur")
-    page.press("input[name=q]", "Enter")
+    page.fill("main input[name=q]", "Serveur")
+    page.press("main input[name=q]", "Enter")
     page.wait_for_url("**q=Serveur**")
     assert serials(page) == ["78LIST3", "78LIST1"]  # the order is kept with the filter
     axe_check(page)

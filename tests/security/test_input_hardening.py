@@ -373,7 +373,8 @@ def test_a_crashed_import_is_marked_failed_and_the_agent_told(
     assert message.to == agent_be.email and message.context["file"] == "parc.csv"
     client.force_login(agent_be)
     page = client.get(url("inventory_console:import_job", pk=job.pk)).content.decode()
-    assert 'data-testid="import-failed"' in page and "hx-get" not in page  # no more polling
+    job_element = page[page.index('id="import-job"') :].split(">", 1)[0]
+    assert 'data-testid="import-failed"' in page and "hx-get" not in job_element  # no more polling
 
 
 # --- Also: the signed contract with a token ---------------------------------------------------

@@ -93,7 +93,8 @@ def test_list_is_paginated_and_keeps_the_filters(client, org_a, customer_a, make
     assert 'rel="next"' in html and "?status=active&amp;cursor=" in html
     rest = client.get(url("support:list"), {"status": "active", "cursor": following})
     assert len(rest.context["page"]) == 1 and rest.context["page"].next is None
-    assert len(client.get(url("support:list"), {"status": "open", "page": 2}).context["page"]) == 1
+    # An old page-numbered link (before keyset paging) still opens the list, from its start.
+    assert len(client.get(url("support:list"), {"status": "active", "page": 2}).context["page"]) == 25
 
 
 def test_customer_without_the_requests_grant_may_only_ask_questions(client, customer_no_grant) -> None:  # type: ignore[no-untyped-def]

@@ -31,3 +31,9 @@ class BillingConfig(contexts.ContextConfig):
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases
+
+        from guichet.core import references
+
+        from .selectors import invoice_numbers_of
+
+        references.register("invoice_number", invoice_numbers_of)  # support's request form suggests them

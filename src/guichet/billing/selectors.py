@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
 from guichet.core.calendar import today_for
 from guichet.core.money import ZERO, currency_for_country
+from guichet.core.references import MAX_SUGGESTIONS
 from guichet.core.tenancy import across_organisations
 
 from . import rules
@@ -52,6 +54,15 @@ def invoices_of(organisation: Organisation, *, status: str = "", kind: str = "",
     if query:
         items = items.filter(Q(number__icontains=query) | Q(po_reference__icontains=query))
     return items
+
+
+def invoice_numbers_of(organisation: Organisation) -> Iterator[str]:
+    """The organisation's invoice and credit-note numbers, newest first (reference-field suggestions)."""
+    yield from (
+        Invoice.objects.filter(organisation=organisation)
+        .order_by("-issue_date", "-id")
+        .values_list("number", flat=True)[:MAX_SUGGESTIONS]
+    )
 
 
 def get_invoice_for(organisation: Organisation, number: str) -> Invoice:

@@ -37,3 +37,9 @@ class ContractsConfig(contexts.ContextConfig):
         from . import cases
 
         cases.register()  # the case index ("My requests") follows terminations
+
+        from guichet.core import references
+
+        from .selectors import contract_numbers_of
+
+        references.register("contract_number", contract_numbers_of)  # support's request form suggests them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -9,6 +10,7 @@ from django.http import Http404
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
+from guichet.core.references import MAX_SUGGESTIONS
 from guichet.core.tenancy import across_organisations
 from guichet.inventory.models import Machine
 
@@ -41,6 +43,15 @@ def contracts_of(
         )
         contracts = contracts.filter(Q(number__icontains=word) | Q(title__icontains=word) | Exists(covering))
     return contracts.order_by("-start_date", "number")
+
+
+def contract_numbers_of(organisation: Organisation) -> Iterator[str]:
+    """The organisation's contract numbers, newest first (reference-field suggestions)."""
+    yield from (
+        Contract.objects.filter(organisation=organisation)
+        .order_by("-start_date", "number")
+        .values_list("number", flat=True)[:MAX_SUGGESTIONS]
+    )
 
 
 def get_contract_for(organisation: Organisation, number: str) -> Contract:

@@ -13,13 +13,19 @@ parameters that are its filters). Its view then:
 and its template includes `partials/sort_header.html` (per column) and
 `partials/list_tools.html` (reset filters, CSV / PDF links). Exports carry the same query string,
 so they hold exactly what the page filters, in the page's order, every row (not one page).
+
+Worklists (the agents' console pages) are built as Python lists from derived rows, several on one
+page: their columns carry a `value` (how to read a built row), their spec its own `param`, and
+`worklist(request, SPEC, rows)` sorts the rows and gives the page its headers and export link;
+`rows_csv` exports exactly those rows, one cell per column.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -45,7 +51,9 @@ ONE_OFF = ("page", "export", "reset")
 class Column:
     key: str  # what ?sort= says
     label: str | Promise
-    fields: tuple[str, ...]  # the order_by fields, ascending
+    fields: tuple[str, ...] = ()  # the order_by fields, ascending (a queryset)
+    # How to read a row already built (a worklist): the sort key and the exported cell.
+    value: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,13 @@ class ListSpec:
     columns: tuple[Column, ...]
     default: str  # "-date": a column key, "-" for descending
     filters: tuple[str, ...] = ()  # the query parameters that filter this list
+    # The query parameter of its order: a list sharing its page with others names its own, and its
+    # exports then carry `list=<name>` so each list exports only itself.
+    param: str = "sort"
+
+    @property
+    def shares_page(self) -> bool:
+        return self.param != "sort"
 
     def column(self, key: str) -> Column | None:
         return next((column for column in self.columns if column.key == key), None)
@@ -79,6 +94,22 @@ class Sorting:
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         return rows.order_by(*self.order_by())
 
+    def sort_rows(self, rows: Iterable[Any]) -> list[Any]:
+        """Rows already built, in this order: by the column's `value`, text without case, blanks last."""
+        column = self.spec.column(self.key)
+        assert column is not None and column.value is not None, f"{self.spec.name}.{self.key}: no value"
+        read = column.value
+        keyed = [(_sort_key(read(row)), row) for row in rows]
+        present = [pair for pair in keyed if pair[0] is not None]
+        present.sort(key=lambda pair: pair[0], reverse=self.descending)  # stable: ties keep the built order
+        return [row for _, row in present] + [row for key, row in keyed if key is None]
+
+
+def _sort_key(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    return str(value).casefold() if isinstance(value, str | Promise) else value
+
 
 def _parse(spec: ListSpec, value: str) -> Sorting | None:
     descending = value.startswith("-")
@@ -88,7 +119,7 @@ def _parse(spec: ListSpec, value: str) -> Sorting | None:
 
 def sorting_of(request: HttpRequest, spec: ListSpec) -> Sorting:
     """The order `?sort=` asks for; a column the list does not sort by is ignored (the default order)."""
-    chosen = _parse(spec, request.GET.get("sort", "")[:40])
+    chosen = _parse(spec, request.GET.get(spec.param, "")[:40])
     default = _parse(spec, spec.default)
     assert default is not None, f"{spec.name}: default sort {spec.default!r} is not a column"
     return chosen or default
@@ -105,8 +136,8 @@ def header_links(request: HttpRequest, sorting: Sorting) -> dict[str, dict[str, 
         else:
             next_param, aria = column.key, "none"
         params = request.GET.copy()
-        params["sort"] = next_param
-        for name in ("page", "export", "reset"):
+        params[sorting.spec.param] = next_param
+        for name in ("page", "export", "reset", "list"):
             params.pop(name, None)
         headers[column.key] = {"href": "?" + params.urlencode(), "aria": aria, "label": str(column.label)}
     return headers
@@ -116,7 +147,7 @@ def header_links(request: HttpRequest, sorting: Sorting) -> dict[str, dict[str, 
 
 
 def _remembered_params(request: HttpRequest, spec: ListSpec) -> dict[str, list[str]]:
-    names = (*spec.filters, "sort")
+    names = (*spec.filters, spec.param)
     return {name: [v for v in request.GET.getlist(name) if v] for name in names if request.GET.get(name)}
 
 
@@ -145,7 +176,7 @@ def save_filters(request: HttpRequest, spec: ListSpec) -> None:
     from .models import SavedListFilters
 
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not any(n in request.GET for n in (*spec.filters, "sort")):
+    if user is None or not user.is_authenticated or not any(n in request.GET for n in (*spec.filters, spec.param)):
         return
     query = urlencode(_remembered_params(request, spec), doseq=True)
     if not query or len(query) > MAX_REMEMBERED:
@@ -157,11 +188,16 @@ def save_filters(request: HttpRequest, spec: ListSpec) -> None:
 # --- export ------------------------------------------------------------------------------------
 
 
-def export_of(request: HttpRequest) -> str:
-    """ "csv", "pdf" or "" (the page); any other `?export=` is the translated 400 page."""
+def export_of(request: HttpRequest, spec: ListSpec | None = None) -> str:
+    """ "csv", "pdf" or "" (the page); any other `?export=` is the translated 400 page.
+
+    With `spec`, an export naming another list (`list=`) is not this one's: "".
+    """
     kind = request.GET.get("export", "")
     if kind and kind not in EXPORT_FORMATS:
         raise BadRequest("unknown export format")
+    if spec is not None and request.GET.get("list", spec.name) != spec.name:
+        return ""
     return kind
 
 
@@ -199,9 +235,11 @@ def pdf_export(
     return download(render_pdf("documents/list.html", context, language=language), filename, "application/pdf")
 
 
-def export_query(request: HttpRequest, kind: str) -> str:
+def export_query(request: HttpRequest, kind: str, spec: ListSpec | None = None) -> str:
     params: QueryDict = request.GET.copy()
     params["export"] = kind
+    if spec is not None and spec.shares_page:
+        params["list"] = spec.name
     for name in ("page", "reset"):
         params.pop(name, None)
     return "?" + params.urlencode()
@@ -212,8 +250,40 @@ def list_context(request: HttpRequest, sorting: Sorting, *, exports: Sequence[st
     return {
         "sort": header_links(request, sorting),
         "list_tools": {
-            "exports": [(kind, export_query(request, kind)) for kind in exports],
-            "filtered": any(name in request.GET for name in (*sorting.spec.filters, "sort")),
-            "sort": sorting.param if "sort" in request.GET else "",
+            "exports": [(kind, export_query(request, kind, sorting.spec)) for kind in exports],
+            "filtered": any(name in request.GET for name in (*sorting.spec.filters, sorting.spec.param)),
+            "sort": sorting.param if sorting.spec.param in request.GET else "",
         },
     }
+
+
+# --- worklists: rows already built, several lists on one page ----------------------------------
+
+
+@dataclass(frozen=True)
+class Worklist:
+    rows: list[Any]
+    sorting: Sorting
+    context: dict[str, Any]  # `sort.<column>` and `list_tools`, as list_context gives
+
+
+def worklist(request: HttpRequest, spec: ListSpec, rows: Iterable[Any]) -> Worklist:
+    """Sort built rows as `?<spec.param>=` asks; the page includes its headers and tools from `context`."""
+    sorting = sorting_of(request, spec)
+    context = list_context(request, sorting)
+    # Nothing is remembered on a worklist (it has no filters): no "Reset filters" link.
+    context["list_tools"]["filtered"] = False
+    return Worklist(sorting.sort_rows(rows), sorting, context)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def rows_csv(filename: str, spec: ListSpec, rows: Iterable[Any]) -> StreamingHttpResponse:
+    """The rows, one cell per column of the spec (its label as header), formula-safe."""
+    columns = [column for column in spec.columns if column.value is not None]
+    header = [str(column.label) for column in columns]
+    return csv_export(filename, header, ([_cell(c.value(row)) for c in columns if c.value] for row in rows))

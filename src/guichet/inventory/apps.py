@@ -31,3 +31,10 @@ class InventoryConfig(contexts.ContextConfig):
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases
+
+        from guichet.core import references
+
+        from .selectors import machine_serials_of, machine_types_of
+
+        references.register("machine_type", machine_types_of)  # support's request form suggests them
+        references.register("serial", machine_serials_of)

@@ -72,10 +72,23 @@ SUGGESTIONS = 500  # a datalist longer than this helps nobody: typing narrows it
 
 def machine_suggestions(organisation: Organisation) -> tuple[list[str], list[str]]:
     """The organisation's own machine types and serial numbers, for reference fields (datalists)."""
-    machines = Machine.objects.filter(organisation=organisation, departed_on__isnull=True)
-    types = list(machines.order_by("machine_type").values_list("machine_type", flat=True).distinct()[:SUGGESTIONS])
-    serials = list(machines.order_by("serial").values_list("serial", flat=True).distinct()[:SUGGESTIONS])
-    return types, serials
+    return machine_types_of(organisation), machine_serials_of(organisation)
+
+
+def _present(organisation: Organisation) -> QuerySet[Machine]:
+    return Machine.objects.filter(organisation=organisation, departed_on__isnull=True)
+
+
+def machine_types_of(organisation: Organisation) -> list[str]:
+    """The types of the organisation's machines still there (reference-field suggestions)."""
+    return list(
+        _present(organisation).order_by("machine_type").values_list("machine_type", flat=True).distinct()[:SUGGESTIONS]
+    )
+
+
+def machine_serials_of(organisation: Organisation) -> list[str]:
+    """The serials of the organisation's machines still there (reference-field suggestions)."""
+    return list(_present(organisation).order_by("serial").values_list("serial", flat=True).distinct()[:SUGGESTIONS])
 
 
 def machines_of(organisation: Organisation, filters: MachineFilters | None = None) -> QuerySet[Machine]:

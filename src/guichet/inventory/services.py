@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts import jurisdiction
@@ -20,6 +19,7 @@ from guichet.core.calendar import calendar_of, today_for
 from guichet.core.countries import country_name, is_world_country
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.notifications.outbox import enqueue
+from guichet.core.templatetags.locale_ui import day
 from guichet.core.tenancy import across_organisations
 
 from . import coverage, rules, selectors
@@ -326,8 +326,8 @@ def transfer_report(
     )
     language = actor.language or organisation.language
     with translation.override(language):
-        leaves_on_text = date_format(transfer.leaves_on, "DATE_FORMAT")
-        last_charged_text = date_format(transfer.last_charged_day, "DATE_FORMAT")
+        leaves_on_text = day(transfer.leaves_on, "long")
+        last_charged_text = day(transfer.last_charged_day, "long")
     _tell(
         TRANSFER_CASE,
         transfer.pk,

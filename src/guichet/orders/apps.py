@@ -26,3 +26,9 @@ class OrdersConfig(contexts.ContextConfig):
         from .attention import OrdersHome
 
         home.register(OrdersHome())  # the home asks each context what waits for the person
+
+        from guichet.core import references
+
+        from .selectors import order_numbers_of
+
+        references.register("order_number", order_numbers_of)  # support's request form suggests them

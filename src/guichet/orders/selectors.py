@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from django.http import Http404
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
+from guichet.core.references import MAX_SUGGESTIONS
 from guichet.core.tenancy import across_organisations
 
 from . import rules
@@ -62,6 +64,15 @@ def _with_counts(orders: QuerySet[Order]) -> QuerySet[Order]:
 def orders_of(organisation: Organisation, filters: OrderFilters | None = None) -> QuerySet[Order]:
     orders = Order.objects.filter(organisation=organisation)
     return _with_counts(_filtered(orders, filters or OrderFilters())).order_by("-ordered_on", "-id")
+
+
+def order_numbers_of(organisation: Organisation) -> Iterator[str]:
+    """The organisation's order numbers, newest first (reference-field suggestions)."""
+    yield from (
+        Order.objects.filter(organisation=organisation)
+        .order_by("-ordered_on", "-id")
+        .values_list("number", flat=True)[:MAX_SUGGESTIONS]
+    )
 
 
 def _detail_queryset() -> QuerySet[Order]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.accounts.forms import normalise_phone
 from guichet.accounts.models import Application
 from guichet.accounts.rules import application_offered
-from guichet.core import case_selectors
+from guichet.core import case_selectors, references
 from guichet.core.forms import MultipleFileField
 from guichet.core.models import CaseStatus
 
@@ -80,6 +80,8 @@ def _type_fields() -> dict[str, dict[str, forms.Field]]:
 
 
 TYPE_FIELD_NAMES = {kind: list(fields) for kind, fields in _type_fields().items()}
+# Reference fields that offer the organisation's own values (core/references.py: the contexts owning them register).
+REFERENCE_FIELDS = ("contract_number", "order_number", "invoice_number", "machine_type", "serial")
 
 
 def prefilled(user: Any) -> dict[str, str]:
@@ -121,6 +123,15 @@ class RequestForm(forms.Form):
             if name == "description":
                 ordered.update(specific)
         self.fields = ordered
+        self.suggestions: list[tuple[str, list[str]]] = []  # (datalist id, values): partials/datalist.html
+
+    def offer_suggestions(self, organisation: Any) -> None:
+        """Under each reference field, the organisation's own values; typed text stays free and validated."""
+        for name in REFERENCE_FIELDS:
+            if name in self.fields and (values := references.suggestions(organisation, name)):
+                list_id = f"suggest-{name}"
+                self.fields[name].widget.attrs["list"] = list_id
+                self.suggestions.append((list_id, values))
 
     def clean_contact_phone(self) -> str:
         raw = self.cleaned_data.get("contact_phone", "")

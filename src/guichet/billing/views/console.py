@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -20,15 +23,52 @@ from .. import selectors, services
 from ..errors import Code
 from ..forms import AllocateForm, ImportForm, PaymentForm, ResolveForm
 
+PAYMENT_LIST = listing.ListSpec(
+    "billing_console_payments",
+    (
+        listing.Column("reference", _l("Reference"), value=lambda p: p.reference),
+        listing.Column("customer", _l("Customer"), value=lambda p: p.organisation.customer_number),
+        listing.Column("date", _l("Date"), value=lambda p: p.date),
+        listing.Column("amount", _l("Amount"), value=lambda p: p.amount),
+        listing.Column("currency", _l("Currency"), value=lambda p: p.currency),
+        listing.Column("allocated", _l("Allocated"), value=lambda p: p.allocated),
+        listing.Column("source", _l("Source"), value=lambda p: p.get_source_display()),
+    ),
+    default="-date",
+    param="payments_sort",
+)
+DISPUTE_LIST = listing.ListSpec(
+    "billing_console_disputes",
+    (
+        listing.Column("invoice", _l("Invoice"), value=lambda d: d.invoice.number),
+        listing.Column("customer", _l("Customer"), value=lambda d: d.organisation.customer_number),
+        listing.Column("organisation", _l("Organisation"), value=lambda d: d.organisation.name),
+        listing.Column("opened", _l("Opened on"), value=lambda d: d.created_at.date()),
+        listing.Column("amount", _l("Disputed amount"), value=lambda d: d.amount),
+        listing.Column("open_amount", _l("Open amount"), value=lambda d: d.invoice.open_amount),
+        listing.Column("currency", _l("Currency"), value=lambda d: d.invoice.currency),
+    ),
+    default="opened",
+    param="disputes_sort",
+)
+
 
 @staff_required
-def home(request: PortalRequest) -> HttpResponse:
+def home(request: PortalRequest) -> HttpResponseBase:
+    disputes = listing.worklist(request, DISPUTE_LIST, selectors.open_disputes_for(request.user))
+    payments = listing.worklist(request, PAYMENT_LIST, selectors.recent_payments_for(request.user))
+    if listing.export_of(request, DISPUTE_LIST) == "csv":
+        return listing.rows_csv("disputes.csv", DISPUTE_LIST, disputes.rows)
+    if listing.export_of(request, PAYMENT_LIST) == "csv":
+        return listing.rows_csv("payments.csv", PAYMENT_LIST, payments.rows)
     return render(
         request,
         "billing/console/home.html",
         {
-            "disputes": selectors.open_disputes_for(request.user),
-            "payments": selectors.recent_payments_for(request.user),
+            "disputes": disputes.rows,
+            "disputes_list": disputes.context,
+            "payments": payments.rows,
+            "payments_list": payments.context,
             "resolve_form": ResolveForm(),
         },
     )

@@ -12,11 +12,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import Organisation
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.orders.carriers import carriers_for
@@ -50,9 +52,72 @@ def program_staff(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     return staff_required(wrapper)
 
 
+# Orders to confirm are (order, state) pairs; the orders past the processing target are orders.
+CONFIRM_LIST = listing.ListSpec(
+    "buytech_console_to_confirm",
+    (
+        listing.Column("number", _l("Number"), value=lambda pair: pair[0].number),
+        listing.Column("organisation", _l("Organisation"), value=lambda pair: pair[0].organisation.name),
+        listing.Column("reserved", _l("Reserved on"), value=lambda pair: pair[0].reserved_on),
+        listing.Column("due", _l("Confirm by"), value=lambda pair: pair[0].confirmation_due),
+    ),
+    default="due",
+    param="confirm_sort",
+)
+PAST_TARGET_LIST = listing.ListSpec(
+    "buytech_console_past_target",
+    (
+        listing.Column("number", _l("Number"), value=lambda order: order.number),
+        listing.Column("organisation", _l("Organisation"), value=lambda order: order.organisation.name),
+        listing.Column("due", _l("Processing target"), value=lambda order: order.processing_due),
+        listing.Column("status", _l("Status"), value=lambda order: order.get_status_display()),
+    ),
+    default="due",
+    param="target_sort",
+)
+
+
+
+
+def _order_list(name: str, *extra: listing.Column) -> listing.ListSpec:
+    """A board list of orders: number and organisation, then what the agent acts on."""
+    return listing.ListSpec(
+        f"buytech_console_{name}",
+        (
+            listing.Column("number", _l("Number"), value=lambda order: order.number),
+            listing.Column("organisation", _l("Organisation"), value=lambda order: order.organisation.name),
+            listing.Column("reserved", _l("Reserved on"), value=lambda order: order.reserved_on),
+            *extra,
+        ),
+        default="reserved",
+        param=f"{name}_sort",
+    )
+
+
+FEE_LIST = _order_list("fee", listing.Column("reference", _l("Reference"), value=lambda order: order.fee_reference))
+PAYMENT_LIST = _order_list(
+    "payment", listing.Column("reference", _l("Reference"), value=lambda order: order.payment_reference)
+)
+SHIP_LIST = _order_list("ship")
+
+
 @program_staff
-def board(request: PortalRequest) -> HttpResponse:
-    return render(request, "buytech/console/board.html", {"board": selectors.board(), "today": services.clock.today()})
+def board(request: PortalRequest) -> HttpResponseBase:
+    built = selectors.board()
+    lists: dict[str, tuple[listing.ListSpec, list[Any]]] = {
+        "to_confirm": (CONFIRM_LIST, built.to_confirm),
+        "past_target": (PAST_TARGET_LIST, built.past_target),
+        "awaiting_fee": (FEE_LIST, built.awaiting_fee),
+        "awaiting_payment": (PAYMENT_LIST, built.awaiting_payment),
+        "to_ship": (SHIP_LIST, built.to_ship),
+    }
+    context: dict[str, Any] = {"board": built, "today": services.clock.today()}
+    for name, (spec, rows) in lists.items():
+        sorted_rows = listing.worklist(request, spec, rows)
+        if listing.export_of(request, spec) == "csv":
+            return listing.rows_csv(f"{name.replace('_', '-')}.csv", spec, sorted_rows.rows)
+        context[name], context[f"{name}_list"] = sorted_rows.rows, sorted_rows.context
+    return render(request, "buytech/console/board.html", context)
 
 
 def _carriers() -> list[tuple[str, str]]:

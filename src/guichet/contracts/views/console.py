@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
+from guichet.core import listing
 from guichet.core.calendar import today_for, today_for_staff
 from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
@@ -21,23 +24,57 @@ from ..forms import DecisionForm, VendorTerminationForm
 from ..models import ContractStatus
 from .portal import _optional_url
 
+TERMINATION_LIST = listing.ListSpec(
+    "contracts_console_terminations",
+    (
+        listing.Column("contract", _l("Contract"), value=lambda t: t.contract.number),
+        listing.Column("customer", _l("Customer"), value=lambda t: t.organisation.name),
+        listing.Column("type", _l("Type"), value=lambda t: t.get_kind_display()),
+        listing.Column(
+            "machines", _l("Machines"), value=lambda t: ", ".join(str(c.machine) for c in t.coverages.all())
+        ),
+        listing.Column("effective", _l("Effective on"), value=lambda t: t.effective_date),
+        listing.Column("status", _l("Status"), value=lambda t: t.get_status_display()),
+    ),
+    default="effective",
+    param="terminations_sort",
+)
+RENEWAL_LIST = listing.ListSpec(
+    "contracts_console_renewals",
+    (
+        listing.Column("contract", _l("Contract"), value=lambda c: c.number),
+        listing.Column("customer", _l("Customer"), value=lambda c: c.organisation.name),
+        listing.Column("renewal", _l("Renewal date"), value=lambda c: c.renewal_date),
+    ),
+    default="renewal",
+    param="renewals_sort",
+)
+
 
 @staff_required
-def home(request: PortalRequest) -> HttpResponse:
+def home(request: PortalRequest) -> HttpResponseBase:
     user = request.user
     wanted = request.GET.get("number", "").strip().upper()[:20]
     if wanted:
         # Opening a contract by number: the detail page answers 404 for another country's, like a missing one.
         return HttpResponseRedirect(reverse("contracts_console:detail", kwargs={"number": wanted}))
     today = today_for_staff(user)
+    terminations = listing.worklist(request, TERMINATION_LIST, selectors.terminations_to_process(user))
+    renewals = listing.worklist(request, RENEWAL_LIST, selectors.renewals_due(user, today))
+    if listing.export_of(request, TERMINATION_LIST) == "csv":
+        return listing.rows_csv("terminations.csv", TERMINATION_LIST, terminations.rows)
+    if listing.export_of(request, RENEWAL_LIST) == "csv":
+        return listing.rows_csv("renewals.csv", RENEWAL_LIST, renewals.rows)
     return render(
         request,
         "contracts/console/home.html",
         {
             "awaiting_signature": selectors.awaiting_signature(user),
             "awaiting_countersignature": selectors.awaiting_countersignature(user),
-            "terminations": selectors.terminations_to_process(user),
-            "renewals": selectors.renewals_due(user, today),
+            "terminations": terminations.rows,
+            "terminations_list": terminations.context,
+            "renewals": renewals.rows,
+            "renewals_list": renewals.context,
             "window_days": rules.RENEWAL_WINDOW.days,
             "decision_form": DecisionForm(),
         },

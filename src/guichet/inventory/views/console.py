@@ -3,16 +3,21 @@ site changes to review, CSV import."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import staff_required
 from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import User
+from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.tenancy import tenant_scope
 
@@ -21,18 +26,66 @@ from ..forms import DecisionForm, ImportForm
 from ..importer import progress_of
 
 
+def _number(row: Any) -> str:
+    return str(row.number)
+
+
+def _customer(row: Any) -> str:
+    return str(row.organisation.name)
+
+
+REPAIR_LIST = listing.ListSpec(
+    "inventory_console_repairs",
+    (
+        listing.Column("number", _l("Number"), value=_number),
+        listing.Column("customer", _l("Customer"), value=_customer),
+        listing.Column("machine", _l("Machine"), value=lambda r: str(r.machine)),
+        listing.Column("handling", _l("Handling"), value=lambda r: r.get_handling_display()),
+        listing.Column("due", _l("Dispatch by"), value=lambda r: r.dispatch_due),
+    ),
+    default="due",
+    param="repairs_sort",
+)
+TRANSFER_LIST = listing.ListSpec(
+    "inventory_console_transfers",
+    (
+        listing.Column("number", _l("Number"), value=_number),
+        listing.Column("customer", _l("Customer"), value=_customer),
+        listing.Column("machine", _l("Machine"), value=lambda t: str(t.machine)),
+        listing.Column("last_day", _l("Last charged day"), value=lambda t: t.last_charged_day),
+        listing.Column("due", _l("Confirm by"), value=lambda t: t.confirm_due),
+    ),
+    default="due",
+    param="transfers_sort",
+)
+RELOCATION_LIST = listing.ListSpec(
+    "inventory_console_relocations",
+    (
+        listing.Column("number", _l("Number"), value=_number),
+        listing.Column("customer", _l("Customer"), value=_customer),
+        listing.Column("move", _l("Move"), value=lambda r: f"{r.machine} · {r.from_country} → {r.to_country}"),
+        listing.Column("status", _l("Status"), value=lambda r: r.get_status_display()),
+        listing.Column("due", _l("Evaluate by"), value=lambda r: r.evaluate_due),
+    ),
+    default="due",
+    param="relocations_sort",
+)
+
+
 @staff_required
-def home(request: PortalRequest) -> HttpResponse:
-    return render(
-        request,
-        "inventory/console/home.html",
-        {
-            "repairs": selectors.repairs_to_dispatch(request.user),
-            "transfers": selectors.transfers_to_confirm(request.user),
-            "relocations": selectors.relocations_to_handle(request.user),
-            "site_changes": selectors.site_changes_to_review(request.user),
-        },
-    )
+def home(request: PortalRequest) -> HttpResponseBase:
+    lists: dict[str, tuple[listing.ListSpec, list[Any]]] = {
+        "repairs": (REPAIR_LIST, selectors.repairs_to_dispatch(request.user)),
+        "transfers": (TRANSFER_LIST, selectors.transfers_to_confirm(request.user)),
+        "relocations": (RELOCATION_LIST, selectors.relocations_to_handle(request.user)),
+    }
+    context: dict[str, object] = {"site_changes": selectors.site_changes_to_review(request.user)}
+    for name, (spec, rows) in lists.items():
+        built = listing.worklist(request, spec, rows)
+        if listing.export_of(request, spec) == "csv":
+            return listing.rows_csv(f"{name}.csv", spec, built.rows)
+        context[name], context[f"{name}_list"] = built.rows, built.context
+    return render(request, "inventory/console/home.html", context)
 
 
 def _home() -> HttpResponseRedirect:

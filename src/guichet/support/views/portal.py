@@ -106,6 +106,7 @@ def request_new(request: CustomerRequest) -> HttpResponse:
         request_type=request_type,
         country=request.organisation.country,
     )
+    form.offer_suggestions(request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_submit(
