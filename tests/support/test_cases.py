@@ -244,3 +244,90 @@ def test_home_shows_recent_activity_of_granted_applications(client, org_a, custo
     assert 'data-testid="recent-activity"' in html and item.number in html and "AR-7" not in html
     client.force_login(customer_a)
     assert "AR-7" in client.get(url("portal:home")).content.decode()
+
+
+def _index_state() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The whole index by natural keys (kind, source id), ids left out: what two rebuilds must agree on."""
+    with across_organisations():
+        rows = sorted(
+            Case.objects.values_list(
+                "kind",
+                "source_id",
+                "organisation_id",
+                "number",
+                "title",
+                "status",
+                "waits_for",
+                "requester_id",
+                "open_to_requester",
+                "url_name",
+                "url_args",
+                "carries",
+                "carried_by__kind",
+                "carried_by__source_id",
+                "created_at",
+                "updated_at",
+            ),
+            key=repr,
+        )
+        steps = sorted(
+            CaseActivity.objects.values_list("case__kind", "case__source_id", "kind", "event", "status", "note", "at"),
+            key=repr,
+        )
+    return rows, steps
+
+
+def _row_by_row() -> None:
+    """The rebuild as it was, one record() per case: the reference the batched one must equal."""
+    facts = list(cases.every_case())
+    for each in facts:
+        cases.record(each)
+    with across_organisations():
+        known = {(each.kind, each.source_id) for each in facts}
+        for case in Case.objects.all():
+            if (case.kind, case.source_id) not in known:
+                case.delete()
+
+
+def test_batched_sync_cases_equals_the_row_by_row_rebuild(  # type: ignore[no-untyped-def]
+    monkeypatch, org_a, customer_a, agent_be, make_request
+) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr(cases, "REBUILD_CHUNK", 2)  # several chunks, and a last partial one
+    items = [make_request(org_a, customer_a, subject=f"Demande {n}") for n in range(5)]
+    with tenant_scope(org_a):
+        services.agent_comment(actor=agent_be, request=items[0], body="?", then=Status.WAITING)
+    with across_organisations():
+        # Drift: a row lost, a status and a title wrong, a row behind in time, a row whose source is gone.
+        Case.objects.filter(kind="request", source_id=items[1].pk).delete()
+        Case.objects.filter(kind="request", source_id=items[2].pk).update(status="closed", title="old")
+        late = Case.objects.get(kind="request", source_id=items[3].pk)
+        Case.objects.filter(pk=late.pk).update(updated_at=late.updated_at - timedelta(days=3))
+        Case.objects.create(
+            organisation=org_a,
+            kind="request",
+            source_id=999_999,
+            number="GONE",
+            title="",
+            status="open",
+            url_name="support:detail",
+            url_args={"number": "GONE"},
+        )
+        drifted = (
+            list(Case.objects.values()),
+            list(CaseActivity.objects.values()),
+        )
+
+    _row_by_row()
+    expected = _index_state()
+
+    with across_organisations():
+        Case.objects.all().delete()
+        Case.objects.bulk_create([Case(**values) for values in drifted[0]])
+        CaseActivity.objects.bulk_create([CaseActivity(**values) for values in drifted[1]])
+    call_command("sync_cases")
+    assert _index_state() == expected
+    assert len(expected[0]) == 5 and ("request", 999_999) not in {row[:2] for row in expected[0]}

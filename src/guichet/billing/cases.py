@@ -38,12 +38,14 @@ def facts_of(dispute: Dispute) -> cases.CaseFacts:
         created_at=dispute.created_at,
         updated_at=max(moment for moment in (dispute.created_at, dispute.resolved_at) if moment is not None),
         requester_id=dispute.opened_by_id,
+        # Its conversation is a support request: the dispute's row stands for both (ADR 0011).
+        carries=(("request", dispute.request.number),) if dispute.request is not None else (),
     )
 
 
 def every_case() -> Iterator[cases.CaseFacts]:
     with across_organisations():
-        for dispute in Dispute.objects.select_related("invoice").order_by("pk").iterator(chunk_size=2000):
+        for dispute in Dispute.objects.select_related("invoice", "request").order_by("pk").iterator(chunk_size=2000):
             yield facts_of(dispute)
 
 

@@ -52,6 +52,8 @@ def facts_of(termination: Termination) -> cases.CaseFacts:
         created_at=termination.created_at,
         updated_at=max(moment for moment in moments if moment is not None),
         requester_id=termination.requested_by_id,
+        # Its conversation is a support request: the termination's row stands for both (ADR 0011).
+        carries=(("request", termination.request_number),) if termination.request_number else (),
     )
 
 

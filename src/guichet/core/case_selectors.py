@@ -34,9 +34,18 @@ class Reader:
 
 
 def _visible(organisation_id: int, reader: Reader) -> Q:
-    return Q(organisation_id=organisation_id) & (
-        Q(kind__in=reader.kinds()) | Q(open_to_requester=True, requester_id=reader.user_id)
+    kinds = reader.kinds()
+    return (
+        Q(organisation_id=organisation_id)
+        & (Q(kind__in=kinds) | Q(open_to_requester=True, requester_id=reader.user_id))
+        & _not_carried_by_one_of(kinds)
     )
+
+
+def _not_carried_by_one_of(kinds: Sequence[str], prefix: str = "") -> Q:
+    """A carried case (a dispute's request) is listed through its owner, when the reader sees the owner's kind.
+    Without that grant it stays listed on its own, as before."""
+    return Q(**{f"{prefix}carried_by__isnull": True}) | ~Q(**{f"{prefix}carried_by__kind__in": kinds})
 
 
 def ordering_for(sort: str) -> tuple[str, str]:
@@ -71,8 +80,14 @@ def cases_of(
 
 def activity_of(organisation_id: int, reader: Reader) -> QuerySet[CaseActivity]:
     """The organisation's timeline across the applications the reader was granted, newest first."""
-    visible = Q(kind__in=reader.kinds()) | Q(case__open_to_requester=True, case__requester_id=reader.user_id)
-    return CaseActivity.objects.filter(organisation_id=organisation_id).filter(visible).select_related("case")
+    kinds = reader.kinds()
+    visible = Q(kind__in=kinds) | Q(case__open_to_requester=True, case__requester_id=reader.user_id)
+    return (
+        CaseActivity.objects.filter(organisation_id=organisation_id)
+        .filter(visible)
+        .filter(_not_carried_by_one_of(kinds, prefix="case__"))
+        .select_related("case")
+    )
 
 
 def recent_activity(organisation_id: int, reader: Reader, size: int = 10) -> list[CaseActivity]:

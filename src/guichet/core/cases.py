@@ -40,6 +40,9 @@ class CaseFacts:
     updated_at: datetime
     requester_id: int | None = None
     open_to_requester: bool = False
+    # Other cases this one carries, as (kind, number) in its organisation: a dispute's or a termination's
+    # support request. The carried case stays indexed (its timeline, its status) but is not listed apart.
+    carries: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,23 @@ def visible_kinds(granted_applications: Iterable[str], *, is_admin: bool) -> lis
     ]
 
 
-_INDEXED = ("number", "title", "status", "waits_for", "requester_id", "open_to_requester", "url_name", "url_args")
+_INDEXED = (
+    "number",
+    "title",
+    "status",
+    "waits_for",
+    "requester_id",
+    "open_to_requester",
+    "url_name",
+    "url_args",
+    "carries",
+)
+
+
+def _indexed(facts: CaseFacts, name: str) -> Any:
+    """A fact as the index stores it (the carried pairs as JSON lists)."""
+    value = getattr(facts, name)
+    return [list(pair) for pair in value] if name == "carries" else value
 
 
 def record(facts: CaseFacts, *, at: datetime | None = None) -> Case:
@@ -98,13 +117,14 @@ def record(facts: CaseFacts, *, at: datetime | None = None) -> Case:
                 source_id=facts.source_id,
                 created_at=facts.created_at,
                 updated_at=max(at, facts.created_at),
-                **{name: getattr(facts, name) for name in _INDEXED},
+                **{name: _indexed(facts, name) for name in _INDEXED},
             )
             _step(case, CaseActivity.Event.OPENED, at=facts.created_at)
             if facts.status != CaseStatus.OPEN:
                 _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
+            _fold([case])
             return case
-        changed = [name for name in _INDEXED if getattr(case, name) != getattr(facts, name)]
+        changed = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
         if not changed:
             if facts.updated_at > case.updated_at:  # a reply, a note: the case moved, its status did not
                 case.updated_at = facts.updated_at
@@ -112,12 +132,23 @@ def record(facts: CaseFacts, *, at: datetime | None = None) -> Case:
             return case
         status_moved = case.status != facts.status
         for name in changed:
-            setattr(case, name, getattr(facts, name))
+            setattr(case, name, _indexed(facts, name))
         case.updated_at = max(at, case.updated_at)
         case.save(update_fields=[*changed, "updated_at"])
         if status_moved:
             _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
+        if "carries" in changed:
+            _fold([case])
         return case
+
+
+def _fold(owners: Iterable[Case]) -> None:
+    """Mark the cases each owner carries as carried by it (whichever of the two was indexed first)."""
+    for owner in owners:
+        for kind, number in owner.carries:
+            Case.objects.filter(organisation_id=owner.organisation_id, kind=kind, number=number).exclude(
+                pk=owner.pk
+            ).exclude(carried_by=owner).update(carried_by=owner)
 
 
 def notified(kind: str, source_id: int, template: str, *, at: datetime | None = None) -> None:
@@ -134,15 +165,9 @@ def forget(kind: str, source_id: int) -> None:
 
 
 def _step(case: Case, event: str, *, at: datetime, note: str = "") -> None:
-    CaseActivity.objects.create(
-        organisation_id=case.organisation_id,
-        case=case,
-        kind=case.kind,
-        event=event,
-        status=case.status,
-        note=note,
-        at=at,
-    )
+    step = _activity(case, event, at=at)
+    step.note = note
+    step.save()
 
 
 def every_case(kinds: Iterable[str] | None = None) -> Iterator[CaseFacts]:
@@ -153,19 +178,28 @@ def every_case(kinds: Iterable[str] | None = None) -> Iterator[CaseFacts]:
             yield from each.every_case()
 
 
+REBUILD_CHUNK = 1000  # rows per bulk statement: bounded memory, and under SQLite's parameter cap
+
+
 def rebuild(facts: Iterable[CaseFacts], *, kinds: Iterable[str] | None = None) -> int:
     """Make the index hold exactly `facts` (for the given kinds): rows added, updated, removed.
 
     Cases already indexed keep their timeline; a case new to the index gets its opening step
-    (and its current status) at the times its context knows.
+    (and its current status) at the times its context knows. Works by chunks (one read, one
+    bulk insert, one bulk update per chunk); the result is the one `record()` gives row by row.
     """
     seen: dict[str, set[int]] = {}
     count = 0
+    chunk: list[CaseFacts] = []
     for each in facts:
-        with transaction.atomic():
-            record(each)
+        chunk.append(each)
         seen.setdefault(each.kind, set()).add(each.source_id)
         count += 1
+        if len(chunk) >= REBUILD_CHUNK:
+            _rebuild_chunk(chunk)
+            chunk = []
+    if chunk:
+        _rebuild_chunk(chunk)
     with across_organisations():
         for kind in set(kinds or []) | set(seen):
             stale = sorted(
@@ -173,7 +207,72 @@ def rebuild(facts: Iterable[CaseFacts], *, kinds: Iterable[str] | None = None) -
             )
             for start in range(0, len(stale), 500):  # bounded IN lists: SQLite caps its parameters
                 Case.objects.filter(kind=kind, source_id__in=stale[start : start + 500]).delete()
+        # Fold again what a rebuild added: owners none of whose carried cases points to them yet
+        # (a steady index costs two reads, not one UPDATE per dispute).
+        folded = set(Case.objects.filter(carried_by__isnull=False).values_list("carried_by_id", flat=True))
+        owners = Case.objects.exclude(carries=[]).only("id", "organisation_id", "carries").order_by("pk")
+        _fold(owner for owner in owners.iterator(chunk_size=2000) if owner.pk not in folded)
     return count
+
+
+def _rebuild_chunk(chunk: list[CaseFacts]) -> None:
+    """One chunk of the rebuild, in one transaction: what `record()` does to each row, in bulk."""
+    with across_organisations(), transaction.atomic():
+        existing: dict[tuple[str, int], Case] = {}
+        for kind in {facts.kind for facts in chunk}:
+            ids = [facts.source_id for facts in chunk if facts.kind == kind]
+            for case in Case.objects.select_for_update().filter(kind=kind, source_id__in=ids):
+                existing[(case.kind, case.source_id)] = case
+        new: list[Case] = []
+        changed: list[Case] = []
+        moved: list[Case] = []  # their status moved: a timeline step
+        for facts in chunk:
+            found = existing.get((facts.kind, facts.source_id))
+            if found is None:
+                new.append(
+                    Case(
+                        organisation_id=facts.organisation_id,
+                        kind=facts.kind,
+                        source_id=facts.source_id,
+                        created_at=facts.created_at,
+                        updated_at=max(facts.updated_at, facts.created_at),
+                        **{name: _indexed(facts, name) for name in _INDEXED},
+                    )
+                )
+                continue
+            case = found
+            names = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
+            if not names and facts.updated_at <= case.updated_at:
+                continue
+            if case.status != facts.status:
+                moved.append(case)
+            for name in names:
+                setattr(case, name, _indexed(facts, name))
+            case.updated_at = max(facts.updated_at, case.updated_at)
+            changed.append(case)
+        # A row a live change indexed meanwhile wins (update_conflicts): the rebuild's facts are as fresh.
+        created = Case.objects.bulk_create(
+            new,
+            update_conflicts=True,
+            unique_fields=["kind", "source_id"],
+            update_fields=[*_INDEXED, "updated_at"],
+        )
+        if changed:
+            Case.objects.bulk_update(changed, [*_INDEXED, "updated_at"])
+        steps = [_activity(case, CaseActivity.Event.OPENED, at=case.created_at) for case in created]
+        steps += [
+            _activity(case, CaseActivity.Event.STATUS, at=case.updated_at)
+            for case in created
+            if case.status != CaseStatus.OPEN
+        ]
+        steps += [_activity(case, CaseActivity.Event.STATUS, at=case.updated_at) for case in moved]
+        CaseActivity.objects.bulk_create(steps)
+
+
+def _activity(case: Case, event: str, *, at: datetime) -> CaseActivity:
+    return CaseActivity(
+        organisation_id=case.organisation_id, case=case, kind=case.kind, event=event, status=case.status, at=at
+    )
 
 
 def track(model: type[Any], kind: str, facts_of: Callable[[Any], CaseFacts | None]) -> None:

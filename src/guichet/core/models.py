@@ -376,6 +376,10 @@ class Case(models.Model):
     url_args = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+    # The cases this one carries, [[kind, number], …]: a dispute's or a termination's support request.
+    carries = models.JSONField(default=list, blank=True)
+    # Set on a carried case: the case that stands for it in the list (its owner's page is where it is followed).
+    carried_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried")
 
     objects: ClassVar[models.Manager[Case]] = TenantManager()
 
