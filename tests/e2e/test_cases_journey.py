@@ -47,7 +47,7 @@ def test_marie_sees_her_repair_in_my_requests(new_context, live_server, axe_chec
         axe_check(page)
         # Only repairs, then the row opens the repair's own page.
         page.select_option("#id_kind", "repair")
-        page.locator("form[role=search] button[type=submit]").click()
+        page.locator("main form[role=search] button[type=submit]").click()
         assert page.locator("tbody tr").count() >= 1
         assert all(
             kind == "repair" for kind in page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.kind)")
