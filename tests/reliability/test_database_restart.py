@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,8 +184,10 @@ def test_metrics_add_up_every_worker_and_log_lines_carry_request_ids(app: App) -
     assert get(app.base + "/metrics").status == 403  # the token is set: nobody gets in without it
     before = get(app.base + "/metrics", auth).body
     ids = [f"restart-test-{i:03d}" for i in range(20)]
-    for request_id in ids:
-        answer = get(app.base + PAGE_EN, {"X-Request-ID": request_id})
+    # Eight at a time, so that both workers answer some (one after another, one worker may take all).
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda request_id: get(app.base + PAGE_EN, {"X-Request-ID": request_id}), ids))
+    for request_id, answer in zip(ids, answers, strict=True):
         assert answer.status == 200 and answer.headers["X-Request-ID"] == request_id
     after = get(app.base + "/metrics", auth)
     assert after.status == 200
