@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core import contexts
+from guichet.core import contexts, home, references
 from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
 
@@ -21,8 +21,6 @@ class BillingConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
-        from guichet.core import home
-
         from .attention import BillingConsole, BillingHome
 
         home.register(BillingHome())  # the home asks each context what waits for the person
@@ -31,8 +29,6 @@ class BillingConfig(contexts.ContextConfig):
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases
-
-        from guichet.core import references
 
         from .selectors import invoice_numbers_of
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core import contexts
+from guichet.core import contexts, home, references
 from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
 
@@ -23,7 +23,6 @@ class ContractsConfig(contexts.ContextConfig):
     def ready(self) -> None:
         # The signed-contract guards are signal receivers: connect them in every process
         # (shell, Celery, seeding), not only once the URLconf has imported the views.
-        from guichet.core import home
         from guichet.inventory import coverage
 
         from . import signing  # noqa: F401
@@ -37,8 +36,6 @@ class ContractsConfig(contexts.ContextConfig):
         from . import cases
 
         cases.register()  # the case index ("My requests") follows terminations
-
-        from guichet.core import references
 
         from .selectors import contract_numbers_of
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core import contexts
+from guichet.core import contexts, home, references
 from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
 
@@ -21,8 +21,6 @@ class InventoryConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
-        from guichet.core import home
-
         from .attention import InventoryConsole, InventoryHome
 
         home.register(InventoryHome())  # the home asks each context what waits for the person
@@ -31,8 +29,6 @@ class InventoryConfig(contexts.ContextConfig):
         from . import cases
 
         cases.register()  # the case index ("My requests") follows this context's cases
-
-        from guichet.core import references
 
         from .selectors import machine_serials_of, machine_types_of
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core import contexts
+from guichet.core import contexts, home, references
 from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
 
@@ -21,13 +21,9 @@ class OrdersConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
-        from guichet.core import home
-
         from .attention import OrdersHome
 
         home.register(OrdersHome())  # the home asks each context what waits for the person
-
-        from guichet.core import references
 
         from .selectors import order_numbers_of
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core import contexts
+from guichet.core import contexts, home
 from guichet.core.contexts import ConsoleEntry, ConsoleSection
 
 
@@ -21,8 +21,6 @@ class SupportConfig(contexts.ContextConfig):
         return seed()
 
     def ready(self) -> None:
-        from guichet.core import home
-
         from .attention import SupportConsole, SupportHome
 
         home.register(SupportHome())  # the home asks each context what waits for the person
