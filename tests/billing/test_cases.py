@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal as D
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from guichet.billing import services
+from guichet.core.calendar import today_for
 from guichet.core.models import Case
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support import services as support_services
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_dispute_is_a_case_until_credited_or_rejected(org_a, customer_a, agent_be, make_invoice) -> None:  # type: ignore[no-untyped-def]
-    invoice = make_invoice(org_a, issue_date=date.today())
+    invoice = make_invoice(org_a, issue_date=today_for(org_a))
     with tenant_scope(org_a):
         dispute = services.dispute_open(
             actor=customer_a, invoice=invoice, amount=D("121.00"), reason="Toner jamais livré"
@@ -61,7 +61,7 @@ def _listed(client: Any, user: Any) -> list[tuple[str, str]]:
 def test_a_dispute_and_its_request_are_one_row_that_follows_the_dispute(  # type: ignore[no-untyped-def]
     client, org_a, customer_a, agent_be, make_invoice
 ) -> None:
-    invoice = make_invoice(org_a, issue_date=date.today())
+    invoice = make_invoice(org_a, issue_date=today_for(org_a))
     with tenant_scope(org_a):
         dispute = services.dispute_open(actor=customer_a, invoice=invoice, amount=D("121.00"), reason="Toner")
     request = dispute.request
@@ -96,7 +96,7 @@ def test_a_dispute_and_its_request_are_one_row_that_follows_the_dispute(  # type
 
 
 def test_without_the_invoices_grant_the_request_stays_listed(client, org_a, customer_a, make_invoice) -> None:  # type: ignore[no-untyped-def]
-    invoice = make_invoice(org_a, issue_date=date.today())
+    invoice = make_invoice(org_a, issue_date=today_for(org_a))
     with tenant_scope(org_a):
         dispute = services.dispute_open(actor=customer_a, invoice=invoice, amount=D("10.00"), reason="Prix")
     requests_only = make_member(org_a, email="req@example.com", language="fr")
@@ -106,7 +106,7 @@ def test_without_the_invoices_grant_the_request_stays_listed(client, org_a, cust
 
 
 def test_sync_cases_rebuilds_the_same_single_row(client, org_a, customer_a, agent_be, make_invoice) -> None:  # type: ignore[no-untyped-def]
-    invoice = make_invoice(org_a, issue_date=date.today())
+    invoice = make_invoice(org_a, issue_date=today_for(org_a))
     with tenant_scope(org_a):
         dispute = services.dispute_open(actor=customer_a, invoice=invoice, amount=D("121.00"), reason="Toner")
         services.dispute_reject(actor=agent_be, dispute=dispute, reason="Tarif du contrat.")

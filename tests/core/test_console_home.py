@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guichet.accounts.models import User
+from guichet.core.calendar import today_for_staff, today_in
 from guichet.core.charts import flow_chart
 from guichet.core.home import Day
 from guichet.core.tenancy import across_organisations
@@ -83,7 +84,7 @@ def test_counts_per_context_and_the_chart(customer_a, org_a, agent_be, agent_ro)
     )
     response = console(agent_be)
     view = response.context["view"]
-    assert len(view.days) == 30 and view.days[-1].day == timezone.localdate()
+    assert len(view.days) == 30 and view.days[-1].day == today_for_staff(agent_be)
     assert sum(d.opened for d in view.days) == 3 and sum(d.resolved for d in view.days) == 2
     assert response.context["chart"].met_percent == 50
     figures = {f.label: f.value for f in view.figures}
@@ -106,7 +107,7 @@ def test_counts_per_context_and_the_chart(customer_a, org_a, agent_be, agent_ro)
 
 
 def test_the_chart_scales_to_its_busiest_day() -> None:
-    today = timezone.localdate()
+    today = today_in("BE")
     days = [
         Day(day=today - timedelta(days=2 - i), opened=o, resolved=r, met=m)
         for i, (o, r, m) in enumerate([(0, 0, 0), (4, 2, 1), (2, 1, 1)])

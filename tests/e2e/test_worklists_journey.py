@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from guichet.billing import services as billing_services
+from guichet.core.calendar import today_for
 from guichet.core.tenancy import tenant_scope
 from tests.accounts.factories import OrganisationFactory, make_agent
 from tests.contracts.conftest import make_contract
@@ -63,7 +64,7 @@ def test_worklists_sort_by_keyboard_and_export(new_context, live_server, axe_che
     page.mouse.move(0, 0)  # the pointer leaves the button: its hover colours are Bootstrap's, not the page's
     axe_check(page)
 
-    today = date.today()
+    today = today_for(organisation)
     make_contract(organisation, number="BE-HW-2026-0701", renewal_date=today + timedelta(days=30))
     make_contract(organisation, number="BE-HW-2026-0702", renewal_date=today + timedelta(days=20))
     page.goto(f"{live_server.url}/en/console/contracts/")
