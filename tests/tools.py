@@ -36,6 +36,22 @@ def require(command: str, package: str) -> None:
     pytest.skip(f"{command} not installed (apt-get install {package})")
 
 
+def require_redis(url: str) -> None:
+    """Skip the calling test when Redis at `url` does not answer (fail instead under CI=true)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        reason = f"Redis not reachable at {url} ({exc})"
+        if in_ci():
+            pytest.fail(f"Redis is required in CI (CI=true): {reason}")
+        pytest.skip(f"{reason}: test skipped (set CI=true to make this an error)")
+    finally:
+        client.close()
+
+
 def pdftotext(data: bytes, *, first_page: int | None = None) -> str:
     """The text of a PDF as poppler lays it out (`pdftotext -layout`)."""
     require("pdftotext", "poppler-utils")

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from guichet.accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.tools import in_ci
+from tests.tools import require_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -43,14 +43,7 @@ def test_with_debug_off_a_process_without_a_shared_cache_refuses_to_start() -> N
 
 @pytest.mark.once  # two processes sharing Redis: the counting is the cache's, not the database's
 def test_failures_counted_in_one_process_refuse_in_another() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError as exc:
-        if in_ci():
-            pytest.fail(f"Redis is required in CI: {exc}")
-        pytest.skip(f"Redis not reachable ({exc})")
+    require_redis(REDIS_URL)
     account = f"{secrets.token_hex(8)}@example.com"
     three_failures = (
         "from django.test import RequestFactory\n"
