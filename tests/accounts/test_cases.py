@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from guichet.accounts import services
+from guichet.accounts.models import Application
 from guichet.core.models import Case
 from guichet.core.tenancy import across_organisations, tenant_scope
 from tests.accounts.factories import make_member
@@ -19,6 +21,10 @@ def test_an_access_request_is_a_case_for_admins(client, org_a, customer_a) -> No
     with across_organisations():
         case = Case.objects.get(kind="access_request", source_id=asked.pk)
     assert (case.status, case.waits_for, case.url_name) == ("open", "vendor", "portal:team")
+    # The application by its name in the organisation's language (org_a is French), not its code.
+    with translation.override("fr"):
+        label = str(Application.INVOICES.label)
+    assert case.title.endswith(f"· {label}") and label != "invoices"
     client.force_login(customer_a)  # an administrator
     assert case.number in client.get("/en/requests/").content.decode()
     client.force_login(member)  # not an administrator, granted nothing: not theirs to see here

@@ -29,6 +29,7 @@ def test_a_termination_is_a_case_that_follows_its_decision(org_a, customer_a, ag
     with across_organisations():
         case = Case.objects.get(kind="termination", source_id=termination.pk)
     assert (case.number, case.status, case.url_name) == ("BE-HW-2024-0001", "open", "contracts:detail")
+    assert not termination.reason and case.title == contract.title  # without a reason: the contract's title
     with tenant_scope(org_a):
         services.termination_decide(actor=agent_be, termination=termination, accept=False, note="Contract terms.")
     case.refresh_from_db()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import cases
 from guichet.core.models import CaseStatus, WaitsFor
 from guichet.core.tenancy import across_organisations
 
-from .models import AccessRequest
+from .models import AccessRequest, Application
 
 KIND = "access_request"
 
@@ -19,6 +20,17 @@ STATUS = {
     AccessRequest.Status.GRANTED: (CaseStatus.RESOLVED, WaitsFor.NOBODY),
     AccessRequest.Status.REFUSED: (CaseStatus.REFUSED, WaitsFor.NOBODY),
 }
+
+
+def _application_label(access_request: AccessRequest) -> str:
+    """The application's name, not its code: stored once, so in the organisation's language (the
+    language its documents use), as the index keeps one title per case."""
+    try:
+        application = Application(access_request.application)
+    except ValueError:
+        return access_request.application
+    with translation.override(access_request.organisation.language):
+        return str(application.label)
 
 
 def facts_of(access_request: AccessRequest) -> cases.CaseFacts:
@@ -30,7 +42,7 @@ def facts_of(access_request: AccessRequest) -> cases.CaseFacts:
         kind=KIND,
         source_id=access_request.pk,
         number=f"AR-{access_request.pk}",
-        title=f"{user.get_full_name() or user.email} · {access_request.application}"[:200],
+        title=f"{user.get_full_name() or user.email} · {_application_label(access_request)}"[:200],
         status=status,
         waits_for=waits_for,
         url_name="portal:team",
@@ -43,7 +55,7 @@ def facts_of(access_request: AccessRequest) -> cases.CaseFacts:
 
 def every_case() -> Iterator[cases.CaseFacts]:
     with across_organisations():
-        for access_request in AccessRequest.objects.select_related("user").order_by("pk").iterator(chunk_size=2000):
+        for access_request in AccessRequest.objects.select_related("user", "organisation").order_by("pk").iterator(chunk_size=2000):
             yield facts_of(access_request)
 
 

@@ -44,7 +44,7 @@ def facts_of(termination: Termination) -> cases.CaseFacts:
         kind=KIND,
         source_id=termination.pk,
         number=contract.number,
-        title=(reason or f"→ {termination.effective_date.isoformat()}")[:200],
+        title=(reason or contract.title)[:200],
         status=status,
         waits_for=waits_for,
         url_name="contracts:detail",
