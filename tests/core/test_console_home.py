@@ -46,12 +46,18 @@ def console(user: User) -> Any:
 
 def test_the_agents_queues_hold_their_own_countrys_requests(customer_a, org_a, customer_b, org_b, agent_be) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    make_request(org_a, customer_a, "BE-1", assignee=agent_be, resolution_due=now + timedelta(days=3))
-    make_request(org_a, customer_a, "BE-2", resolution_due=now + timedelta(hours=2))  # at risk, unassigned
-    make_request(org_a, customer_a, "BE-3", resolution_due=now - timedelta(hours=2))  # breached, unassigned
-    make_request(org_a, customer_a, "BE-4", status=Status.WAITING, resolution_due=now - timedelta(hours=2))
+    # The service-level marks as the business calendar stores them (support/sla.py), set outright so
+    # that the day of the week the test runs on changes nothing.
+    hour = timedelta(hours=1)
+    safe = {"sla_at_risk_from": now + 48 * hour, "sla_breached_from": now + 72 * hour}
+    at_risk = {"sla_at_risk_from": now - hour, "sla_breached_from": now + 2 * hour}
+    breached = {"sla_at_risk_from": now - 3 * hour, "sla_breached_from": now - 2 * hour}
+    make_request(org_a, customer_a, "BE-1", assignee=agent_be, resolution_due=now + 72 * hour, **safe)
+    make_request(org_a, customer_a, "BE-2", resolution_due=now + 2 * hour, **at_risk)  # unassigned
+    make_request(org_a, customer_a, "BE-3", resolution_due=now - 2 * hour, **breached)  # unassigned
+    make_request(org_a, customer_a, "BE-4", status=Status.WAITING, resolution_due=now - 2 * hour, **breached)
     make_request(org_a, customer_a, "BE-5", status=Status.CLOSED)
-    make_request(org_b, customer_b, "RO-1", resolution_due=now - timedelta(hours=2))
+    make_request(org_b, customer_b, "RO-1", resolution_due=now - 2 * hour, **breached)
     queues = {q.key: q for q in console(agent_be).context["view"].queues}
     assert [r.number for r in queues["mine"].rows] == ["BE-1"]
     assert [r.number for r in queues["at_risk"].rows] == ["BE-2"]

@@ -16,7 +16,7 @@ from guichet.accounts.models import User
 from guichet.core.home import ITEMS_PER_KIND, AttentionItem, Day, Figure, Queue, QueueRow, Viewer
 from guichet.core.tenancy import across_organisations
 
-from . import rules
+from . import rules, sla
 from .models import Request
 
 APPLICATION = "requests"
@@ -66,7 +66,6 @@ class SupportHome:
 
 ROWS_PER_QUEUE = 5
 CHART_DAYS = 30
-AT_RISK_WINDOW = timedelta(hours=24)  # the queue's own cut (support.selectors.queue_for, sla=at_risk)
 
 
 class SupportConsole:
@@ -77,15 +76,11 @@ class SupportConsole:
 
     def queues(self, staff: User) -> list[Queue]:
         now = timezone.now()
-        running = ~Q(status=rules.WAITING)  # a request waiting on its customer has its clock paused
+        # The same tests as the queue's filters, on the stored service-level marks (support/sla.py).
         wanted = {
             "mine": (_("Assigned to me"), Q(assignee=staff), "?assignee=me"),
-            "at_risk": (
-                _("Service level at risk"),
-                running & Q(resolution_due__gte=now, resolution_due__lt=now + AT_RISK_WINDOW),
-                "?sla=at_risk",
-            ),
-            "breached": (_("Service level breached"), running & Q(resolution_due__lt=now), "?sla=breached"),
+            "at_risk": (_("Service level at risk"), sla.at_risk_q(now), "?sla=at_risk"),
+            "breached": (_("Service level breached"), sla.breached_q(now), "?sla=breached"),
             "unassigned": (_("Unassigned"), Q(assignee__isnull=True), "?assignee=none"),
         }
         with across_organisations():

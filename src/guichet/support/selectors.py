@@ -170,12 +170,11 @@ def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -
             requests = requests.filter(assignee=staff)
         elif filters.assignee == "none":
             requests = requests.filter(assignee__isnull=True)
-        running = rules.OPEN_STATUSES - {rules.WAITING}
+        # Exactly what each row shows: the marks are the business calendar's instants (support/sla.py).
         if filters.sla == "breached":
-            requests = requests.filter(status__in=running, sla_breached_from__lte=now)
+            requests = requests.filter(sla.breached_q(now))
         elif filters.sla == "at_risk":
-            # Exactly what each row shows: the marks are the business calendar's instants (support/sla.py).
-            requests = requests.filter(status__in=running, sla_at_risk_from__lte=now, sla_breached_from__gt=now)
+            requests = requests.filter(sla.at_risk_q(now))
         return _search(requests, filters.query).order_by(*QUEUE_ORDERING)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.db import connections
+from django.db.models import Q
 
 from guichet.core.calendar import BusinessCalendar, calendar_for
 
@@ -50,6 +51,16 @@ def mark(request: Due, calendar: BusinessCalendar) -> list[str]:
         calendar, request.resolution_due, request.type, request.priority
     )
     return ["sla_at_risk_from", "sla_breached_from"]
+
+
+def breached_q(now: datetime) -> Q:
+    """Requests whose clock runs (not waiting on the customer) and whose service level is breached."""
+    return Q(status__in=rules.OPEN_STATUSES - {rules.WAITING}, sla_breached_from__lte=now)
+
+
+def at_risk_q(now: datetime) -> Q:
+    """Running requests at risk and not yet breached: exactly what each row shows (state_at)."""
+    return Q(status__in=rules.OPEN_STATUSES - {rules.WAITING}, sla_at_risk_from__lte=now, sla_breached_from__gt=now)
 
 
 def state_at(request: Due, now: datetime) -> str:
