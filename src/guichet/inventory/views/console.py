@@ -3,6 +3,7 @@ site changes to review, CSV import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -102,32 +103,30 @@ def repair(request: PortalRequest, number: str) -> HttpResponse:
     )
 
 
-@require_POST
-@staff_required
-def repair_dispatch(request: PortalRequest, number: str) -> HttpResponse:
+def _repair_step(request: PortalRequest, number: str, step: Callable[..., object], done: str) -> HttpResponse:
+    """Take one step of a repair (a service) for the agent, then back to the console's home."""
     item = selectors.get_repair_for_staff(request.user, number)
     try:
         with tenant_scope(item.organisation):
-            services.repair_dispatch(actor=request.user, repair=item, http_request=request)
+            step(actor=request.user, repair=item, http_request=request)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("%(number)s dispatched.") % {"number": number})
+        messages.success(request, done)
     return _home()
+
+
+@require_POST
+@staff_required
+def repair_dispatch(request: PortalRequest, number: str) -> HttpResponse:
+    return _repair_step(request, number, services.repair_dispatch, _("%(number)s dispatched.") % {"number": number})
 
 
 @require_POST
 @staff_required
 def repair_close(request: PortalRequest, number: str) -> HttpResponse:
-    item = selectors.get_repair_for_staff(request.user, number)
-    try:
-        with tenant_scope(item.organisation):
-            services.repair_close(actor=request.user, repair=item, http_request=request)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("%(number)s marked done; the customer is told.") % {"number": number})
-    return _home()
+    done = _("%(number)s marked done; the customer is told.") % {"number": number}
+    return _repair_step(request, number, services.repair_close, done)
 
 
 @staff_required
