@@ -55,7 +55,9 @@ def facts_of(access_request: AccessRequest) -> cases.CaseFacts:
 
 def every_case() -> Iterator[cases.CaseFacts]:
     with across_organisations():
-        for access_request in AccessRequest.objects.select_related("user", "organisation").order_by("pk").iterator(chunk_size=2000):
+        for access_request in (
+            AccessRequest.objects.select_related("user", "organisation").order_by("pk").iterator(chunk_size=2000)
+        ):
             yield facts_of(access_request)
 
 
