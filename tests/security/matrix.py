@@ -20,12 +20,17 @@ same 404, the same body.
 The world is built once per module (and per xdist worker) inside a transaction
 that is rolled back at the end; every test runs in a savepoint of it, so what a
 POST changes is undone before the next test.
+
+CI runs the whole matrix on PostgreSQL and, on SQLite, every URL once: as one role, the first
+(from a place that differs per pattern) that gets in, so the page's queries run to their end.
+The other cases are marked `once` (`sample_role`; why, in docs/testing.md).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -373,6 +378,28 @@ def _ask(probe: Probe, values: dict[str, Any], world: World, user: User | None) 
     return url, send(Client(), entry, url, world, user)
 
 
+# --- which cases run on both databases ------------------------------------------------------
+
+# The whole matrix runs in CI's PostgreSQL run; the SQLite run asks every URL once, as one role
+# (docs/testing.md, "What runs on which database"). The other cases are marked `once`.
+ONCE = (pytest.mark.once,)
+
+
+def _spread(key: str) -> int:
+    """A stable role index for a pattern (not hash(): it changes between processes)."""
+    return zlib.crc32(key.encode()) % len(ROLES)
+
+
+def sample_role(key: str, entry: Entry | None) -> str:
+    """The role that asks for `key` on both databases: the first, from a place that differs from one
+    pattern to the next, that gets in (2xx: the page's or the action's queries run to their end), or
+    that place's role when nobody gets in."""
+    assert entry is not None
+    start = _spread(key)
+    order = ROLES[start:] + ROLES[:start]
+    return next((role for role in order if entry.outcomes[role].status < 300), order[0])
+
+
 # --- one context's share, and the tests it runs ----------------------------------------------
 
 
@@ -407,14 +434,30 @@ class Matrix:
         found += [f"probe: {probe.name}" for probe in self.probes if probe.name not in keys]
         return found
 
+    def access_cases(self) -> list[Any]:
+        """Every pattern for every role; all but one role per pattern are marked `once` (docs/testing.md)."""
+        return [
+            pytest.param(pattern, role, id=f"{pattern}-{role}", marks=() if role == sampled else ONCE)
+            for pattern in self.patterns
+            for sampled in (sample_role(pattern.key, self.entry_for(pattern.key)),)
+            for role in ROLES
+        ]
+
+    def refuse_get_cases(self) -> list[Any]:
+        """Every action for every role (405 for all); one role per action on both databases."""
+        return [
+            pytest.param(key, role, id=f"{key}-{role}", marks=() if role == ROLES[_spread(key)] else ONCE)
+            for key in self.post_only
+            for role in ROLES
+        ]
+
     def tests(self) -> dict[str, Callable[..., None]]:
         """This share's tests, by name, for the module to expose: every pattern for every role, then (when it
         has some) actions refusing GET and foreign objects answering like missing ones."""
         matrix = self
 
         @pytest.mark.django_db
-        @pytest.mark.parametrize("role", ROLES)
-        @pytest.mark.parametrize("pattern", matrix.patterns, ids=str)
+        @pytest.mark.parametrize(("pattern", "role"), matrix.access_cases())
         def test_access(pattern: Pattern, role: str, client: Client, world: World) -> None:
             entry = matrix.entry_for(pattern.key)
             assert entry is not None
@@ -425,8 +468,7 @@ class Matrix:
             check(response, entry.outcomes[role], values, f"{entry.method.upper()} {url} as {role}")
 
         @pytest.mark.django_db
-        @pytest.mark.parametrize("role", ROLES)
-        @pytest.mark.parametrize("key", matrix.post_only)
+        @pytest.mark.parametrize(("key", "role"), matrix.refuse_get_cases())
         def test_actions_refuse_get(key: str, role: str, client: Client, world: World) -> None:
             pattern = next(p for p in PATTERNS if p.key == key)
             entry = matrix.entries[key]

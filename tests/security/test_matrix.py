@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from tests.security.matrix import NOT_FOUND, PATTERNS, Matrix
+from tests.security.matrix import NOT_FOUND, PATTERNS, ROLES, Matrix
 
 SHARES: dict[str, Matrix] = {
     path.stem: importlib.import_module(f"tests.security.{path.stem}").MATRIX
@@ -53,3 +53,15 @@ def test_every_object_url_is_probed_and_customer_b_gets_404() -> None:
 def test_there_are_shares_for_every_context() -> None:
     """The discovery above must not silently find nothing (a renamed folder, a typo in the glob)."""
     assert {"test_matrix_accounts", "test_matrix_support", "test_matrix_billing"} <= set(SHARES)
+
+
+def test_the_sample_on_both_databases_asks_every_url_as_every_role_somewhere() -> None:
+    """CI's SQLite run asks each URL as one role (the rest of the matrix runs on PostgreSQL):
+    every pattern is in that sample, and every role asks for some of them."""
+    sampled: dict[str, set[str]] = {}
+    for share in SHARES.values():
+        for pattern in share.patterns:
+            roles = [case.values[1] for case in share.access_cases() if case.values[0] == pattern and not case.marks]
+            assert len(roles) == 1, f"{pattern.key}: {roles}"
+            sampled.setdefault(roles[0], set()).add(pattern.key)
+    assert set(sampled) == set(ROLES), f"roles never asking on both databases: {set(ROLES) - set(sampled)}"
