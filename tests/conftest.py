@@ -13,6 +13,7 @@ from django.db.models.signals import post_migrate
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from guichet.core.countries import forget_centres
 from tests.accounts.factories import (
@@ -32,6 +33,41 @@ os.environ.setdefault("HELP_SEMANTIC_SEARCH", "off")
 # generation and single examples slow without anything being wrong.
 hypothesis_settings.register_profile("guichet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("guichet")
+
+# WhiteNoise (settings: WHITENOISE_USE_FINDERS) lists and stats every static file when its middleware
+# is built: once per process in production, but once per test client here, where it was three
+# quarters of a simple request's cost (about 500 files, Bootstrap's among them). Listed once per
+# configuration instead: the same files, the same answers.
+_finder_files: dict[tuple[object, ...], dict[str, object]] = {}
+_add_files_from_finders = WhiteNoiseMiddleware.add_files_from_finders
+
+
+def _add_files_from_finders_once(self: WhiteNoiseMiddleware) -> None:
+    from django.conf import settings
+
+    key = (
+        self.static_prefix,
+        self.max_age,
+        self.allow_all_origins,
+        self.charset,
+        self.index_file,
+        self.add_headers_function,
+        repr(settings.STATICFILES_DIRS),
+        repr(settings.STATICFILES_FINDERS),
+        repr(getattr(settings, "WHITENOISE_IMMUTABLE_FILE_TEST", None)),
+    )
+    found = _finder_files.get(key)
+    if found is None:
+        files, self.files = self.files, {}
+        try:
+            _add_files_from_finders(self)
+            found = _finder_files[key] = self.files
+        finally:
+            self.files = files
+    self.files.update(found)
+
+
+WhiteNoiseMiddleware.add_files_from_finders = _add_files_from_finders_once  # type: ignore[method-assign]
 
 # Browser fixtures (one Chromium for the whole run), shared by tests/e2e and the contexts' page tests.
 pytest_plugins = ["tests.browser"]
