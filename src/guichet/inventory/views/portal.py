@@ -40,7 +40,7 @@ from ..forms import (
     SiteForm,
     TransferForm,
 )
-from ..models import Machine, RepairRequest
+from ..models import EstimateStatus, Machine, RepairRequest
 from ..selectors import AmbiguousSerial
 from ..templatetags.inventory_ui import coverage_label
 
@@ -346,6 +346,9 @@ def repair_estimate_answer(request: CustomerRequest, number: str) -> HttpRespons
         messages.error(request, _("Choose whether you accept or decline the estimate."))
         return HttpResponseRedirect(reverse("inventory:repair", kwargs={"number": number}), status=303)
     accept = form.cleaned_data["answer"] == "accept"
+    if repair.estimate_status != EstimateStatus.PENDING:
+        messages.error(request, _("This repair has no cost estimate waiting for an answer."))
+        return HttpResponseRedirect(reverse("inventory:repair", kwargs={"number": number}), status=303)
     if "confirmed" not in request.POST:
         return render(
             request,
