@@ -67,9 +67,7 @@ def test_an_estimate_makes_the_repair_wait_for_the_customer(org_a, customer_a, a
     assert ("status", "waiting", "") in notes and ("notified", "waiting", "repair_estimate") in notes
 
 
-def test_dispatch_is_refused_while_the_estimate_waits_then_allowed_once_accepted(
-    org_a, customer_a, agent_be
-) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_is_refused_while_the_estimate_waits_then_allowed_once_accepted(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
     repair = uncovered_repair(org_a, customer_a)
     estimate(repair, agent_be)
     with tenant_scope(org_a):
