@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.db import IntegrityError, transaction
 
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.models import AuditEvent, Case, CaseActivity, Notification, OutboxMessage
+from guichet.core.notifications import delivery
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.inventory import services
 from guichet.inventory.models import RepairRequest
@@ -61,6 +63,10 @@ def test_an_estimate_makes_the_repair_wait_for_the_customer(org_a, customer_a, a
     assert (message.to, message.language) == (customer_a.email, "fr")
     assert message.context["amount"] == "245.50" and message.context["currency"] == "EUR"
     assert Notification.objects.filter(user=customer_a, template="repair_estimate").exists()
+    assert delivery.deliver(message.pk)
+    (email,) = mail.outbox
+    assert email.subject.endswith(f"Devis pour la demande de service {repair.number}")
+    assert "245,50" in email.body and "Fuser unit, 1 h labour" in email.body and "/fr/inventory/repairs/" in email.body
     with across_organisations():
         assert AuditEvent.objects.filter(action="repair.estimate_sent", target=repair.number).exists()
         notes = list(CaseActivity.objects.filter(case=case).values_list("event", "status", "note"))
