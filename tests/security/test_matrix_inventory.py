@@ -245,7 +245,7 @@ PROBES = (
             api=True,
         )
         for name in ("api-1:accept_estimate", "api-1:decline_estimate")
-    ),  # fmt: skip
+    ),
     Probe(
         "inventory_console:repair_dispatch",
         repair_number,
