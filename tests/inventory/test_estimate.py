@@ -193,6 +193,8 @@ def test_the_agent_sends_the_estimate_from_the_console(client, org_a, customer_a
     page = client.get(url("inventory_console:repair", number=repair.number)).content.decode()
     assert 'data-testid="estimate-status"' in page
     assert url("inventory_console:repair_dispatch", number=repair.number) not in page
+    home = client.get(url("inventory_console:home")).content.decode()
+    assert 'data-testid="estimate-pending"' in home
 
 
 class Api:
