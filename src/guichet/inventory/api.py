@@ -271,7 +271,9 @@ def _repair(repair: RepairRequest) -> dict[str, Any]:
 @router.post("machines/{serial}/repairs", response={201: RepairOut, **ERRORS})
 def create_repair(request: HttpRequest, serial: str, payload: RepairIn, type: str = "") -> Status[dict[str, Any]]:
     """File a repair service request. For a machine not covered, `accept_billing: true` is required
-    (parts and labour are billed); without it the answer is 400 `billing_not_accepted`."""
+    (parts and labour are billed); without it the answer is 400 `billing_not_accepted`. The agent
+    then sends a cost estimate (`estimate` in `GET repairs/{number}`), which the customer accepts
+    or declines before the repair is dispatched."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
         machine = selectors.get_machine_for(organisation, serial, type)
