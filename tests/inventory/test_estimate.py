@@ -17,6 +17,7 @@ from guichet.core.models import AuditEvent, Case, CaseActivity, Notification, Ou
 from guichet.core.notifications import delivery
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.inventory import services
+from guichet.inventory.attention import InventoryConsole
 from guichet.inventory.models import RepairRequest
 from tests.accounts.test_api import token_for
 from tests.inventory.conftest import cover, make_machine, url
@@ -230,3 +231,17 @@ def test_the_api_answers_404_across_organisations(client, org_a, customer_a, cus
     assert api.get(f"/repairs/{repair.number}").status_code == 404
     assert api.post(f"/repairs/{repair.number}/estimate/accept").status_code == 404
     assert reload(repair).estimate_status == "pending"
+
+
+def test_a_repair_waiting_for_the_customer_is_not_counted_to_dispatch(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    def to_dispatch() -> str:
+        (figure,) = [f for f in InventoryConsole().figures(agent_be) if f.label == "repairs to dispatch"]
+        return figure.value
+
+    repair = uncovered_repair(org_a, customer_a)
+    assert to_dispatch() == "1"
+    estimate(repair, agent_be)
+    assert to_dispatch() == "0"
+    with tenant_scope(org_a):
+        services.repair_estimate_answer(actor=customer_a, repair=repair, accept=True)
+    assert to_dispatch() == "1"

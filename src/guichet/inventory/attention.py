@@ -80,7 +80,12 @@ class InventoryConsole:
 
     def figures(self, staff: User) -> list[Figure]:
         with across_organisations():
-            repairs = RepairRequest.objects.filter(jurisdiction.served_by(staff), status=RepairStatus.SUBMITTED).count()
+            # A repair whose estimate waits for the customer cannot be dispatched yet: not counted.
+            repairs = (
+                RepairRequest.objects.filter(jurisdiction.served_by(staff), status=RepairStatus.SUBMITTED)
+                .exclude(estimate_status=EstimateStatus.PENDING)
+                .count()
+            )
             relocations = Relocation.objects.filter(
                 jurisdiction.served_by(staff), status__in=rules.RELOCATION_OPEN
             ).count()
