@@ -1,6 +1,6 @@
 """Help search quality and speed: hit@1, hit@3, MRR@5 and p50/p95 latency per query.
 
-    python bench/help_search/run.py [--split dev|test|nl-dev|nl-test|all] [--modes naive,lexical,semantic]
+    python bench/help_search/run.py [--split dev|test|nl-dev|nl-test|nl-test2|all] [--modes naive,lexical,semantic]
 
 Builds the index straight from the bundled content (src/guichet/help/content),
 so it needs no database. The `test` split is held out: tune on `dev` only.
@@ -100,7 +100,7 @@ def evaluate(name: str, search, queries: list[dict]) -> dict[str, float]:  # typ
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="test", choices=["dev", "test", "nl-dev", "nl-test", "all"])
+    parser.add_argument("--split", default="test", choices=["dev", "test", "nl-dev", "nl-test", "nl-test2", "all"])
     parser.add_argument("--modes", default="naive,lexical,semantic")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
