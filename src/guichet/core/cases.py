@@ -113,7 +113,9 @@ def record(facts: CaseFacts, *, at: datetime | None = None, new: bool = False) -
     # No savepoint of its own inside the caller's transaction: the index row commits or rolls back
     # with the change; called alone, it is its own transaction.
     with across_organisations(), transaction.atomic(savepoint=False):
-        case = None if new else Case.objects.select_for_update().filter(kind=facts.kind, source_id=facts.source_id).first()
+        case = (
+            None if new else Case.objects.select_for_update().filter(kind=facts.kind, source_id=facts.source_id).first()
+        )
         if case is None:
             return _open(facts, at)
         changed = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, ParamSpec
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,8 +32,6 @@ from . import rules, sla
 from .attachments import EXTENSIONS, check_uploads
 from .errors import Code
 from .models import Attachment, Comment, Event, Request, Status
-
-P = ParamSpec("P")
 
 # --- numbers -------------------------------------------------------------------------
 
@@ -167,7 +165,7 @@ def submit(
     return Submitted(request, event)
 
 
-def _request_only(function: Callable[P, Submitted]) -> Callable[P, Request]:
+def _request_only[**P](function: Callable[P, Submitted]) -> Callable[P, Request]:
     @wraps(function)
     def request_only(*args: P.args, **kwargs: P.kwargs) -> Request:
         return function(*args, **kwargs).request
