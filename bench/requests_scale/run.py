@@ -146,31 +146,15 @@ SENTENCES = {
     ],
 }
 AGENT_REPLIES = {
-    "fr": [
-        "Merci, nous vérifions et revenons vers vous.",
-        "Pouvez-vous préciser le numéro de série ?",
-        "La facture corrigée est jointe.",
-        "Le technicien passera jeudi matin.",
-    ],
-    "en": [
-        "Thank you, we are checking and will come back to you.",
-        "Could you confirm the serial number?",
-        "The corrected invoice is attached.",
-        "The technician will come on Thursday morning.",
-    ],
-    "ro": [
-        "Mulțumim, verificăm și revenim.",
-        "Puteți confirma seria echipamentului?",
-        "Factura corectată este atașată.",
-        "Tehnicianul va veni joi dimineață.",
-    ],
+    "fr": ["Merci, nous vérifions et revenons vers vous.", "Pouvez-vous préciser le numéro de série ?",
+           "La facture corrigée est jointe.", "Le technicien passera jeudi matin."],
+    "en": ["Thank you, we are checking and will come back to you.", "Could you confirm the serial number?",
+           "The corrected invoice is attached.", "The technician will come on Thursday morning."],
+    "ro": ["Mulțumim, verificăm și revenim.", "Puteți confirma seria echipamentului?",
+           "Factura corectată este atașată.", "Tehnicianul va veni joi dimineață."],
 }
-INTERNAL_NOTES = [
-    "Checked with billing: credit note needed.",
-    "Waiting for the carrier's answer.",
-    "Escalated to field service.",
-    "Customer called, see CRM.",
-]
+INTERNAL_NOTES = ["Checked with billing: credit note needed.", "Waiting for the carrier's answer.",
+                  "Escalated to field service.", "Customer called, see CRM."]
 FIRST_NAMES = ["Marie", "Paul", "Luc", "Ana", "Nina", "Jean", "Sophie", "Ion", "Elena", "Marc", "Julie", "Andrei"]
 LAST_NAMES = ["Dubois", "Peeters", "Tremblay", "Gagnon", "Popescu", "Ionescu", "Lambert", "Roy", "Stan", "Martin"]
 ORG_WORDS = ["Atelier", "Brasserie", "Imprimerie", "Tipografia", "Clinique", "Cabinet", "Transport", "Studio"]
@@ -259,10 +243,8 @@ def seed_people(rng: random.Random, organisations: int) -> tuple[list[Organisati
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
     with across_organisations():
         ApplicationGrant.objects.bulk_create(
-            [
-                ApplicationGrant(organisation=org, user=user, application=Application.REQUESTS)
-                for user, org in zip(users, owners, strict=True)
-            ],
+            [ApplicationGrant(organisation=org, user=user, application=Application.REQUESTS)
+             for user, org in zip(users, owners, strict=True)],
             batch_size=BATCH,
         )
     members: dict[int, list[User]] = defaultdict(list)
@@ -286,14 +268,8 @@ def status_for(rng: random.Random, age_days: float) -> str:
     if age_days < 2:
         table = {"submitted": 45, "assigned": 25, "in_progress": 20, "waiting_on_customer": 10}
     elif age_days < 14:
-        table = {
-            "submitted": 5,
-            "assigned": 15,
-            "in_progress": 30,
-            "waiting_on_customer": 20,
-            "resolved": 20,
-            "closed": 10,
-        }
+        table = {"submitted": 5, "assigned": 15, "in_progress": 30, "waiting_on_customer": 20, "resolved": 20,
+                 "closed": 10}
     elif age_days < 45:
         table = {"in_progress": 8, "waiting_on_customer": 7, "closed": 85}
     elif age_days < 180:  # a few forgotten ones
@@ -309,11 +285,8 @@ def details_for(rng: random.Random, kind: str, country: str, year: int) -> dict[
         "invoices": {"invoice_number": f"INV-{year}-{rng.randrange(1, 999_999):06d}"},
         "orders": {"order_number": f"SO-{rng.randrange(1, 9_999_999):07d}"},
         "contracts": {"contract_number": f"C-{country}-{rng.randrange(1, 99_999):05d}"},
-        "inventory": {
-            "machine_type": rng.choice(["8286", "9105", "7063", "2078"]),
-            "machine_model": "42A",
-            "serial": serial,
-        },
+        "inventory": {"machine_type": rng.choice(["8286", "9105", "7063", "2078"]), "machine_model": "42A",
+                      "serial": serial},
         "account": {"application": rng.choice(["invoices", "orders", "contracts"])},
         "general": {},
     }[kind]
@@ -400,10 +373,7 @@ def seed_requests(rng: random.Random, total: int, orgs: list[Organisation], peop
     stats: Counter[str] = Counter()
     requests, comments, events = RowWriter(Request), RowWriter(Comment), RowWriter(Event)
     progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console,
     )
     with progress:
@@ -421,10 +391,8 @@ def seed_requests(rng: random.Random, total: int, orgs: list[Organisation], peop
                 status = status_for(rng, age)
                 details = details_for(rng, kind, org.country, created.year)
                 subject = rng.choice(SUBJECTS[language][kind]).format(
-                    invoice=details.get("invoice_number", ""),
-                    order=details.get("order_number", ""),
-                    contract=details.get("contract_number", ""),
-                    serial=details.get("serial", ""),
+                    invoice=details.get("invoice_number", ""), order=details.get("order_number", ""),
+                    contract=details.get("contract_number", ""), serial=details.get("serial", ""),
                 )
                 is_open = status in rules.OPEN_STATUSES
                 finished = created + timedelta(days=min(age, rng.uniform(0.5, 12)))
@@ -457,15 +425,8 @@ def seed_requests(rng: random.Random, total: int, orgs: list[Organisation], peop
                     rating=rng.choice([3, 4, 4, 5, 5, 5]) if status == Status.CLOSED and rng.random() < 0.3 else None,
                     rating_comment="",
                 )
-                events.add(
-                    organisation_id=org.pk,
-                    request_id=request_id,
-                    kind="submitted",
-                    actor_id=requester.pk,
-                    data={},
-                    internal=False,
-                    created_at=created,
-                )
+                events.add(organisation_id=org.pk, request_id=request_id, kind="submitted",
+                           actor_id=requester.pk, data={}, internal=False, created_at=created)
                 for role, at in comment_plan(rng, status, created, finished if not is_open else now):
                     internal = role == "internal"
                     if role == "customer":
@@ -473,23 +434,11 @@ def seed_requests(rng: random.Random, total: int, orgs: list[Organisation], peop
                     else:
                         author = assignee or people.agents[org.country][0]
                         body = rng.choice(INTERNAL_NOTES) if internal else rng.choice(AGENT_REPLIES[language])
-                    comment_id = comments.add(
-                        organisation_id=org.pk,
-                        request_id=request_id,
-                        author_id=author.pk,
-                        body=body,
-                        internal=internal,
-                        created_at=at,
-                    )
-                    events.add(
-                        organisation_id=org.pk,
-                        request_id=request_id,
-                        kind="internal_note" if internal else f"{role}_reply",
-                        actor_id=author.pk,
-                        data={"comment": comment_id},
-                        internal=internal,
-                        created_at=at,
-                    )
+                    comment_id = comments.add(organisation_id=org.pk, request_id=request_id, author_id=author.pk,
+                                              body=body, internal=internal, created_at=at)
+                    events.add(organisation_id=org.pk, request_id=request_id,
+                               kind="internal_note" if internal else f"{role}_reply", actor_id=author.pk,
+                               data={"comment": comment_id}, internal=internal, created_at=at)
                 stats[status] += 1
             with transaction.atomic():
                 for writer in (requests, comments, events):
@@ -507,14 +456,9 @@ def seed_requests(rng: random.Random, total: int, orgs: list[Organisation], peop
 
 def comment_plan(rng: random.Random, status: str, created: datetime, until: datetime) -> list[tuple[str, datetime]]:
     """Who wrote what, when: agent and customer in turn, an internal note now and then."""
-    count = {
-        "submitted": 0,
-        "assigned": rng.choice([0, 1]),
-        "in_progress": rng.choice([1, 2]),
-        "waiting_on_customer": rng.choice([1, 2, 3]),
-        "resolved": rng.choice([1, 2, 3]),
-        "closed": rng.choice([1, 1, 2, 2, 3, 4]),
-    }[status]
+    count = {"submitted": 0, "assigned": rng.choice([0, 1]), "in_progress": rng.choice([1, 2]),
+             "waiting_on_customer": rng.choice([1, 2, 3]), "resolved": rng.choice([1, 2, 3]),
+             "closed": rng.choice([1, 1, 2, 2, 3, 4])}[status]
     span = max((until - created).total_seconds(), 60)
     times = sorted(created + timedelta(seconds=rng.uniform(30, span)) for _ in range(count))
     plan = [("agent" if i % 2 == 0 else "customer", at) for i, at in enumerate(times)]
@@ -535,9 +479,8 @@ def add_comment_search_index() -> None:
     expression = sql.removeprefix("SELECT ").split(' AS "document"')[0].replace('"support_comment".', "")
     with connection.cursor() as cursor:
         console.print(f"Indexing comments: {expression}")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS bench_comment_search ON support_comment USING gin ({expression})", params
-        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS bench_comment_search ON support_comment USING gin ({expression})",
+                       params)
         cursor.execute("ANALYZE support_comment")
 
 
@@ -557,17 +500,8 @@ def seed_cases() -> int:
         rows = (
             Request.objects.filter(organisation__customer_number__startswith=f"{PREFIX}-")
             .order_by("pk")
-            .values_list(
-                "pk",
-                "organisation_id",
-                "number",
-                "subject",
-                "status",
-                "requester_id",
-                "type",
-                "created_at",
-                "updated_at",
-            )
+            .values_list("pk", "organisation_id", "number", "subject", "status", "requester_id", "type",
+                         "created_at", "updated_at")
         )
         made = 0
         batch: list[Case] = []
@@ -575,14 +509,8 @@ def seed_cases() -> int:
         def flush() -> None:
             created = Case.objects.bulk_create(batch)
             CaseActivity.objects.bulk_create(
-                CaseActivity(
-                    organisation_id=case.organisation_id,
-                    case=case,
-                    kind=case.kind,
-                    event="opened",
-                    status=case.status,
-                    at=case.created_at,
-                )
+                CaseActivity(organisation_id=case.organisation_id, case=case, kind=case.kind, event="opened",
+                             status=case.status, at=case.created_at)
                 for case in created
             )
             batch.clear()
@@ -591,41 +519,16 @@ def seed_cases() -> int:
             chunk_size=BATCH
         ):
             shared, waits_for = support_cases.STATUS[status]
-            batch.append(
-                Case(
-                    organisation_id=org_id,
-                    kind="request",
-                    source_id=pk,
-                    number=number,
-                    title=subject[:200],
-                    status=shared,
-                    waits_for=waits_for,
-                    requester_id=requester_id,
-                    open_to_requester=kind == rules.QUESTION_TYPE,
-                    url_name="support:detail",
-                    url_args={"number": number},
-                    created_at=created,
-                    updated_at=updated,
-                )
-            )
+            batch.append(Case(organisation_id=org_id, kind="request", source_id=pk, number=number,
+                              title=subject[:200], status=shared, waits_for=waits_for, requester_id=requester_id,
+                              open_to_requester=kind == rules.QUESTION_TYPE, url_name="support:detail",
+                              url_args={"number": number}, created_at=created, updated_at=updated))
             if pk % 10 == 0:
                 repair = f"SR-{number}"
-                batch.append(
-                    Case(
-                        organisation_id=org_id,
-                        kind="repair",
-                        source_id=pk,
-                        number=repair,
-                        title=f"8286-42A 78B{pk:06d}",
-                        status=shared,
-                        waits_for=waits_for,
-                        requester_id=requester_id,
-                        url_name="inventory:repair",
-                        url_args={"number": repair},
-                        created_at=created,
-                        updated_at=updated,
-                    )
-                )
+                batch.append(Case(organisation_id=org_id, kind="repair", source_id=pk, number=repair,
+                                  title=f"8286-42A 78B{pk:06d}", status=shared, waits_for=waits_for,
+                                  requester_id=requester_id, url_name="inventory:repair",
+                                  url_args={"number": repair}, created_at=created, updated_at=updated))
             if len(batch) >= BATCH:
                 made += len(batch)
                 flush()
@@ -718,77 +621,34 @@ def bench(count: int, budget: float) -> list[Result]:
         ApplicationGrant.objects.get_or_create(organisation=org, user=customer, application=Application.INVENTORY)
         reader = case_selectors.Reader(customer.pk, frozenset({"requests", "inventory"}), is_admin=False)
         deep_cursor = keyset_page(
-            case_selectors.cases_of(org.pk, reader),
-            ordering=case_selectors.ordering_for("title"),
-            cursor=None,
-            size=page_size("requests"),
-            name="cases",
+            case_selectors.cases_of(org.pk, reader), ordering=case_selectors.ordering_for("title"), cursor=None,
+            size=page_size("requests"), name="cases",
         ).next
     queue = selectors.queue_for(agent, selectors.QueueFilters()).count()
     searched = selectors.queue_for(agent, selectors.QueueFilters(query=SEARCH_TERMS[0])).count()
     lang = customer.language
     results = []
     scenarios: list[tuple[str, str, int, Callable[[int], Any]]] = [
-        (
-            "Customer request list (large organisation)",
-            f"/{lang}/requests/",
-            own,
-            lambda i: customer_client.get(f"/{lang}/requests/"),
-        ),
-        (
-            "Customer request list, search",
-            f"/{lang}/requests/?q=facture",
-            own_search,
-            lambda i: customer_client.get(f"/{lang}/requests/", {"q": "facture"}),
-        ),
-        (
-            "Console queue, default filters (BE agent)",
-            "/en/console/requests/",
-            queue,
-            lambda i: agent_client.get("/en/console/requests/"),
-        ),
-        (
-            "Console queue, search term",
-            "/en/console/requests/?q=…",
-            searched,
-            lambda i: agent_client.get("/en/console/requests/", {"q": SEARCH_TERMS[i % len(SEARCH_TERMS)]}),
-        ),
-        (
-            "API GET /api/v1/requests",
-            "/api/v1/requests",
-            own,
-            lambda i: api_client.get("/api/v1/requests", headers=api_headers),
-        ),
-        (
-            "My requests: every case, sorted by title",
-            f"/{lang}/requests/?sort=title",
-            cases_seen,
-            lambda i: customer_client.get(f"/{lang}/requests/", {"sort": "title"}),
-        ),
-        (
-            "My requests: every case, next page (cursor)",
-            f"/{lang}/requests/?sort=title&cursor=…",
-            cases_seen,
-            lambda i: customer_client.get(f"/{lang}/requests/", {"sort": "title", "cursor": deep_cursor or ""}),
-        ),
-        (
-            "My requests: repairs only, search",
-            f"/{lang}/requests/?kind=repair&q=42A",
-            cases_seen,
-            lambda i: customer_client.get(f"/{lang}/requests/", {"kind": "repair", "q": "42A"}),
-        ),
-        (
-            "API GET /api/v1/cases",
-            "/api/v1/cases",
-            cases_seen,
-            lambda i: api_client.get("/api/v1/cases", headers=api_headers),
-        ),
-        (
-            "API GET /api/v1/activity",
-            "/api/v1/activity",
-            cases_seen,
-            lambda i: api_client.get("/api/v1/activity", headers=api_headers),
-        ),
+        ("Customer request list (large organisation)", f"/{lang}/requests/", own,
+         lambda i: customer_client.get(f"/{lang}/requests/")),
+        ("Customer request list, search", f"/{lang}/requests/?q=facture", own_search,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"q": "facture"})),
+        ("Console queue, default filters (BE agent)", "/en/console/requests/", queue,
+         lambda i: agent_client.get("/en/console/requests/")),
+        ("Console queue, search term", "/en/console/requests/?q=…", searched,
+         lambda i: agent_client.get("/en/console/requests/", {"q": SEARCH_TERMS[i % len(SEARCH_TERMS)]})),
+        ("API GET /api/v1/requests", "/api/v1/requests", own,
+         lambda i: api_client.get("/api/v1/requests", headers=api_headers)),
+        ("My requests: every case, sorted by title", f"/{lang}/requests/?sort=title", cases_seen,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"sort": "title"})),
+        ("My requests: every case, next page (cursor)", f"/{lang}/requests/?sort=title&cursor=…", cases_seen,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"sort": "title", "cursor": deep_cursor or ""})),
+        ("My requests: repairs only, search", f"/{lang}/requests/?kind=repair&q=42A", cases_seen,
+         lambda i: customer_client.get(f"/{lang}/requests/", {"kind": "repair", "q": "42A"})),
+        ("API GET /api/v1/cases", "/api/v1/cases", cases_seen,
+         lambda i: api_client.get("/api/v1/cases", headers=api_headers)),
+        ("API GET /api/v1/activity", "/api/v1/activity", cases_seen,
+         lambda i: api_client.get("/api/v1/activity", headers=api_headers)),
     ]
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
     with progress:
@@ -826,15 +686,8 @@ def table(results: list[Result]) -> Table:
     for column in ("scenario", "rows matched", "queries", "n", "p50 ms", "p95 ms", "load"):
         out.add_column(column, justify="left" if column == "scenario" else "right")
     for r in results:
-        out.add_row(
-            r.name,
-            f"{r.rows:,}",
-            str(r.queries),
-            str(len(r.samples)),
-            f"{r.percentile(50):.1f}",
-            f"{r.percentile(95):.1f}",
-            f"{r.load:.1f}",
-        )
+        out.add_row(r.name, f"{r.rows:,}", str(r.queries), str(len(r.samples)), f"{r.percentile(50):.1f}",
+                    f"{r.percentile(95):.1f}", f"{r.load:.1f}")
     return out
 
 
@@ -854,7 +707,8 @@ def markdown(key: str, label: str, results: list[Result], seeded: dict[str, Any]
         f"### {label} — {datetime.now(UTC).date().isoformat()}",
         "",
         f"Machine: {machine()}. Data: {total:,} requests over {orgs:,} organisations (BE/CA/RO), "
-        f"{comments:,} comments" + f"; {seeding_note(key, seeded)}.",
+        f"{comments:,} comments"
+        + f"; {seeding_note(key, seeded)}.",
         "",
         "| scenario | path | rows matched | queries | n | p50 ms | p95 ms | load |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -888,7 +742,9 @@ times are inflated accordingly.
 
 def write_readme(block: str, key: str) -> None:
     text = README.read_text() if README.exists() else "# Benchmarks\n\nResults of the benchmarks in this folder.\n"
-    pattern = re.compile(rf"<!-- requests_scale:{key}:start -->.*?<!-- requests_scale:{key}:end -->", re.DOTALL)
+    pattern = re.compile(
+        rf"<!-- requests_scale:{key}:start -->.*?<!-- requests_scale:{key}:end -->", re.DOTALL
+    )
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text)
     elif "## Requests at scale" in text:
