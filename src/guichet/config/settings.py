@@ -137,6 +137,9 @@ TEMPLATES = [
     },
 ]
 
+# The select widget written in Python, the same HTML as Django's templates (core/form_renderer.py).
+FORM_RENDERER = "guichet.core.form_renderer.FormRenderer"
+
 # --- database --------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(

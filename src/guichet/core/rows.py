@@ -1,6 +1,6 @@
 """Rows of long lists, prepared once per row in Python (issue 17: lists fast at scale).
 
-A list page of 25–50 rows used to spend most of its time in Django's template engine, per cell:
+A list page of 25 to 50 rows used to spend most of its time in Django's template engine, per cell:
 `{% timezone %}`, `blocktranslate`, label filters, `{% url %}` per row, a Babel date per row. The
 hot lists now build one plain row object per row in the view (every string it shows already
 computed) and their template only prints attributes, escaped by Django's autoescape as before.
@@ -67,10 +67,8 @@ def moment(value: date | datetime | None, style: str = "long", *, zone: tzinfo |
     style = style if style in STYLES else "long"
     parsed, joined, day, hour = _patterns(active_locale(), style)
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value, zone)
-        else:  # Babel reads a naive time as UTC; its time patterns then print it unchanged
-            value = value.replace(tzinfo=timezone.UTC)
+        # Babel reads a naive time as UTC; its time patterns then print it unchanged.
+        value = timezone.localtime(value, zone) if timezone.is_aware(value) else value.replace(tzinfo=timezone.UTC)
         return joined.format(hour.apply(value, parsed, reference_date=value.date()), day.apply(value.date(), parsed))
     return day.apply(value, parsed)
 
@@ -101,6 +99,8 @@ def _url_template(name: str, keys: tuple[str, ...], language: str, prefix: str) 
         url = reverse(name, kwargs={key: mark for mark, key in marks.items()})
     except NoReverseMatch:
         return None
+    if not marks:
+        return (), url
     if any(url.count(mark) != 1 for mark in marks):
         return None
     pieces: list[str] = []
