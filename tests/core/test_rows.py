@@ -78,7 +78,7 @@ def test_url_for_is_reverse(language: str) -> None:
 
 class _Form(forms.Form):
     plain = forms.ChoiceField(choices=[("", "All"), ("a", "A & B"), ("<script>", "<script>alert(1)</script>")])
-    lazy = forms.ChoiceField(choices=[("open", gettext_lazy("Open")), ("x", mark_safe("<b>bold</b>"))])  # noqa: S308
+    lazy = forms.ChoiceField(choices=[("open", gettext_lazy("Open")), ("x", mark_safe("<b>bold</b>"))])
     grouped = forms.ChoiceField(choices=[("Fruit", [("1", "Apple"), ("2", "Pear")]), ("3", "Other")])
     many = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
     numbers = forms.ChoiceField(choices=[(1, 1.5), (2, 2)])

@@ -9,7 +9,11 @@ The pieces those rows are made of live here, cached where nothing changes per re
 - `moment(value, style)`: what `{{ value|when:style }}` prints, Babel's patterns parsed once per
   language and style (the `when` filter itself now uses it);
 - `labels(choices)`: value → label of a `TextChoices`, one dict per language;
-- `url_for(name, kwargs)`: the link of each row from one `reverse()` per view and language.
+- `url_for(name, kwargs)`: the link of each row from one `reverse()` per view and language;
+- `render_rows(template, rows)`: the rows printed by a Jinja2 partial (`<app>/jinja2/`), the one
+  place Guichet uses Jinja2 (Django's own backend for it). Measured on the queue's 50 rows: Django's
+  engine 5x slower than Jinja2 for the same loop (bench/README.md). The partial only prints
+  attributes, autoescaped (`&`, `<`, `>`, quotes), and an undefined name is an error, not a blank.
 """
 
 from __future__ import annotations
@@ -23,15 +27,29 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import DateTimePattern, get_date_format, get_time_format, parse_pattern
+import jinja2
 from django.db.models import Choices
+from django.template import engines
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from . import cases
 from .models import Case, CaseStatus, WaitsFor
 from .money import locale_for
 
 STYLES = ("short", "medium", "long", "full")
+
+
+def jinja_environment(**options: Any) -> jinja2.Environment:
+    options.update(autoescape=True, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(**options)  # noqa: S701 (autoescape set)
+
+
+def render_rows(template_name: str, rows: Iterable[Any], **extra: Any) -> SafeString:
+    """The rows printed by the Jinja2 partial `template_name`; its text is escaped by Jinja2."""
+    html = engines["rows"].get_template(template_name).render({"rows": rows, **extra})
+    return mark_safe(html)  # noqa: S308 (Jinja2 autoescaped every value)
 
 
 @lru_cache(maxsize=64)

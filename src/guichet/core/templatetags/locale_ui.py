@@ -9,8 +9,10 @@ zone, which `accounts.middleware.ViewerTimezoneMiddleware` sets to the viewer's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -21,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from guichet.core.addresses import HasPostalAddress, one_line
 from guichet.core.money import COUNTRY_OF_CURRENCY, format_money, locale_for
-from guichet.core.rows import moment
+from guichet.core.rows import moment, render_rows
 
 register = template.Library()
 
@@ -129,3 +131,10 @@ def unbroken(value: object) -> str | SafeString:
     if value is None or value == "":
         return ""
     return mark_safe(f'<span class="unbroken">{conditional_escape(str(value))}</span>')  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def rows_html(template_name: str, rows: Iterable[Any], **extra: Any) -> SafeString:
+    """`{% rows_html "support/queue_rows.html" rows nobody=… %}`: a long list's rows from its Jinja2
+    partial (core/rows.py); `extra` names what the partial prints besides the rows (translated words)."""
+    return render_rows(template_name, rows, **extra)
