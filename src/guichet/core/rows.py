@@ -25,9 +25,9 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
+import jinja2
 from babel import Locale
 from babel.dates import DateTimePattern, get_date_format, get_time_format, parse_pattern
-import jinja2
 from django.db.models import Choices
 from django.template import engines
 from django.urls import NoReverseMatch, get_script_prefix, reverse
