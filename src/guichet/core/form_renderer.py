@@ -40,14 +40,14 @@ def _select(widget: dict[str, Any]) -> str | None:
         if group_name and not isinstance(group_name, str | Promise):
             return None
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{conditional_escape(str(group_name))}">')
         for option in options:
             # `{{ label }}` would localise a number or a date: those stay with the templates.
             if option["template_name"] != OPTION or not isinstance(option["label"], str | Promise):
                 return None
             parts.append(
                 f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
+                f"{conditional_escape(str(option['label']))}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -59,7 +59,7 @@ def _patterns(locale: str, style: str) -> tuple[Locale, str, DateTimePattern, Da
     return (
         parsed,
         joined,
-        parse_pattern(get_date_format(style, locale=parsed)),
+        parse_pattern(get_date_format(style, locale=parsed)),  # type: ignore[arg-type]
         parse_pattern(get_time_format("short", locale=parsed)),
     )
 
@@ -86,7 +86,7 @@ def moment(value: date | datetime | None, style: str = "long", *, zone: tzinfo |
     parsed, joined, day, hour = _patterns(active_locale(), style)
     if isinstance(value, datetime):
         # Babel reads a naive time as UTC; its time patterns then print it unchanged.
-        value = timezone.localtime(value, zone) if timezone.is_aware(value) else value.replace(tzinfo=timezone.UTC)
+        value = timezone.localtime(value, zone) if timezone.is_aware(value) else value.replace(tzinfo=UTC)
         return joined.format(hour.apply(value, parsed, reference_date=value.date()), day.apply(value.date(), parsed))
     return day.apply(value, parsed)
 
