@@ -77,6 +77,8 @@ PAST_TARGET_LIST = listing.ListSpec(
 )
 
 
+
+
 def _order_list(name: str, *extra: listing.Column) -> listing.ListSpec:
     """A board list of orders: number and organisation, then what the agent acts on."""
     return listing.ListSpec(
