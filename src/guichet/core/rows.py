@@ -3,7 +3,7 @@
 A list page of 25 to 50 rows used to spend most of its time in Django's template engine, per cell:
 `{% timezone %}`, `blocktranslate`, label filters, `{% url %}` per row, a Babel date per row. The
 hot lists now build one plain row object per row in the view (every string it shows already
-computed) and their template only prints attributes, escaped by Django's autoescape as before.
+computed) and a row partial only prints its attributes, escaped as before.
 The pieces those rows are made of live here, cached where nothing changes per request:
 
 - `moment(value, style)`: what `{{ value|when:style }}` prints, Babel's patterns parsed once per
@@ -133,7 +133,8 @@ def url_for(name: str, kwargs: dict[str, Any] | None = None) -> str:
 
     Values made only of letters, digits and `_.~-` (numbers, ids) are put into the cached URL as
     they are; any other value goes through `reverse()` itself. NoReverseMatch is raised as
-    `reverse()` would, when the view takes other arguments.
+    `reverse()` would, when the view takes other arguments. A route whose converter refuses digits
+    is always reversed; one that takes only digits (`<int:…>`) must be given digits.
     """
     kwargs = kwargs or {}
     keys = tuple(sorted(kwargs))
