@@ -121,3 +121,52 @@ def test_sync_cases_rebuilds_the_same_single_row(client, org_a, customer_a, agen
     call_command("sync_cases", kind=["request"])
     assert _rows(org_a) == before
     assert _listed(client, customer_a) == [("dispute", invoice.number)]
+
+
+def test_a_reply_on_the_disputes_conversation_moves_its_row(client, org_a, customer_a, agent_be, make_invoice) -> None:  # type: ignore[no-untyped-def]
+    """The request a dispute carries is not listed apart: its replies move the dispute's row (last change,
+    and whom it waits for while the dispute is open), in My requests and `GET /api/v1/cases`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invoice = make_invoice(org_a, issue_date=today_for(org_a))
+    with tenant_scope(org_a):
+        dispute = services.dispute_open(actor=customer_a, invoice=invoice, amount=D("121.00"), reason="Toner")
+    request = dispute.request
+    assert request is not None
+    long_ago = timezone.now() - timedelta(days=3)
+    with across_organisations():
+        Case.objects.filter(organisation=org_a).update(updated_at=long_ago)
+
+    def row() -> dict[str, Any]:
+        client.force_login(customer_a)
+        items = client.get("/api/v1/cases").json()["items"]
+        assert [item["kind"] for item in items] == ["dispute"]
+        return dict(items[0])
+
+    assert row()["waits_for"] == "vendor"
+    with tenant_scope(org_a):
+        support_services.agent_comment(
+            actor=agent_be, request=request, body="Le bon de livraison ?", then=Status.WAITING
+        )
+    asked = row()
+    assert asked["waits_for"] == "customer" and asked["status"] == "in_progress"
+    assert asked["updated_at"] > long_ago.isoformat().replace("+00:00", "Z")
+    client.force_login(customer_a)
+    page = client.get(url("support:list", "fr"))
+    assert [(case.kind, case.waits_for) for case in page.context["page"]] == [("dispute", "customer")]
+    # The customer answers: the dispute waits for the vendor again, and moved once more.
+    with tenant_scope(org_a):
+        support_services.customer_reply(actor=customer_a, request=request, body="Le voici.")
+    answered = row()
+    assert answered["waits_for"] == "vendor" and answered["updated_at"] >= asked["updated_at"]
+    # A rebuild gives the same row.
+    call_command("sync_cases")
+    assert row() == answered
+    # Decided: it waits for nobody, whatever its conversation does.
+    with tenant_scope(org_a):
+        support_services.agent_comment(actor=agent_be, request=request, body="Encore ?", then=Status.WAITING)
+        services.dispute_credit(actor=agent_be, dispute=dispute, note="Avoir émis.")
+    decided = row()
+    assert (decided["status"], decided["waits_for"]) == ("resolved", "")

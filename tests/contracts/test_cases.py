@@ -66,3 +66,35 @@ def test_a_termination_and_its_request_are_one_row_rebuilt_the_same(client, org_
     with across_organisations():
         assert sorted(Case.objects.values_list("kind", "number", "status", "carries", "carried_by__kind")) == before
     assert _listed(client, customer_a) == [("termination", "BE-HW-2024-0002")]
+
+
+def test_a_reply_on_the_terminations_request_moves_its_row(client, org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    """The termination's conversation is its request: an agent's question there moves the termination's
+    row (last change, waiting for the customer) in My requests."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.support import services as support_services
+    from guichet.support.models import Request, Status
+
+    contract = make_contract(org_a, number="BE-HW-2024-0003")
+    old = cover(contract, date(2025, 9, 30))
+    contact = {"name": customer_a.get_full_name(), "email": customer_a.email, "phone": ""}
+    with tenant_scope(org_a):
+        termination = services.hardware_termination_request(
+            actor=customer_a, contract=contract, coverage_ids=[old.pk], contact=contact, today=TODAY
+        )
+        request = Request.objects.get(number=termination.request_number)
+    long_ago = timezone.now() - timedelta(days=3)
+    with across_organisations():
+        Case.objects.filter(organisation=org_a).update(updated_at=long_ago)
+    with tenant_scope(org_a):
+        support_services.agent_comment(actor=agent_be, request=request, body="Which site?", then=Status.WAITING)
+    with across_organisations():
+        row = Case.objects.get(kind="termination", source_id=termination.pk)
+    assert (row.status, row.waits_for) == ("open", "customer")
+    assert row.updated_at > long_ago
+    client.force_login(customer_a)
+    page = client.get(url("support:list", "fr"), {"sort": "-updated_at"})
+    assert [(case.kind, case.waits_for) for case in page.context["page"]] == [("termination", "customer")]

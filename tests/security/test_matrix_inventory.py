@@ -13,6 +13,7 @@ from guichet.inventory import services as inventory_services
 from guichet.inventory.models import ImportJob, Machine, SiteChange
 from tests.security.matrix import (
     APPLICATION_PAGE,
+    CONFLICT,
     CREATED,
     FORBIDDEN,
     LOGIN,
@@ -126,6 +127,9 @@ def _transfer_body(w: World) -> dict[str, Any]:
 
 REPAIR_BODY = {"kind": "hardware", "description": "Matrix", "accept_billing": True}
 TO_INVENTORY_CONSOLE = Expect(303, "inventory_console:home")
+TO_REPAIR = Expect(303, "inventory:repair", same_kwargs=True)
+TO_CONSOLE_REPAIR = Expect(303, "inventory_console:repair", same_kwargs=True)
+ESTIMATE_BODY = {"amount": "120.00", "note": "Matrix"}
 TO_RELOCATION_CONSOLE = Expect(303, "inventory_console:relocation", same_kwargs=True)
 MACHINE_PAGE = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 INVENTORY_CONSOLE_OBJECT = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK, OK)
@@ -150,6 +154,10 @@ ENTRIES = {
     "inventory_console:repair": row(*INVENTORY_CONSOLE_OBJECT, kwargs=repair_number),
     "inventory_console:transfer": row(*INVENTORY_CONSOLE_OBJECT, kwargs=transfer_number),
     "inventory_console:relocation": row(*INVENTORY_CONSOLE_OBJECT, kwargs=relocation_number),
+    "inventory:repair_estimate_answer": row(LOGIN, TO_REPAIR, NF, F, F, F, F, kwargs=repair_number,
+                                   method="post", data={"answer": "accept"}),
+    "inventory_console:repair_estimate": row(LOGIN, F, F, F, NF, TO_CONSOLE_REPAIR, TO_CONSOLE_REPAIR,
+                                   kwargs=repair_number, method="post", data=ESTIMATE_BODY),
     "inventory_console:repair_dispatch": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
                                    kwargs=repair_number, method="post"),
     "inventory_console:repair_close": row(LOGIN, F, F, F, NF, TO_INVENTORY_CONSOLE, TO_INVENTORY_CONSOLE,
@@ -171,6 +179,13 @@ ENTRIES = {
                                    kwargs=machine_serial, method="patch", data={"site_city": "Liège"}),
     "api-1:create_repair":     row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
                                    kwargs=machine_serial, method="post", data=REPAIR_BODY),
+    "api-1:get_repair":        row(UNAUTHORISED, OK,     NF,        F,         F,         F,         F,  api=True,
+                                   kwargs=repair_number),
+    # the world's repair has no estimate waiting: an answer is a conflict, and another organisation's a 404
+    "api-1:accept_estimate":   row(UNAUTHORISED, CONFLICT, NF,      F,         F,         F,         F,  api=True,
+                                   kwargs=repair_number, method="post"),
+    "api-1:decline_estimate":  row(UNAUTHORISED, CONFLICT, NF,      F,         F,         F,         F,  api=True,
+                                   kwargs=repair_number, method="post"),
     "api-1:create_transfer":   row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
                                    kwargs=free_machine_serial, method="post", data=_transfer_body),
     "api-1:create_relocation": row(UNAUTHORISED, CREATED, NF,       F,         F,         F,         F,  api=True,
@@ -200,6 +215,37 @@ PROBES = (
     ),
     Probe("inventory_console:transfer", transfer_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
     Probe("inventory_console:relocation", relocation_number, _inventory_missing, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe(
+        "inventory:repair_estimate_answer",
+        repair_number,
+        _inventory_missing,
+        {"customer_b": 404},
+        ("customer_a", TO_REPAIR),
+        method="post",
+        data={"answer": "accept"},
+    ),
+    Probe(
+        "inventory_console:repair_estimate",
+        repair_number,
+        _inventory_missing,
+        {"agent_ro": 404},
+        ("agent_be", TO_CONSOLE_REPAIR),
+        method="post",
+        data=ESTIMATE_BODY,
+    ),
+    Probe("api-1:get_repair", repair_number, _inventory_missing, {"customer_b": 404}, ("customer_a", OK), api=True),
+    *(
+        Probe(
+            name,
+            repair_number,
+            _inventory_missing,
+            {"customer_b": 404},
+            ("customer_a", CONFLICT),
+            method="post",
+            api=True,
+        )
+        for name in ("api-1:accept_estimate", "api-1:decline_estimate")
+    ),
     Probe(
         "inventory_console:repair_dispatch",
         repair_number,
@@ -306,6 +352,10 @@ MATRIX = Matrix(
     groups=admin_pages("inventory"),
     probes=PROBES,
     post_only=(
+        "inventory:repair_estimate_answer",
+        "inventory_console:repair_estimate",
+        "api-1:accept_estimate",
+        "api-1:decline_estimate",
         "inventory_console:repair_dispatch",
         "inventory_console:repair_close",
         "inventory_console:transfer_confirm",

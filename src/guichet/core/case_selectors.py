@@ -16,7 +16,7 @@ from . import cases
 from .models import Case, CaseActivity, CaseStatus
 
 # Statuses that still ask something of someone: the "Open" filter.
-ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.WAITING, CaseStatus.IN_PROGRESS)
+ACTIVE_STATUSES = cases.ACTIVE
 SORTS = ("updated_at", "number", "kind", "title", "status")
 DEFAULT_SORT = "-updated_at"
 

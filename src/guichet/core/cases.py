@@ -11,7 +11,7 @@ e-mail it sends about the case goes on the timeline with `notified()`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from .models import Case, CaseActivity, CaseStatus
+from .models import Case, CaseActivity, CaseStatus, WaitsFor
 from .tenancy import across_organisations
 
 
@@ -101,45 +101,116 @@ def _indexed(facts: CaseFacts, name: str) -> Any:
     return [list(pair) for pair in value] if name == "carries" else value
 
 
+# Statuses that still ask something of someone (the "Open" filter of My requests).
+ACTIVE = (CaseStatus.OPEN, CaseStatus.WAITING, CaseStatus.IN_PROGRESS)
+
+
+def _merged(
+    status: str, waits_for: str, updated_at: datetime, carried: Iterable[tuple[str, str, datetime]]
+) -> tuple[str, datetime]:
+    """What an owner waits for and its last change, given the (status, waits_for, updated_at) of the
+    cases it carries: a reply on its conversation is its last change too, and while the owner is
+    active and its conversation waits for the customer, so does the owner."""
+    for carried_status, carried_waits, carried_at in carried:
+        updated_at = max(updated_at, carried_at)
+        if status in ACTIVE and carried_status in ACTIVE and carried_waits == WaitsFor.CUSTOMER:
+            waits_for = WaitsFor.CUSTOMER
+    return waits_for, updated_at
+
+
+def with_carried(facts: CaseFacts, carried: Iterable[tuple[str, str, datetime]]) -> CaseFacts:
+    """An owner's facts as its row shows them (`_merged`)."""
+    waits_for, updated_at = _merged(facts.status, facts.waits_for, facts.updated_at, carried)
+    return replace(facts, waits_for=waits_for, updated_at=updated_at)
+
+
+def _merge_carried() -> None:
+    """After a rebuild (which writes each owner's own facts): the owners merged with what they carry."""
+    carried: dict[int, list[tuple[str, str, datetime]]] = {}
+    rows = Case.objects.filter(carried_by__isnull=False).values_list(
+        "carried_by_id", "status", "waits_for", "updated_at"
+    )
+    for owner_id, status, waits_for, updated_at in rows.iterator(chunk_size=2000):
+        carried.setdefault(owner_id, []).append((status, waits_for, updated_at))
+    ids = sorted(carried)
+    for start in range(0, len(ids), 500):  # bounded IN lists: SQLite caps its parameters
+        moved = []
+        for owner in Case.objects.filter(pk__in=ids[start : start + 500]).only("status", "waits_for", "updated_at"):
+            merged = _merged(owner.status, owner.waits_for, owner.updated_at, carried[owner.pk])
+            if merged != (owner.waits_for, owner.updated_at):
+                owner.waits_for, owner.updated_at = merged
+                moved.append(owner)
+        Case.objects.bulk_update(moved, ["waits_for", "updated_at"])
+
+
+def _carried_by(case: Case) -> list[tuple[str, str, datetime]]:
+    return list(Case.objects.filter(carried_by=case).values_list("status", "waits_for", "updated_at"))
+
+
 def record(facts: CaseFacts, *, at: datetime | None = None) -> Case:
     """Bring the index row of a case up to date (call it inside the change's transaction).
 
     `at` is when the change happened (now, for a live change); the row's last change moves only
     when something a reader sees moved. Opening and each new status add a timeline step.
+    A carried case that moves brings its owner's row along (`with_carried`).
     """
     at = at or facts.updated_at
     with across_organisations(), transaction.atomic():
-        case = Case.objects.select_for_update().filter(kind=facts.kind, source_id=facts.source_id).first()
-        if case is None:
-            case = Case.objects.create(
-                organisation_id=facts.organisation_id,
-                kind=facts.kind,
-                source_id=facts.source_id,
-                created_at=facts.created_at,
-                updated_at=max(at, facts.created_at),
-                **{name: _indexed(facts, name) for name in _INDEXED},
-            )
-            _step(case, CaseActivity.Event.OPENED, at=facts.created_at)
-            if facts.status != CaseStatus.OPEN:
-                _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
-            _fold([case])
-            return case
-        changed = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
-        if not changed:
-            if facts.updated_at > case.updated_at:  # a reply, a note: the case moved, its status did not
-                case.updated_at = facts.updated_at
-                case.save(update_fields=["updated_at"])
-            return case
-        status_moved = case.status != facts.status
-        for name in changed:
-            setattr(case, name, _indexed(facts, name))
-        case.updated_at = max(at, case.updated_at)
-        case.save(update_fields=[*changed, "updated_at"])
-        if status_moved:
-            _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
-        if "carries" in changed:
-            _fold([case])
+        case, moved = _record(facts, at)
+        if moved and case.carried_by_id is not None and case.carried_by_id != case.pk:
+            _owner_moved(case.carried_by_id, at)
         return case
+
+
+def _owner_moved(owner_id: int, at: datetime) -> None:
+    """Record the owner again from its own source, merged with the cases it carries."""
+    owner = Case.objects.filter(pk=owner_id).only("kind", "source_id").first()
+    tracked = _tracked.get(owner.kind) if owner is not None else None
+    if owner is None or tracked is None:
+        return
+    model, facts_of = tracked
+    source = model._default_manager.filter(pk=owner.source_id).first()
+    facts = facts_of(source) if source is not None else None
+    if facts is not None:
+        _record(facts, at)
+
+
+def _record(facts: CaseFacts, at: datetime) -> tuple[Case, bool]:
+    """The row brought up to date, and whether it moved."""
+    case = Case.objects.select_for_update().filter(kind=facts.kind, source_id=facts.source_id).first()
+    if case is not None and facts.carries:
+        facts = with_carried(facts, _carried_by(case))
+    if case is None:
+        case = Case.objects.create(
+            organisation_id=facts.organisation_id,
+            kind=facts.kind,
+            source_id=facts.source_id,
+            created_at=facts.created_at,
+            updated_at=max(at, facts.created_at),
+            **{name: _indexed(facts, name) for name in _INDEXED},
+        )
+        _step(case, CaseActivity.Event.OPENED, at=facts.created_at)
+        if facts.status != CaseStatus.OPEN:
+            _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
+        _fold([case])
+        return case, True
+    changed = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
+    if not changed:
+        if facts.updated_at > case.updated_at:  # a reply, a note: the case moved, its status did not
+            case.updated_at = facts.updated_at
+            case.save(update_fields=["updated_at"])
+            return case, True
+        return case, False
+    status_moved = case.status != facts.status
+    for name in changed:
+        setattr(case, name, _indexed(facts, name))
+    case.updated_at = max(at, case.updated_at)
+    case.save(update_fields=[*changed, "updated_at"])
+    if status_moved:
+        _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
+    if "carries" in changed:
+        _fold([case])
+    return case, True
 
 
 def _fold(owners: Iterable[Case]) -> None:
@@ -212,6 +283,7 @@ def rebuild(facts: Iterable[CaseFacts], *, kinds: Iterable[str] | None = None) -
         folded = set(Case.objects.filter(carried_by__isnull=False).values_list("carried_by_id", flat=True))
         owners = Case.objects.exclude(carries=[]).only("id", "organisation_id", "carries").order_by("pk")
         _fold(owner for owner in owners.iterator(chunk_size=2000) if owner.pk not in folded)
+        _merge_carried()
     return count
 
 
@@ -275,11 +347,18 @@ def _activity(case: Case, event: str, *, at: datetime) -> CaseActivity:
     )
 
 
+# kind -> (model, facts_of) of the tracked kinds: how an owner's row is recorded again when a case it
+# carries moves.
+_tracked: dict[str, tuple[type[Any], Callable[[Any], CaseFacts | None]]] = {}
+
+
 def track(model: type[Any], kind: str, facts_of: Callable[[Any], CaseFacts | None]) -> None:
     """Keep the index of `model`'s rows current: every save records it (in the saving transaction),
     a delete forgets it. `facts_of` returns None for a row that is no case (an order not cancelled):
     nothing is written then (a row that became a case never stops being one)."""
     from django.db.models.signals import post_delete, post_save
+
+    _tracked[kind] = (model, facts_of)
 
     def saved(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
         if raw:  # fixtures: `guichet sync_cases` indexes them

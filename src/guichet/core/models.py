@@ -336,6 +336,7 @@ class NotificationPreference(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.category}: {self.email}"
 
+
 class CaseStatus(models.TextChoices):
     """One vocabulary for every kind of case: each context's `cases.py` maps its own statuses to it."""
 

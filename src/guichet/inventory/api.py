@@ -9,6 +9,7 @@ machine is a 404 exactly like a missing one.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -203,6 +204,15 @@ class RepairIn(Schema):
     accept_billing: bool = False
 
 
+class EstimateOut(Schema):
+    status: str  # pending (waiting for the customer's acceptance), accepted, declined
+    amount: Decimal
+    currency: str
+    note: str
+    sent_at: datetime
+    answered_at: datetime | None
+
+
 class RepairOut(Schema):
     number: str
     machine: str
@@ -217,7 +227,21 @@ class RepairOut(Schema):
     shipping_label_url: str | None
     billing_accepted_at: datetime | None
     billing_wording_version: str
+    estimate: EstimateOut | None
     created_at: datetime
+
+
+def _estimate(repair: RepairRequest) -> dict[str, Any] | None:
+    if not repair.estimate_status:
+        return None
+    return {
+        "status": repair.estimate_status,
+        "amount": repair.estimate_amount,
+        "currency": repair.estimate_currency,
+        "note": repair.estimate_note,
+        "sent_at": repair.estimate_sent_at,
+        "answered_at": repair.estimate_answered_at,
+    }
 
 
 def _repair(repair: RepairRequest) -> dict[str, Any]:
@@ -239,6 +263,7 @@ def _repair(repair: RepairRequest) -> dict[str, Any]:
         else None,
         "billing_accepted_at": repair.billing_accepted_at,
         "billing_wording_version": repair.billing_wording_version,
+        "estimate": _estimate(repair),
         "created_at": repair.created_at,
     }
 
@@ -246,7 +271,9 @@ def _repair(repair: RepairRequest) -> dict[str, Any]:
 @router.post("machines/{serial}/repairs", response={201: RepairOut, **ERRORS})
 def create_repair(request: HttpRequest, serial: str, payload: RepairIn, type: str = "") -> Status[dict[str, Any]]:
     """File a repair service request. For a machine not covered, `accept_billing: true` is required
-    (parts and labour are billed); without it the answer is 400 `billing_not_accepted`."""
+    (parts and labour are billed); without it the answer is 400 `billing_not_accepted`. The agent
+    then sends a cost estimate (`estimate` in `GET repairs/{number}`), which the customer accepts
+    or declines before the repair is dispatched."""
     organisation: Organisation = require_application(request, APPLICATION)
     with tenant_scope(organisation):
         machine = selectors.get_machine_for(organisation, serial, type)
@@ -262,6 +289,40 @@ def create_repair(request: HttpRequest, serial: str, payload: RepairIn, type: st
             http_request=request,
         )
         return Status(201, _repair(repair))
+
+
+@router.get("repairs/{number}", response={200: RepairOut, **ERRORS})
+def get_repair(request: HttpRequest, number: str) -> dict[str, Any]:
+    """A repair service request of the organisation, with its cost estimate if it has one."""
+    organisation: Organisation = require_application(request, APPLICATION)
+    with tenant_scope(organisation):
+        return _repair(selectors.get_repair_for(organisation, number))
+
+
+def _answer_estimate(request: HttpRequest, number: str, *, accept: bool) -> dict[str, Any]:
+    organisation: Organisation = require_application(request, APPLICATION)
+    with tenant_scope(organisation):
+        repair = services.repair_estimate_answer(
+            actor=request.user,  # type: ignore[arg-type]
+            repair=selectors.get_repair_for(organisation, number),
+            accept=accept,
+            http_request=request,
+        )
+        return _repair(repair)
+
+
+@router.post("repairs/{number}/estimate/accept", response={200: RepairOut, **ERRORS})
+def accept_estimate(request: HttpRequest, number: str) -> dict[str, Any]:
+    """Accept the repair's cost estimate: parts and labour are billed on its basis, and the repair
+    can be dispatched. 409 `estimate_not_pending` when no estimate waits for an answer."""
+    return _answer_estimate(request, number, accept=True)
+
+
+@router.post("repairs/{number}/estimate/decline", response={200: RepairOut, **ERRORS})
+def decline_estimate(request: HttpRequest, number: str) -> dict[str, Any]:
+    """Decline the repair's cost estimate: the request closes as `declined`, no work is done.
+    409 `estimate_not_pending` when no estimate waits for an answer."""
+    return _answer_estimate(request, number, accept=False)
 
 
 # --- transfers --------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Inventory's figures for the home (core/home.py): machines on site, and how many nothing covers today.
+"""Inventory's share of the home (core/home.py): repairs whose cost estimate waits for the
+customer's acceptance, machines on site, and how many nothing covers today.
 
-Inventory puts nothing in the "waiting for you" list: a repair on a machine that is not covered
-takes the customer's acceptance of the cost when it is filed (the database refuses one without
-it), so no repair ever waits for that acceptance afterwards.
+A repair on a machine that is not covered takes the customer's acceptance of billing in principle
+when it is filed; the agent then sends a cost estimate, which the customer accepts or declines on
+the repair's page. Until then the repair is in "waiting for you" (no due date: none is promised).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from django.utils.translation import ngettext
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import User
-from guichet.core.home import AttentionItem, Day, Figure, Queue, Viewer
+from guichet.core.home import ITEMS_PER_KIND, AttentionItem, Day, Figure, Queue, Viewer
 from guichet.core.tenancy import across_organisations
 
 from . import coverage, rules
-from .models import Machine, Relocation, RepairRequest, RepairStatus
+from .models import EstimateStatus, Machine, Relocation, RepairRequest, RepairStatus
 
 APPLICATION = "inventory"
 
@@ -29,7 +30,25 @@ class InventoryHome:
     """Machines, and how many nothing covers today."""
 
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
-        return []
+        if APPLICATION not in viewer.applications:
+            return []
+        waiting = (
+            RepairRequest.objects.filter(organisation=viewer.organisation, estimate_status=EstimateStatus.PENDING)
+            .select_related("machine")
+            .order_by("estimate_sent_at", "pk")[:ITEMS_PER_KIND]
+        )
+        return [
+            AttentionItem(
+                kind="repair_estimate",
+                label=_("Repair waiting for your cost acceptance"),
+                number=repair.number,
+                title=str(repair.machine),
+                due=None,
+                url=reverse("inventory:repair", kwargs={"number": repair.number}),
+                application=APPLICATION,
+            )
+            for repair in waiting
+        ]
 
     def figures(self, viewer: Viewer) -> dict[str, list[Figure]]:
         if APPLICATION not in viewer.applications:
@@ -61,7 +80,12 @@ class InventoryConsole:
 
     def figures(self, staff: User) -> list[Figure]:
         with across_organisations():
-            repairs = RepairRequest.objects.filter(jurisdiction.served_by(staff), status=RepairStatus.SUBMITTED).count()
+            # A repair whose estimate waits for the customer cannot be dispatched yet: not counted.
+            repairs = (
+                RepairRequest.objects.filter(jurisdiction.served_by(staff), status=RepairStatus.SUBMITTED)
+                .exclude(estimate_status=EstimateStatus.PENDING)
+                .count()
+            )
             relocations = Relocation.objects.filter(
                 jurisdiction.served_by(staff), status__in=rules.RELOCATION_OPEN
             ).count()

@@ -11,7 +11,7 @@ from guichet.core import cases
 from guichet.core.models import CaseStatus, WaitsFor
 from guichet.core.tenancy import across_organisations
 
-from .models import Relocation, RelocationStatus, RepairRequest, RepairStatus, Transfer, TransferStatus
+from .models import EstimateStatus, Relocation, RelocationStatus, RepairRequest, RepairStatus, Transfer, TransferStatus
 
 REPAIR, TRANSFER, RELOCATION = "repair", "transfer", "relocation"
 
@@ -19,7 +19,10 @@ REPAIR_STATUS = {
     RepairStatus.SUBMITTED: (CaseStatus.OPEN, WaitsFor.VENDOR),
     RepairStatus.DISPATCHED: (CaseStatus.IN_PROGRESS, WaitsFor.VENDOR),
     RepairStatus.CLOSED: (CaseStatus.RESOLVED, WaitsFor.NOBODY),
+    RepairStatus.DECLINED: (CaseStatus.CLOSED, WaitsFor.NOBODY),  # the customer declined the cost estimate
 }
+# A repair whose cost estimate waits for the customer's acceptance waits for them.
+ESTIMATE_PENDING = (CaseStatus.WAITING, WaitsFor.CUSTOMER)
 TRANSFER_STATUS = {
     TransferStatus.REPORTED: (CaseStatus.OPEN, WaitsFor.VENDOR),
     TransferStatus.CONFIRMED: (CaseStatus.IN_PROGRESS, WaitsFor.NOBODY),  # takes effect on its date by itself
@@ -47,6 +50,8 @@ def _title(machine: object, text: str = "") -> str:
 
 def repair_facts(repair: RepairRequest) -> cases.CaseFacts:
     status, waits_for = REPAIR_STATUS[RepairStatus(repair.status)]
+    if repair.estimate_status == EstimateStatus.PENDING:
+        status, waits_for = ESTIMATE_PENDING
     return cases.CaseFacts(
         organisation_id=repair.organisation_id,
         kind=REPAIR,
@@ -58,7 +63,13 @@ def repair_facts(repair: RepairRequest) -> cases.CaseFacts:
         url_name="inventory:repair",
         url_args={"number": repair.number},
         created_at=repair.created_at,
-        updated_at=_latest(repair.created_at, repair.dispatched_at, repair.closed_at),
+        updated_at=_latest(
+            repair.created_at,
+            repair.dispatched_at,
+            repair.closed_at,
+            repair.estimate_sent_at,
+            repair.estimate_answered_at,
+        ),
         requester_id=repair.requester_id,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from guichet.core.countries import world_countries
 from guichet.core.forms import DateField
 
 from .models import Machine, RepairKind, TransferKind, machine_type_format, serial_format
+from .rules import ESTIMATE_MAX, ESTIMATE_NOTE_MAX
 
 COUNTRY_CHOICES = [("BE", _("Belgium")), ("CA", _("Canada")), ("RO", _("Romania"))]
 
@@ -121,6 +123,23 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class EstimateForm(forms.Form):
+    """The agent's cost estimate of an uncovered repair (the service checks the bounds again)."""
+
+    amount = forms.DecimalField(
+        label=_("Estimated cost"), min_value=Decimal("0.01"), max_value=ESTIMATE_MAX, max_digits=10, decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("Parts and labour"), max_length=ESTIMATE_NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EstimateAnswerForm(forms.Form):
+    """The customer's answer to a cost estimate."""
+
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
 
 
 class ImportForm(forms.Form):

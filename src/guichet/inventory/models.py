@@ -95,6 +95,16 @@ class RepairStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     DISPATCHED = "dispatched", _("Dispatched")
     CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+
+
+class EstimateStatus(models.TextChoices):
+    """An uncovered repair's cost estimate: none yet, waiting for the customer, accepted, declined."""
+
+    NONE = "", _("No estimate")
+    PENDING = "pending", _("Waiting for the customer's acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class RepairRequest(models.Model):
@@ -125,19 +135,52 @@ class RepairRequest(models.Model):
     )
     dispatched_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # The cost of an uncovered repair, estimated by the agent and accepted or declined by the customer.
+    estimate_status = models.CharField(
+        _("cost estimate"), max_length=10, choices=EstimateStatus.choices, default=EstimateStatus.NONE, blank=True
+    )
+    estimate_amount = models.DecimalField(_("estimated cost"), max_digits=10, decimal_places=2, null=True, blank=True)
+    estimate_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    estimate_note = models.TextField(_("parts and labour"), max_length=500, blank=True)
+    estimate_sent_at = models.DateTimeField(_("estimate sent at"), null=True, blank=True)
+    estimate_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    estimate_answered_at = models.DateTimeField(_("estimate answered at"), null=True, blank=True)
+    estimate_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "dispatch_due"])]
+        indexes = [
+            models.Index(fields=["status", "dispatch_due"]),
+            models.Index(fields=["organisation", "estimate_status"], name="inventory_repair_estimate"),
+        ]
         constraints = [
             # Billed work needs the customer's recorded acceptance: the database refuses it otherwise.
             models.CheckConstraint(
                 condition=~models.Q(coverage="none") | models.Q(billing_accepted_at__isnull=False),
                 name="uncovered_repair_needs_billing_acceptance",
-            )
+            ),
+            # An estimate is for an uncovered repair, and has a positive amount in a currency.
+            models.CheckConstraint(
+                condition=models.Q(estimate_status="")
+                | (
+                    models.Q(coverage="none", estimate_amount__gt=0, estimate_sent_at__isnull=False)
+                    & ~models.Q(estimate_currency="")
+                ),
+                name="repair_estimate_complete",
+            ),
+            # An answered estimate says who answered and when.
+            models.CheckConstraint(
+                condition=~models.Q(estimate_status__in=["accepted", "declined"])
+                | models.Q(estimate_answered_at__isnull=False, estimate_answered_by__isnull=False),
+                name="repair_estimate_answer_recorded",
+            ),
         ]
         verbose_name = _("repair request")
         verbose_name_plural = _("repair requests")

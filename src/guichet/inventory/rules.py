@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -92,6 +93,11 @@ VISIT_WINDOW = timedelta(hours=4)
 # Mail-in requests are dispatched (label checked, centre told) within this many business days.
 MAIL_IN_DISPATCH_BUSINESS_DAYS = 1
 BILLING_WORDING_VERSION = "2026-1"
+
+# A cost estimate on an uncovered repair (the agent's figure, never a vendor price list): a sanity
+# bound on what one repair may be estimated at, in the organisation's currency, and its note's length.
+ESTIMATE_MAX = Decimal("100000.00")
+ESTIMATE_NOTE_MAX = 500
 
 
 def handling_for(service_level: str) -> str:

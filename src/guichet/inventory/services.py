@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from guichet.core import audit, cases, numbering
 from guichet.core.calendar import calendar_of, today_for
 from guichet.core.countries import country_name, is_world_country
 from guichet.core.errors import Conflict, DomainError
+from guichet.core.money import currency_for_country, round_money
 from guichet.core.notifications.outbox import enqueue
 from guichet.core.templatetags.locale_ui import day
 from guichet.core.tenancy import across_organisations
@@ -28,6 +30,8 @@ from .cases import REPAIR as REPAIR_CASE
 from .cases import TRANSFER as TRANSFER_CASE
 from .errors import Code
 from .models import (
+    CoverageState,
+    EstimateStatus,
     ImportJob,
     Machine,
     Relocation,
@@ -217,6 +221,11 @@ def repair_dispatch(*, actor: User, repair: RepairRequest, http_request: HttpReq
     repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
     if repair.status != RepairStatus.SUBMITTED:
         raise Conflict(_("This repair has already been dispatched."), code=Code.ALREADY_DISPATCHED)
+    if repair.estimate_status == EstimateStatus.PENDING:
+        raise Conflict(
+            _("This repair waits for the customer's acceptance of the cost estimate: it cannot be dispatched yet."),
+            code=Code.ESTIMATE_PENDING,
+        )
     repair.status = RepairStatus.DISPATCHED
     repair.dispatched_by = actor
     repair.dispatched_at = timezone.now()
@@ -245,13 +254,127 @@ def repair_close(*, actor: User, repair: RepairRequest, http_request: HttpReques
     return repair
 
 
+@transaction.atomic
+def repair_estimate(
+    *,
+    actor: User,
+    repair: RepairRequest,
+    amount: Decimal,
+    note: str,
+    http_request: HttpRequest | None = None,
+) -> RepairRequest:
+    """The agent's cost estimate of an uncovered repair, in the organisation's currency: the repair
+    then waits for the customer to accept or decline it (it cannot be dispatched meanwhile)."""
+    jurisdiction.ensure_serves(actor, repair.organisation)
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
+    if repair.status != RepairStatus.SUBMITTED or repair.coverage != CoverageState.NONE:
+        raise Conflict(
+            _("A cost estimate is only for a repair not covered and not yet dispatched."),
+            code=Code.ESTIMATE_NOT_ALLOWED,
+        )
+    if repair.estimate_status != EstimateStatus.NONE:
+        raise Conflict(_("This repair already has a cost estimate."), code=Code.ESTIMATE_NOT_ALLOWED)
+    currency = currency_for_country(repair.organisation.country)
+    try:
+        amount = Decimal(amount)
+        valid = amount.is_finite() and 0 < amount <= rules.ESTIMATE_MAX and amount == round_money(amount, currency)
+    except (ArithmeticError, ValueError, TypeError):
+        valid = False
+    if not valid:
+        raise DomainError(
+            _("Give an amount above zero and at most %(max)s, with at most two decimals.")
+            % {"max": rules.ESTIMATE_MAX},
+            code=Code.INVALID_AMOUNT,
+        )
+    note = note.strip()
+    if not note or len(note) > rules.ESTIMATE_NOTE_MAX:
+        raise DomainError(
+            _("Say in a few words (%(max)s characters at most) which parts and labour the estimate covers.")
+            % {"max": rules.ESTIMATE_NOTE_MAX},
+            code=Code.NOTE_REQUIRED,
+        )
+    repair.estimate_status = EstimateStatus.PENDING
+    repair.estimate_amount = amount
+    repair.estimate_currency = currency
+    repair.estimate_note = note
+    repair.estimate_sent_at = timezone.now()
+    repair.estimate_sent_by = actor
+    repair.save(
+        update_fields=[
+            "estimate_status",
+            "estimate_amount",
+            "estimate_currency",
+            "estimate_note",
+            "estimate_sent_at",
+            "estimate_sent_by",
+        ]
+    )
+    audit.record(
+        "repair.estimate_sent",
+        actor=actor,
+        organisation=repair.organisation,
+        target=repair.number,
+        data={"amount": str(amount), "currency": currency},
+        request=http_request,
+    )
+    _tell_repair(repair, "repair_estimate", amount=str(amount), currency=currency, note=note)
+    return repair
+
+
+@transaction.atomic
+def repair_estimate_answer(
+    *, actor: User, repair: RepairRequest, accept: bool, http_request: HttpRequest | None = None
+) -> RepairRequest:
+    """The customer accepts the cost estimate (the agent may dispatch) or declines it (the repair
+    closes as declined). Who and when stay on the repair; the agent who sent it is told."""
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk, organisation=repair.organisation)
+    if repair.estimate_status != EstimateStatus.PENDING:
+        raise Conflict(_("This repair has no cost estimate waiting for an answer."), code=Code.ESTIMATE_NOT_PENDING)
+    now = timezone.now()
+    repair.estimate_status = EstimateStatus.ACCEPTED if accept else EstimateStatus.DECLINED
+    repair.estimate_answered_at = now
+    repair.estimate_answered_by = actor
+    fields = ["estimate_status", "estimate_answered_at", "estimate_answered_by"]
+    if not accept:
+        repair.status = RepairStatus.DECLINED
+        fields.append("status")
+    repair.save(update_fields=fields)
+    audit.record(
+        "repair.estimate_accepted" if accept else "repair.estimate_declined",
+        actor=actor,
+        organisation=repair.organisation,
+        target=repair.number,
+        data={"amount": str(repair.estimate_amount), "currency": repair.estimate_currency},
+        request=http_request,
+    )
+    agent = repair.estimate_sent_by
+    if agent is not None and agent.is_active:
+        # The agent side is told as a customer's reply tells a request's assignee (support).
+        enqueue(
+            to=agent.email,
+            language=agent.language,
+            template="repair_estimate_accepted" if accept else "repair_estimate_declined",
+            context={
+                "number": repair.number,
+                "machine": str(repair.machine),
+                "first_name": agent.first_name,
+                "organisation": repair.organisation.name,
+                "amount": str(repair.estimate_amount),
+                "currency": repair.estimate_currency,
+                "url": _url("inventory_console:repair", agent.language, number=repair.number),
+            },
+            thread_key=repair.number,
+        )
+    return repair
+
+
 def _tell(kind: str, pk: int, *, to: str, language: str, template: str, context: dict[str, Any], thread: str) -> None:
     """An e-mail through the outbox, and its step on the case's timeline (My requests, the home)."""
     enqueue(to=to, language=language, template=template, context=context, thread_key=thread)
     cases.notified(kind, pk, template)
 
 
-def _tell_repair(repair: RepairRequest, template: str) -> None:
+def _tell_repair(repair: RepairRequest, template: str, **extra: Any) -> None:
     requester = repair.requester
     _tell(
         REPAIR_CASE,
@@ -264,6 +387,7 @@ def _tell_repair(repair: RepairRequest, template: str) -> None:
             "machine": str(repair.machine),
             "first_name": requester.first_name,
             "url": _url("inventory:repair", repair.language, number=repair.number),
+            **extra,
         },
         thread=repair.number,
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/", console.import_inventory, name="import"),
     path("import/<int:pk>/", console.import_job, name="import_job"),
     path("repairs/<str:number>/", console.repair, name="repair"),
+    path("repairs/<str:number>/estimate/", console.repair_estimate, name="repair_estimate"),
     path("repairs/<str:number>/dispatch/", console.repair_dispatch, name="repair_dispatch"),
     path("repairs/<str:number>/close/", console.repair_close, name="repair_close"),
     path("transfers/<str:number>/", console.transfer, name="transfer"),

@@ -77,6 +77,9 @@ PAST_TARGET_LIST = listing.ListSpec(
 )
 
 
+def _remedy(claim: Any) -> str:
+    remedy = str(claim.get_remedy_display())
+    return f"{remedy}: {claim.replacement.name}" if claim.replacement else remedy
 
 
 def _order_list(name: str, *extra: listing.Column) -> listing.ListSpec:
@@ -99,6 +102,56 @@ PAYMENT_LIST = _order_list(
     "payment", listing.Column("reference", _l("Reference"), value=lambda order: order.payment_reference)
 )
 SHIP_LIST = _order_list("ship")
+# The board's other lists: shipments on their way, substitutions, returns and warranty claims.
+TRANSIT_LIST = listing.ListSpec(
+    "buytech_console_in_transit",
+    (
+        listing.Column("number", _l("Shipment"), value=lambda shipment: shipment.number),
+        listing.Column("order", _l("Order"), value=lambda shipment: shipment.order.number),
+        listing.Column("organisation", _l("Organisation"), value=lambda shipment: shipment.organisation.name),
+        listing.Column("carrier", _l("Carrier"), value=lambda shipment: shipment.carrier),
+        listing.Column("tracking", _l("Tracking number"), value=lambda shipment: shipment.tracking_number),
+        listing.Column("dispatched", _l("Dispatched on"), value=lambda shipment: shipment.dispatched_on),
+    ),
+    default="dispatched",
+    param="transit_sort",
+)
+SUBSTITUTION_LIST = listing.ListSpec(
+    "buytech_console_substitutions",
+    (
+        listing.Column("order", _l("Order"), value=lambda line: line.order.number),
+        listing.Column("organisation", _l("Organisation"), value=lambda line: line.organisation.name),
+        listing.Column("from", _l("Ordered"), value=lambda line: line.substituted_from),
+        listing.Column("to", _l("Substituted by"), value=lambda line: line.description),
+    ),
+    default="order",
+    param="substitutions_sort",
+)
+RETURN_LIST = listing.ListSpec(
+    "buytech_console_returns",
+    (
+        listing.Column("number", _l("Return"), value=lambda item: item.number),
+        listing.Column("order", _l("Order"), value=lambda item: item.order.number),
+        listing.Column("organisation", _l("Organisation"), value=lambda item: item.organisation_name),
+        listing.Column("status", _l("Status"), value=lambda item: item.get_status_display()),
+        listing.Column("requested", _l("Requested on"), value=lambda item: item.created_at),
+    ),
+    default="requested",
+    param="returns_sort",
+)
+CLAIM_LIST = listing.ListSpec(
+    "buytech_console_claims",
+    (
+        listing.Column("number", _l("Claim"), value=lambda claim: claim.number),
+        listing.Column("order", _l("Order"), value=lambda claim: claim.order.number),
+        listing.Column("organisation", _l("Organisation"), value=lambda claim: claim.organisation.name),
+        listing.Column("item", _l("Item"), value=lambda claim: claim.line.description),
+        listing.Column("remedy", _l("Remedy"), value=_remedy),
+        listing.Column("opened", _l("Opened on"), value=lambda claim: claim.created_at),
+    ),
+    default="opened",
+    param="claims_sort",
+)
 
 
 @program_staff
@@ -110,6 +163,10 @@ def board(request: PortalRequest) -> HttpResponseBase:
         "awaiting_fee": (FEE_LIST, built.awaiting_fee),
         "awaiting_payment": (PAYMENT_LIST, built.awaiting_payment),
         "to_ship": (SHIP_LIST, built.to_ship),
+        "in_transit": (TRANSIT_LIST, built.in_transit),
+        "substitutions": (SUBSTITUTION_LIST, built.substitutions),
+        "returns": (RETURN_LIST, built.returns),
+        "claims": (CLAIM_LIST, built.claims),
     }
     context: dict[str, Any] = {"board": built, "today": services.clock.today()}
     for name, (spec, rows) in lists.items():

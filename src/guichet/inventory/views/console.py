@@ -20,10 +20,11 @@ from guichet.accounts.http import PortalRequest
 from guichet.accounts.models import User
 from guichet.core import listing
 from guichet.core.errors import DomainError
+from guichet.core.money import currency_for_country
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
-from ..forms import DecisionForm, ImportForm
+from ..forms import DecisionForm, EstimateForm, ImportForm
 from ..importer import progress_of
 
 
@@ -95,12 +96,45 @@ def _home() -> HttpResponseRedirect:
 
 @staff_required
 def repair(request: PortalRequest, number: str) -> HttpResponse:
-    item = selectors.get_repair_for_staff(request.user, number)
+    return _repair_page(request, selectors.get_repair_for_staff(request.user, number))
+
+
+def _repair_page(request: PortalRequest, item: Any, form: EstimateForm | None = None) -> HttpResponse:
     return render(
         request,
         "inventory/console/repair.html",
-        {"repair": item, "tz": str(selectors.calendar_of_site(item.machine).tz)},
+        {
+            "repair": item,
+            "tz": str(selectors.calendar_of_site(item.machine).tz),
+            "estimate_form": form or EstimateForm(),
+            "currency": currency_for_country(item.organisation.country),
+        },
+        status=400 if form is not None else 200,
     )
+
+
+@require_POST
+@staff_required
+def repair_estimate(request: PortalRequest, number: str) -> HttpResponse:
+    """Send the customer a cost estimate of an uncovered repair; it then waits for their answer."""
+    item = selectors.get_repair_for_staff(request.user, number)
+    form = EstimateForm(request.POST)
+    if not form.is_valid():
+        return _repair_page(request, item, form)
+    try:
+        with tenant_scope(item.organisation):
+            services.repair_estimate(
+                actor=request.user,
+                repair=item,
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+                http_request=request,
+            )
+    except DomainError as error:
+        form.add_error(None, str(error.message))
+        return _repair_page(request, item, form)
+    messages.success(request, _("Estimate sent to the customer for %(number)s.") % {"number": number})
+    return HttpResponseRedirect(reverse("inventory_console:repair", kwargs={"number": number}), status=303)
 
 
 def _repair_step(request: PortalRequest, number: str, step: Callable[..., object], done: str) -> HttpResponse:

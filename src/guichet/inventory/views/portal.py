@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
 
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
@@ -29,8 +30,17 @@ from guichet.core.pagination import page_of
 
 from .. import rules, selectors, services
 from ..errors import Code
-from ..forms import BILLING_WORDING, ListFilterForm, LookupForm, RelocationForm, RepairForm, SiteForm, TransferForm
-from ..models import Machine, RepairRequest
+from ..forms import (
+    BILLING_WORDING,
+    EstimateAnswerForm,
+    ListFilterForm,
+    LookupForm,
+    RelocationForm,
+    RepairForm,
+    SiteForm,
+    TransferForm,
+)
+from ..models import EstimateStatus, Machine, RepairRequest
 from ..selectors import AmbiguousSerial
 from ..templatetags.inventory_ui import coverage_label
 
@@ -324,6 +334,39 @@ def repair_detail(request: CustomerRequest, number: str) -> HttpResponse:
             "billing_wording": BILLING_WORDING,
         },
     )
+
+
+@require_POST
+@inventory_required
+def repair_estimate_answer(request: CustomerRequest, number: str) -> HttpResponse:
+    """Accept or decline a repair's cost estimate: a review page first, then the answer on confirmation."""
+    repair = selectors.get_repair_for(request.organisation, number)
+    form = EstimateAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether you accept or decline the estimate."))
+        return HttpResponseRedirect(reverse("inventory:repair", kwargs={"number": number}), status=303)
+    accept = form.cleaned_data["answer"] == "accept"
+    if repair.estimate_status != EstimateStatus.PENDING:
+        messages.error(request, _("This repair has no cost estimate waiting for an answer."))
+        return HttpResponseRedirect(reverse("inventory:repair", kwargs={"number": number}), status=303)
+    if "confirmed" not in request.POST:
+        return render(
+            request,
+            "inventory/estimate_review.html",
+            {"repair": repair, "accept": accept, "answer": form.cleaned_data["answer"]},
+        )
+    try:
+        services.repair_estimate_answer(actor=request.user, repair=repair, accept=accept, http_request=request)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Estimate accepted: the repair can go ahead.")
+            if accept
+            else _("Estimate declined: the repair request is closed and no work is done."),
+        )
+    return HttpResponseRedirect(reverse("inventory:repair", kwargs={"number": number}), status=303)
 
 
 def label_pdf(repair: RepairRequest, language: str) -> bytes:
