@@ -12,7 +12,7 @@ from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
-from guichet.core import countries, signing, uploads, views
+from guichet.core import countries, form_renderer, rows, signing, uploads, views
 from guichet.ops import gunicorn
 from guichet.ops.metrics import OutboxCollector
 from guichet.support import rules as support_rules
@@ -28,6 +28,9 @@ views.bad_request
 views.permission_denied
 views.page_not_found
 views.server_error
+# Named in settings (FORM_RENDERER, the Jinja2 backend's environment of the row partials).
+form_renderer.FormRenderer
+rows.jinja_environment
 # The first of FILE_UPLOAD_HANDLERS (settings); Django calls its hooks.
 uploads.BoundedUploadHandler.handle_raw_input
 uploads.BoundedUploadHandler.receive_data_chunk

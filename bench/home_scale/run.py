@@ -122,88 +122,7 @@ def seed(scale: float) -> dict[str, int]:
             ),
             batch_size=BATCH,
         )
-        counts["contracts"] = n(2_000)
-        Contract.objects.bulk_create(
-            (
-                Contract(
-                    organisation=organisation,
-                    number=f"HB-C-{i:06d}",
-                    kind="hardware_maintenance",
-                    status=ContractStatus.AWAITING_SIGNATURE if i % 10 == 0 else ContractStatus.ACTIVE,
-                    title=f"Maintenance {i}",
-                    start_date=today - timedelta(days=400),
-                    renewal_date=today + timedelta(days=i % 365),
-                    currency="EUR",
-                    amount=Decimal("1200.00"),
-                )
-                for i in range(counts["contracts"])
-            ),
-            batch_size=BATCH,
-        )
-        counts["machines"] = n(10_000)
-        Machine.objects.bulk_create(
-            (
-                Machine(
-                    organisation=organisation,
-                    machine_type="9009",
-                    model="22A",
-                    serial=f"HB{i:07d}",
-                    site_country="BE",
-                    warranty_end=today + timedelta(days=30) if i % 5 == 0 else None,
-                )
-                for i in range(counts["machines"])
-            ),
-            batch_size=BATCH,
-        )
-        contracts = list(Contract.objects.filter(organisation=organisation, status=ContractStatus.ACTIVE)[:500])
-        machines = list(Machine.objects.filter(organisation=organisation).values_list("pk", flat=True))
-        CoveredMachine.objects.bulk_create(
-            (
-                CoveredMachine(
-                    contract=contracts[i % len(contracts)],
-                    machine_id=pk,
-                    service_level="onsite_next_day",
-                    covered_from=today - timedelta(days=100),
-                )
-                for i, pk in enumerate(machines)
-                if i % 2
-            ),
-            batch_size=BATCH,
-        )
-        counts["invoices"] = n(50_000)
-        Invoice.objects.bulk_create(
-            (
-                Invoice(
-                    organisation=organisation,
-                    number=f"HB-I-{i:07d}",
-                    issue_date=today - timedelta(days=i % 700 + 30),
-                    due_date=today - timedelta(days=i % 700),
-                    currency="EUR",
-                    status="paid" if i % 4 else "open",
-                    net_total=Decimal("100"),
-                    tax_total=Decimal("21"),
-                    total=Decimal("121"),
-                    settled=Decimal("121") if i % 4 else Decimal("0"),
-                    country="BE",
-                )
-                for i in range(counts["invoices"])
-            ),
-            batch_size=BATCH,
-        )
-        counts["orders"] = n(5_000)
-        Order.objects.bulk_create(
-            (
-                Order(
-                    organisation=organisation,
-                    number=f"HB-O-{i:06d}",
-                    ordered_on=today - timedelta(days=i % 400),
-                    status="delivered" if i % 3 else "processing",
-                    currency="EUR",
-                )
-                for i in range(counts["orders"])
-            ),
-            batch_size=BATCH,
-        )
+        counts.update(seed_applications(organisation, scale))
         counts["buytech_orders"] = n(2_000)
         BuyTechOrder.objects.bulk_create(
             (
@@ -233,6 +152,101 @@ def seed(scale: float) -> dict[str, int]:
         AccessRequest.objects.bulk_create(
             AccessRequest(organisation=organisation, user=u, application=Application.ORDERS) for u in applicants
         )
+    return counts
+
+
+def seed_applications(organisation: Organisation, scale: float, prefix: str = "HB") -> dict[str, int]:
+    """Contracts (half the machines covered), machines, invoices and orders of one organisation, by bulk
+    inserts (--scale 1: 2,000 / 10,000 / 50,000 / 5,000); bench/http seeds its largest organisation
+    with it. Call it across organisations."""
+
+    def n(base: int) -> int:
+        return max(int(base * scale), 20)
+
+    today = today_for(organisation)
+    counts: dict[str, int] = {}
+    counts["contracts"] = n(2_000)
+    Contract.objects.bulk_create(
+        (
+            Contract(
+                organisation=organisation,
+                number=f"{prefix}-C-{i:06d}",
+                kind="hardware_maintenance",
+                status=ContractStatus.AWAITING_SIGNATURE if i % 10 == 0 else ContractStatus.ACTIVE,
+                title=f"Maintenance {i}",
+                start_date=today - timedelta(days=400),
+                renewal_date=today + timedelta(days=i % 365),
+                currency="EUR",
+                amount=Decimal("1200.00"),
+            )
+            for i in range(counts["contracts"])
+        ),
+        batch_size=BATCH,
+    )
+    counts["machines"] = n(10_000)
+    Machine.objects.bulk_create(
+        (
+            Machine(
+                organisation=organisation,
+                machine_type="9009",
+                model="22A",
+                serial=f"{prefix.replace('-', '')}{i:07d}",
+                site_country="BE",
+                warranty_end=today + timedelta(days=30) if i % 5 == 0 else None,
+            )
+            for i in range(counts["machines"])
+        ),
+        batch_size=BATCH,
+    )
+    contracts = list(Contract.objects.filter(organisation=organisation, status=ContractStatus.ACTIVE)[:500])
+    machines = list(Machine.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    CoveredMachine.objects.bulk_create(
+        (
+            CoveredMachine(
+                contract=contracts[i % len(contracts)],
+                machine_id=pk,
+                service_level="onsite_next_day",
+                covered_from=today - timedelta(days=100),
+            )
+            for i, pk in enumerate(machines)
+            if i % 2
+        ),
+        batch_size=BATCH,
+    )
+    counts["invoices"] = n(50_000)
+    Invoice.objects.bulk_create(
+        (
+            Invoice(
+                organisation=organisation,
+                number=f"{prefix}-I-{i:07d}",
+                issue_date=today - timedelta(days=i % 700 + 30),
+                due_date=today - timedelta(days=i % 700),
+                currency="EUR",
+                status="paid" if i % 4 else "open",
+                net_total=Decimal("100"),
+                tax_total=Decimal("21"),
+                total=Decimal("121"),
+                settled=Decimal("121") if i % 4 else Decimal("0"),
+                country="BE",
+            )
+            for i in range(counts["invoices"])
+        ),
+        batch_size=BATCH,
+    )
+    counts["orders"] = n(5_000)
+    Order.objects.bulk_create(
+        (
+            Order(
+                organisation=organisation,
+                number=f"{prefix}-O-{i:06d}",
+                ordered_on=today - timedelta(days=i % 400),
+                status="delivered" if i % 3 else "processing",
+                currency="EUR",
+            )
+            for i in range(counts["orders"])
+        ),
+        batch_size=BATCH,
+    )
     return counts
 
 

@@ -13,9 +13,11 @@ browser's session.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -30,12 +32,25 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from guichet.accounts.models import ApiToken, Membership, Organisation, User  # noqa: E402
+from guichet.accounts.models import (  # noqa: E402
+    ApiToken,
+    Application,
+    ApplicationGrant,
+    Membership,
+    Organisation,
+    User,
+)
+from guichet.billing.models import Invoice  # noqa: E402
+from guichet.contracts.models import Contract  # noqa: E402
+from guichet.core.models import Notification, OutboxMessage  # noqa: E402
 from guichet.core.tenancy import across_organisations  # noqa: E402
+from guichet.inventory.models import Machine  # noqa: E402
+from guichet.orders.models import Order  # noqa: E402
 from guichet.support.models import Request  # noqa: E402
 
 PREFIX = "BENCH"  # bench/requests_scale's organisations
@@ -87,10 +102,67 @@ def _form_create(lang: str, cookie: str) -> dict[str, Any]:
     return {"path": path, "body": body, "client": client}
 
 
+APPLICATIONS_PREFIX = "HT"  # the contracts, machines, invoices and orders seeded into the largest organisation
+BELL_BACKLOG = 20_000  # notifications of the bench customer, a fifth unread
+SEARCH = "maintenance"  # the global search: contract titles, and whatever else holds it
+
+
+def _home_scale() -> Any:
+    """bench/home_scale's seeders, loaded from their file (its module sets up nothing new here)."""
+    spec = importlib.util.spec_from_file_location("bench_home_scale", ROOT / "bench" / "home_scale" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed_one_portal(org: Organisation, customer: User) -> dict[str, int]:
+    """What the one-portal pages list, at scale, for the largest organisation, once: every application
+    granted to its first customer; bench/home_scale's contracts, machines, invoices and orders; and a
+    backlog of notifications for the bell."""
+    with across_organisations():
+        ApplicationGrant.objects.bulk_create(
+            [ApplicationGrant(organisation=org, user=customer, application=a) for a in Application.values],
+            ignore_conflicts=True,
+        )
+        if not Contract.objects.filter(organisation=org, number__startswith=f"{APPLICATIONS_PREFIX}-").exists():
+            with transaction.atomic():
+                _home_scale().seed_applications(org, 1.0, APPLICATIONS_PREFIX)
+        if not Notification.objects.filter(user=customer, template="contract_signed").exists():
+            now = timezone.now()
+            Notification.objects.bulk_create(
+                (
+                    Notification(
+                        user=customer,
+                        template="contract_signed",
+                        category="contracts",
+                        context={"number": f"{APPLICATIONS_PREFIX}-C-{n % 2000:06d}"},
+                        link=f"/{customer.language}/contracts/",
+                        created_at=now - timedelta(minutes=BELL_BACKLOG - n),
+                        read_at=None if n % 5 == 0 else now,
+                    )
+                    for n in range(BELL_BACKLOG)
+                ),
+                batch_size=5000,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE core_notification")  # as autovacuum would
+        return {
+            "contracts": Contract.objects.filter(organisation=org).count(),
+            "machines": Machine.objects.filter(organisation=org).count(),
+            "invoices": Invoice.objects.filter(organisation=org).count(),
+            "orders": Order.objects.filter(organisation=org).count(),
+            "notifications": Notification.objects.filter(user=customer).count(),
+        }
+
+
 def scenarios() -> dict[str, Any]:
     with across_organisations():
         org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
         customer = Membership.objects.filter(organisation=org).select_related("user").order_by("id")[0].user
+    one_portal = seed_one_portal(org, customer)
+    with across_organisations():
         agent = User.objects.get(email="agent0.be@bench.example")
         newest = Request.objects.filter(organisation=org).order_by("-created_at").values_list("number", flat=True)[0]
         rows = Request.objects.filter(organisation=org).count()
@@ -107,6 +179,16 @@ def scenarios() -> dict[str, Any]:
         "api_requests": ("/api/v1/requests", as_client),
         "help_home": (f"/{lang}/help/", {}),
         "help_search": (f"/{lang}/help/search/?q=facture+en+double", {}),
+        # The one-portal pages (issue 17): the home, the bell, the global search, one list per application.
+        "customer_home": (f"/{lang}/", as_customer),
+        "notification_bell": (f"/{lang}/notifications/count/", as_customer),
+        "global_search": (f"/{lang}/search/?q={SEARCH}", as_customer),
+        "api_search": (f"/api/v1/search?q={SEARCH}", as_client),
+        "contracts_list": (f"/{lang}/contracts/", as_customer),
+        "invoices_list": (f"/{lang}/billing/", as_customer),
+        "orders_list": (f"/{lang}/orders/", as_customer),
+        "machines_list": (f"/{lang}/inventory/", as_customer),
+        "console_home": ("/en/console/", as_agent),
     }
     form = _form_create(lang, as_customer["Cookie"])
     form["body"]["contact_email"] = customer.email
@@ -143,7 +225,7 @@ def scenarios() -> dict[str, Any]:
             "headers": as_client,
             "body": {"type": "general", "subject": BENCH_SUBJECT, "description": "Created by bench/http."},
         },
-        "rows": {"organisation_requests": rows},
+        "rows": {"organisation_requests": rows, **one_portal},
     }
 
 
@@ -157,6 +239,9 @@ def forget_created() -> int:
         deleted, _ = Request.objects.filter(
             organisation__customer_number__startswith=f"{PREFIX}-", subject=BENCH_SUBJECT
         ).delete()
+        # Their e-mails and notifications too, so the bell and the outbox keep their seeded size.
+        Notification.objects.filter(template="request_received", context__subject=BENCH_SUBJECT).delete()
+        OutboxMessage.objects.filter(template="request_received", context__subject=BENCH_SUBJECT).delete()
     return deleted
 
 

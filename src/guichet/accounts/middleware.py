@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -77,10 +78,29 @@ _MFA_EXEMPT_NAMES = (
 )
 
 
+# An enrolled second factor is remembered a while (one query less on every staff page); removing an
+# authenticator forgets it at once (accounts/signals.py), so only "enrolled" is ever remembered.
+MFA_REMEMBERED_SECONDS = 300
+
+
+def _mfa_key(user_id: object) -> str:
+    return f"guichet:mfa-enrolled:{user_id}"
+
+
+def forget_mfa(user_id: object) -> None:
+    cache.delete(_mfa_key(user_id))
+
+
 def has_mfa(user: object) -> bool:
-    return Authenticator.objects.filter(
+    key = _mfa_key(getattr(user, "pk", None))
+    if cache.get(key):
+        return True
+    enrolled = Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+    if enrolled:
+        cache.set(key, True, MFA_REMEMBERED_SECONDS)
+    return enrolled
 
 
 class StaffMfaRequiredMiddleware:
@@ -91,11 +111,16 @@ class StaffMfaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.is_vendor_staff and not request.path.startswith(_MFA_EXEMPT_PREFIXES):
+        if (
+            user.is_authenticated
+            and user.is_vendor_staff
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and not has_mfa(user)  # first: enrolled staff (every page) need no URL resolved
+        ):
             try:
                 match = resolve(request.path_info)
             except Resolver404:
                 match = None
-            if (match is None or match.url_name not in _MFA_EXEMPT_NAMES) and not has_mfa(user):
+            if match is None or match.url_name not in _MFA_EXEMPT_NAMES:
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

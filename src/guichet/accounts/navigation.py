@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.contexts import ConsoleSection, application_entry_points, console_entries
+from guichet.core.rows import url_for
 
 
 def application_url(application: str) -> str:
     """The landing page of an application, as the context serving it declares (core/contexts.py)."""
-    return reverse(application_entry_points()[application])
+    return url_for(application_entry_points()[application])  # reversed once per language
 
 
 SECTION_LABELS = {
@@ -41,28 +44,36 @@ class ConsoleMenu:
     current: ConsoleLink | None  # named on the menu's button, so one knows where one is with it closed
 
 
+@lru_cache(maxsize=32)
+def _menu(language: str, prefix: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The menu's sections as (label, ((entry label, url), …)) in one language: built once per language."""
+    declared = console_entries()
+    return tuple(
+        (
+            str(SECTION_LABELS[section]),
+            tuple((str(entry.label), reverse(entry.url_name)) for entry in declared if entry.section == section),
+        )
+        for section in ConsoleSection.ORDER
+    )
+
+
 def console_menu(path: str) -> ConsoleMenu:
     """The console menu for a page at `path`; the entry whose URL is the longest prefix of it is current.
 
     The longest prefix, because the access requests' page (/console/) is a prefix of every console page.
+    Its labels and URLs do not change from page to page: reversed and translated once per language.
     """
-    declared = console_entries()
-    urls = {entry.url_name: reverse(entry.url_name) for entry in declared}
-    current_url = max((url for url in urls.values() if path.startswith(url)), key=len, default=None)
+    menu = _menu(translation.get_language() or "", get_script_prefix())
+    current_url = max((url for _, entries in menu for _, url in entries if path.startswith(url)), key=len, default=None)
 
     def state(url: str) -> str:
         return ("page" if path == url else "true") if url == current_url else ""
 
     sections = [
         MenuSection(
-            label=str(SECTION_LABELS[section]),
-            entries=[
-                ConsoleLink(label=str(entry.label), url=urls[entry.url_name], current=state(urls[entry.url_name]))
-                for entry in declared
-                if entry.section == section
-            ],
+            label=label, entries=[ConsoleLink(label=name, url=url, current=state(url)) for name, url in entries]
         )
-        for section in ConsoleSection.ORDER
+        for label, entries in menu
     ]
     current = next((entry for section in sections for entry in section.entries if entry.current), None)
     return ConsoleMenu(sections=sections, current=current)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.mfa import signals as mfa_signals
-from django.db.models.signals import post_save
+from allauth.mfa.models import Authenticator
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import login_limits, services
+from .middleware import forget_mfa
 from .models import User
 
 
@@ -36,3 +38,9 @@ def _mfa_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -
 def _wrong_code_on_the_page(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     # The page's own count is allauth's (per user); the address count is ours, as for the API.
     login_limits.record_address_failure(request, user.email)
+
+
+@receiver(post_delete, sender=Authenticator)
+def _authenticator_removed(sender: Any, instance: Authenticator, **kwargs: Any) -> None:
+    # The MFA rule for staff remembers an enrolment (accounts/middleware.py): forgotten at once.
+    forget_mfa(instance.user_id)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,17 +27,29 @@ STATEMENTS = "statements"
 class BillingHome:
     """Overdue invoices (one item: count and total), the open balance."""
 
+    def _unpaid(self, viewer: Viewer) -> dict[str, Any]:
+        """The open balance and the overdue invoices (count, total, oldest due date): one pass over the
+        organisation's unpaid invoices, shared by the attention item and the figures of one home."""
+        if "billing" not in viewer.memo:
+            late = Q(due_date__lt=viewer.today) & ~Q(status=rules.DISPUTED)
+            viewer.memo["billing"] = Invoice.objects.filter(
+                organisation=viewer.organisation,
+                kind=Kind.INVOICE,
+                status__in=rules.UNPAID_STATUSES,
+                settled__lt=F("total"),
+            ).aggregate(
+                balance=Sum(F("total") - F("settled")),
+                count=Count("pk", filter=late),
+                late_balance=Sum(F("total") - F("settled"), filter=late),
+                oldest=Min("due_date", filter=late),
+            )
+        return viewer.memo["billing"]
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if INVOICES not in viewer.applications:
             return []
-        unpaid = Invoice.objects.filter(
-            organisation=viewer.organisation,
-            kind=Kind.INVOICE,
-            status__in=rules.UNPAID_STATUSES - {rules.DISPUTED},
-            settled__lt=F("total"),
-            due_date__lt=viewer.today,
-        )
-        late = unpaid.aggregate(count=Count("pk"), balance=Sum(F("total") - F("settled")), oldest=Min("due_date"))
+        unpaid = self._unpaid(viewer)
+        late = {"count": unpaid["count"], "balance": unpaid["late_balance"], "oldest": unpaid["oldest"]}
         if not late["count"]:
             return []
         currency = currency_for_country(viewer.organisation.country)
@@ -62,15 +75,7 @@ class BillingHome:
         wanted = {INVOICES, STATEMENTS} & viewer.applications
         if not wanted:
             return {}
-        balance = (
-            Invoice.objects.filter(
-                organisation=viewer.organisation,
-                kind=Kind.INVOICE,
-                status__in=rules.UNPAID_STATUSES,
-                settled__lt=F("total"),
-            ).aggregate(balance=Sum(F("total") - F("settled")))["balance"]
-            or ZERO
-        )
+        balance = self._unpaid(viewer)["balance"] or ZERO
         shown = money(balance, currency_for_country(viewer.organisation.country))
         figures: dict[str, list[Figure]] = {}
         if INVOICES in wanted:

@@ -147,16 +147,20 @@ def _carried_by(case: Case) -> list[tuple[str, str, datetime]]:
     return list(Case.objects.filter(carried_by=case).values_list("status", "waits_for", "updated_at"))
 
 
-def record(facts: CaseFacts, *, at: datetime | None = None) -> Case:
+def record(facts: CaseFacts, *, at: datetime | None = None, new: bool = False) -> Case:
     """Bring the index row of a case up to date (call it inside the change's transaction).
 
     `at` is when the change happened (now, for a live change); the row's last change moves only
     when something a reader sees moved. Opening and each new status add a timeline step.
     A carried case that moves brings its owner's row along (`with_carried`).
+    `new`: the source row was just inserted, so no index row can exist yet: it is written without
+    looking first (the unique constraint on kind and source would refuse a duplicate).
     """
     at = at or facts.updated_at
-    with across_organisations(), transaction.atomic():
-        case, moved = _record(facts, at)
+    # No savepoint of its own inside the caller's transaction: the index row commits or rolls back
+    # with the change; called alone, it is its own transaction.
+    with across_organisations(), transaction.atomic(savepoint=False):
+        case, moved = _record(facts, at, new=new)
         if moved and case.carried_by_id is not None and case.carried_by_id != case.pk:
             _owner_moved(case.carried_by_id, at)
         return case
@@ -175,25 +179,15 @@ def _owner_moved(owner_id: int, at: datetime) -> None:
         _record(facts, at)
 
 
-def _record(facts: CaseFacts, at: datetime) -> tuple[Case, bool]:
+def _record(facts: CaseFacts, at: datetime, *, new: bool = False) -> tuple[Case, bool]:
     """The row brought up to date, and whether it moved."""
+    if new:
+        return _open(facts, at), True
     case = Case.objects.select_for_update().filter(kind=facts.kind, source_id=facts.source_id).first()
     if case is not None and facts.carries:
         facts = with_carried(facts, _carried_by(case))
     if case is None:
-        case = Case.objects.create(
-            organisation_id=facts.organisation_id,
-            kind=facts.kind,
-            source_id=facts.source_id,
-            created_at=facts.created_at,
-            updated_at=max(at, facts.created_at),
-            **{name: _indexed(facts, name) for name in _INDEXED},
-        )
-        _step(case, CaseActivity.Event.OPENED, at=facts.created_at)
-        if facts.status != CaseStatus.OPEN:
-            _step(case, CaseActivity.Event.STATUS, at=case.updated_at)
-        _fold([case])
-        return case, True
+        return _open(facts, at), True
     changed = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
     if not changed:
         if facts.updated_at > case.updated_at:  # a reply, a note: the case moved, its status did not
@@ -211,6 +205,28 @@ def _record(facts: CaseFacts, at: datetime) -> tuple[Case, bool]:
     if "carries" in changed:
         _fold([case])
     return case, True
+
+
+def _open(facts: CaseFacts, at: datetime) -> Case:
+    """The index row of a new case and its first step(s), each table written once."""
+    case = Case.objects.create(
+        organisation_id=facts.organisation_id,
+        kind=facts.kind,
+        source_id=facts.source_id,
+        created_at=facts.created_at,
+        updated_at=max(at, facts.created_at),
+        **{name: _indexed(facts, name) for name in _INDEXED},
+    )
+    steps = [_activity(case, CaseActivity.Event.OPENED, at=facts.created_at)]
+    if facts.status != CaseStatus.OPEN:
+        steps.append(_activity(case, CaseActivity.Event.STATUS, at=case.updated_at))
+    if len(steps) == 1:
+        steps[0].save()
+    else:
+        CaseActivity.objects.bulk_create(steps)
+    if facts.carries:
+        _fold([case])
+    return case
 
 
 def _fold(owners: Iterable[Case]) -> None:
@@ -365,7 +381,7 @@ def track(model: type[Any], kind: str, facts_of: Callable[[Any], CaseFacts | Non
             return
         facts = facts_of(instance)
         if facts is not None:
-            record(facts, at=timezone.now())
+            record(facts, at=timezone.now(), new=bool(kwargs.get("created")))
 
     def deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
         forget(kind, instance.pk)

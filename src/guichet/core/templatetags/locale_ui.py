@@ -9,8 +9,10 @@ zone, which `accounts.middleware.ViewerTimezoneMiddleware` sets to the viewer's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -21,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from guichet.core.addresses import HasPostalAddress, one_line
 from guichet.core.money import COUNTRY_OF_CURRENCY, format_money, locale_for
+from guichet.core.rows import moment, render_rows
 
 register = template.Library()
 
@@ -53,14 +56,8 @@ def when(value: date | datetime | str | None, style: str = "long") -> str:
             value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         except ValueError:
             return text
-    style = style if style in STYLES else "long"
-    locale = active_locale()
-    if isinstance(value, datetime):
-        moment = timezone.localtime(value) if timezone.is_aware(value) else value
-        # The day in the asked style, the time to the minute: "December 6, 2026 at 9:30 AM".
-        joined = str(Locale.parse(locale).datetime_formats[style]).replace("'", "")
-        return joined.format(format_time(moment, "short", locale=locale), format_date(moment, style, locale=locale))
-    return format_date(value, format=style, locale=locale)
+    # Babel's patterns parsed once per language and style (core/rows.py): the same text, cheaper.
+    return moment(value, style)
 
 
 # A weekday with its day and month and no year ("lundi 7 décembre", "luni, 7 decembrie"): CLDR's
@@ -134,3 +131,10 @@ def unbroken(value: object) -> str | SafeString:
     if value is None or value == "":
         return ""
     return mark_safe(f'<span class="unbroken">{conditional_escape(str(value))}</span>')  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def rows_html(template_name: str, rows: Iterable[Any], **extra: Any) -> SafeString:
+    """`{% rows_html "support/queue_rows.html" rows nobody=… %}`: a long list's rows from its Jinja2
+    partial (core/rows.py); `extra` names what the partial prints besides the rows (translated words)."""
+    return render_rows(template_name, rows, **extra)

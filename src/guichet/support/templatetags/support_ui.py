@@ -12,50 +12,34 @@ from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation
 from guichet.core.countries import get_centre
-from guichet.core.models import CaseStatus
+from guichet.core.rows import CASE_STATUS_CSS, labels
 
-from .. import rules
+from .. import rows, rules
 from ..forms import RequestForm, _type_fields, question_form
 from ..models import Priority, Request, RequestType, Status
+from ..rows import SLA_CSS, STATUS_CSS, sla_labels
 
 register = template.Library()
-
-# Bootstrap colours only reinforce the label, which always carries the meaning.
-_STATUS_CSS = {
-    Status.SUBMITTED: "text-bg-secondary",
-    Status.ASSIGNED: "text-bg-info",
-    Status.IN_PROGRESS: "text-bg-primary",
-    Status.WAITING: "text-bg-warning",
-    Status.RESOLVED: "text-bg-success",
-    Status.CLOSED: "text-bg-dark",
-}
-_SLA_CSS = {
-    "ok": "text-bg-success",
-    "at_risk": "text-bg-warning",
-    "breached": "text-bg-danger",
-    "paused": "text-bg-secondary",
-    "done": "text-bg-light border",
-}
 
 
 @register.filter
 def status_label(value: str) -> str:
-    return str(Status(value).label) if value in Status.values else value
+    return labels(Status).get(value, value)
 
 
 @register.filter
 def status_css(value: str) -> str:
-    return _STATUS_CSS.get(value, "text-bg-secondary")  # type: ignore[call-overload]
+    return STATUS_CSS.get(value, "text-bg-secondary")  # type: ignore[call-overload]
 
 
 @register.filter
 def type_label(value: str) -> str:
-    return str(RequestType(value).label) if value in RequestType.values else value
+    return labels(RequestType).get(value, value)
 
 
 @register.filter
 def priority_label(value: str) -> str:
-    return str(Priority(value).label) if value in Priority.values else value
+    return labels(Priority).get(value, value)
 
 
 @register.filter
@@ -73,29 +57,18 @@ def type_explanation(value: str) -> str:
 
 @register.filter
 def sla_css(state: str) -> str:
-    return _SLA_CSS.get(state, "text-bg-secondary")
+    return SLA_CSS.get(state, "text-bg-secondary")
 
 
 @register.filter
 def sla_label(state: str) -> str:
-    labels = {
-        "ok": _("On time"),
-        "at_risk": _("At risk"),
-        "breached": _("Breached"),
-        "paused": _("Paused"),
-        "done": _("Done"),
-    }
-    return labels.get(state, state)
+    return sla_labels().get(state, state)
 
 
 @register.filter
 def business_duration(value: timedelta | None) -> str:
     """ "3 h 05 min" of business time, sign dropped (the badge says whether it is late)."""
-    if value is None:
-        return ""
-    minutes = int(abs(value).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return rows.business_duration(value)
 
 
 @register.filter
@@ -165,17 +138,7 @@ def general_question_form(context: template.Context) -> RequestForm | None:
     return question_form(request)
 
 
-_CASE_STATUS_CSS = {
-    CaseStatus.OPEN: "text-bg-secondary",
-    CaseStatus.WAITING: "text-bg-warning",
-    CaseStatus.IN_PROGRESS: "text-bg-primary",
-    CaseStatus.RESOLVED: "text-bg-success",
-    CaseStatus.CLOSED: "text-bg-dark",
-    CaseStatus.REFUSED: "text-bg-danger",
-}
-
-
 @register.filter
 def case_status_css(status: str) -> str:
     """A case's status badge (the shared vocabulary of the case index)."""
-    return _CASE_STATUS_CSS.get(status, "text-bg-secondary")  # type: ignore[call-overload]
+    return CASE_STATUS_CSS.get(status, "text-bg-secondary")  # type: ignore[call-overload]

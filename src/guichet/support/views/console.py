@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
 from ..forms import AgentReplyForm, BulkForm, QueueFilterForm, StatusForm
+from ..rows import queue_rows
 from .portal import _download, _files
 
 
@@ -58,7 +60,8 @@ def queue(request: PortalRequest) -> HttpResponseBase:
         )
     except InvalidCursor as error:
         return render(request, "400.html", {"message": error.message}, status=400)
-    rows = [(item, selectors.sla_of(item)) for item in page]
+    now = timezone.now()
+    rows = queue_rows((item, selectors.sla_of(item, now)) for item in page)
     more_than = capped_count(queue)
     # The export holds every request the filters find (not one page): the cursor is not carried.
     params = request.GET.copy()

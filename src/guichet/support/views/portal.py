@@ -18,10 +18,12 @@ from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_size
 from guichet.core.paging import InvalidCursor, capped_count, keyset_page
+from guichet.core.rows import case_rows
 
 from .. import rules, selectors, services
 from ..forms import CaseFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
 from ..models import Attachment, Request, RequestType
+from ..rows import centre_zone
 
 
 def _questions_of(request: CustomerRequest) -> User | None:
@@ -63,7 +65,7 @@ def request_list(request: CustomerRequest) -> HttpResponse:
         "support/list.html",
         {
             "page": page,
-            "rows": [(case, case_selectors.kind_label(case.kind), case_selectors.url_of(case)) for case in page],
+            "rows": case_rows(page, centre_zone(request.organisation.country)),
             "filters": filters,
             "sort": ordering[0],
             "columns": [

@@ -1,0 +1,102 @@
+"""Where a list or detail page spends its time, in process, on the bench's scale database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_requests \
+        .venv/bin/python bench/rows/page_costs.py [--pages customer_list console_queue …] [-n 50] [--profile]
+
+Django's test Client through the whole stack (middleware, sessions, templates), DEBUG off, a
+process-local cache. Needs the data of bench/requests_scale (bench/http/run.py seeds it). For each
+page: CPU ms per request (median of n after 5 warm ones), its queries, and with --profile the
+functions that take the most time (cProfile, cumulative and own time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_requests")
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+os.environ["DEBUG"] = ""
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("CACHE_URL", "locmem:")
+os.environ["CELERY_BROKER_URL"] = ""
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from guichet.accounts.models import Membership, Organisation, User  # noqa: E402
+from guichet.core.tenancy import across_organisations  # noqa: E402
+from guichet.support.models import Request  # noqa: E402
+
+PREFIX = "BENCH"
+
+
+def pages() -> dict[str, tuple[str, Client]]:
+    with across_organisations():
+        org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
+        customer = Membership.objects.filter(organisation=org).select_related("user").order_by("id")[0].user
+        agent = User.objects.get(email="agent0.be@bench.example")
+        newest = Request.objects.filter(organisation=org).order_by("-created_at").values_list("number", flat=True)[0]
+    as_customer, as_agent = Client(), Client()
+    as_customer.force_login(customer)
+    as_agent.force_login(agent)
+    lang = customer.language
+    return {
+        "customer_list": (f"/{lang}/requests/", as_customer),
+        "customer_list_deep": (f"/{lang}/requests/?page=400", as_customer),
+        "console_queue": ("/en/console/requests/", as_agent),
+        "request_detail_customer": (f"/{lang}/requests/{newest}/", as_customer),
+        "request_detail_agent": (f"/en/console/requests/{newest}/", as_agent),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", nargs="*")
+    parser.add_argument("-n", type=int, default=50)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=35)
+    args = parser.parse_args()
+    for name, (path, client) in pages().items():
+        if args.pages and name not in args.pages:
+            continue
+        for _ in range(5):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        times = []
+        profiler = cProfile.Profile() if args.profile else None
+        for _ in range(args.n):
+            start = time.process_time()
+            if profiler:
+                profiler.enable()
+            client.get(path)
+            if profiler:
+                profiler.disable()
+            times.append((time.process_time() - start) * 1000)
+        print(f"{name:26} {path:40} CPU ms p50 {statistics.median(times):7.1f}  queries {len(captured)}")
+        if profiler:
+            for key in ("cumulative", "tottime"):
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)
+                print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The agents' queue, row by row: each row's text computed once in Python (core/rows.py says why).
+
+The queue's template prints these attributes and nothing else; Django's autoescape escapes them as
+it escaped the cells before. Labels come from one map per language, the link from one `reverse()`
+per page, dates in the organisation's support-centre zone in the reader's language, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.utils import translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from guichet.core.countries import get_centre
+from guichet.core.rows import labels, moment, url_for
+
+from .models import Priority, Request, RequestType, Status
+from .selectors import SlaView
+
+# Bootstrap colours only reinforce the label, which always carries the meaning.
+STATUS_CSS = {
+    Status.SUBMITTED: "text-bg-secondary",
+    Status.ASSIGNED: "text-bg-info",
+    Status.IN_PROGRESS: "text-bg-primary",
+    Status.WAITING: "text-bg-warning",
+    Status.RESOLVED: "text-bg-success",
+    Status.CLOSED: "text-bg-dark",
+}
+SLA_CSS = {
+    "ok": "text-bg-success",
+    "at_risk": "text-bg-warning",
+    "breached": "text-bg-danger",
+    "paused": "text-bg-secondary",
+    "done": "text-bg-light border",
+}
+
+
+def sla_labels() -> dict[str, str]:
+    return _sla_labels(translation.get_language() or "")
+
+
+@lru_cache(maxsize=16)
+def _sla_labels(language: str) -> dict[str, str]:
+    return {
+        "ok": _("On time"),
+        "at_risk": _("At risk"),
+        "breached": _("Breached"),
+        "paused": _("Paused"),
+        "done": _("Done"),
+    }
+
+
+def business_duration(value: timedelta | None) -> str:
+    """ "3 h 05 min" of business time, sign dropped (the badge says whether it is late)."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+
+
+def centre_zone(country: str) -> ZoneInfo:
+    """The zone of a country's support centre (editable: read each page, from core/countries' cache)."""
+    return ZoneInfo(str(get_centre(country).timezone))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    number: str
+    url: str
+    select_label: str
+    subject: str
+    organisation: str
+    country: str
+    type: str
+    priority: str
+    status: str
+    status_css: str
+    assignee: str  # "" when nobody is
+    sla_state: str
+    sla_css: str
+    sla_label: str
+    sla_text: str  # "3 h 05 min late", "… left", or ""
+    due_iso: str  # in the organisation's support-centre zone
+    due_text: str
+
+
+def queue_rows(rows: Iterable[tuple[Request, SlaView]]) -> list[QueueRow]:
+    types, priorities, statuses, slas = labels(RequestType), labels(Priority), labels(Status), sla_labels()
+    zones: dict[str, ZoneInfo] = {}
+    built = []
+    for item, sla in rows:
+        number = item.number
+        assignee = item.assignee
+        sla_text = ""
+        if sla.remaining is not None:
+            duration = business_duration(sla.remaining)
+            if sla.state == "breached":
+                sla_text = _("%(duration)s late") % {"duration": duration}
+            else:
+                sla_text = _("%(duration)s left") % {"duration": duration}
+        due_iso = due_text = ""
+        if sla.due:
+            country = item.organisation.country
+            zone = zones.get(country) or zones.setdefault(country, centre_zone(country))
+            due_iso = sla.due.astimezone(zone).isoformat()
+            due_text = moment(sla.due, "medium", zone=zone)
+        built.append(
+            QueueRow(
+                number=number,
+                url=url_for("support_console:detail", {"number": number}),
+                select_label=_("Select %(number)s") % {"number": number},
+                subject=Truncator(item.subject).chars(60),
+                organisation=item.organisation.name,
+                country=item.organisation.country,
+                type=types.get(item.type, item.type),
+                priority=priorities.get(item.priority, item.priority),
+                status=statuses.get(item.status, item.status),
+                status_css=STATUS_CSS.get(item.status, "text-bg-secondary"),  # type: ignore[call-overload]
+                assignee=(assignee.get_full_name() or assignee.email) if assignee else "",
+                sla_state=sla.state,
+                sla_css=SLA_CSS.get(sla.state, "text-bg-secondary"),
+                sla_label=slas.get(sla.state, sla.state),
+                sla_text=sla_text,
+                due_iso=due_iso,
+                due_text=due_text,
+            )
+        )
+    return built

@@ -1,0 +1,107 @@
+"""Rows prepared in Python (core/rows.py) and the select written in Python (core/form_renderer.py)
+give exactly what Django's templates, `reverse()` and Babel gave."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel import Locale
+from babel.dates import format_date, format_time
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from guichet.core.form_renderer import FormRenderer
+from guichet.core.money import locale_for
+from guichet.core.rows import labels, moment, url_for
+from guichet.support.models import Status
+
+
+def _babel(value: date | datetime, style: str) -> str:
+    """What the `when` filter printed before (Babel's own functions, every call)."""
+    locale = locale_for(translation.get_language() or "en", "")
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        joined = str(Locale.parse(locale).datetime_formats[style]).replace("'", "")
+        return joined.format(format_time(local, "short", locale=locale), format_date(local, style, locale=locale))
+    return format_date(value, format=style, locale=locale)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "America/Toronto", "Europe/Bucharest"])
+def test_moment_is_babels_text(language: str, zone: str) -> None:
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        for step in range(0, 24 * 400, 53):  # across both daylight-saving changes
+            value = start + timedelta(hours=step, minutes=step % 60)
+            for style in ("short", "medium", "long", "full"):
+                assert moment(value, style) == _babel(value, style)
+                assert moment(value.date(), style) == _babel(value.date(), style)
+                assert moment(value.replace(tzinfo=None), style) == _babel(value.replace(tzinfo=None), style)
+
+
+def test_moment_in_a_given_zone() -> None:
+    value = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    toronto = ZoneInfo("America/Toronto")
+    with translation.override("en"):
+        with timezone.override(toronto):
+            expected = _babel(value, "medium")
+        assert moment(value, "medium", zone=toronto) == expected
+        assert "6:30" in expected
+
+
+def test_labels_follow_the_language() -> None:
+    with translation.override("fr"):
+        french = labels(Status)[Status.CLOSED]
+    with translation.override("en"):
+        assert labels(Status)[Status.CLOSED] == "Closed"
+    assert french == str(Status.CLOSED.label) or french != "Closed"
+    with translation.override("fr"):
+        assert labels(Status)[Status.CLOSED] == french == str(Status.CLOSED.label)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
+def test_url_for_is_reverse(language: str) -> None:
+    with translation.override(language):
+        for number in ("REQ-2026-000001", "RQ_9.8~x", "42"):
+            for name in ("support:detail", "support_console:detail"):
+                assert url_for(name, {"number": number}) == reverse(name, kwargs={"number": number})
+        # A value reverse() would quote goes through reverse() itself.
+        assert url_for("support:detail", {"number": "a bé"}) == reverse("support:detail", kwargs={"number": "a bé"})
+        assert url_for("support:list") == reverse("support:list")
+
+
+class _Form(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "All"), ("a", "A & B"), ("<script>", "<script>alert(1)</script>")])
+    lazy = forms.ChoiceField(choices=[("open", gettext_lazy("Open")), ("x", mark_safe("<b>bold</b>"))])
+    grouped = forms.ChoiceField(choices=[("Fruit", [("1", "Apple"), ("2", "Pear")]), ("3", "Other")])
+    many = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
+    numbers = forms.ChoiceField(choices=[(1, 1.5), (2, 2)])
+    flag = forms.NullBooleanField()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_select_is_what_the_templates_render(language: str) -> None:
+    data = {"plain": "<script>", "lazy": "open", "grouped": "2", "many": ["1", "3"], "numbers": "1", "flag": "true"}
+    fast, slow = FormRenderer(), DjangoTemplates()
+    with translation.override(language):
+        for bound in (_Form(), _Form(data)):
+            for name in bound.fields:
+                field = bound[name]
+                attrs = {
+                    "class": "form-select",
+                    "aria-invalid": "true",
+                    "disabled": False,
+                    "data-x": 'a"b',
+                    "hidden": True,
+                }
+                widget = field.field.widget
+                context = widget.get_context(field.html_name, field.value(), {"id": field.auto_id, **attrs})
+                assert fast.render(widget.template_name, context) == slow.render(widget.template_name, context)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in str(_Form()["plain"])
+    assert "<b>bold</b>" in str(_Form()["lazy"])

@@ -1,0 +1,111 @@
+"""What creating a request costs, through the API and through the form (issue 17): each row written
+once, nothing read back that was just written, no look-up before an insert a constraint guards,
+and the request, its outbox e-mail, its notification and its case committed together."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from guichet.core.models import Case, CaseActivity, Notification, OutboxMessage
+from guichet.core.tenancy import across_organisations
+from guichet.support.models import Event, Request
+from tests.accounts.test_api import token_for
+from tests.support.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+# Counted inside the test's transaction: the service's own transaction shows as one SAVEPOINT and
+# its RELEASE (in production they are BEGIN and COMMIT). API: the token, the membership and the
+# grant; the number; the request, its case and the case's first step, its event, the audit row;
+# the notification preference, the outbox e-mail and the notification.
+API_CREATE = 14
+# The form: the session and its user instead of the token, and the help suggestions it followed.
+FORM_CREATE = 16
+
+BODY = {"type": "general", "subject": "Une question", "description": "Le détail."}
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _no_rereads(statements: list[str]) -> None:
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    for table in ("core_case", "support_event", "support_comment", "support_attachment"):
+        assert not [sql for sql in selects if f'FROM "{table}"' in sql], f"{table} read back: {selects}"
+    assert not [sql for sql in selects if '"accounts_user"."email"' in sql.split("WHERE", 1)[-1]]  # who is notified
+    assert not [sql for sql in selects if 'SELECT 1 AS "a" FROM "accounts_membership"' in sql]  # the contact check
+
+
+def test_creating_through_the_api_stays_within_its_budget(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {token_for(client, customer_a.email).json()['token']}"}
+    client.post("/api/v1/requests", BODY, content_type="application/json", headers=headers)  # warm
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post("/api/v1/requests", BODY, content_type="application/json", headers=headers)
+    assert answer.status_code == 201
+    assert len(captured) <= API_CREATE, "\n".join(_statements(captured))
+    _no_rereads(_statements(captured))
+    # The answer is what a read gives back: the timeline as written, no files.
+    created = answer.json()
+    again = client.get(f"/api/v1/requests/{created['number']}", headers=headers).json()
+    assert created["timeline"] == again["timeline"] and len(created["timeline"]) == 1
+    assert created["attachments"] == again["attachments"] == []
+    _everything_written(created["number"], customer_a)
+
+
+def test_creating_through_the_form_stays_within_its_budget(client, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(customer_a)
+    path = url("support:request_new") + "?type=general"
+    form = {**BODY, "priority": "normal", "contact_name": "A", "contact_email": customer_a.email}
+    client.post(path, form)  # warm
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post(path, form)
+    assert answer.status_code == 302
+    assert len(captured) <= FORM_CREATE, "\n".join(_statements(captured))
+    _no_rereads(_statements(captured))
+    _everything_written(answer.url.rstrip("/").rsplit("/", 1)[1], customer_a)
+
+
+def _everything_written(number: str, customer) -> None:  # type: ignore[no-untyped-def]
+    with across_organisations():
+        request = Request.objects.get(number=number)
+        assert Event.objects.filter(request=request, kind="submitted").count() == 1
+        case = Case.objects.get(kind="request", source_id=request.pk)
+        assert CaseActivity.objects.filter(case=case, event=CaseActivity.Event.OPENED).count() == 1
+    message = OutboxMessage.objects.get(thread_key=number, template="request_received")
+    assert message.to == customer.email
+    notification = Notification.objects.get(user=customer, context__number=number)
+    assert notification.outbox_id == message.pk
+
+
+def test_a_failure_after_the_notification_leaves_nothing(org_a, customer_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The outbox pattern's guarantee, now that the case and the notification have no savepoint of
+    their own: the request, its case, its outbox row and its notification commit or vanish together."""
+    from guichet.core.tenancy import tenant_scope
+    from guichet.support import services
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("after the writes")
+
+    monkeypatch.setattr(services, "request_submitted_after_suggestions", broken)
+    before = _sizes()
+    with tenant_scope(org_a), pytest.raises(RuntimeError):
+        services.request_submit(
+            actor=customer_a,
+            organisation=org_a,
+            type="general",
+            subject="S",
+            description="D",
+            details={},
+            contact={"name": "A", "email": customer_a.email},
+            http_request=RequestFactory().post("/"),
+        )
+    assert _sizes() == before
+
+
+def _sizes() -> tuple[int, ...]:
+    with across_organisations():
+        return tuple(model.objects.count() for model in (Request, Case, OutboxMessage, Notification))
