@@ -116,7 +116,12 @@ def phone_page(new_context: Callable[..., Any]) -> Any:
     return new_context(phone=True).new_page()
 
 
+# Colours are checked at rest: a button still fading out of its hover or focus colours (Bootstrap's
+# .15 s transitions) would be measured half-way, a contrast no one sees for longer than that.
+# Endless animations (a spinner) are not waited for.
 _AXE_RUN = """async () => {
+  const ending = document.getAnimations().filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(ending.map((a) => a.finished.catch(() => null)));
   const results = await axe.run(document, {resultTypes: ["violations"]});
   return results.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
