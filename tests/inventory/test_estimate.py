@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from guichet.core.errors import Conflict, DomainError, PermissionDenied
 from guichet.core.models import AuditEvent, Case, CaseActivity, Notification, OutboxMessage
@@ -119,6 +120,13 @@ def test_the_amount_is_validated(org_a, customer_a, agent_be, amount: str) -> No
         estimate(repair, agent_be, amount=amount)
     assert refused.value.code == "invalid_amount"
     assert reload(repair).estimate_status == ""
+
+
+def test_the_bound_is_said_in_the_readers_language(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    repair = uncovered_repair(org_a, customer_a)
+    with translation.override("fr"), pytest.raises(DomainError) as refused:
+        estimate(repair, agent_be, amount="100000.01")
+    assert "100\u202f000,00\xa0€" in str(refused.value.message)
 
 
 def test_the_note_is_required_and_bounded(org_a, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]

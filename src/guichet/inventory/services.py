@@ -21,7 +21,7 @@ from guichet.core.countries import country_name, is_world_country
 from guichet.core.errors import Conflict, DomainError
 from guichet.core.money import currency_for_country, round_money
 from guichet.core.notifications.outbox import enqueue
-from guichet.core.templatetags.locale_ui import day
+from guichet.core.templatetags.locale_ui import day, money
 from guichet.core.tenancy import across_organisations
 
 from . import coverage, rules, selectors
@@ -283,7 +283,7 @@ def repair_estimate(
     if not valid:
         raise DomainError(
             _("Give an amount above zero and at most %(max)s, with at most two decimals.")
-            % {"max": rules.ESTIMATE_MAX},
+            % {"max": money(rules.ESTIMATE_MAX, currency)},  # in the reader's language: "100 000,00 €"
             code=Code.INVALID_AMOUNT,
         )
     note = note.strip()
