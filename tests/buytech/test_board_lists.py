@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from guichet.accounts.models import Organisation, User
+from guichet.buytech import services
+from guichet.buytech.models import ClaimRemedy
+from guichet.core.tenancy import tenant_scope
 from tests.buytech.conftest import reserve
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +51,6 @@ def test_fees_awaited_sort_and_export(eligible: Organisation, buyer: User, agent
 def test_returns_claims_and_shipments_sort_and_export(  # type: ignore[no-untyped-def]
     eligible: Organisation, buyer: User, agent: User, catalogue: dict, clock
 ) -> None:
-    from datetime import timedelta
-
-    from guichet.buytech import services
-    from guichet.buytech.models import ClaimRemedy
-    from guichet.core.tenancy import tenant_scope
     from tests.buytech.conftest import BPOST, deliver_all, forward, sign_agreements
 
     orders = [

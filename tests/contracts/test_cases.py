@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from guichet.contracts import services
 from guichet.core.models import Case
 from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.support import services as support_services
+from guichet.support.models import Request, Status
 from tests.contracts.conftest import cover, make_contract, url
 
 pytestmark = pytest.mark.django_db
@@ -72,11 +75,6 @@ def test_a_reply_on_the_terminations_request_moves_its_row(client, org_a, custom
     """The termination's conversation is its request: an agent's question there moves the termination's
     row (last change, waiting for the customer) in My requests."""
     from datetime import timedelta
-
-    from django.utils import timezone
-
-    from guichet.support import services as support_services
-    from guichet.support.models import Request, Status
 
     contract = make_contract(org_a, number="BE-HW-2024-0003")
     old = cover(contract, date(2025, 9, 30))

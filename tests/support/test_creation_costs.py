@@ -10,7 +10,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from guichet.core.models import Case, CaseActivity, Notification, OutboxMessage
-from guichet.core.tenancy import across_organisations
+from guichet.core.tenancy import across_organisations, tenant_scope
+from guichet.support import services
 from guichet.support.models import Event, Request
 from tests.accounts.test_api import token_for
 from tests.support.conftest import url
@@ -84,8 +85,6 @@ def _everything_written(number: str, customer) -> None:  # type: ignore[no-untyp
 def test_a_failure_after_the_notification_leaves_nothing(org_a, customer_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The outbox pattern's guarantee, now that the case and the notification have no savepoint of
     their own: the request, its case, its outbox row and its notification commit or vanish together."""
-    from guichet.core.tenancy import tenant_scope
-    from guichet.support import services
 
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("after the writes")
