@@ -209,21 +209,12 @@ def _record(facts: CaseFacts, at: datetime, *, new: bool = False) -> tuple[Case,
 
 def _open(facts: CaseFacts, at: datetime) -> Case:
     """The index row of a new case and its first step(s), each table written once."""
-    case = Case.objects.create(
-        organisation_id=facts.organisation_id,
-        kind=facts.kind,
-        source_id=facts.source_id,
-        created_at=facts.created_at,
-        updated_at=max(at, facts.created_at),
-        **{name: _indexed(facts, name) for name in _INDEXED},
-    )
+    case = _new_case(facts, updated_at=max(at, facts.created_at))
+    case.save(force_insert=True)
     steps = [_activity(case, CaseActivity.Event.OPENED, at=facts.created_at)]
     if facts.status != CaseStatus.OPEN:
         steps.append(_activity(case, CaseActivity.Event.STATUS, at=case.updated_at))
-    if len(steps) == 1:
-        steps[0].save()
-    else:
-        CaseActivity.objects.bulk_create(steps)
+    CaseActivity.objects.bulk_create(steps)
     if facts.carries:
         _fold([case])
     return case
@@ -252,9 +243,7 @@ def forget(kind: str, source_id: int) -> None:
 
 
 def _step(case: Case, event: str, *, at: datetime, note: str = "") -> None:
-    step = _activity(case, event, at=at)
-    step.note = note
-    step.save()
+    _activity(case, event, at=at, note=note).save()
 
 
 def every_case(kinds: Iterable[str] | None = None) -> Iterator[CaseFacts]:
@@ -317,16 +306,7 @@ def _rebuild_chunk(chunk: list[CaseFacts]) -> None:
         for facts in chunk:
             found = existing.get((facts.kind, facts.source_id))
             if found is None:
-                new.append(
-                    Case(
-                        organisation_id=facts.organisation_id,
-                        kind=facts.kind,
-                        source_id=facts.source_id,
-                        created_at=facts.created_at,
-                        updated_at=max(facts.updated_at, facts.created_at),
-                        **{name: _indexed(facts, name) for name in _INDEXED},
-                    )
-                )
+                new.append(_new_case(facts, updated_at=max(facts.updated_at, facts.created_at)))
                 continue
             case = found
             names = [name for name in _INDEXED if getattr(case, name) != _indexed(facts, name)]
@@ -357,9 +337,27 @@ def _rebuild_chunk(chunk: list[CaseFacts]) -> None:
         CaseActivity.objects.bulk_create(steps)
 
 
-def _activity(case: Case, event: str, *, at: datetime) -> CaseActivity:
+def _new_case(facts: CaseFacts, *, updated_at: datetime) -> Case:
+    """The index row of `facts`, not saved yet."""
+    return Case(
+        organisation_id=facts.organisation_id,
+        kind=facts.kind,
+        source_id=facts.source_id,
+        created_at=facts.created_at,
+        updated_at=updated_at,
+        **{name: _indexed(facts, name) for name in _INDEXED},
+    )
+
+
+def _activity(case: Case, event: str, *, at: datetime, note: str = "") -> CaseActivity:
     return CaseActivity(
-        organisation_id=case.organisation_id, case=case, kind=case.kind, event=event, status=case.status, at=at
+        organisation_id=case.organisation_id,
+        case=case,
+        kind=case.kind,
+        event=event,
+        status=case.status,
+        note=note,
+        at=at,
     )
 
 
