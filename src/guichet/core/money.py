@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
@@ -48,6 +49,7 @@ def currency_for_country(country: str) -> str:
     return CURRENCY_OF_COUNTRY.get(country, "EUR")
 
 
+@lru_cache(maxsize=128)  # a pure function of two short codes, asked per amount and per date
 def locale_for(language: str, country: str) -> str:
     """`fr` + `BE` → `fr_BE`, `en` + `CA` → `en_CA`: the country's variant of the language where it is
     spoken there; elsewhere the language's own (`en` + `BE` → `en`: "€1,147.00", as an English reader

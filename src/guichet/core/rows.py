@@ -64,16 +64,6 @@ def _patterns(locale: str, style: str) -> tuple[Locale, str, DateTimePattern, Da
     )
 
 
-@lru_cache(maxsize=32)
-def _locale_of(language: str) -> str:
-    return locale_for(language, "")
-
-
-def active_locale() -> str:
-    """The Babel locale of the active language (`locale_for` without a country, parsed once)."""
-    return _locale_of(translation.get_language() or "en")
-
-
 def moment(value: date | datetime | None, style: str = "long", *, zone: tzinfo | None = None) -> str:
     """A date, or a moment in the active time zone (or `zone`), in the active language: "Dec 6, 2026, 9:30 AM".
 
@@ -83,7 +73,7 @@ def moment(value: date | datetime | None, style: str = "long", *, zone: tzinfo |
     if value is None:
         return ""
     style = style if style in STYLES else "long"
-    parsed, joined, day, hour = _patterns(active_locale(), style)
+    parsed, joined, day, hour = _patterns(locale_for(translation.get_language() or "en", ""), style)
     if isinstance(value, datetime):
         # Babel reads a naive time as UTC; its time patterns then print it unchanged.
         value = timezone.localtime(value, zone) if timezone.is_aware(value) else value.replace(tzinfo=UTC)
