@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -165,16 +164,9 @@ def submit(
     return Submitted(request, event)
 
 
-def _request_only[**P](function: Callable[P, Submitted]) -> Callable[P, Request]:
-    @wraps(function)
-    def request_only(*args: P.args, **kwargs: P.kwargs) -> Request:
-        return function(*args, **kwargs).request
-
-    return request_only
-
-
-# A customer's new request, for callers that need only the request (`submit` for its event too).
-request_submit = _request_only(submit)
+def request_submit(**arguments: Any) -> Request:
+    """A customer's new request, for callers that need only the request (`submit` returns its event too)."""
+    return submit(**arguments).request
 
 
 def _store_attachment(
