@@ -137,6 +137,7 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
     page.fill("main input[name=q]", "PO-2026-77")
     page.locator("[data-testid=order-filters] button[type=submit]").click()
     page.locator(f"a:has-text('{order.number}')").click()
+    page.wait_for_url(f"**/orders/{order.number}/")  # count() does not wait for the click's navigation
     assert page.locator("[data-testid=shipment]").count() == 2
     axe_check(page)
 
