@@ -17,6 +17,8 @@ from .models import AccessRequest, Application, JoinRequest, User
 class AccountsHome:
     """Customer admins decide their colleagues' access and who joins."""
 
+    reads = ("accounts",)  # the requests, and the names of who asks
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if not viewer.is_admin:
             return []
@@ -67,6 +69,8 @@ class AccountsHome:
 
 
 class AccountsConsole:
+    reads = ("accounts",)
+
     def figures(self, staff: User) -> list[Figure]:
         with across_organisations():
             pending = AccessRequest.objects.filter(

@@ -35,6 +35,16 @@ def served_by(staff: User, organisation_field: str = "organisation") -> Q:
     return Q(pk__in=[])
 
 
+def scope(staff: User) -> str:
+    """A name for the organisations `staff` serves, the same for everyone who serves the same ones
+    (what the console home's kept figures are shared by: core/home.py)."""
+    if staff.is_administrator:
+        return "all"
+    if staff.is_agent and staff.country:
+        return f"country:{staff.country}"
+    return "none"
+
+
 def ensure_serves(staff: User, organisation: Organisation) -> None:
     """For actions: another country's customer is refused in words the agent understands."""
     if not may_serve(staff, organisation):

@@ -27,6 +27,8 @@ STATEMENTS = "statements"
 class BillingHome:
     """Overdue invoices (one item: count and total), the open balance."""
 
+    reads = ("billing",)  # invoices, and the payments that settle them
+
     def _unpaid(self, viewer: Viewer) -> dict[str, Any]:
         """The open balance and the overdue invoices (count, total, oldest due date): one pass over the
         organisation's unpaid invoices, shared by the attention item and the figures of one home."""
@@ -88,6 +90,8 @@ class BillingHome:
 
 
 class BillingConsole:
+    reads = ("billing",)
+
     def figures(self, staff: User) -> list[Figure]:
         with across_organisations():
             disputes = Dispute.objects.filter(jurisdiction.served_by(staff), state=Dispute.State.OPEN).count()

@@ -34,6 +34,8 @@ IN_PROGRESS = (
 class BuyTechHome:
     """Buy Tech orders waiting for the fee, the agreements or the price."""
 
+    reads = ("buytech", "contracts")  # the orders, and their agreements' status
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:
             return []
@@ -87,6 +89,8 @@ class BuyTechHome:
 
 class BuyTechConsole:
     """Orders the vendor must confirm (the partner's fee received), in the agent's jurisdiction."""
+
+    reads = ("buytech",)
 
     def figures(self, staff: User) -> list[Figure]:
         if not selectors.may_run_program(staff):  # the program is Belgian: others have no Buy Tech console

@@ -23,6 +23,8 @@ APPLICATION = "contracts"
 class ContractsHome:
     """Contracts to sign (signatories), renewals due, active contracts."""
 
+    reads = ("contracts",)
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:
             return []
@@ -80,6 +82,8 @@ class ContractsHome:
 
 class ContractsConsole:
     """Contracts waiting on the vendor in the agent's jurisdiction: a countersignature, a termination."""
+
+    reads = ("contracts",)
 
     def figures(self, staff: User) -> list[Figure]:
         with across_organisations():

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (audit of logins and MFA changes)
+        from django.db.backends.signals import connection_created
+
+        from . import data_versions, signals  # noqa: F401  (signals: audit of logins and MFA changes)
+
+        # Every connection reports its writes, so what is kept under a data version is never stale.
+        connection_created.connect(data_versions.install, dispatch_uid="guichet.core.data_versions")

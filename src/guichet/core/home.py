@@ -6,17 +6,29 @@ no context: it knows only the viewer (who, where, which applications) and the it
 
 Cost: a source answers with a fixed number of queries whatever the organisation's size (capped
 lists, aggregates), so the home's query count does not grow with the data (tests/core/test_home.py).
+Its answers are then kept in the shared cache under the versions of the applications it `reads`
+(core/data_versions.py): the next home of the same person, in the same organisation, language and
+day, costs no query until one of those applications is written (decision 0012).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from . import data_versions
+
 # One kind shows at most this many items; the rest is behind the item's list page.
 ITEMS_PER_KIND = 10
+# A kept answer is keyed by its data's versions, so it never needs to expire to be right: this only
+# bounds how long an answer nobody asks for any more (old versions, yesterday) takes room.
+KEPT_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,12 @@ class ApplicationFigures:
 class HomeSource(Protocol):
     """A context's answer for the home. Each method costs a constant number of queries."""
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The applications (app labels) whose rows the answers are computed from: a write to any of
+        them replaces the kept answers (core/data_versions.py). Forgetting one would keep a stale figure."""
+        ...
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         """What waits for the viewer (only for the applications the viewer was granted)."""
         ...
@@ -88,6 +106,46 @@ _sources: list[HomeSource] = []
 def register(source: HomeSource) -> None:
     if all(type(known) is not type(source) for known in _sources):
         _sources.append(source)
+        data_versions.watch(lambda: source.reads)
+
+
+def _key(kind: str, source: object, scope: tuple[Any, ...], versions: dict[str, str]) -> str:
+    # The source, who asks (everything an answer depends on besides the data), the language (labels,
+    # amounts and URLs are translated) and the data's versions.
+    parts = (kind, type(source).__qualname__, scope, translation.get_language(), versions)
+    return f"home:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _kept(kind: str, sources: list[Any], scope: tuple[Any, ...], answer: Any) -> list[Any]:
+    """Each source's answer (`answer(source)`), from the cache when its data has not changed since:
+    two cache round trips for all the sources, a computation only for the missing ones."""
+    versions = data_versions.current(label for source in sources for label in source.reads)
+    keys = [_key(kind, source, scope, {label: versions[label] for label in source.reads}) for source in sources]
+    found = cache.get_many(keys)
+    computed = {key: answer(source) for source, key in zip(sources, keys, strict=True) if key not in found}
+    if computed:
+        cache.set_many(computed, timeout=KEPT_SECONDS)
+    return [found[key] if key in found else computed[key] for key in keys]
+
+
+def _answers(viewer: Viewer) -> list[tuple[list[AttentionItem], dict[str, list[Figure]]]]:
+    """Every source's (attention, figures) for the viewer, once per home (the page asks for both)."""
+    if "home.answers" not in viewer.memo:
+        # Everything a source may read of the viewer; the organisation's country sets its currency.
+        scope = (
+            viewer.organisation.pk,
+            viewer.organisation.country,
+            viewer.user.pk,
+            viewer.is_admin,
+            viewer.is_signatory,
+            tuple(sorted(viewer.applications)),
+            viewer.today.isoformat(),
+        )
+        viewer.memo["home.answers"] = _kept(
+            "customer", _sources, scope, lambda source: (source.attention(viewer), source.figures(viewer))
+        )
+    answers: list[tuple[list[AttentionItem], dict[str, list[Figure]]]] = viewer.memo["home.answers"]
+    return answers
 
 
 def _by_due(item: AttentionItem) -> tuple[bool, date, str, str]:
@@ -97,10 +155,10 @@ def _by_due(item: AttentionItem) -> tuple[bool, date, str, str]:
 
 def attention_for(viewer: Viewer) -> list[AttentionItem]:
     items: list[AttentionItem] = []
-    for source in _sources:
+    for attention, _figures in _answers(viewer):
         items += [
             item
-            for item in source.attention(viewer)
+            for item in attention
             if item.application in viewer.applications or (not item.application and viewer.is_admin)
         ]
     return sorted(items, key=_by_due)
@@ -109,8 +167,8 @@ def attention_for(viewer: Viewer) -> list[AttentionItem]:
 def figures_for(viewer: Viewer, applications: Iterable[tuple[str, str, str]]) -> list[ApplicationFigures]:
     """The figures of each granted application, in `applications`' order ((value, label, url))."""
     found: dict[str, list[Figure]] = {}
-    for source in _sources:
-        for application, figures in source.figures(viewer).items():
+    for _attention, answer in _answers(viewer):
+        for application, figures in answer.items():
             if application in viewer.applications:
                 found.setdefault(application, []).extend(figures)
     return [
@@ -161,6 +219,11 @@ class ConsoleView:
 class ConsoleSource(Protocol):
     """A context's part of the console home, within the agent's jurisdiction. Constant query count."""
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """As HomeSource.reads: the figures and the days are kept under their versions."""
+        ...
+
     def figures(self, staff: Any) -> list[Figure]: ...
 
     def queues(self, staff: Any) -> list[Queue]: ...
@@ -176,14 +239,21 @@ _console_sources: list[ConsoleSource] = []
 def register_console(source: ConsoleSource) -> None:
     if all(type(known) is not type(source) for known in _console_sources):
         _console_sources.append(source)
+        data_versions.watch(lambda: source.reads)
 
 
-def console_view(staff: Any, today: date) -> ConsoleView:
+def console_view(staff: Any, today: date, jurisdiction: str) -> ConsoleView:
+    """`jurisdiction` names the organisations `staff` serves (accounts.jurisdiction.scope): the
+    figures and the days depend on the agent only through it, so agents of one country share them."""
     queues: list[Queue] = []
     figures: list[Figure] = []
     days: list[Day] = []
+    # The queues are never kept: "at risk" and "breached" change with the clock, not with a write.
     for source in _console_sources:
         queues += source.queues(staff)
-        figures += source.figures(staff)
-        days = days or source.days(staff, today)
+    scope = (jurisdiction, today.isoformat(), timezone.get_current_timezone_name())
+    kept = _kept("console", _console_sources, scope, lambda source: (source.figures(staff), source.days(staff, today)))
+    for source_figures, source_days in kept:
+        figures += source_figures
+        days = days or source_days
     return ConsoleView(queues=queues, figures=figures, days=days)

@@ -29,6 +29,10 @@ APPLICATION = "inventory"
 class InventoryHome:
     """Machines, and how many nothing covers today."""
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return ("inventory", *coverage.reads())  # the machines, and what covers them
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:
             return []
@@ -77,6 +81,8 @@ class InventoryHome:
 
 class InventoryConsole:
     """Inventory's work waiting on the vendor in the agent's jurisdiction."""
+
+    reads = ("inventory",)
 
     def figures(self, staff: User) -> list[Figure]:
         with across_organisations():

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Protocol
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from guichet.accounts.models import Organisation
@@ -60,6 +61,11 @@ def end_lines(*, machine_id: int, organisation: Organisation, last_day: date) ->
         for source in _sources
         for number in source.end_lines(machine_id=machine_id, organisation=organisation, last_day=last_day)
     ]
+
+
+def reads() -> tuple[str, ...]:
+    """The applications whose rows the sources' answers come from (what a kept coverage figure depends on)."""
+    return tuple(apps.get_containing_app_config(type(source).__module__).label for source in _sources)  # type: ignore[union-attr]
 
 
 def covered_on(organisation: Organisation, day: date) -> list[QuerySet[Any]]:

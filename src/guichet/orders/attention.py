@@ -16,6 +16,8 @@ APPLICATION = "orders"
 class OrdersHome:
     """Orders on their way."""
 
+    reads = ("orders",)
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         return []  # an order asks nothing of the customer once placed
 

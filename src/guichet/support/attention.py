@@ -25,6 +25,8 @@ APPLICATION = "requests"
 class SupportHome:
     """Requests waiting for the requester's reply; open requests."""
 
+    reads = ("support",)
+
     def attention(self, viewer: Viewer) -> list[AttentionItem]:
         if APPLICATION not in viewer.applications:
             return []
@@ -70,6 +72,8 @@ CHART_DAYS = 30
 
 class SupportConsole:
     """The agent's own queues, the requests of their jurisdiction, and the last 30 days' flow."""
+
+    reads = ("support",)
 
     def _open(self, staff: User) -> QuerySet[Request]:
         return Request.objects.filter(jurisdiction.served_by(staff), status__in=rules.OPEN_STATUSES)

@@ -15,7 +15,7 @@ from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
 from guichet.core.tenancy import tenant_scope
 
-from .. import selectors, services
+from .. import jurisdiction, selectors, services
 from ..access import staff_required
 from ..forms import DecisionForm
 from ..http import PortalRequest
@@ -24,7 +24,7 @@ from ..http import PortalRequest
 @staff_required
 def home(request: PortalRequest) -> HttpResponse:
     """The console's landing page: the agent's own queues, the counts of each context, the last 30 days."""
-    view = home_kit.console_view(request.user, today_for_staff(request.user))
+    view = home_kit.console_view(request.user, today_for_staff(request.user), jurisdiction.scope(request.user))
     chart = flow_chart(view.days) if view.days else None
     return render(request, "accounts/console/dashboard.html", {"view": view, "chart": chart})
 

@@ -1,0 +1,138 @@
+"""A version of each application's data, replaced by every write to one of its tables.
+
+Something computed from an application's rows (a home's figures, core/home.py) is kept in the
+shared cache under the versions of the applications it read: once any of them is written, the next
+read finds no entry under the new version and computes again. So a kept figure is never stale,
+and no time-to-live decides when it is right again.
+
+Every write is seen where they all pass: a database execute wrapper (installed on each connection
+as it opens) reads the table of each INSERT, UPDATE and DELETE that goes through Django (a model's
+save, a queryset's update, bulk creation, raw SQL on Django's cursor alike) and replaces the version
+of the application owning the table (its name's prefix: `billing_payment` is billing's). No
+context has to remember to say it wrote, and none can forget.
+
+When: at once (the same transaction reads its own writes, as a test or a view that writes then
+renders does) and again when the transaction commits (a reader in another process that read the
+version replaced at once but, before the commit, the rows as they were, kept its figure under a
+version that the commit replaces in turn). Within a transaction, a label replaced since the last
+read of versions is not replaced again: a write costs a cache write only when a read could have
+kept something under the current version.
+
+Per application, not per organisation: a queryset update does not say whose rows it changed, so
+per organisation would trust every such call to say it; per application is always right and
+costs a recomputation of that application's figures for the organisations that look next.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+_KEY = "data-version:{}"
+# The application whose table a statement writes (Django names tables "<app label>_<model>").
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([a-z0-9]+)_', re.IGNORECASE)
+_TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
+
+# What each keeper reads (asked at each write, once every app is ready: a keeper's reads may
+# depend on what other contexts registered). Writes to other applications' tables cost nothing.
+_readers: list[Callable[[], Iterable[str]]] = []
+
+
+def watch(reads: Callable[[], Iterable[str]]) -> None:
+    _readers.append(reads)
+
+
+def _watched() -> set[str]:
+    return {label for reads in _readers for label in reads()}
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def bump(labels: Iterable[str]) -> None:
+    cache.set_many({_KEY.format(label): _token() for label in labels}, timeout=None)
+
+
+class _Transaction:
+    """The labels one transaction wrote: replaced again when it commits."""
+
+    def __init__(self) -> None:
+        self.written: set[str] = set()
+        self.fresh: set[str] = set()  # replaced since versions were last read
+
+    def commit(self) -> None:
+        bump(self.written)
+
+
+def _transaction_of(connection: BaseDatabaseWrapper) -> _Transaction:
+    state: _Transaction | None = getattr(connection, "_data_versions", None)
+    # A rollback drops the commit callback with the transaction: a new one starts afresh.
+    if state is None or not any(entry[1] == state.commit for entry in connection.run_on_commit):
+        state = _Transaction()
+        connection._data_versions = state  # type: ignore[attr-defined]
+        transaction.on_commit(state.commit, using=connection.alias)
+    return state
+
+
+def _written(connection: BaseDatabaseWrapper, labels: set[str]) -> None:
+    if not connection.in_atomic_block:
+        bump(labels)  # autocommit: the statement is already committed
+        return
+    state = _transaction_of(connection)
+    state.written |= labels
+    if labels - state.fresh:
+        bump(labels - state.fresh)
+        state.fresh |= labels
+
+
+def _labels_of(sql: Any) -> set[str]:
+    if not isinstance(sql, str):
+        return set()
+    match = _WRITE.match(sql)
+    if match:
+        label = match.group(1).lower()
+        return {label} if label in _watched() else set()
+    return _watched() if _TRUNCATE.match(sql) else set()
+
+
+def _on_execute(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
+    def wrapper(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        result = execute(sql, params, many, context)
+        labels = _labels_of(sql)
+        if labels:
+            _written(connection, labels)
+        return result
+
+    wrapper.data_versions = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def install(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
+    """connection_created receiver: every connection reports its writes (once, however often it reconnects)."""
+    if not any(getattr(wrapper, "data_versions", False) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(_on_execute(connection))
+
+
+def current(labels: Iterable[str]) -> dict[str, str]:
+    """The version of each label's data now (a label never written yet, or evicted, gets a new one)."""
+    wanted = sorted(set(labels))
+    keys = {label: _KEY.format(label) for label in wanted}
+    found = cache.get_many(keys.values())
+    versions = {}
+    for label, key in keys.items():
+        if key not in found:
+            token = _token()
+            cache.add(key, token, timeout=None)
+            found[key] = cache.get(key) or token  # another process's, if it added one first
+        versions[label] = found[key]
+    state: _Transaction | None = getattr(connections[DEFAULT_DB_ALIAS], "_data_versions", None)
+    if state is not None:
+        state.fresh.clear()  # something may now be kept under these: the next write replaces them
+    return versions
