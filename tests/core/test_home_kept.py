@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from guichet.accounts.models import AccessRequest, Application, Membership
 from guichet.billing import services as billing_services
@@ -26,6 +28,7 @@ from guichet.orders.models import Order
 from guichet.support.models import Request, Status
 from tests.accounts.factories import UserFactory
 from tests.contracts.conftest import cover, make_contract
+from tests.core.test_console_home import make_request as make_console_request
 from tests.core.test_home import make_buytech_order, make_request, overdue_invoice
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +207,29 @@ def test_writes_to_tables_no_home_reads_cost_no_version(org_a: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE django_session SET expire_date = expire_date")
     assert data_versions.current(["core", "django"]) == before
+
+
+def test_a_kept_queue_follows_the_clock_past_a_service_level_mark(org_a: Any, customer_a: Any, agent_be: Any) -> None:
+    start = timezone.now()
+    hour = timedelta(hours=1)
+    make_console_request(
+        org_a,
+        customer_a,
+        "BE-1",
+        resolution_due=start + 3 * hour,
+        sla_at_risk_from=start + hour,
+        sla_breached_from=start + 3 * hour,
+    )
+    client = Client()
+    client.force_login(agent_be)
+
+    def queue(key: str, at: Any) -> list[str]:
+        with mock.patch("django.utils.timezone.now", return_value=at):
+            view = client.get(reverse("console:home")).context["view"]
+        return [row.number for q in view.queues if q.key == key for row in q.rows]
+
+    assert queue("at_risk", start) == queue("breached", start) == []
+    assert queue("at_risk", start + 2 * hour) == ["BE-1"]  # no write since: the clock alone moved it
+    assert queue("breached", start + 2 * hour) == []
+    assert queue("breached", start + 4 * hour) == ["BE-1"]
+    assert queue("at_risk", start + 4 * hour) == []

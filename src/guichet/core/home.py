@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.core.cache import cache
@@ -116,12 +116,23 @@ def _key(kind: str, source: object, scope: tuple[Any, ...], versions: dict[str, 
     return f"home:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _kept(kind: str, sources: list[Any], scope: tuple[Any, ...], answer: Any) -> list[Any]:
-    """Each source's answer (`answer(source)`), from the cache when its data has not changed since:
-    two cache round trips for all the sources, a computation only for the missing ones."""
-    versions = data_versions.current(label for source in sources for label in source.reads)
+def _kept(
+    kind: str,
+    sources: list[Any],
+    scope: tuple[Any, ...],
+    answer: Any,
+    versions: dict[str, str] | None = None,
+    still_right: Any = None,
+) -> list[Any]:
+    """Each source's answer (`answer(source)`), from the cache when its data has not changed since
+    (and `still_right(answer)` says the clock has not changed it either): two cache round trips for
+    all the sources, a computation only for the missing ones."""
+    if versions is None:
+        versions = data_versions.current(label for source in sources for label in source.reads)
     keys = [_key(kind, source, scope, {label: versions[label] for label in source.reads}) for source in sources]
     found = cache.get_many(keys)
+    if still_right is not None:
+        found = {key: value for key, value in found.items() if still_right(value)}
     computed = {key: answer(source) for source, key in zip(sources, keys, strict=True) if key not in found}
     if computed:
         cache.set_many(computed, timeout=KEPT_SECONDS)
@@ -199,6 +210,9 @@ class Queue:
     count: int
     url: str  # the full list, filtered
     rows: list[QueueRow]
+    # When the clock alone next changes what the queue holds (a service-level mark passes), so a kept
+    # queue is computed again from then on; None: only a write changes it.
+    until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -248,11 +262,23 @@ def console_view(staff: Any, today: date, jurisdiction: str) -> ConsoleView:
     queues: list[Queue] = []
     figures: list[Figure] = []
     days: list[Day] = []
-    # The queues are never kept: "at risk" and "breached" change with the clock, not with a write.
-    for source in _console_sources:
-        queues += source.queues(staff)
+    versions = data_versions.current(label for source in _console_sources for label in source.reads)
     scope = (jurisdiction, today.isoformat(), timezone.get_current_timezone_name())
-    kept = _kept("console", _console_sources, scope, lambda source: (source.figures(staff), source.days(staff, today)))
+    # The queues are the agent's own ("assigned to me"), and "at risk" and "breached" also change with
+    # the clock: kept per agent, and only until the first queue's `until`.
+    now = timezone.now()
+    for source_queues in _kept(
+        "queues",
+        _console_sources,
+        (staff.pk, *scope),
+        lambda source: source.queues(staff),
+        versions,
+        still_right=lambda kept: all(queue.until is None or now < queue.until for queue in kept),
+    ):
+        queues += source_queues
+    kept = _kept(
+        "console", _console_sources, scope, lambda source: (source.figures(staff), source.days(staff, today)), versions
+    )
     for source_figures, source_days in kept:
         figures += source_figures
         days = days or source_days

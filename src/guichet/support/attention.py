@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +73,7 @@ CHART_DAYS = 30
 class SupportConsole:
     """The agent's own queues, the requests of their jurisdiction, and the last 30 days' flow."""
 
-    reads = ("support",)
+    reads = ("support", "accounts")  # the requests, and their organisations' names in the queues
 
     def _open(self, staff: User) -> QuerySet[Request]:
         return Request.objects.filter(jurisdiction.served_by(staff), status__in=rules.OPEN_STATUSES)
@@ -87,13 +87,28 @@ class SupportConsole:
             "breached": (_("Service level breached"), sla.breached_q(now), "?sla=breached"),
             "unassigned": (_("Unassigned"), Q(assignee__isnull=True), "?assignee=none"),
         }
+        # The clock moves a running request into "at risk" or "breached" when it passes one of its
+        # marks: the next such moment, in the same pass, says until when the queues stay right.
+        running = Q(status__in=rules.OPEN_STATUSES - {rules.WAITING})
+        marks = {
+            "next_at_risk": Min("sla_at_risk_from", filter=running & Q(sla_at_risk_from__gt=now)),
+            "next_breach": Min("sla_breached_from", filter=running & Q(sla_breached_from__gt=now)),
+        }
         with across_organisations():
             requests = self._open(staff)
-            counts = requests.aggregate(**{key: Count("pk", filter=test) for key, (_l, test, _q) in wanted.items()})
+            counts = requests.aggregate(
+                **{key: Count("pk", filter=test) for key, (_l, test, _q) in wanted.items()}, **marks
+            )
+            until = min((counts[mark] for mark in marks if counts[mark] is not None), default=None)
             queue_url = reverse("support_console:queue")
             queues = []
             for key, (label, test, query) in wanted.items():
-                rows = requests.filter(test).select_related("organisation").order_by("resolution_due", "created_at")
+                rows = (
+                    requests.filter(test)
+                    .select_related("organisation")
+                    .only("number", "subject", "resolution_due", "organisation__name")
+                    .order_by("resolution_due", "created_at")
+                )
                 queues.append(
                     Queue(
                         key=key,
@@ -110,6 +125,7 @@ class SupportConsole:
                             )
                             for row in rows[:ROWS_PER_QUEUE]
                         ],
+                        until=until,
                     )
                 )
         return queues
