@@ -8,8 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guichet.core import case_selectors
+from guichet.core.rows import moment
 
 from .access import case_reader
 
@@ -26,6 +29,17 @@ class TimelineRow:
     title: str
     status_label: Any
     url: str
+    at_iso: str  # in the active zone, as `{{ at|date:"c" }}` printed it
+    at_text: str
+    said: str  # what the step did, in words
+
+
+def _said(event: str, status_label: Any) -> str:
+    if event == "notified":
+        return _("E-mail sent")
+    if event == "opened":
+        return _("Opened")
+    return _("Now: %(status)s") % {"status": status_label}
 
 
 def recent_activity_for(request: HttpRequest) -> list[TimelineRow]:
@@ -44,6 +58,9 @@ def recent_activity_for(request: HttpRequest) -> list[TimelineRow]:
             title=step.case.title,
             status_label=step.get_status_display(),
             url=case_selectors.url_of(step.case),
+            at_iso=timezone.localtime(step.at).isoformat(),
+            at_text=moment(step.at, "short"),
+            said=_said(step.event, step.get_status_display()),
         )
         for step in steps
     ]

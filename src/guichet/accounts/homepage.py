@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from guichet.core import home
 from guichet.core.calendar import today_for
+from guichet.core.rows import moment
 
 from .models import Application, Membership, User
 from .navigation import application_url
@@ -28,9 +29,37 @@ def viewer_of(user: User, membership: Membership, granted: set[str]) -> home.Vie
 
 
 @dataclass(frozen=True)
+class AttentionRow:
+    """One item as its Jinja2 row prints it (accounts/jinja2/accounts/home_attention_rows.html)."""
+
+    kind: str
+    label: str
+    url: str
+    number: str
+    title: str
+    due_iso: str
+    due_text: str
+
+
+@dataclass(frozen=True)
 class HomeContent:
     attention: list[home.AttentionItem]
     figures: list[home.ApplicationFigures]
+
+    @property
+    def attention_rows(self) -> list[AttentionRow]:
+        return [
+            AttentionRow(
+                kind=item.kind,
+                label=item.label,
+                url=item.url,
+                number=item.number,
+                title=item.title,
+                due_iso=item.due.isoformat() if item.due else "",
+                due_text=moment(item.due) if item.due else "",  # as the `when` filter prints it
+            )
+            for item in self.attention
+        ]
 
 
 def home_content(viewer: home.Viewer) -> HomeContent:
