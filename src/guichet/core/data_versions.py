@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -42,14 +43,21 @@ _TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
 # What each keeper reads (asked at each write, once every app is ready: a keeper's reads may
 # depend on what other contexts registered). Writes to other applications' tables cost nothing.
 _readers: list[Callable[[], Iterable[str]]] = []
+_known: dict[str, frozenset[str]] = {}  # the union, once every app is ready (a write asks it every time)
 
 
 def watch(reads: Callable[[], Iterable[str]]) -> None:
     _readers.append(reads)
+    _known.clear()
 
 
-def _watched() -> set[str]:
-    return {label for reads in _readers for label in reads()}
+def _watched() -> frozenset[str]:
+    if "labels" in _known:
+        return _known["labels"]
+    labels = frozenset(label for reads in _readers for label in reads())
+    if apps.ready:
+        _known["labels"] = labels
+    return labels
 
 
 def _token() -> str:
@@ -81,7 +89,7 @@ def _transaction_of(connection: BaseDatabaseWrapper) -> _Transaction:
     return state
 
 
-def _written(connection: BaseDatabaseWrapper, labels: set[str]) -> None:
+def _written(connection: BaseDatabaseWrapper, labels: set[str] | frozenset[str]) -> None:
     if not connection.in_atomic_block:
         bump(labels)  # autocommit: the statement is already committed
         return
@@ -92,7 +100,7 @@ def _written(connection: BaseDatabaseWrapper, labels: set[str]) -> None:
         state.fresh |= labels
 
 
-def _labels_of(sql: Any) -> set[str]:
+def _labels_of(sql: Any) -> set[str] | frozenset[str]:
     if not isinstance(sql, str):
         return set()
     match = _WRITE.match(sql)
