@@ -233,3 +233,22 @@ def test_a_kept_queue_follows_the_clock_past_a_service_level_mark(org_a: Any, cu
     assert queue("breached", start + 2 * hour) == []
     assert queue("breached", start + 4 * hour) == ["BE-1"]
     assert queue("at_risk", start + 4 * hour) == []
+
+
+def test_an_organisation_that_changes_country_changes_every_console_figure(
+    org_a: Any, customer_a: Any, agent_be: Any, agent_ro: Any
+) -> None:
+    def disputes(staff: Any) -> str:
+        client = Client()
+        client.force_login(staff)
+        view = client.get(reverse("console:home")).context["view"]
+        return next(figure.value for figure in view.figures if figure.label == "open disputes")
+
+    invoice = overdue_invoice(org_a)
+    with across_organisations():
+        Dispute.objects.create(
+            organisation=org_a, invoice=invoice, opened_by=customer_a, amount=Decimal("10"), reason="Wrong"
+        )
+    assert (disputes(agent_be), disputes(agent_ro)) == ("1", "0")
+    type(org_a).objects.filter(pk=org_a.pk).update(country="RO")  # billing's tables untouched
+    assert (disputes(agent_be), disputes(agent_ro)) == ("0", "1")

@@ -123,13 +123,17 @@ def _kept(
     answer: Any,
     versions: dict[str, str] | None = None,
     still_right: Any = None,
+    also_reads: tuple[str, ...] = (),
 ) -> list[Any]:
     """Each source's answer (`answer(source)`), from the cache when its data has not changed since
     (and `still_right(answer)` says the clock has not changed it either): two cache round trips for
     all the sources, a computation only for the missing ones."""
     if versions is None:
-        versions = data_versions.current(label for source in sources for label in source.reads)
-    keys = [_key(kind, source, scope, {label: versions[label] for label in source.reads}) for source in sources]
+        versions = data_versions.current(label for source in sources for label in (*source.reads, *also_reads))
+    keys = [
+        _key(kind, source, scope, {label: versions[label] for label in (*source.reads, *also_reads)})
+        for source in sources
+    ]
     found = cache.get_many(keys)
     if still_right is not None:
         found = {key: value for key, value in found.items() if still_right(value)}
@@ -248,12 +252,15 @@ class ConsoleSource(Protocol):
 
 
 _console_sources: list[ConsoleSource] = []
+# Every console count joins the organisations' country (accounts.jurisdiction.served_by): an
+# organisation that changes country changes every source's figures, whatever it reads itself.
+_JURISDICTION_READS = ("accounts",)
 
 
 def register_console(source: ConsoleSource) -> None:
     if all(type(known) is not type(source) for known in _console_sources):
         _console_sources.append(source)
-        data_versions.watch(lambda: source.reads)
+        data_versions.watch(lambda: (*source.reads, *_JURISDICTION_READS))
 
 
 def console_view(staff: Any, today: date, jurisdiction: str) -> ConsoleView:
@@ -262,7 +269,9 @@ def console_view(staff: Any, today: date, jurisdiction: str) -> ConsoleView:
     queues: list[Queue] = []
     figures: list[Figure] = []
     days: list[Day] = []
-    versions = data_versions.current(label for source in _console_sources for label in source.reads)
+    versions = data_versions.current(
+        label for source in _console_sources for label in (*source.reads, *_JURISDICTION_READS)
+    )
     scope = (jurisdiction, today.isoformat(), timezone.get_current_timezone_name())
     # The queues are the agent's own ("assigned to me"), and "at risk" and "breached" also change with
     # the clock: kept per agent, and only until the first queue's `until`.
@@ -274,10 +283,16 @@ def console_view(staff: Any, today: date, jurisdiction: str) -> ConsoleView:
         lambda source: source.queues(staff),
         versions,
         still_right=lambda kept: all(queue.until is None or now < queue.until for queue in kept),
+        also_reads=_JURISDICTION_READS,
     ):
         queues += source_queues
     kept = _kept(
-        "console", _console_sources, scope, lambda source: (source.figures(staff), source.days(staff, today)), versions
+        "console",
+        _console_sources,
+        scope,
+        lambda source: (source.figures(staff), source.days(staff, today)),
+        versions,
+        also_reads=_JURISDICTION_READS,
     )
     for source_figures, source_days in kept:
         figures += source_figures

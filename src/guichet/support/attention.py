@@ -73,7 +73,7 @@ CHART_DAYS = 30
 class SupportConsole:
     """The agent's own queues, the requests of their jurisdiction, and the last 30 days' flow."""
 
-    reads = ("support", "accounts")  # the requests, and their organisations' names in the queues
+    reads = ("support",)  # (and the organisations' names in the queues: every console answer reads accounts)
 
     def _open(self, staff: User) -> QuerySet[Request]:
         return Request.objects.filter(jurisdiction.served_by(staff), status__in=rules.OPEN_STATUSES)
