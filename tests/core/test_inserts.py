@@ -26,11 +26,10 @@ def test_rows_written_together_get_their_ids_and_point_at_each_other(customer_a)
         user=customer_a, template="request_received", category="requests", context={"n": 1}, outbox=message
     )
     audit = AuditEvent(action="test.together", actor=customer_a, target="T-1", data={"a": [1, 2]})
-    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-        with inserts.together():
-            inserts.add(message, notification)
-            inserts.add(audit)
-            assert message.pk is None  # kept until the block ends
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured, inserts.together():
+        inserts.add(message, notification)
+        inserts.add(audit)
+        assert message.pk is None  # kept until the block ends
     writes = [query["sql"] for query in captured.captured_queries if "INSERT" in query["sql"]]
     assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
     assert message.pk and notification.pk and audit.pk
@@ -56,7 +55,7 @@ def test_a_failing_block_writes_nothing() -> None:
 def test_a_failing_statement_writes_none_of_its_rows() -> None:
     OutboxMessage.objects.create(to="x@example.com", template="t", language="fr", message_id="<taken@t>")
     duplicate = OutboxMessage(to="y@example.com", template="t", language="fr", message_id="<taken@t>")
-    with pytest.raises(Exception), transaction.atomic(), inserts.together():  # noqa: B017, PT011 (the backend's IntegrityError)
+    with pytest.raises(Exception), transaction.atomic(), inserts.together():  # noqa: B017 (the backend's IntegrityError)
         inserts.add(_message(4), duplicate)
     assert not OutboxMessage.objects.filter(message_id="<4@t>").exists()
 

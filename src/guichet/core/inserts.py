@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import cast
 
 from django.db import connections, models, router, transaction
 from django.db.models.expressions import RawSQL
@@ -96,7 +97,7 @@ def write(rows: list[models.Model]) -> None:
 
 def _id_of(quote: Callable[[str], str], row: models.Model, index: int) -> str:
     """The id part `index` of the statement gives `row`: a model's quoted column, no outside text."""
-    return f"(SELECT {quote(row._meta.pk.column)} FROM t{index})"  # noqa: S608
+    return f"(SELECT {quote(cast(str, row._meta.pk.column))} FROM t{index})"  # noqa: S608
 
 
 def _fields(row: models.Model) -> list[models.Field]:
@@ -112,7 +113,7 @@ def _unsaved_targets(row: models.Model, rows: list[models.Model]) -> list[tuple[
     """`row`'s foreign keys to rows of the batch (by identity, not by id: they have none yet)."""
     found = []
     for field in row._meta.concrete_fields:
-        if field.is_relation and field.many_to_one:
+        if isinstance(field, models.ForeignKey):
             target = field.get_cached_value(row, None)
             if target is not None and any(target is other for other in rows):
                 found.append((field, target))
