@@ -63,10 +63,15 @@ def write(rows: list[models.Model]) -> None:
         return
     alias = router.db_for_write(type(rows[0]))
     connection = connections[alias]
-    if connection.vendor != "postgresql" or len(rows) == 1:
+    if len(rows) == 1:  # one INSERT, as `objects.create` sends (no transaction of its own)
+        _insert(rows[0], alias)
+        return
+    if connection.vendor != "postgresql":
         with transaction.atomic(using=alias, savepoint=False):  # all or none, as the one statement
             for row in rows:
-                type(row)._base_manager.using(alias).bulk_create([row])
+                for field, earlier in _unsaved_targets(row, rows):  # saved by now: take its id
+                    setattr(row, field.name, earlier)
+                _insert(row, alias)
         return
     quote = connection.ops.quote_name
     parts, params = [], []
@@ -87,12 +92,24 @@ def write(rows: list[models.Model]) -> None:
         cursor.execute(f"WITH {', '.join(parts)} SELECT {ids}", params)
         values = cursor.fetchone()
     for row, pk in zip(rows, values, strict=True):
-        row.pk = pk
-        row._state.adding = False
-        row._state.db = alias
+        _saved(row, pk, alias)
     for row in rows:  # a row pointing at an earlier one now carries its id
         for field, earlier in _unsaved_targets(row, rows):
             setattr(row, field.name, earlier)
+
+
+def _insert(row: models.Model, alias: str) -> None:
+    """One row's INSERT, with no signal (as the batch's)."""
+    [(pk, *_)] = type(row)._base_manager._insert(  # type: ignore[attr-defined]
+        [row], fields=_fields(row), returning_fields=[row._meta.pk], using=alias
+    )
+    _saved(row, pk, alias)
+
+
+def _saved(row: models.Model, pk: object, alias: str) -> None:
+    row.pk = pk
+    row._state.adding = False
+    row._state.db = alias
 
 
 def _id_of(quote: Callable[[str], str], row: models.Model, index: int) -> str:
