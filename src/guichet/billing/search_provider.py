@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import CharField, Expression
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,13 +17,7 @@ from guichet.core.templatetags.locale_ui import money
 from .models import Invoice
 
 KIND = Kind("invoice", _("Invoices and credit notes"), position=30)
-# The total as text: JSON would bring a number back as a float.
-FIELDS: dict[str, str | Expression] = {
-    "number": "number",
-    "kind": "kind",
-    "total": Cast("total", CharField()),
-    "currency": "currency",
-}
+FIELDS = {"number": "number", "kind": "kind", "total": "total", "currency": "currency"}
 
 
 def _hit(row: Row, exact: bool) -> Hit:
