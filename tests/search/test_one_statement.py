@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone, translation
 
 from guichet.core.search import PER_KIND, search
-from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.core.templatetags.locale_ui import money, when
+from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.orders.models import Shipment
 from guichet.support.models import Request
 from tests.inventory.conftest import make_machine
