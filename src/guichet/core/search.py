@@ -117,7 +117,7 @@ class Kind:
     position: int  # groups in this order, lower first
 
 
-Row = Mapping[str, Any]  # a lookup's `fields`, each as text (or None): dates ISO, amounts as digits
+Row = Mapping[str, Any]  # a lookup's `fields`, each as text or None: dates ISO, amounts as digits (no datetimes)
 
 
 @dataclass(frozen=True)
