@@ -152,6 +152,15 @@ def test_raw_sql_changes_the_figure_at_once(home: Client, org_a: Any) -> None:
     assert figures(home)["inventory: machines"] == "0"
 
 
+def test_a_write_inside_a_with_statement_changes_the_figure_at_once(home: Client, org_a: Any) -> None:
+    # core/inserts.py writes several tables in one data-modifying WITH (PostgreSQL).
+    machine(org_a, "S1")
+    assert figures(home)["inventory: machine"] == "1"
+    with connection.cursor() as cursor:
+        cursor.execute("WITH gone(id) AS (SELECT id FROM inventory_machine) DELETE FROM inventory_machine")
+    assert figures(home)["inventory: machines"] == "0"
+
+
 def test_an_access_request_shows_to_the_admin_at_once(home: Client, org_a: Any, customer_a: Any) -> None:
     Membership.objects.filter(user=customer_a).update(role=Membership.Role.ADMIN)
     assert "access_request" not in kinds(home)

@@ -36,9 +36,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _KEY = "data-version:{}"
-# The application whose table a statement writes (Django names tables "<app label>_<model>").
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([a-z0-9]+)_', re.IGNORECASE)
-_TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
+# The applications whose tables a statement writes (Django names tables "<app label>_<model>"):
+# anywhere in it, since a data-modifying `WITH` writes several tables at once (core/inserts.py).
+_WRITES = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([a-z0-9]+)_', re.IGNORECASE)
 
 # What each keeper reads (asked at each write, once every app is ready: a keeper's reads may
 # depend on what other contexts registered). Writes to other applications' tables cost nothing.
@@ -103,11 +103,12 @@ def _written(connection: BaseDatabaseWrapper, labels: set[str] | frozenset[str])
 def _labels_of(sql: Any) -> set[str] | frozenset[str]:
     if not isinstance(sql, str):
         return set()
-    match = _WRITE.match(sql)
-    if match:
-        label = match.group(1).lower()
-        return {label} if label in _watched() else set()
-    return _watched() if _TRUNCATE.match(sql) else set()
+    head = sql.lstrip()[:8].upper()
+    if head.startswith("SELECT"):  # most statements: a SELECT writes nothing (no data-modifying WITH in it)
+        return set()
+    if head.startswith("TRUNCATE"):
+        return _watched()
+    return {label.lower() for label in _WRITES.findall(sql)} & _watched()
 
 
 def _on_execute(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
