@@ -6,7 +6,8 @@
 Django's test Client through the whole stack, DEBUG off, a process-local cache, on the bench's
 scale database (bench/requests_scale). Besides the queue and the customer list, it mounts one
 page of its own, `/<lang>/_bench/layout/`: `base.html` with an empty content block, the smallest
-page a signed-in person can get; what it costs is what every page pays. For each page: CPU ms per
+page a signed-in person can get; what it costs is what every page pays. `/<lang>/_bench/hello/`
+answers a word without a template: the middleware alone. For each page: CPU ms per
 request (median of n after 5 warm ones), its queries, and with --profile cProfile's top functions.
 The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in process and
 its "hello" in 0.1 ms, for comparison.
@@ -42,6 +43,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.conf.urls.i18n import i18n_patterns  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -58,10 +60,15 @@ def _layout(request):  # type: ignore[no-untyped-def]
     return render(request, "base.html")
 
 
+def _hello(request):  # type: ignore[no-untyped-def]
+    return HttpResponse("Hello")  # the middleware alone: no template, no context processor
+
+
 def _mount_layout_page() -> None:
     """The site's URLs plus the empty page, as the root URLconf of this process only."""
     module = types.ModuleType("bench_layout_urls")
-    module.urlpatterns = [*site_urls.urlpatterns, *i18n_patterns(path("_bench/layout/", _layout))]  # type: ignore[attr-defined]
+    own = i18n_patterns(path("_bench/layout/", _layout), path("_bench/hello/", _hello))
+    module.urlpatterns = [*site_urls.urlpatterns, *own]  # type: ignore[attr-defined]
     for handler in ("handler400", "handler403", "handler404", "handler500"):
         setattr(module, handler, getattr(site_urls, handler))
     sys.modules[module.__name__] = module
@@ -79,6 +86,9 @@ def pages() -> dict[str, tuple[str, Client]]:
     as_agent.force_login(agent)
     lang = customer.language
     return {
+        "hello_anonymous": ("/en/_bench/hello/", Client()),
+        "hello_customer": (f"/{lang}/_bench/hello/", as_customer),
+        "hello_agent": ("/en/_bench/hello/", as_agent),
         "layout_customer": (f"/{lang}/_bench/layout/", as_customer),
         "layout_agent": ("/en/_bench/layout/", as_agent),
         "customer_list": (f"/{lang}/requests/", as_customer),
