@@ -93,3 +93,13 @@ def test_a_write_in_a_transaction_drops_the_entries_again_when_it_commits(  # ty
     for callback in callbacks:
         callback()
     assert f"guichet:access:{access_cache._generation()}:{customer_a.pk}" != stale_key
+
+
+def test_a_signed_in_page_reads_its_session_from_the_cache(client, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    """cached_db sessions: the database only on a miss (settings.SESSION_ENGINE)."""
+    for person in (customer_a, agent_be):
+        client.force_login(person)
+        _page(client)
+        with CaptureQueriesContext(connection) as captured:
+            _page(client)
+        assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
