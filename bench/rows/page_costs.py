@@ -5,14 +5,14 @@
 
 Django's test Client through the whole stack (middleware, sessions, templates), DEBUG off, a
 process-local cache. Needs the data of bench/requests_scale (bench/http/run.py seeds it). For each
-page: CPU and wall ms per request (median of n after 5 warm ones), its queries, and with --profile
-the functions that take the most time (cProfile, cumulative and own time).
+page: CPU ms per request (median of n after 5 warm ones), its queries, and with --profile the
+functions that take the most time (cProfile, cumulative and own time).
 
-What every signed-in page pays before its own content: two pages mounted by this script only,
-`/<lang>/_bench/hello/` (a word, no template: the middleware alone) and `/<lang>/_bench/layout/`
-(`base.html` with an empty content block, the smallest page a signed-in person gets), for an
-anonymous visitor, a customer and an agent. The bare project (../shared/bench/peer/bare) does its
-25-row list in ~3 ms of CPU in process and its "hello" in 0.1 ms, for comparison."""
+`hello_*` and `layout_*` are what every signed-in page pays before its own content: the middleware
+alone, and `base.html` with nothing in it (bench/rows/layout_pages.py, mounted by this script
+only). The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
+process and its "hello" in 0.1 ms, for comparison.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ import pstats
 import statistics
 import sys
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,45 +40,21 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.conf.urls.i18n import i18n_patterns  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import clear_url_caches  # noqa: E402
-from django.urls import path as route  # noqa: E402
 
 from guichet.accounts.models import Membership, Organisation, User  # noqa: E402
-from guichet.config import urls as site_urls  # noqa: E402
 from guichet.core.tenancy import across_organisations  # noqa: E402
 from guichet.support.models import Request  # noqa: E402
 
 PREFIX = "BENCH"
 
 
-def _layout(request):  # type: ignore[no-untyped-def]
-    return render(request, "base.html")
-
-
-def _hello(request):  # type: ignore[no-untyped-def]
-    return HttpResponse("Hello")  # the middleware alone: no template, no context processor
-
-
-def _mount_bench_pages() -> None:
-    """The site's URLs plus the two pages above, as the root URLconf of this process only."""
-    module = types.ModuleType("bench_page_costs_urls")
-    own = i18n_patterns(route("_bench/layout/", _layout), route("_bench/hello/", _hello))
-    module.urlpatterns = [*site_urls.urlpatterns, *own]  # type: ignore[attr-defined]
-    for handler in ("handler400", "handler403", "handler404", "handler500"):
-        setattr(module, handler, getattr(site_urls, handler))
-    sys.modules[module.__name__] = module
-    settings.ROOT_URLCONF = module.__name__
-    clear_url_caches()
-
-
 def pages() -> dict[str, tuple[str, Client]]:
+    from layout_pages import mount  # beside this script
+
+    mount()
     with across_organisations():
         org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
         customer = Membership.objects.filter(organisation=org).select_related("user").order_by("id")[0].user
@@ -110,7 +85,6 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=35)
     args = parser.parse_args()
-    _mount_bench_pages()
     for name, (path, client) in pages().items():
         if args.pages and name not in args.pages:
             continue
@@ -119,20 +93,17 @@ def main() -> None:
             assert response.status_code == 200, (path, response.status_code)
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
-        queries = len(captured)  # now: the next request's start empties the log it reads
-        times, walls = [], []
+        times = []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.n):
-            start, wall = time.process_time(), time.perf_counter()
+            start = time.process_time()
             if profiler:
                 profiler.enable()
             client.get(path)
             if profiler:
                 profiler.disable()
             times.append((time.process_time() - start) * 1000)
-            walls.append((time.perf_counter() - wall) * 1000)
-        cpu, elapsed = statistics.median(times), statistics.median(walls)
-        print(f"{name:26} {path:40} CPU ms p50 {cpu:7.2f}  wall {elapsed:7.2f}  queries {queries}")
+        print(f"{name:26} {path:40} CPU ms p50 {statistics.median(times):7.1f}  queries {len(captured)}")
         if profiler:
             for key in ("cumulative", "tottime"):
                 out = io.StringIO()
