@@ -62,6 +62,11 @@ def pages() -> dict[str, tuple[str, Client]]:
         "console_queue": ("/en/console/requests/", as_agent),
         "request_detail_customer": (f"/{lang}/requests/{newest}/", as_customer),
         "request_detail_agent": (f"/en/console/requests/{newest}/", as_agent),
+        # The other applications' customer lists (bench/http seeds their data into this organisation).
+        "contracts_list": (f"/{lang}/contracts/", as_customer),
+        "invoices_list": (f"/{lang}/billing/", as_customer),
+        "orders_list": (f"/{lang}/orders/", as_customer),
+        "machines_list": (f"/{lang}/inventory/", as_customer),
     }
 
 
