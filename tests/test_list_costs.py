@@ -16,8 +16,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from guichet.contracts.views.portal import CONTRACT_LIST
 from guichet.billing.views.portal import INVOICE_LIST
+from guichet.contracts.views.portal import CONTRACT_LIST
 from guichet.inventory.views.portal import MACHINE_LIST
 from guichet.orders.views.portal import ORDER_LIST
 from tests.contracts.conftest import make_contract
