@@ -38,7 +38,7 @@ from .csvfiles import SafeWriter
 from .documents import render_pdf
 from .downloads import download, streamed_download
 from .pagination import page_size
-from .paging import KeysetPage, keyset_page
+from .paging import KeysetPage, keyset_page, order_by
 
 # A stored query string longer than this is not a person's filters: not stored.
 MAX_REMEMBERED = 1000
@@ -93,8 +93,11 @@ class Sorting:
         # A unique last key keeps the order stable from page to page.
         return [*fields, "-pk" if self.descending else "pk"]
 
-    def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return rows.order_by(*self.order_by())
+    def apply(self, rows: QuerySet[Any], *, nullable: Sequence[str] = ()) -> QuerySet[Any]:
+        """The rows in this order; `nullable` fields sort their blanks last either way, as `page` does."""
+        if not nullable:
+            return rows.order_by(*self.order_by())
+        return order_by(rows, self.order_by(), nullable)
 
     def page(self, request: HttpRequest, rows: QuerySet[Any], *, nullable: Sequence[str] = ()) -> KeysetPage:
         """The page `?cursor=` asks for, in this order (keyset paging, core/paging.py): page 500 costs

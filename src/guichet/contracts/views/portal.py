@@ -61,6 +61,8 @@ CONTRACT_LIST = listing.ListSpec(
     default="-start",
     filters=("kind", "status", "q"),
 )
+# An open-ended contract has no end: blank ends sort last either way, on the page and in the export.
+NULLABLE = ("end_date",)
 
 
 def _contract_rows(contracts: Iterable[Contract]) -> Iterator[list[object]]:
@@ -88,13 +90,15 @@ def contract_list(request: CustomerRequest) -> HttpResponseBase:
         kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
         listing.save_filters(request, CONTRACT_LIST)
     sorting = listing.sorting_of(request, CONTRACT_LIST)
-    contracts = sorting.apply(selectors.contracts_of(request.organisation, kind=kind, status=status, query=query))
+    contracts = sorting.apply(
+        selectors.contracts_of(request.organisation, kind=kind, status=status, query=query), nullable=NULLABLE
+    )
     if listing.export_of(request) == "csv":
         header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
         name = f"contracts-{request.organisation.customer_number}.csv"
         return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
     try:
-        page = sorting.page(request, contracts, nullable=("end_date",))
+        page = sorting.page(request, contracts, nullable=NULLABLE)
     except InvalidCursor as error:
         return render(request, "400.html", {"message": error.message}, status=400)
     context = {
