@@ -7,6 +7,11 @@ Django's test Client through the whole stack (middleware, sessions, templates), 
 process-local cache. Needs the data of bench/requests_scale (bench/http/run.py seeds it). For each
 page: CPU ms per request (median of n after 5 warm ones), its queries, and with --profile the
 functions that take the most time (cProfile, cumulative and own time).
+
+`hello_*` and `layout_*` are what every signed-in page pays before its own content: the middleware
+alone, and `base.html` with nothing in it (bench/rows/layout_pages.py, mounted by this script
+only). The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
+process and its "hello" in 0.1 ms, for comparison.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ PREFIX = "BENCH"
 
 
 def pages() -> dict[str, tuple[str, Client]]:
+    from layout_pages import mount  # beside this script
+
+    mount()
     with across_organisations():
         org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
         customer = Membership.objects.filter(organisation=org).select_related("user").order_by("id")[0].user
@@ -57,6 +65,11 @@ def pages() -> dict[str, tuple[str, Client]]:
     as_agent.force_login(agent)
     lang = customer.language
     return {
+        "hello_anonymous": ("/en/_bench/hello/", Client()),
+        "hello_customer": (f"/{lang}/_bench/hello/", as_customer),
+        "hello_agent": ("/en/_bench/hello/", as_agent),
+        "layout_customer": (f"/{lang}/_bench/layout/", as_customer),
+        "layout_agent": ("/en/_bench/layout/", as_agent),
         "customer_list": (f"/{lang}/requests/", as_customer),
         "customer_list_deep": (f"/{lang}/requests/?page=400", as_customer),
         "console_queue": ("/en/console/requests/", as_agent),

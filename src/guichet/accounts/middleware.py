@@ -13,7 +13,8 @@ from django.utils import timezone
 from guichet.core.tenancy import tenant_scope
 from guichet.core.viewer import zone_of
 
-from . import selectors
+from . import rules
+from .access_cache import access_of
 
 
 class ActiveOrganisationMiddleware:
@@ -33,7 +34,7 @@ class ActiveOrganisationMiddleware:
         request.granted_applications = set()  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated and not user.is_vendor_staff:
-            memberships = list(selectors.memberships_of(user))
+            memberships, grants = access_of(user)  # cached until a membership, grant or organisation changes
             active_id = request.session.get("active_organisation")
             membership = next((m for m in memberships if m.organisation_id == active_id), None)
             if membership is None and memberships:
@@ -42,10 +43,13 @@ class ActiveOrganisationMiddleware:
             if membership is not None:
                 request.membership = membership  # type: ignore[attr-defined]
                 request.organisation = membership.organisation  # type: ignore[attr-defined]
-                with tenant_scope(membership.organisation):
-                    request.granted_applications = selectors.granted_applications(  # type: ignore[attr-defined]
-                        user, membership.organisation
-                    )
+                organisation = membership.organisation
+                request.granted_applications = {  # type: ignore[attr-defined]
+                    app
+                    for app in grants.get(organisation.pk, ())
+                    if rules.application_offered(app, organisation.country)  # as selectors.granted_applications
+                }
+                with tenant_scope(organisation):
                     return self.get_response(request)
         return self.get_response(request)
 

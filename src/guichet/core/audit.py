@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from . import inserts
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def record(
 ) -> AuditEvent:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         actor=actor,
         actor_label=actor_label or (actor.email if actor else ""),
@@ -45,3 +46,5 @@ def record(
         data=data or {},
         ip=client_ip(request),
     )
+    inserts.add(event)  # with the change's other new rows, when it writes them together
+    return event

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from . import inserts
 from .models import Case, CaseActivity, CaseStatus, WaitsFor
 from .tenancy import across_organisations
 
@@ -210,13 +211,14 @@ def _record(facts: CaseFacts, at: datetime, *, new: bool = False) -> tuple[Case,
 def _open(facts: CaseFacts, at: datetime) -> Case:
     """The index row of a new case and its first step(s), each table written once."""
     case = _new_case(facts, updated_at=max(at, facts.created_at))
-    case.save(force_insert=True)
     steps = [_activity(case, CaseActivity.Event.OPENED, at=facts.created_at)]
     if facts.status != CaseStatus.OPEN:
         steps.append(_activity(case, CaseActivity.Event.STATUS, at=case.updated_at))
-    CaseActivity.objects.bulk_create(steps)
-    if facts.carries:
+    if facts.carries:  # folding needs the row's id now
+        inserts.write([case, *steps])
         _fold([case])
+    else:  # with the caller's other new rows, when it writes them together (a new request)
+        inserts.add(case, *steps)
     return case
 
 

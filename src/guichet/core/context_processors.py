@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from .calendar import calendar_for
 from .countries import get_centre, phone
@@ -52,12 +54,18 @@ def reader_country(request: HttpRequest) -> str:
 
 
 def interface_languages(request: HttpRequest) -> dict[str, Any]:
-    """The language switcher's codes: those the reader's country offers, and the current one if it is not among them."""
+    """The language switcher's (code, name in that language): those the reader's country offers, and the
+    current one if it is not among them."""
     codes = list(languages_for(reader_country(request)))
     current = (translation.get_language() or "en").split("-")[0]
     if current not in codes:
         codes.append(current)
-    return {"interface_languages": codes}
+    return {"interface_languages": [(code, _name_local(code)) for code in codes]}
+
+
+@lru_cache(maxsize=16)
+def _name_local(code: str) -> str:
+    return capfirst(translation.get_language_info(code)["name_local"])
 
 
 def centre_status(centre: SupportCentre, subdivision: str | None = None) -> dict[str, Any]:

@@ -89,6 +89,13 @@ class Request(models.Model):
             models.Index(
                 fields=["resolved_at"], name="support_req_resolved_idx", condition=Q(resolved_at__isnull=False)
             ),
+            # The agents' queue (open requests in their order, support.selectors.QUEUE_ORDERING): its first
+            # page is read in that order from a few thousand open requests, not sorted from all of them.
+            models.Index(
+                fields=["resolution_due", "created_at", "id"],
+                name="support_req_open_queue_idx",
+                condition=Q(status__in=sorted(rules.OPEN_STATUSES)),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

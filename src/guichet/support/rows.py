@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guichet.core.countries import get_centre
 from guichet.core.rows import labels, moment, url_for
@@ -56,18 +57,26 @@ def _sla_labels(language: str) -> dict[str, str]:
     }
 
 
-def business_duration(value: timedelta | None) -> str:
-    """ "3 h 05 min" of business time, sign dropped (the badge says whether it is late)."""
+def business_duration(value: timedelta | None, pattern: str | None = None) -> str:
+    """ "3 h 05 min" of business time, sign dropped (the badge says whether it is late).
+
+    `pattern` is the translated "%(hours)s h %(minutes)02d min", when the caller has it already.
+    """
     if value is None:
         return ""
     minutes = int(abs(value).total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return (pattern or _("%(hours)s h %(minutes)02d min")) % {"hours": hours, "minutes": minutes}
 
 
 def centre_zone(country: str) -> ZoneInfo:
     """The zone of a country's support centre (editable: read each page, from core/countries' cache)."""
     return ZoneInfo(str(get_centre(country).timezone))
+
+
+# Django's own message and its translations (django.utils.text.add_truncation_text); named here, not
+# written as a literal, so that `makemessages` does not copy it into our catalogue.
+_TRUNCATION = ("String to return when truncating text", "%(truncated_text)s…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,10 @@ class QueueRow:
 
 def queue_rows(rows: Iterable[tuple[Request, SlaView]]) -> list[QueueRow]:
     types, priorities, statuses, slas = labels(RequestType), labels(Priority), labels(Status), sla_labels()
+    # Each row's words translated once per page, not once per row (a gettext costs a few µs).
+    select, late, left = _("Select %(number)s"), _("%(duration)s late"), _("%(duration)s left")
+    hours = _("%(hours)s h %(minutes)02d min")
+    ellipsis = pgettext(*_TRUNCATION)  # what Truncator would look up twice per row
     zones: dict[str, ZoneInfo] = {}
     built = []
     for item, sla in rows:
@@ -100,11 +113,8 @@ def queue_rows(rows: Iterable[tuple[Request, SlaView]]) -> list[QueueRow]:
         assignee = item.assignee
         sla_text = ""
         if sla.remaining is not None:
-            duration = business_duration(sla.remaining)
-            if sla.state == "breached":
-                sla_text = _("%(duration)s late") % {"duration": duration}
-            else:
-                sla_text = _("%(duration)s left") % {"duration": duration}
+            duration = business_duration(sla.remaining, hours)
+            sla_text = (late if sla.state == "breached" else left) % {"duration": duration}
         due_iso = due_text = ""
         if sla.due:
             country = item.organisation.country
@@ -115,8 +125,8 @@ def queue_rows(rows: Iterable[tuple[Request, SlaView]]) -> list[QueueRow]:
             QueueRow(
                 number=number,
                 url=url_for("support_console:detail", {"number": number}),
-                select_label=_("Select %(number)s") % {"number": number},
-                subject=Truncator(item.subject).chars(60),
+                select_label=select % {"number": number},
+                subject=Truncator(item.subject).chars(60, truncate=ellipsis),
                 organisation=item.organisation.name,
                 country=item.organisation.country,
                 type=types.get(item.type, item.type),

@@ -157,7 +157,7 @@ QUEUE_ORDERING = ("resolution_due", "created_at", "id")
 def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Request]:
     now = now or timezone.now()
     with across_organisations():
-        requests = _staff_requests(staff).select_related("organisation", "requester", "assignee")
+        requests = _staff_requests(staff).select_related("organisation", "assignee")
         if filters.country:
             requests = requests.filter(organisation__country=filters.country)
         if filters.type:

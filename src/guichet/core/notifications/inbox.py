@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import timezone, translation
 
+from .. import inserts
 from ..models import EmailChoice, Notification, NotificationCategory, NotificationPreference, OutboxMessage
 from .categories import MANDATORY_CATEGORIES, category_of, is_mandatory
 
@@ -70,7 +71,7 @@ def record(
     """Write the person's notification (in the caller's transaction, with the outbox row)."""
     kept = {key: value for key, value in context.items() if key not in _PRIVATE_KEYS}
     link = "" if template in _NO_LINK else _path(str(context.get("url", "")))
-    return Notification.objects.create(
+    notification = Notification(
         user_id=user_id,
         template=template,
         category=category_of(template),
@@ -80,6 +81,8 @@ def record(
         email=_EMAIL_STATE[choice],
         outbox=outbox,
     )
+    inserts.add(notification)  # after its e-mail, which it may point at before either has an id
+    return notification
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""What creating a request costs, in process, on the bench's scale database (issue 17).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<copy of bench_requests> \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/<db> \
+        .venv/bin/python bench/creation/costs.py [--only api form] [-n 200] [--profile]
+
+The two creation scenarios of bench/http (`POST /api/v1/requests` with a token, the request form
+with a session and a CSRF cookie), through Django's test Client and the whole stack (middleware,
+authentication, validation, the writes, the publish of the confirmation e-mail to the broker after
+commit, the answer), DEBUG off. Without CELERY_BROKER_URL the e-mail is delivered in process, which
+is not what production does: give a Redis database of your own (it is emptied at the end).
+
+For each: wall and CPU ms per creation (median of n after 10 warm ones), its statements, and with
+--profile the functions that take the most time (cProfile, cumulative and own). The requests it
+creates are deleted at the end (bench/http's `forget_created`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench" / "http"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+os.environ["DEBUG"] = ""
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("CACHE_URL", "locmem:")
+
+import scenarios as http_scenarios  # noqa: E402  (sets Django up)
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from guichet.accounts.models import ApiToken, Membership, Organisation  # noqa: E402
+from guichet.core.tenancy import across_organisations  # noqa: E402
+
+BODY = {"type": "general", "subject": http_scenarios.BENCH_SUBJECT, "description": "Created by bench/creation."}
+
+
+def creations() -> dict[str, Callable[[], int]]:
+    """Each scenario as a call that creates one request and returns the HTTP status."""
+    with across_organisations():
+        org = Organisation.objects.get(customer_number=f"{http_scenarios.PREFIX}-BE-00000")
+        customer = Membership.objects.filter(organisation=org).select_related("user").order_by("id")[0].user
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(customer)}"}
+    api = Client()
+    form = http_scenarios._form_create(customer.language, http_scenarios._session_cookie(customer))
+    form["body"]["contact_email"] = customer.email
+    return {
+        "api": lambda: api.post("/api/v1/requests", BODY, content_type="application/json", **token).status_code,
+        "form": lambda: form["client"].post(form["path"], form["body"]).status_code,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+    broker = settings.CELERY_BROKER_URL or "none: e-mails delivered in process"
+    print(f"broker: {broker}")
+    try:
+        for name, create in creations().items():
+            if args.only and name not in args.only:
+                continue
+            for _ in range(10):
+                status = create()
+                assert status in (201, 302), (name, status)
+            with CaptureQueriesContext(connection) as captured:
+                create()
+            statements = len(captured)  # now: the next request empties Django's log
+            walls, cpus = [], []
+            profiler = cProfile.Profile() if args.profile else None
+            for _ in range(args.n):
+                wall, cpu = time.perf_counter(), time.process_time()
+                if profiler is not None:
+                    profiler.enable()
+                create()
+                if profiler is not None:
+                    profiler.disable()
+                walls.append(1000 * (time.perf_counter() - wall))
+                cpus.append(1000 * (time.process_time() - cpu))
+            print(
+                f"{name}: {statements} statements, wall {statistics.median(walls):.2f} ms, "
+                f"CPU {statistics.median(cpus):.2f} ms (median of {args.n})"
+            )
+            if profiler is not None:
+                for order in ("cumulative", "tottime"):
+                    out = io.StringIO()
+                    pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+                    print(out.getvalue())
+    finally:
+        print(f"deleted: {http_scenarios.forget_created()}")
+        if settings.CELERY_BROKER_URL:
+            import redis
+
+            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
+
+
+if __name__ == "__main__":
+    main()

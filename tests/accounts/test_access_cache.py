@@ -1,0 +1,105 @@
+"""A customer's memberships and grants are cached per user (accounts/access_cache.py), never stale."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from guichet.accounts import access_cache
+from guichet.accounts.models import Application, ApplicationGrant, Membership, Organisation
+from guichet.core.tenancy import across_organisations
+from tests.accounts.factories import OrganisationFactory, grant_all, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client):  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        path = reverse("portal:profile")
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.wsgi_request
+
+
+def test_a_second_page_reads_no_membership_nor_grant(client, customer_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(customer_a)
+    _page(client)
+    with CaptureQueriesContext(connection) as captured:
+        request = _page(client)
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "accounts_membership" not in tables
+    assert "accounts_applicationgrant" not in tables
+    assert request.organisation.name == "Org A SA"
+    assert Application.REQUESTS in request.granted_applications
+
+
+def test_a_revoked_grant_is_gone_on_the_next_page(client, customer_a, org_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(customer_a)
+    assert Application.INVOICES in _page(client).granted_applications
+    with across_organisations():
+        ApplicationGrant.objects.filter(user=customer_a, application=Application.INVOICES).delete()
+    assert Application.INVOICES not in _page(client).granted_applications
+
+
+def test_a_new_grant_counts_at_once(client, org_a) -> None:  # type: ignore[no-untyped-def]
+    member = make_member(org_a)
+    client.force_login(member)
+    assert _page(client).granted_applications == set()
+    grant_all(member, org_a, [Application.REQUESTS])
+    assert _page(client).granted_applications == {Application.REQUESTS}
+
+
+def test_a_new_membership_and_an_updated_role_show_on_the_next_page(client, customer_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(customer_a)
+    assert len(_page(client).memberships) == 1
+    Membership.objects.create(user=customer_a, organisation=OrganisationFactory(country="BE", name="Org Z"))
+    assert [m.organisation.name for m in _page(client).memberships] == ["Org A SA", "Org Z"]
+    Membership.objects.filter(user=customer_a).update(role=Membership.Role.MEMBER)  # no signal: the queryset's
+    assert not _page(client).membership.is_admin
+
+
+def test_an_edited_organisation_is_read_again(client, customer_a, org_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(customer_a)
+    _page(client)
+    org_a.name = "Org A renamed"
+    org_a.save()
+    assert _page(client).organisation.name == "Org A renamed"
+    Organisation.objects.filter(pk=org_a.pk).update(name="Org A again")
+    assert _page(client).organisation.name == "Org A again"
+
+
+def test_each_person_reads_their_own_entry(client, customer_a, org_b) -> None:  # type: ignore[no-untyped-def]
+    other = make_member(org_b, email="b@example.com")
+    client.force_login(customer_a)
+    _page(client)
+    client.force_login(other)
+    request = _page(client)
+    assert request.organisation == org_b
+    assert request.granted_applications == set()
+
+
+def test_a_write_in_a_transaction_drops_the_entries_again_when_it_commits(  # type: ignore[no-untyped-def]
+    customer_a, django_capture_on_commit_callbacks
+) -> None:
+    """A page read between the write and the commit may cache the old rows under the new key."""
+    access_cache.access_of(customer_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        access_cache.forget_access()
+    stale_key = f"guichet:access:{access_cache._generation()}:{customer_a.pk}"
+    access_cache.access_of(customer_a)  # the page read in between
+    for callback in callbacks:
+        callback()
+    assert f"guichet:access:{access_cache._generation()}:{customer_a.pk}" != stale_key
+
+
+def test_a_signed_in_page_reads_its_session_from_the_cache(client, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    """cached_db sessions: the database only on a miss (settings.SESSION_ENGINE)."""
+    for person in (customer_a, agent_be):
+        client.force_login(person)
+        _page(client)
+        with CaptureQueriesContext(connection) as captured:
+            _page(client)
+        assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]

@@ -1,0 +1,68 @@
+"""core.inserts: new rows of several tables in one statement on PostgreSQL, each with its id, a row
+pointing at an earlier one of the batch; at once outside a block; nothing when the block fails."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from guichet.core import inserts
+from guichet.core.models import AuditEvent, Notification, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def _message(n: int) -> OutboxMessage:
+    return OutboxMessage(
+        to=f"p{n}@example.com", template="request_received", language="fr", context={"n": n}, message_id=f"<{n}@t>"
+    )
+
+
+def test_rows_written_together_get_their_ids_and_point_at_each_other(customer_a) -> None:  # type: ignore[no-untyped-def]
+    message = _message(1)
+    notification = Notification(
+        user=customer_a, template="request_received", category="requests", context={"n": 1}, outbox=message
+    )
+    audit = AuditEvent(action="test.together", actor=customer_a, target="T-1", data={"a": [1, 2]})
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured, inserts.together():
+        inserts.add(message, notification)
+        inserts.add(audit)
+        assert message.pk is None  # kept until the block ends
+    writes = [query["sql"] for query in captured.captured_queries if "INSERT" in query["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+    assert message.pk and notification.pk and audit.pk
+    stored = Notification.objects.select_related("outbox").get(pk=notification.pk)
+    assert stored.outbox == message and notification.outbox_id == message.pk
+    assert stored.outbox.context == {"n": 1} and stored.context == {"n": 1}
+    assert AuditEvent.objects.get(pk=audit.pk).data == {"a": [1, 2]}
+
+
+def test_outside_a_block_a_row_is_written_at_once() -> None:
+    message = _message(2)
+    inserts.add(message)
+    assert OutboxMessage.objects.get(pk=message.pk).to == "p2@example.com"
+
+
+def test_a_failing_block_writes_nothing() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic(), inserts.together():
+        inserts.add(_message(3))
+        raise RuntimeError("before the end of the block")
+    assert not OutboxMessage.objects.filter(message_id="<3@t>").exists()
+
+
+def test_a_failing_statement_writes_none_of_its_rows() -> None:
+    OutboxMessage.objects.create(to="x@example.com", template="t", language="fr", message_id="<taken@t>")
+    duplicate = OutboxMessage(to="y@example.com", template="t", language="fr", message_id="<taken@t>")
+    with pytest.raises(Exception), transaction.atomic(), inserts.together():  # noqa: B017 (the backend's IntegrityError)
+        inserts.add(_message(4), duplicate)
+    assert not OutboxMessage.objects.filter(message_id="<4@t>").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # outside the test's own transaction
+def test_a_block_belongs_inside_a_transaction_and_alone() -> None:
+    with pytest.raises(TransactionManagementError), inserts.together():
+        pass
+    with pytest.raises(TransactionManagementError), transaction.atomic(), inserts.together(), inserts.together():
+        pass

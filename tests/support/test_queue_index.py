@@ -1,0 +1,37 @@
+"""The queue's first page is read from a partial index in its order (support 0009): it must fit the query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guichet.support import rules, selectors
+from guichet.support.models import Request
+from tests.support.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue_index():  # type: ignore[no-untyped-def]
+    return next(index for index in Request._meta.indexes if index.name == "support_req_open_queue_idx")
+
+
+def test_the_index_covers_exactly_the_open_requests_in_the_queue_order() -> None:
+    index = _queue_index()
+    assert tuple(index.fields) == selectors.QUEUE_ORDERING
+    assert index.condition.children == [("status__in", sorted(rules.OPEN_STATUSES))]
+
+
+def test_the_queue_reads_no_requester(client, org_a, customer_a, agent_be, make_request) -> None:  # type: ignore[no-untyped-def]
+    """A row shows the organisation and the assignee; joining the requester made PostgreSQL sort every open request."""
+    make_request(org_a, customer_a)
+    client.force_login(agent_be)
+    client.get(url("support_console:queue"))  # warm
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url("support_console:queue"))
+    assert response.status_code == 200
+    page_query = next(
+        q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"] and "support_request" in q["sql"]
+    )
+    assert 'requester_id" = ' not in page_query
