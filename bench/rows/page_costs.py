@@ -81,6 +81,11 @@ def pages() -> dict[str, tuple[str, Client]]:
         "request_detail_agent": (f"/en/console/requests/{newest}/", as_agent),
         "customer_home": (f"/{lang}/", as_customer),
         "console_home": ("/en/console/", as_agent),
+        # The other applications' customer lists (bench/http seeds their data into this organisation).
+        "contracts_list": (f"/{lang}/contracts/", as_customer),
+        "invoices_list": (f"/{lang}/billing/", as_customer),
+        "orders_list": (f"/{lang}/orders/", as_customer),
+        "machines_list": (f"/{lang}/inventory/", as_customer),
     }
 
 

@@ -4,6 +4,7 @@ give exactly what Django's templates, `reverse()` and Babel gave."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from guichet.core.form_renderer import FormRenderer
 from guichet.core.money import locale_for
-from guichet.core.rows import labels, moment, url_for
+from guichet.core.rows import day_text, labels, moment, money_text, url_for
+from guichet.core.templatetags.locale_ui import day, money
 from guichet.support.models import Status
 
 
@@ -85,23 +87,51 @@ class _Form(forms.Form):
     flag = forms.NullBooleanField()
 
 
+def _assert_rendered_alike(bound_forms: list[forms.Form], attrs: dict[str, object], language: str) -> None:
+    """Every field's widget: FormRenderer's HTML is the templates' HTML, byte for byte."""
+    fast, slow = FormRenderer(), DjangoTemplates()
+    with translation.override(language):
+        for bound in bound_forms:
+            for name in bound.fields:
+                field = bound[name]
+                widget = field.field.widget
+                context = widget.get_context(field.html_name, field.value(), {"id": field.auto_id, **attrs})
+                assert fast.render(widget.template_name, context) == slow.render(widget.template_name, context), name
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_select_is_what_the_templates_render(language: str) -> None:
     data = {"plain": "<script>", "lazy": "open", "grouped": "2", "many": ["1", "3"], "numbers": "1", "flag": "true"}
-    fast, slow = FormRenderer(), DjangoTemplates()
-    with translation.override(language):
-        for bound in (_Form(), _Form(data)):
-            for name in bound.fields:
-                field = bound[name]
-                attrs = {
-                    "class": "form-select",
-                    "aria-invalid": "true",
-                    "disabled": False,
-                    "data-x": 'a"b',
-                    "hidden": True,
-                }
-                widget = field.field.widget
-                context = widget.get_context(field.html_name, field.value(), {"id": field.auto_id, **attrs})
-                assert fast.render(widget.template_name, context) == slow.render(widget.template_name, context)
+    attrs = {"class": "form-select", "aria-invalid": "true", "disabled": False, "data-x": 'a"b', "hidden": True}
+    _assert_rendered_alike([_Form(), _Form(data)], attrs, language)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in str(_Form()["plain"])
     assert "<b>bold</b>" in str(_Form()["lazy"])
+
+
+class _Inputs(forms.Form):
+    text = forms.CharField(initial='a "quoted" <b>&amp;', max_length=20)
+    search = forms.CharField(widget=forms.SearchInput, required=False)
+    day = forms.DateField(initial=date(2026, 12, 6))
+    number = forms.IntegerField(initial=1234567)
+    money = forms.DecimalField(initial=Decimal("1234.50"))
+    mail = forms.EmailField(widget=forms.EmailInput)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial=mark_safe("<i>safe</i>"))
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
+def test_the_inputs_are_what_the_templates_render(language: str) -> None:
+    data = {"text": 'x" onmouseover="y', "search": "", "day": "6/12/2026", "number": "12", "mail": "a@b.be"}
+    attrs = {"class": "form-control", "aria-invalid": "true", "disabled": False, "required": True, "maxlength": 20}
+    _assert_rendered_alike([_Inputs(), _Inputs(data)], attrs, language)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
+def test_day_and_money_texts_are_the_filters(language: str) -> None:
+    with translation.override(language):
+        for value in (date(2026, 1, 5), date(2026, 12, 31), None):
+            assert day_text(value) == (day(value) if value else "")
+        amounts = [Decimal("1200.00"), Decimal("1200"), Decimal("0.5"), Decimal("-1234567.891"), Decimal("0")]
+        for currency in ("EUR", "CAD", "RON"):
+            for amount in amounts * 2:  # the second time from the cache
+                assert money_text(amount, currency) == money(amount, currency), (amount, currency)

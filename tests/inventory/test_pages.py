@@ -29,7 +29,7 @@ def test_list_shows_every_machine_with_its_coverage(client, customer_a, machines
     client.force_login(customer_a)
     response = client.get(url("inventory:list", language))
     assert response.status_code == 200
-    states = [coverage.state for _m, coverage, _u in response.context["rows"]]
+    states = [row.state for row in response.context["rows"]]
     assert states == ["contract", "warranty", "none"]
     page = response.content.decode()
     assert "78AB001" in page and 'data-testid="lookup-form"' in page
@@ -38,9 +38,9 @@ def test_list_shows_every_machine_with_its_coverage(client, customer_a, machines
 def test_list_filters_by_coverage(client, customer_a, machines) -> None:  # type: ignore[no-untyped-def]
     client.force_login(customer_a)
     response = client.get(url("inventory:list"), {"coverage": "warranty"})
-    assert [m.serial for m, _c, _u in response.context["rows"]] == ["78AB002"]
+    assert [row.serial for row in response.context["rows"]] == ["78AB002"]
     response = client.get(url("inventory:list"), {"q": "78AB003"})
-    assert [m.serial for m, _c, _u in response.context["rows"]] == ["78AB003"]
+    assert [row.serial for row in response.context["rows"]] == ["78AB003"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

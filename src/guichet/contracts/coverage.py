@@ -20,15 +20,25 @@ class ContractCoverage:
         lines: dict[int, list[CoverageLine]] = defaultdict(list)
         # The machines were already resolved within the organisation; their coverage rows follow them.
         with across_organisations():
-            for row in CoveredMachine.objects.filter(machine_id__in=machine_ids).select_related("contract"):
-                lines[row.machine_id].append(
+            # The seven values a line needs, not two models per row (a list page asks for 50 machines).
+            rows = CoveredMachine.objects.filter(machine_id__in=machine_ids).values_list(
+                "machine_id",
+                "contract__number",
+                "contract__status",
+                "service_level",
+                "covered_from",
+                "covered_until",
+                "contract__end_date",
+            )
+            for machine_id, number, status, service_level, covered_from, covered_until, contract_end in rows:
+                lines[machine_id].append(
                     CoverageLine(
-                        contract_number=row.contract.number,
-                        contract_active=row.contract.status == ContractStatus.ACTIVE,
-                        service_level=row.service_level,
-                        covered_from=row.covered_from,
-                        covered_until=row.covered_until,
-                        contract_end=row.contract.end_date,
+                        contract_number=number,
+                        contract_active=status == ContractStatus.ACTIVE,
+                        service_level=service_level,
+                        covered_from=covered_from,
+                        covered_until=covered_until,
+                        contract_end=contract_end,
                     )
                 )
         return lines

@@ -46,6 +46,8 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["-start_date", "number"]
+        # My contracts' default order and its keyset pages (issue 17): read from the index, not sorted.
+        indexes = [models.Index(fields=["organisation", "-start_date", "-id"], name="contracts_org_start")]
 
     def __str__(self) -> str:
         return self.number

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,13 @@ def _encode(value: Any) -> Any:
 def _decode(queryset: QuerySet[Any], name: str, value: Any) -> Any:
     if value is None:
         return None
-    field = queryset.model._meta.get_field(name)
+    try:
+        field = queryset.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        # An annotation the list sorts by (a count): only a whole number can be ours.
+        if name in queryset.query.annotations and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise InvalidCursor from None
     raw = value.get("d", value.get("n")) if isinstance(value, dict) else value
     try:
         return field.to_python(raw)

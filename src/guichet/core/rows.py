@@ -8,6 +8,8 @@ The pieces those rows are made of live here, cached where nothing changes per re
 
 - `moment(value, style)`: what `{{ value|when:style }}` prints, Babel's patterns parsed once per
   language and style (the `when` filter itself now uses it);
+- `day_text(value)`, `money_text(amount, currency)`: what `|day` and `|money:currency` print, the
+  locale resolved once per language (and currency) and an amount's text kept once formatted;
 - `labels(choices)`: value → label of a `TextChoices`, one dict per language;
 - `url_for(name, kwargs)`: the link of each row from one `reverse()` per view and language;
 - `render_rows(template, rows)`: the rows printed by a Jinja2 partial (`<app>/jinja2/`), the one
@@ -22,6 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -36,7 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import cases
 from .models import Case, CaseStatus, WaitsFor
-from .money import locale_for
+from .money import COUNTRY_OF_CURRENCY, format_money, locale_for
 
 STYLES = ("short", "medium", "long", "full")
 
@@ -79,6 +82,29 @@ def moment(value: date | datetime | None, style: str = "long", *, zone: tzinfo |
         value = timezone.localtime(value, zone) if timezone.is_aware(value) else value.replace(tzinfo=UTC)
         return joined.format(hour.apply(value, parsed, reference_date=value.date()), day.apply(value.date(), parsed))
     return day.apply(value, parsed)
+
+
+def day_text(value: date | None) -> str:
+    """What `{{ value|day }}` prints for a date (medium style): "6 déc. 2026"; "" for none."""
+    return moment(value, "medium") if value is not None else ""
+
+
+@lru_cache(maxsize=64)
+def _money_locale(language: str, currency: str) -> str:
+    return locale_for(language, COUNTRY_OF_CURRENCY.get(currency, ""))
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, locale: str) -> str:
+    return format_money(amount, currency, locale)
+
+
+def money_text(amount: Decimal | None, currency: str) -> str:
+    """What `{{ amount|money:currency }}` prints ("1 200,00 €"): Babel's text, formatted once per amount,
+    currency and language (a list repeats the same amounts; each costs ~50 µs to format)."""
+    if amount is None:
+        return ""
+    return _money(amount, currency, _money_locale(translation.get_language() or "en", currency))
 
 
 @lru_cache(maxsize=256)

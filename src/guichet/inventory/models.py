@@ -60,6 +60,13 @@ class Machine(models.Model):
                 name="inventory_machine_present",
                 condition=models.Q(departed_on__isnull=True),
             ),
+            # The serials a reference field suggests (selectors.machine_serials_of, on every My inventory
+            # page): the first 500 read in order from here, not 10,000 grouped and sorted (9 ms → <1 ms).
+            models.Index(
+                fields=["organisation", "serial"],
+                name="inventory_present_serial",
+                condition=models.Q(departed_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

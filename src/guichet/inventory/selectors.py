@@ -63,7 +63,7 @@ class MachineFilters:
     query: str = ""  # serial, type, model or words of the description / site
     machine_type: str = ""
     country: str = ""
-    coverage: str = ""  # "", contract, warranty, none (applied after the query, on the page)
+    coverage: str = ""  # "", contract, warranty, none: in SQL, the same test as rules.coverage_on
     include_departed: bool = False
 
 
@@ -109,7 +109,28 @@ def machines_of(organisation: Organisation, filters: MachineFilters | None = Non
             | Q(site_name__icontains=word)
             | Q(site_city__icontains=word)
         )
+    if filters.coverage in (rules.CONTRACT, rules.WARRANTY, rules.NOT_COVERED):
+        machines = machines.filter(_coverage_is(organisation, filters.coverage, today_for(organisation)))
     return machines.order_by("machine_type", "serial")
+
+
+def _coverage_is(organisation: Organisation, state: str, today: date) -> Q:
+    """Machines whose coverage today is `state`, in SQL: a list filters and pages in the database.
+
+    The same order as `rules.coverage_on`: a contract line in force (each source's `covered_on`)
+    wins, else a warranty running today, else not covered. A machine that already left is not
+    covered (`coverage_of`); the customers' list shows only machines still there.
+    """
+    by_contract = Q(pk__in=[])
+    for covered in coverage.covered_on(organisation, today):
+        by_contract |= Q(pk__in=covered)
+    left = Q(departed_on__lt=today)
+    warranty = Q(warranty_end__gte=today)
+    if state == rules.CONTRACT:
+        return by_contract & ~left
+    if state == rules.WARRANTY:
+        return warranty & ~by_contract & ~left
+    return left | (~by_contract & ~warranty)
 
 
 class AmbiguousSerial(DomainError):

@@ -23,10 +23,12 @@ from guichet.core.documents import reader_language
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
+from guichet.core.paging import InvalidCursor, capped_count
 
 from .. import documents, rules, selectors, services
 from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
 from ..models import Invoice, Status
+from ..rows import invoice_rows
 
 invoices_required = application_required("invoices")
 statements_required = application_required("statements")
@@ -82,14 +84,18 @@ def invoice_list(request: CustomerRequest) -> HttpResponseBase:
             title = _("Invoices and credit notes of %(name)s") % {"name": request.organisation.name}
             rows = list(_invoice_rows(items[: listing.MAX_PDF_ROWS], today))
             return listing.pdf_export(title, _invoice_header(), rows, f"{name}.pdf", language=language)
-    page = page_of(request, "invoices", items)
+    try:
+        page = sorting.page(request, items)
+    except InvalidCursor as error:
+        return render(request, "400.html", {"message": error.message}, status=400)
     return render(
         request,
         "billing/invoices.html",
         {
             "page": page,
+            "rows": invoice_rows(page, today),
+            "more_than": capped_count(items),
             "filters": filters,
-            "locale": documents.locale_of(request.organisation, translation.get_language()),
             "today": today,
             **listing.list_context(request, sorting, exports=("csv", "pdf")),
         },

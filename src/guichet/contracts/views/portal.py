@@ -25,7 +25,7 @@ from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
-from guichet.core.pagination import page_of
+from guichet.core.paging import InvalidCursor, capped_count
 from guichet.core.templatetags.locale_ui import day
 from guichet.inventory.selectors import machine_suggestions
 
@@ -42,6 +42,7 @@ from ..forms import (
     ServicePacForm,
 )
 from ..models import Contract, ContractStatus, CoveredMachine, Termination
+from ..rows import contract_rows
 
 contracts_required = application_required("contracts")
 
@@ -60,6 +61,8 @@ CONTRACT_LIST = listing.ListSpec(
     default="-start",
     filters=("kind", "status", "q"),
 )
+# An open-ended contract has no end: blank ends sort last either way, on the page and in the export.
+NULLABLE = ("end_date",)
 
 
 def _contract_rows(contracts: Iterable[Contract]) -> Iterator[list[object]]:
@@ -87,13 +90,24 @@ def contract_list(request: CustomerRequest) -> HttpResponseBase:
         kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
         listing.save_filters(request, CONTRACT_LIST)
     sorting = listing.sorting_of(request, CONTRACT_LIST)
-    contracts = sorting.apply(selectors.contracts_of(request.organisation, kind=kind, status=status, query=query))
+    contracts = sorting.apply(
+        selectors.contracts_of(request.organisation, kind=kind, status=status, query=query), nullable=NULLABLE
+    )
     if listing.export_of(request) == "csv":
         header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
         name = f"contracts-{request.organisation.customer_number}.csv"
         return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
-    page = page_of(request, "contracts", contracts)
-    context = {"page": page, "filters": filters, **listing.list_context(request, sorting)}
+    try:
+        page = sorting.page(request, contracts, nullable=NULLABLE)
+    except InvalidCursor as error:
+        return render(request, "400.html", {"message": error.message}, status=400)
+    context = {
+        "page": page,
+        "rows": contract_rows(page),
+        "more_than": capped_count(contracts),
+        "filters": filters,
+        **listing.list_context(request, sorting),
+    }
     return render(request, "contracts/list.html", context)
 
 

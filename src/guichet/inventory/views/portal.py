@@ -26,7 +26,7 @@ from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language, render_pdf
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
-from guichet.core.pagination import page_of
+from guichet.core.paging import InvalidCursor, capped_count
 
 from .. import rules, selectors, services
 from ..errors import Code
@@ -41,6 +41,7 @@ from ..forms import (
     TransferForm,
 )
 from ..models import EstimateStatus, Machine, RepairRequest
+from ..rows import machine_rows
 from ..selectors import AmbiguousSerial
 from ..templatetags.inventory_ui import coverage_label
 
@@ -157,27 +158,23 @@ def machine_list(request: CustomerRequest) -> HttpResponseBase:
         query, coverage, country = (filters.cleaned_data[k] for k in ("q", "coverage", "country"))
         listing.save_filters(request, MACHINE_LIST)
     sorting = listing.sorting_of(request, MACHINE_LIST)
-    filtered = selectors.MachineFilters(query=query, country=country)
+    filtered = selectors.MachineFilters(query=query, country=country, coverage=coverage)
     machines = sorting.apply(selectors.machines_of(request.organisation, filtered))
     today = today_for(request.organisation)
     if export := listing.export_of(request):
         return _export_machines(request, export, list(machines), today, coverage)
-    if coverage:
-        # Coverage is computed, not stored: filter in memory (an organisation has hundreds, not millions).
-        every = list(machines)
-        states = selectors.coverages_of(every, today)
-        rows_all: list[Any] = [m for m in every if states[m.pk].state == coverage]
-        page = page_of(request, "machines", rows_all)
-    else:
-        page = page_of(request, "machines", machines)
-        states = selectors.coverages_of(page.object_list, today)
-    rows = [(m, states[m.pk], machine_url("inventory:detail", m)) for m in page.object_list]
+    try:
+        page = sorting.page(request, machines)
+    except InvalidCursor as error:
+        return render(request, "400.html", {"message": error.message}, status=400)
     return render(
         request,
         "inventory/list.html",
         {
             "page": page,
-            "rows": rows,
+            # Coverage is computed, not stored: for the page at once (one query), filtered in SQL.
+            "rows": machine_rows(page, selectors.coverages_of(page, today)),
+            "more_than": capped_count(machines),
             "filters": filters,
             "lookup_form": LookupForm(),
             "today": today,

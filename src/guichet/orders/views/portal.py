@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _l
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core import listing
-from guichet.core.pagination import page_of
+from guichet.core.paging import InvalidCursor, capped_count
 from guichet.core.templatetags.locale_ui import when
 
 from .. import chart, selectors
 from ..forms import OrderFilterForm
 from ..models import Order, OrderEvent, OrderStatus, ShipmentStatus
+from ..rows import order_rows
 
 orders_required = application_required("orders")
 
@@ -66,12 +67,22 @@ def order_list(request: CustomerRequest) -> HttpResponseBase:
     orders = sorting.apply(selectors.orders_of(request.organisation, filters))
     if listing.export_of(request) == "csv":
         return export_orders(orders.iterator(chunk_size=500), f"orders-{request.organisation.customer_number}.csv")
-    page = page_of(request, "orders", orders)
+    try:
+        page = sorting.page(request, orders)
+    except InvalidCursor as error:
+        return render(request, "400.html", {"message": error.message}, status=400)
     filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
     return render(
         request,
         "orders/list.html",
-        {"page": page, "filters": form, "filtered": filtered, **listing.list_context(request, sorting)},
+        {
+            "page": page,
+            "rows": order_rows(page),
+            "more_than": capped_count(orders),
+            "filters": form,
+            "filtered": filtered,
+            **listing.list_context(request, sorting),
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

@@ -1,0 +1,49 @@
+"""My contracts' rows, prepared once per row (issue 17; decision 0016): every string a cell prints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from guichet.core.rows import day_text, labels, money_text, url_for
+
+from .models import Contract, ContractKind, ContractStatus
+from .templatetags.contracts_ui import contract_status_css
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRow:
+    number: str
+    url: str
+    title: str  # translated where the catalogue has it, as `{% translate contract.title %}` did
+    kind: str
+    status: str
+    status_css: str
+    start: str
+    end: str  # "" when open-ended
+    amount: str
+
+
+def _translated(text: str) -> str:
+    # Exactly `{% translate variable %}`: Django doubles the percent signs of the msgid, then halves them.
+    return _(text.replace("%", "%%")).replace("%%", "%")
+
+
+def contract_rows(page: Iterable[Contract]) -> list[ContractRow]:
+    kinds, statuses = labels(ContractKind), labels(ContractStatus)
+    return [
+        ContractRow(
+            number=contract.number,
+            url=url_for("contracts:detail", {"number": contract.number}),
+            title=_translated(contract.title),
+            kind=kinds.get(contract.kind, contract.kind),
+            status=statuses.get(contract.status, contract.status),
+            status_css=contract_status_css(contract.status),
+            start=day_text(contract.start_date),
+            end=day_text(contract.end_date),
+            amount=money_text(contract.amount, contract.currency),
+        )
+        for contract in page
+    ]
