@@ -1,7 +1,8 @@
 """While the database cannot be reached: a translated 503 (a page, or JSON for the API), never a 500.
 
 The outage is the one a balancer sees first: the session's query fails in the middleware,
-before any view runs (tests/reliability/test_database_restart.py stops a real PostgreSQL).
+before any view runs (a session not in the shared cache is read from the database;
+tests/reliability/test_database_restart.py stops a real PostgreSQL).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from django.test import Client
 
 
 def _failing(exc: Exception) -> Callable[..., None]:
-    def load(self: SessionStore) -> None:
+    def read(self: SessionStore) -> None:
         raise exc
 
-    return load
+    return read
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def client() -> Client:
 @pytest.fixture
 def database_down(monkeypatch: pytest.MonkeyPatch) -> None:
     message = 'connection to server at "db.internal" (10.0.0.9), port 5432 failed: Connection refused'
-    monkeypatch.setattr(SessionStore, "load", _failing(OperationalError(message)))
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", _failing(OperationalError(message)))
 
 
 @pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_the_api_answers_json_in_the_callers_language(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_any_other_failure_is_still_the_500_page(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(SessionStore, "load", _failing(RuntimeError("a bug")))
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", _failing(RuntimeError("a bug")))
     response = client.get("/en/help/")
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
