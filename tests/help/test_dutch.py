@@ -168,9 +168,15 @@ def test_dutch_synonyms_reach_articles_that_do_not_use_the_word() -> None:
         ),
         IndexedTranslation("invoice", "en", "Get a copy of an invoice", "", "Download your invoices.", "i", ("BE",)),
         IndexedTranslation("refund", "fr", "Remboursement", "", "Vous êtes remboursé.", "b", ("BE",)),
+        IndexedTranslation("care", "en", "Manufacturer care", "", "Extended care from the maker.", "b", ("BE",)),
     ]
     index = HelpIndex(corpus)
-    for query, slug in [("contract stopzetten", "terminate"), ("facturen", "invoice"), ("terugbetaling", "refund")]:
+    for query, slug in [
+        ("contract stopzetten", "terminate"),
+        ("facturen", "invoice"),
+        ("terugbetaling", "refund"),
+        ("service van het merk", "care"),  # merk (brand): the manufacturer's own service
+    ]:
         assert index.search(query, language="nl", country="BE")[0].slug == slug, query
 
 
