@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.billing import rules, services
@@ -81,11 +82,11 @@ def test_invoice_statement_dispute_credit_note(  # type: ignore[no-untyped-def]
 
     # The statement shows both invoices and the aging chart, with its table alternative.
     page.goto(f"{base}/billing/statement/")
-    assert page.locator("[data-testid=aging-chart] svg").is_visible()
+    expect(page.locator("[data-testid=aging-chart] svg")).to_be_visible()
     assert page.locator("[data-testid=aging-table] tr[data-bucket='31_60'] td").text_content().strip() == format_money(
         old.total, old.currency, locale
     )
-    assert page.locator("[data-testid=statement-table] tr[data-kind=invoice]").count() == 2
+    expect(page.locator("[data-testid=statement-table] tr[data-kind=invoice]")).to_have_count(2)
     axe_check(page)
 
     # The customer disputes a line of the recent invoice.
@@ -96,7 +97,7 @@ def test_invoice_statement_dispute_credit_note(  # type: ignore[no-untyped-def]
     page.fill("input[name=amount]", "100.00")
     page.fill("textarea[name=reason]", "Toner jamais livré" if language == "fr" else "Toner not delivered")
     page.locator("[data-testid=dispute-form] button[type=submit]").click()
-    assert page.locator("[data-testid=dispute-open]").is_visible()
+    expect(page.locator("[data-testid=dispute-open]")).to_be_visible()
     axe_check(page)
     received = smtp_sink.wait_for(1)[0]
     assert received["To"] == customer.email
@@ -108,7 +109,7 @@ def test_invoice_statement_dispute_credit_note(  # type: ignore[no-untyped-def]
     dispute_card = console.locator(f"[data-testid=dispute][data-invoice='{invoice.number}']")
     dispute_card.locator("select[name=decision]").select_option("credit")
     dispute_card.locator("button[type=submit]").click()
-    assert console.locator("[data-testid=no-disputes]").is_visible()
+    expect(console.locator("[data-testid=no-disputes]")).to_be_visible()
     with tenant_scope(organisation):
         dispute = Dispute.objects.get(invoice=invoice)
         assert dispute.state == "credited" and dispute.credit_note is not None
@@ -117,7 +118,7 @@ def test_invoice_statement_dispute_credit_note(  # type: ignore[no-untyped-def]
 
     # The customer sees the credit note on the invoice and has the e-mail, in their language.
     page.reload()
-    assert page.locator("[data-testid=dispute-credited]").is_visible()
+    expect(page.locator("[data-testid=dispute-credited]")).to_be_visible()
     assert credit_note.number in page.content()
     axe_check(page)
     messages = smtp_sink.wait_for(3)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.accounts.models import Membership, User
 from guichet.buytech import demo, services
@@ -87,8 +88,8 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     # Not yet: the attestation is missing, the page says so and offers it; no order form.
     page = signed_in(new_context, live_server, customer, phone=True)
     page.goto(f"{base}/buytech/")
-    assert page.locator("[data-testid=not-eligible] [data-code=no_attestation]").is_visible()
-    assert page.locator("[data-sku]").count() == 0
+    expect(page.locator("[data-testid=not-eligible] [data-code=no_attestation]")).to_be_visible()
+    expect(page.locator("[data-sku]")).to_have_count(0)
     axe_check(page)
     page.locator("[data-testid=attestation-form] input[name=confirm]").check()
     page.locator("[data-testid=attestation-form] button[type=submit]").click()
@@ -135,7 +136,7 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
         order = BuyTechOrder.objects.select_related("relationship_agreement", "devices_agreement").get(number=number)
     agreements = [order.relationship_agreement.number, order.devices_agreement.number]
     page.goto(f"{base}/buytech/orders/{number}/")
-    assert page.locator("[data-testid=agreements] li").count() == 2
+    expect(page.locator("[data-testid=agreements] li")).to_have_count(2)
     assert order.payment_reference in page.locator("[data-testid=price-reference]").inner_text()
     axe_check(page)
 
@@ -171,7 +172,7 @@ def test_buytech_from_attestation_to_warranty_replacement(  # type: ignore[no-un
     # Within 14 days the customer cancels the phone and is refunded.
     clock.today += timedelta(days=10)
     page.goto(f"{base}/buytech/orders/{number}/")
-    assert page.locator("[data-testid=shipments] li").count() == 2
+    expect(page.locator("[data-testid=shipments] li")).to_have_count(2)
     axe_check(page)
     page.locator("[data-testid=cancel-form] input[name=positions][value='3']").check()
     page.locator("[data-testid=cancel-form] button[type=submit]").click()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.accounts.factories import make_agent
 
@@ -52,7 +53,8 @@ def test_console_menu_by_keyboard(new_context, live_server, axe_check, phone: bo
         "Sales",
     ]
     current = page.locator("[data-testid=console-menu] [aria-current]")
-    assert current.count() == 1 and current.inner_text() == "Requests"
+    expect(current).to_have_count(1)
+    assert current.inner_text() == "Requests"
     assert current.get_attribute("aria-current") == "page"
     assert toggle.inner_text().strip() == "Console · Requests"
     axe_check(page)
@@ -91,6 +93,7 @@ def test_console_menu_by_keyboard(new_context, live_server, axe_check, phone: bo
         page.keyboard.press("Enter")
     assert page.url.endswith("/en/console/buytech/")
     current = page.locator("[data-testid=console-menu] [aria-current=page]")
-    assert current.count() == 1 and current.inner_text() == "Buy Tech"
+    expect(current).to_have_count(1)
+    assert current.inner_text() == "Buy Tech"
     assert toggle.inner_text().strip() == "Console · Buy Tech"
     axe_check(page)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.contracts.models import ContractStatus
@@ -58,10 +59,10 @@ def test_sign_a_contract_in_french_then_download_it(  # type: ignore[no-untyped-
 
     # The terms, then the confirmation: refused without the box ticked, signed with it.
     assert contract.title in page.content()
-    assert page.locator("[data-testid=contract-pdf]").is_visible()
+    expect(page.locator("[data-testid=contract-pdf]")).to_be_visible()
     axe_check(page)
     page.locator("[data-testid=sign-form] button[type=submit]").click()
-    assert page.locator("#accept-terms-error").is_visible()
+    expect(page.locator("#accept-terms-error")).to_be_visible()
     axe_check(page)
     page.locator("#id_accept_terms").check()
     page.locator("[data-testid=sign-form] button[type=submit]").click()
@@ -89,10 +90,10 @@ def test_sign_a_contract_in_french_then_download_it(  # type: ignore[no-untyped-
     axe_check(console)
     console.locator("[data-testid=countersign-form] button[type=submit]").click()
     console.locator("[data-testid=countersign-form]").wait_for(state="detached")
-    assert console.locator("[data-testid=signature-list] li").count() == 2
+    expect(console.locator("[data-testid=signature-list] li")).to_have_count(2)
     axe_check(console)
     page.reload()
-    assert page.locator("[data-testid=signature-list] li").count() == 2
+    expect(page.locator("[data-testid=signature-list] li")).to_have_count(2)
     with page.expect_download() as download_info:
         page.locator("[data-testid=signed-download]").click()
     both = tmp_path / "both.pdf"
@@ -104,5 +105,5 @@ def test_sign_a_contract_in_french_then_download_it(  # type: ignore[no-untyped-
     # The same page on a phone: one column, the download still there.
     phone = signed_in(new_context, live_server, customer, phone=True)
     phone.goto(f"{base}/contracts/{contract.number}/sign/")
-    assert phone.locator("[data-testid=signed-download]").is_visible()
+    expect(phone.locator("[data-testid=signed-download]")).to_be_visible()
     axe_check(phone)

@@ -9,6 +9,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.test import Client
 from django.utils import formats, translation
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.contracts import services
@@ -105,7 +106,7 @@ def test_terminations_refused_then_accepted_in_french(new_context, live_server, 
     page.fill("input[name=machine_type]", "9009")
     page.fill("input[name=serial]", "78BE103")
     page.locator("[data-testid=servicepac-form] button[type=submit]").click()
-    assert page.locator("#id_code_error").is_visible()
+    expect(page.locator("#id_code_error")).to_be_visible()
     axe_check(page)
     page.fill("input[name=code]", code.code.lower())
     page.locator("[data-testid=servicepac-form] button[type=submit]").click()
@@ -139,6 +140,6 @@ def test_terminations_refused_then_accepted_in_french(new_context, live_server, 
     assert term_text in page.locator("[data-testid=termination-effective]").inner_text()
     axe_check(page)
     page.locator("[data-testid=withdraw]").click()
-    assert page.locator("[data-testid=withdraw]").count() == 0
+    expect(page.locator("[data-testid=withdraw]")).to_have_count(0)
     assert "Retirée par le client" in page.locator("[data-testid=termination-list]").inner_text()
     axe_check(page)

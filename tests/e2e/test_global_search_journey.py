@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.billing import rules, services
@@ -88,6 +89,6 @@ def test_marie_finds_her_invoice_and_machine_luc_finds_nothing(  # type: ignore[
     # Luc types Marie's invoice number: nothing, said in his language, on a page without violations.
     luc_page = signed_in(new_context, live_server, luc, phone=True)
     luc_page.goto(f"{base}/search/?q={invoice.number}")
-    assert luc_page.locator("[data-testid=search-empty]").is_visible()
+    expect(luc_page.locator("[data-testid=search-empty]")).to_be_visible()
     assert invoice.number not in luc_page.locator("main a").all_inner_texts()
     axe_check(luc_page)

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from guichet.accounts.models import Membership, User
 from guichet.billing import rules as billing_rules
@@ -88,7 +89,7 @@ def test_marie_sees_what_needs_her_and_goes_there(new_context, live_server, axe_
     for number in numbers.values():
         assert number in attention.inner_text()
     tiles = page.locator("[data-testid=application-tiles] > li")
-    assert tiles.count() == 7
+    expect(tiles).to_have_count(7)
     # a phone's width: nothing wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
@@ -109,11 +110,11 @@ def test_an_agent_lands_on_the_console_home(new_context, live_server, axe_check)
     agent = make_agent("BE", email="agent.home@example.com", language="fr")
     page = signed_in(new_context, live_server, agent, phone=True)
     page.goto(f"{live_server.url}/fr/console/")
-    assert page.locator("[data-testid=console-queues] [data-queue]").count() == 4
+    expect(page.locator("[data-testid=console-queues] [data-queue]")).to_have_count(4)
     chart = page.locator("[data-testid=flow-chart]")
     assert chart.get_attribute("role") == "img"
     page.locator("[data-testid=console-chart] summary").click()
-    assert page.locator("[data-testid=flow-table] tbody tr").count() == 30
+    expect(page.locator("[data-testid=flow-table] tbody tr")).to_have_count(30)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
     assert page.locator("[data-queue=unassigned]").inner_text().count("Copie de facture") == 1

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.core.tenancy import across_organisations
@@ -78,7 +79,7 @@ def test_inventory_journey(  # type: ignore[no-untyped-def]
     page.locator("[data-testid=repair-form] button[type=submit]").click()
     onsite_number = page.locator("[data-testid=repair-number]").inner_text().strip()
     assert onsite_number.startswith(f"SR-{country}-")
-    assert page.locator("[data-testid=slot]").is_visible()
+    expect(page.locator("[data-testid=slot]")).to_be_visible()
     axe_check(page)
 
     # A repair on the uncovered machine: the billing acceptance is required, then kept.
@@ -86,13 +87,13 @@ def test_inventory_journey(  # type: ignore[no-untyped-def]
     page.locator("input[name=kind][value=software]").check()
     page.fill("textarea[name=description]", "Boot loop")
     page.locator("[data-testid=repair-form] button[type=submit]").click()
-    assert page.locator("#id_accept_billing_error").is_visible()  # refused without the acceptance
+    expect(page.locator("#id_accept_billing_error")).to_be_visible()  # refused without the acceptance
     axe_check(page)
     page.locator("input[name=accept_billing]").check()
     page.locator("[data-testid=repair-form] button[type=submit]").click()
     billed_number = page.locator("[data-testid=repair-number]").inner_text().strip()
-    assert page.locator("[data-testid=billing-accepted]").is_visible()
-    assert page.locator("[data-testid=mail-in]").is_visible()
+    expect(page.locator("[data-testid=billing-accepted]")).to_be_visible()
+    expect(page.locator("[data-testid=mail-in]")).to_be_visible()
     with across_organisations():
         billed = RepairRequest.objects.get(number=billed_number)
     assert billed.billing_accepted_by == customer and billed.coverage == "none"
@@ -105,7 +106,7 @@ def test_inventory_journey(  # type: ignore[no-untyped-def]
     page.fill("textarea[name=reason]", words["sale_reason"])
     axe_check(page)
     page.locator("[data-testid=transfer-form] button[type=submit]").click()
-    assert page.locator("[data-testid=transfers]").is_visible()
+    expect(page.locator("[data-testid=transfers]")).to_be_visible()
     with across_organisations():
         sale = Transfer.objects.get(machine__serial="78JR002")
     assert sale.kind == "sale" and sale.buyer == words["buyer"]
@@ -127,7 +128,7 @@ def test_inventory_journey(  # type: ignore[no-untyped-def]
     console.goto(f"{base}/console/inventory/")
     axe_check(console)
     for number in (onsite_number, billed_number, sale.number, relocation_number):
-        assert console.locator(f"a:has-text('{number}')").count() == 1
+        expect(console.locator(f"a:has-text('{number}')")).to_have_count(1)
     console.locator(f"a:has-text('{relocation_number}')").click()
     console.locator("[data-testid=relocation-assign] button").click()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from tests.accounts.factories import OrganisationFactory, grant_all, make_member
@@ -49,7 +50,7 @@ def test_sort_filter_remember_and_export_at_phone_width(new_context, live_server
     page.keyboard.press("Enter")
     page.wait_for_url("**sort=-machine**")
     assert serials(page) == ["78LIST3", "78LIST2", "78LIST1"]
-    assert page.locator("th[aria-sort=descending]").count() == 1
+    expect(page.locator("th[aria-sort=descending]")).to_have_count(1)
 
     page.fill("main input[name=q]", "Serveur")
     page.press("main input[name=q]", "Enter")

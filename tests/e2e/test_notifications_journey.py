@@ -62,7 +62,7 @@ def test_marie_s_bell_counts_the_agents_reply(  # type: ignore[no-untyped-def]
     page.clock.install()  # the bell polls every 30 s: the test moves the page's clock, not the wall's
     page.goto(f"{live_server.url}/{language}/requests/")
     bell = page.locator("[data-testid=notification-bell]")
-    assert bell.is_visible()  # on a phone too: outside the collapsed menu
+    expect(bell).to_be_visible()  # on a phone too: outside the collapsed menu
     count = page.locator("[data-testid=notification-count]")
     count.wait_for()
     assert count.inner_text() == "1"

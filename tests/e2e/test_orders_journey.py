@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.core.tenancy import tenant_scope
@@ -120,11 +121,11 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
     console.fill("[data-testid=shipment-form] input[name=tracking_number]", "12345")  # not this carrier's format
     console.fill(f"[data-testid=shipment-form] input[name=line_{server.pk}]", "1")
     console.locator("[data-testid=shipment-form] button[type=submit]").click()
-    assert console.locator("[data-testid=shipment-form] .invalid-feedback").count() == 1
+    expect(console.locator("[data-testid=shipment-form] .invalid-feedback")).to_have_count(1)
     axe_check(console)
     console.fill("[data-testid=shipment-form] input[name=tracking_number]", tracking_2.lower())
     console.locator("[data-testid=shipment-form] button[type=submit]").click()
-    assert console.locator(f"[data-testid=shipment][data-tracking='{tracking_2}']").count() == 1
+    expect(console.locator(f"[data-testid=shipment][data-tracking='{tracking_2}']")).to_have_count(1)
     axe_check(console)
 
     # The customer finds the order in the list and opens it: two parcels, being prepared.
@@ -138,7 +139,7 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
     page.locator("[data-testid=order-filters] button[type=submit]").click()
     page.locator(f"a:has-text('{order.number}')").click()
     page.wait_for_url(f"**/orders/{order.number}/")  # count() does not wait for the click's navigation
-    assert page.locator("[data-testid=shipment]").count() == 2
+    expect(page.locator("[data-testid=shipment]")).to_have_count(2)
     axe_check(page)
 
     # The carriers report; each change shows on the page and reaches the customer by e-mail.
@@ -158,7 +159,7 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
         if index == 2:
             page.reload()
             parcel = page.locator(f"[data-testid=shipment][data-tracking='{tracking_1}']")
-            assert parcel.locator("[data-testid=delivered-at] time").count() == 1
+            expect(parcel.locator("[data-testid=delivered-at] time")).to_have_count(1)
             axe_check(page)
     # The carrier sends the last event again: nothing changes, nobody is told twice.
     assert report(live_server, "evt-5", carrier_2, tracking_2, "delivered", "Hub")["duplicate"] is True
@@ -190,7 +191,7 @@ def test_an_order_in_two_parcels_followed_to_delivery(  # type: ignore[no-untype
     # On a phone the order page stays usable and accessible.
     phone = signed_in(new_context(phone=True), live_server, customer)
     phone.goto(f"{base}/orders/{order.number}/")
-    assert phone.locator("[data-testid=shipment]").count() == 2
+    expect(phone.locator("[data-testid=shipment]")).to_have_count(2)
     axe_check(phone)
     if os.environ.get("ORDERS_SCREENSHOTS"):
         page.goto(f"{base}/orders/{order.number}/")

@@ -19,6 +19,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import translation
+from playwright.sync_api import expect
 
 from guichet.accounts.models import AccessRequest, Application, Consent, Organisation, User
 from guichet.core.tenancy import across_organisations
@@ -110,7 +111,7 @@ def test_registration_to_first_granted_application(
         customer.click("form[action$='/accounts/signup/'] button[type=submit]")
     assert html_lang(customer) == lang
     error = customer.locator(".form-check:has(#id_consent_transfer) > #id_consent_transfer_error")
-    assert error.is_visible()
+    expect(error).to_be_visible()
     expected_error = translated(lang, CONSENT_ERROR)
     assert error.inner_text().strip() == expected_error
     if expected_error != CONSENT_ERROR:  # once the catalogue translates it, English must not leak
@@ -118,7 +119,7 @@ def test_registration_to_first_granted_application(
     consent = customer.locator("#id_consent_transfer")
     assert consent.get_attribute("aria-invalid") == "true"
     assert "id_consent_transfer_error" in (consent.get_attribute("aria-describedby") or "")
-    assert customer.locator("#id_consent_contact_error").count() == 0
+    expect(customer.locator("#id_consent_contact_error")).to_have_count(0)
     # What was typed is kept (passwords aside, by design).
     assert customer.input_value("#id_phone") == national_phone
     assert customer.is_checked("#id_consent_contact")
@@ -182,7 +183,7 @@ def test_registration_to_first_granted_application(
     with customer.expect_navigation():
         customer.keyboard.press("Enter")
     assert customer.url.endswith(f"/{lang}/access/")
-    assert customer.locator("tr[data-application=invoices] .badge.text-bg-warning").is_visible()
+    expect(customer.locator("tr[data-application=invoices] .badge.text-bg-warning")).to_be_visible()
     with across_organisations():
         assert AccessRequest.objects.filter(user=user, application="invoices", status="pending").count() == 1
 
@@ -205,12 +206,12 @@ def test_registration_to_first_granted_application(
     with agent_page.expect_navigation():
         agent_page.locator(f"[data-testid=console-counts] a[href='/{lang}/console/access-requests/']").click()
     card = agent_page.locator("[data-testid=access-request]", has_text=email)
-    assert card.count() == 1
+    expect(card).to_have_count(1)
     with agent_page.expect_navigation():
         card.locator("button[name=decision][value=grant]").click()
     assert agent_page.url == f"{live_server.url}/{lang}/console/access-requests/"
-    assert agent_page.locator(".messages .alert-success").is_visible()
-    assert agent_page.locator("[data-testid=access-request]", has_text=email).count() == 0
+    expect(agent_page.locator(".messages .alert-success")).to_be_visible()
+    expect(agent_page.locator("[data-testid=access-request]", has_text=email)).to_have_count(0)
     with across_organisations():
         assert AccessRequest.objects.get(user=user, application="invoices").status == "granted"
 
@@ -222,11 +223,11 @@ def test_registration_to_first_granted_application(
     assert link_in(SmtpSink.text(granted_mail[0]), invoices_path) == f"{live_server.url}{invoices_path}"
 
     customer.reload()
-    assert customer.locator("tr[data-application=invoices] .badge.text-bg-success").is_visible()
+    expect(customer.locator("tr[data-application=invoices] .badge.text-bg-success")).to_be_visible()
     # The e-mail's link is the application's stable address; the menu goes straight to My invoices.
     billing_path = f"/{lang}/billing/"
     nav_link = customer.locator(f"#main-nav a.nav-link[href='{billing_path}']")
-    assert nav_link.count() == 1
+    expect(nav_link).to_have_count(1)
     toggler = customer.locator(".navbar-toggler")
     if toggler.is_visible():  # phone: the navigation is collapsed behind the menu button
         assert not nav_link.is_visible()
@@ -246,7 +247,7 @@ def test_registration_to_first_granted_application(
     assert response.status == 403
     assert html_lang(customer) == lang
     ask = customer.locator(f"main a[href='/{lang}/access/?application=orders']")
-    assert ask.is_visible()
+    expect(ask).to_be_visible()
     axe_check(customer)
 
     response = customer.goto(f"/{lang}/help/contact/")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.inventory import services
@@ -47,7 +48,7 @@ def test_the_customer_accepts_a_cost_estimate_on_a_phone(new_context, live_serve
     page.goto(f"{live_server.url}/fr/")
     item = page.locator("main [data-kind=repair_estimate]")
     assert "Réparation en attente de votre accord sur le devis" in item.inner_text()
-    assert item.locator("time").count() == 0
+    expect(item.locator("time")).to_have_count(0)
     axe_check(page)
     item.locator("a").click()
 
@@ -68,7 +69,7 @@ def test_the_customer_accepts_a_cost_estimate_on_a_phone(new_context, live_serve
 
     answer = page.locator("main [data-testid=estimate-answer]")
     assert "Accepté le" in answer.inner_text()
-    assert page.locator("main [data-testid=estimate-accept]").count() == 0
+    expect(page.locator("main [data-testid=estimate-accept]")).to_have_count(0)
     axe_check(page)
     with across_organisations():
         accepted = RepairRequest.objects.get(pk=repair.pk)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.accounts.models import User
 from guichet.core.tenancy import tenant_scope
@@ -105,7 +106,7 @@ def test_request_from_submission_to_closing(  # type: ignore[no-untyped-def]
     page.reload()
     page.locator("[data-testid=rating-form] input[name=rating][value='5']").check()
     page.locator("[data-testid=rating-form] button[type=submit]").click()
-    assert page.locator("[data-testid=rating-given]").is_visible()
+    expect(page.locator("[data-testid=rating-given]")).to_be_visible()
     page.locator("[data-testid=close-form] button").click()
     axe_check(page)
     with tenant_scope(organisation):
@@ -127,8 +128,8 @@ def test_a_question_asked_from_the_contact_page_without_the_requests_grant(  # t
     page = signed_in(lambda: new_context(phone=True), live_server, member)
     page.goto(f"{live_server.url}/{language}/help/contact/")
     form = page.locator("[data-testid=question-form]")
-    assert form.is_visible()
-    assert page.locator("[data-testid=opening-hours]").count() == (0 if country == "CA" else 1)
+    expect(form).to_be_visible()
+    expect(page.locator("[data-testid=opening-hours]")).to_have_count(0 if country == "CA" else 1)
     axe_check(page)
     page.fill("input[name=subject]", "Question")
     page.locator("textarea[name=description]").focus()
@@ -142,6 +143,6 @@ def test_a_question_asked_from_the_contact_page_without_the_requests_grant(  # t
     confirmation = smtp_sink.wait_for(1)[0]
     assert number in confirmation["Subject"] and confirmation["To"] == member.email
     page.goto(f"{live_server.url}/{language}/requests/")
-    assert page.locator("[data-testid=questions-only]").is_visible()
-    assert page.locator(f"[data-testid=request-list] >> text={number}").count() == 1
+    expect(page.locator("[data-testid=questions-only]")).to_be_visible()
+    expect(page.locator(f"[data-testid=request-list] >> text={number}")).to_have_count(1)
     axe_check(page)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from guichet.billing import services as billing_services
 from guichet.core.calendar import today_for
@@ -56,7 +57,7 @@ def test_worklists_sort_by_keyboard_and_export(new_context, live_server, axe_che
     page.keyboard.press("Enter")
     page.wait_for_url("**payments_sort=reference**")
     assert page.locator(references).all_inner_texts() == ["P-1", "P-2"]
-    assert page.locator("th[aria-sort=ascending]").count() == 1
+    expect(page.locator("th[aria-sort=ascending]")).to_have_count(1)
     with page.expect_download() as download:
         page.locator("[data-testid=export-csv]").last.click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
