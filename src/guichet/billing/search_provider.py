@@ -6,37 +6,48 @@ amount the (organisation, total) index, newest first.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.search import PER_KIND, Hit, Kind, Query, Searcher
+from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher, display
 from guichet.core.templatetags.locale_ui import money
 
 from .models import Invoice
 
 KIND = Kind("invoice", _("Invoices and credit notes"), position=30)
+FIELDS = {"number": "number", "kind": "kind", "total": "total", "currency": "currency"}
 
 
-def _hit(invoice: Invoice, exact: bool) -> Hit:
-    title = f"{invoice.get_kind_display()} · {money(invoice.total, invoice.currency)}"
-    return Hit(KIND.key, invoice.number, title, reverse("billing:invoice", args=[invoice.number]), exact)
+def _hit(row: Row, exact: bool) -> Hit:
+    title = f"{display(Invoice, 'kind', row['kind'])} · {money(Decimal(row['total']), row['currency'])}"
+    return Hit(KIND.key, row["number"], title, reverse("billing:invoice", args=[row["number"]]), exact)
+
+
+def _exact(row: Row) -> Hit:
+    return _hit(row, True)
+
+
+def _by_total(row: Row) -> Hit:
+    return _hit(row, False)
 
 
 class InvoiceSearch:
     kinds = (KIND,)
     application = "invoices"
 
-    def for_customer(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         invoices = Invoice.objects.filter(organisation=searcher.organisation)
-        hits = []
+        lookups = []
         if query.identifier:
-            hits += [_hit(invoice, True) for invoice in invoices.filter(number=query.identifier)]
+            lookups.append(Lookup(invoices.filter(number=query.identifier), FIELDS, _exact))
         if query.amount is not None:
-            by_total = invoices.filter(total=query.amount).order_by("-issue_date", "-id")[:PER_KIND]
-            hits += [_hit(invoice, False) for invoice in by_total]
-        return hits
+            by_total = invoices.filter(total=query.amount).order_by("-issue_date", "-id")
+            lookups.append(Lookup(by_total, FIELDS, _by_total, limit=PER_KIND))
+        return lookups
 
-    def for_staff(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         return []
 
 

@@ -6,36 +6,43 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.search import Hit, Kind, Query, Searcher
+from guichet.core.search import Answer, Hit, Kind, Lookup, Query, Row, Searcher, display
 
 from . import selectors
 from .models import BuyTechOrder
 
 KIND = Kind("buytech_order", _("Buy Tech orders"), position=45)
+FIELDS = {"number": "number", "status": "status"}
 
 
-def _title(order: BuyTechOrder) -> str:
-    return str(order.get_status_display())
+def _hit(row: Row, page: str) -> Hit:
+    title = display(BuyTechOrder, "status", row["status"])
+    return Hit(KIND.key, row["number"], title, reverse(page, args=[row["number"]]), True)
+
+
+def _customer_hit(row: Row) -> Hit:
+    return _hit(row, "buytech:order")
+
+
+def _console_hit(row: Row) -> Hit:
+    return _hit(row, "buytech_console:order")
 
 
 class BuyTechSearch:
     kinds = (KIND,)
     application = "buytech"
 
-    def for_customer(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         if not query.identifier:
             return []
         orders = BuyTechOrder.objects.filter(organisation=searcher.organisation, number=query.identifier)
-        return [Hit(KIND.key, o.number, _title(o), reverse("buytech:order", args=[o.number]), True) for o in orders]
+        return [Lookup(orders, FIELDS, _customer_hit)]
 
-    def for_staff(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
         if not query.identifier or not selectors.may_run_program(searcher.staff):
             return []
-        orders = BuyTechOrder.objects.filter(number=query.identifier)
-        return [
-            Hit(KIND.key, o.number, _title(o), reverse("buytech_console:order", args=[o.number]), True) for o in orders
-        ]
+        return [Lookup(BuyTechOrder.objects.filter(number=query.identifier), FIELDS, _console_hit)]
 
 
 provider = BuyTechSearch()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.search import Hit, Kind, Query, Searcher
+from guichet.core.search import Answer, Hit, Kind, Query, Searcher
 
 from .selectors import search_articles
 
@@ -17,7 +17,7 @@ class ArticleSearch:
     kinds = (KIND,)
     application = None  # help is public
 
-    def for_customer(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         if not query.words or any(ch.isdigit() for ch in query.identifier):
             return []  # a number or a serial is an object's, not a question
         found = search_articles(

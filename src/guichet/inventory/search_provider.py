@@ -9,6 +9,7 @@ Serials are stored upper case, so a typed serial is upper-cased and matched as a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.jurisdiction import served_by
-from guichet.core.search import PER_KIND, Hit, Kind, Query, Searcher
+from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher
 
 from .models import Machine, Relocation, RepairRequest, Transfer
 
@@ -26,62 +27,109 @@ TRANSFER = Kind("transfer", _("Machine transfers"), position=14)
 RELOCATION = Kind("relocation", _("Relocations"), position=16)
 TYPE_AND_SERIAL = re.compile(r"^([A-Z0-9]{4})(?:-[A-Z0-9]{3})?[\s-]+([A-Z0-9]{5,12})$")
 MIN_SERIAL_PREFIX = 3  # shorter beginnings match too much to be a search
+MACHINE_FIELDS = {"type": "machine_type", "model": "model", "serial": "serial", "description": "description"}
+CASE_FIELDS = {
+    "number": "number",
+    "type": "machine__machine_type",
+    "model": "machine__model",
+    "serial": "machine__serial",
+}
 
 
-def _machine_url(machine: Machine) -> str:
-    return f"{reverse('inventory:detail', args=[machine.serial])}?{urlencode({'type': machine.machine_type})}"
+def _name(row: Row) -> str:
+    """The machine as `str(machine)` names it: type-model serial."""
+    return f"{row['type']}-{row['model']} {row['serial']}"
 
 
-def _machines(machines: QuerySet[Machine], query: Query) -> list[Hit]:
+def _machine_url(serial: str, machine_type: str) -> str:
+    return f"{reverse('inventory:detail', args=[serial])}?{urlencode({'type': machine_type})}"
+
+
+def _machines(machines: QuerySet[Machine], query: Query) -> Answer:
     typed = TYPE_AND_SERIAL.match(query.text.upper())
     if typed:
-        found = machines.filter(machine_type=typed[1], serial=typed[2])
-        return [Hit(MACHINE.key, str(m), m.description or str(m), _machine_url(m), True) for m in found]
+        return [Lookup(machines.filter(machine_type=typed[1], serial=typed[2]), MACHINE_FIELDS, _machine_hit(None))]
     serial = query.identifier
     if len(serial) < MIN_SERIAL_PREFIX:
         return []
-    found = machines.filter(serial__startswith=serial).order_by("serial", "machine_type")[:PER_KIND]
-    return [Hit(MACHINE.key, str(m), m.description or str(m), _machine_url(m), m.serial == serial) for m in found]
+    found = machines.filter(serial__startswith=serial).order_by("serial", "machine_type")
+    return [Lookup(found, MACHINE_FIELDS, _machine_hit(serial), limit=PER_KIND)]
+
+
+def _machine_hit(typed_serial: str | None) -> Callable[[Row], Hit]:
+    """A machine's hit; exact when found by type and serial (None) or by its whole serial."""
+
+    def hit(row: Row) -> Hit:
+        exact = typed_serial is None or row["serial"] == typed_serial
+        url = _machine_url(row["serial"], row["type"])
+        return Hit(MACHINE.key, _name(row), row["description"] or _name(row), url, exact)
+
+    return hit
+
+
+def _case_hit(kind: Kind, url: Callable[[Row], str]) -> Callable[[Row], Hit]:
+    return lambda row: Hit(kind.key, row["number"], _name(row), url(row), True)
+
+
+def _page(name: str) -> Callable[[Row], str]:
+    return lambda row: reverse(name, args=[row["number"]])
+
+
+def _transfer_page(row: Row) -> str:
+    return _machine_url(row["serial"], row["type"])  # the customer follows a transfer on its machine's page
 
 
 class InventorySearch:
     kinds = (REPAIR, TRANSFER, RELOCATION, MACHINE)
     application = "inventory"
 
-    def for_customer(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         organisation = searcher.organisation
-        hits = _machines(Machine.objects.filter(organisation=organisation), query)
+        machines = _machines(Machine.objects.filter(organisation=organisation), query)
         if not query.identifier:
-            return hits
+            return machines
         number = query.identifier
-        for repair in RepairRequest.objects.filter(organisation=organisation, number=number).select_related("machine"):
-            hits.append(
-                Hit(REPAIR.key, repair.number, str(repair.machine), reverse("inventory:repair", args=[number]), True)
-            )
-        for transfer in Transfer.objects.filter(organisation=organisation, number=number).select_related("machine"):
-            # The customer follows a transfer on its machine's page.
-            hits.append(Hit(TRANSFER.key, transfer.number, str(transfer.machine), _machine_url(transfer.machine), True))
-        for move in Relocation.objects.filter(organisation=organisation, number=number).select_related("machine"):
-            url = reverse("inventory:relocation", args=[number])
-            hits.append(Hit(RELOCATION.key, move.number, str(move.machine), url, True))
-        return hits
+        return [
+            *machines,
+            Lookup(
+                RepairRequest.objects.filter(organisation=organisation, number=number),
+                CASE_FIELDS,
+                _case_hit(REPAIR, _page("inventory:repair")),
+            ),
+            Lookup(
+                Transfer.objects.filter(organisation=organisation, number=number),
+                CASE_FIELDS,
+                _case_hit(TRANSFER, _transfer_page),
+            ),
+            Lookup(
+                Relocation.objects.filter(organisation=organisation, number=number),
+                CASE_FIELDS,
+                _case_hit(RELOCATION, _page("inventory:relocation")),
+            ),
+        ]
 
-    def for_staff(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
         if not query.identifier:
             return []  # the console has no page per machine: agents find cases by number
         served, number = served_by(searcher.staff), query.identifier
-        hits = []
-        for repair in RepairRequest.objects.filter(served, number=number).select_related("machine"):
-            url = reverse("inventory_console:repair", args=[number])
-            hits.append(Hit(REPAIR.key, repair.number, str(repair.machine), url, True))
-        for transfer in Transfer.objects.filter(served, number=number).select_related("machine"):
-            url = reverse("inventory_console:transfer", args=[number])
-            hits.append(Hit(TRANSFER.key, transfer.number, str(transfer.machine), url, True))
-        for move in Relocation.objects.filter(served, number=number).select_related("machine"):
-            url = reverse("inventory_console:relocation", args=[number])
-            hits.append(Hit(RELOCATION.key, move.number, str(move.machine), url, True))
-        return hits
+        return [
+            Lookup(
+                RepairRequest.objects.filter(served, number=number),
+                CASE_FIELDS,
+                _case_hit(REPAIR, _page("inventory_console:repair")),
+            ),
+            Lookup(
+                Transfer.objects.filter(served, number=number),
+                CASE_FIELDS,
+                _case_hit(TRANSFER, _page("inventory_console:transfer")),
+            ),
+            Lookup(
+                Relocation.objects.filter(served, number=number),
+                CASE_FIELDS,
+                _case_hit(RELOCATION, _page("inventory_console:relocation")),
+            ),
+        ]
 
 
 provider = InventorySearch()

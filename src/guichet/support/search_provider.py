@@ -6,6 +6,7 @@ Words match the subject (a trigram index on PostgreSQL makes each word an index 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 from operator import and_
 
@@ -14,42 +15,37 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.jurisdiction import served_by
-from guichet.core.search import PER_KIND, Hit, Kind, Query, Searcher
+from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher
 
 from .models import Request
 
 KIND = Kind("request", _("Requests"), position=10)
+FIELDS = {"number": "number", "subject": "subject"}
 
 
-def _matching(requests: QuerySet[Request], query: Query) -> list[tuple[Request, bool]]:
-    found: list[tuple[Request, bool]] = []
+def _lookups(requests: QuerySet[Request], query: Query, page: str) -> Answer:
+    def hit(exact: bool) -> Callable[[Row], Hit]:
+        return lambda row: Hit(KIND.key, row["number"], row["subject"], reverse(page, args=[row["number"]]), exact)
+
+    lookups = []
     if query.identifier:
-        found += [(request, True) for request in requests.filter(number=query.identifier)]
+        lookups.append(Lookup(requests.filter(number=query.identifier), FIELDS, hit(True)))
     if query.words:
         by_words = requests.filter(reduce(and_, (Q(subject__icontains=word) for word in query.words)))
-        seen = {request.pk for request, _exact in found}
-        found += [(r, False) for r in by_words.order_by("-created_at")[:PER_KIND] if r.pk not in seen]
-    return found
+        lookups.append(Lookup(by_words.order_by("-created_at"), FIELDS, hit(False), limit=PER_KIND, new_only=True))
+    return lookups
 
 
 class RequestSearch:
     kinds = (KIND,)
     application = "requests"
 
-    def for_customer(self, query: Query, searcher: Searcher) -> list[Hit]:
-        requests = Request.objects.filter(organisation=searcher.organisation)
-        return [
-            Hit(KIND.key, r.number, r.subject, reverse("support:detail", args=[r.number]), exact)
-            for r, exact in _matching(requests, query)
-        ]
+    def for_customer(self, query: Query, searcher: Searcher) -> Answer:
+        return _lookups(Request.objects.filter(organisation=searcher.organisation), query, "support:detail")
 
-    def for_staff(self, query: Query, searcher: Searcher) -> list[Hit]:
+    def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
-        requests = Request.objects.filter(served_by(searcher.staff))
-        return [
-            Hit(KIND.key, r.number, r.subject, reverse("support_console:detail", args=[r.number]), exact)
-            for r, exact in _matching(requests, query)
-        ]
+        return _lookups(Request.objects.filter(served_by(searcher.staff)), query, "support_console:detail")
 
 
 provider = RequestSearch()
