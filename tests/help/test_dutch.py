@@ -168,7 +168,41 @@ def test_dutch_synonyms_reach_articles_that_do_not_use_the_word() -> None:
         ),
         IndexedTranslation("invoice", "en", "Get a copy of an invoice", "", "Download your invoices.", "i", ("BE",)),
         IndexedTranslation("refund", "fr", "Remboursement", "", "Vous êtes remboursé.", "b", ("BE",)),
+        IndexedTranslation("care", "en", "Manufacturer care", "", "Extended care from the maker.", "b", ("BE",)),
     ]
     index = HelpIndex(corpus)
-    for query, slug in [("contract stopzetten", "terminate"), ("facturen", "invoice"), ("terugbetaling", "refund")]:
+    for query, slug in [
+        ("contract stopzetten", "terminate"),
+        ("facturen", "invoice"),
+        ("terugbetaling", "refund"),
+        ("service van het merk", "care"),  # merk (brand): the manufacturer's own service
+    ]:
         assert index.search(query, language="nl", country="BE")[0].slug == slug, query
+
+
+def _compound_index() -> HelpIndex:
+    corpus = [
+        IndexedTranslation(
+            "care", "nl", "Ondersteuning van de fabrikant", "", "De fabrikant biedt uitgebreide zorg.", "b", ("BE",)
+        ),
+        IndexedTranslation(
+            "renew", "nl", "Een contract verlengen", "", "De verlenging van een contract.", "c", ("BE",)
+        ),
+        IndexedTranslation("pac", "nl", "ServicePac activeren", "", "Registreer uw ServicePac.", "c", ("BE",)),
+    ]
+    return HelpIndex(corpus)
+
+
+def test_a_dutch_compound_the_articles_never_use_is_split_into_indexed_words() -> None:
+    index = _compound_index()
+    assert index._compound_parts("fabrikantondersteuning") == ["fabrikant", "ondersteuning"]
+    assert index.search("fabrikantondersteuning", language="nl", country="BE")[0].slug == "care"
+    for query in ("contractverlenging", "contractenverlenging"):  # with the linking -en- too
+        assert index.search(query, language="nl", country="BE")[0].slug == "renew", query
+
+
+def test_compound_parts_are_content_words_and_a_one_letter_typo_is_fixed_first() -> None:
+    index = _compound_index()
+    assert index._compound_parts("vandefabrikant") == []  # "van", "de": function words, not parts
+    assert "servicepac" in index.parse("servicepack").highlight  # a typo, not service + pack
+    assert "pack" not in index.parse("servicepack").highlight

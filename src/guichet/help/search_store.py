@@ -35,6 +35,7 @@ from django.utils import timezone
 from .models import Article, ArticleTranslation, SearchIndexSnapshot
 from .rendering import plain_text
 from .search import HelpIndex, IndexedTranslation, load_embedder, passage_texts
+from .synonyms import GROUPS
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,11 @@ def published_docs() -> list[IndexedTranslation]:
 
 
 def content_version(docs: list[IndexedTranslation], embedding_model: str) -> str:
-    """Digest of everything an index is built from: equal digests, equal indexes."""
-    digest = hashlib.sha256(f"{FORMAT}|{embedding_model}".encode())
+    """Digest of everything an index is built from: equal digests, equal indexes.
+
+    The synonym groups are part of it: the stored index carries its word → group map, so a
+    deploy that edits synonyms.py must rebuild it (its group numbers would point elsewhere)."""
+    digest = hashlib.sha256(f"{FORMAT}|{embedding_model}|{sorted(sorted(g) for g in GROUPS)}".encode())
     for doc in docs:
         digest.update(repr(doc).encode())
     return digest.hexdigest()

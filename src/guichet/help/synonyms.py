@@ -45,6 +45,7 @@ GROUPS: list[frozenset[str]] = [
         "renew renewal extend extension renouveler renouvellement prolonger reinnoire prelungire prelungesc verlengen verlenging hernieuwen",
         "fee fees frais taxa comision kosten vergoeding",
         "servicepac servicepack",
+        "manufacturer brand fabricant constructeur marque producator fabrikant merk",
         "quota limit maximum cap limite plafond limita cota limiet quotum maximaal",
     )
 ]
