@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from guichet.accounts import access_cache
 from guichet.accounts.models import Application, ApplicationGrant, Membership, Organisation
+from guichet.core import data_versions
 from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import OrganisationFactory, grant_all, make_member
 
@@ -81,18 +82,29 @@ def test_each_person_reads_their_own_entry(client, customer_a, org_b) -> None:  
     assert request.granted_applications == set()
 
 
-def test_a_write_in_a_transaction_drops_the_entries_again_when_it_commits(  # type: ignore[no-untyped-def]
-    customer_a, django_capture_on_commit_callbacks
-) -> None:
-    """A page read between the write and the commit may cache the old rows under the new key."""
-    access_cache.access_of(customer_a)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        access_cache.forget_access()
-    stale_key = f"guichet:access:{access_cache._generation()}:{customer_a.pk}"
-    access_cache.access_of(customer_a)  # the page read in between
-    for callback in callbacks:
-        callback()
-    assert f"guichet:access:{access_cache._generation()}:{customer_a.pk}" != stale_key
+def test_a_grant_changed_by_raw_sql_shows_on_the_next_page(client, customer_a) -> None:  # type: ignore[no-untyped-def]
+    """No model, no signal: the write is seen where every statement passes (core/data_versions.py)."""
+    client.force_login(customer_a)
+    assert Application.INVOICES in _page(client).granted_applications
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_applicationgrant SET application = %s WHERE user_id = %s AND application = %s",
+            ["none", customer_a.pk, Application.INVOICES],
+        )
+    assert Application.INVOICES not in _page(client).granted_applications
+
+
+@pytest.mark.django_db(transaction=True)  # a real commit: its callbacks run as in production
+def test_a_write_in_a_transaction_keeps_no_entry_past_its_commit(customer_a) -> None:  # type: ignore[no-untyped-def]
+    """A page read between the write and the commit caches the old rows: the commit leaves that entry behind."""
+    with transaction.atomic():
+        with across_organisations():
+            ApplicationGrant.objects.filter(user=customer_a, application=Application.INVOICES).delete()
+        access_cache.access_of(customer_a)  # the page read in between
+        read_in_between = data_versions.current(access_cache.READS)
+    assert data_versions.current(access_cache.READS) != read_in_between
+    _memberships, grants = access_cache.access_of(customer_a)
+    assert Application.INVOICES not in grants[customer_a.memberships.get().organisation_id]
 
 
 def test_a_signed_in_page_reads_its_session_from_the_cache(client, customer_a, agent_be) -> None:  # type: ignore[no-untyped-def]

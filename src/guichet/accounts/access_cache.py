@@ -1,50 +1,29 @@
 """A signed-in customer's memberships and grants, read once and kept in the cache until one changes.
 
 Every customer page needs them (the active organisation, its switcher, the menu, the tenant scope):
-two queries per page otherwise. The entry is keyed on a generation that every write to a
-membership, a grant or an organisation replaces (signals for saves and deletes, the querysets'
-own `update()` and bulk writes), at once and again when the transaction commits, so a page read
-during the write cannot keep the old answer under the new key. The entry also expires after
-ACCESS_CACHE_SECONDS, a bound for what no Python code sees (a raw SQL edit).
+two queries per page otherwise. The entry is kept under the version of the accounts application's
+data (core/data_versions.py), which every write to one of its tables replaces, whoever makes it (a
+save, a queryset's update or delete, a bulk write, raw SQL), at once and again when the transaction
+commits: a page never reads a revoked grant or a membership that is gone. The entry also expires
+after ACCESS_CACHE_SECONDS, so entries of people who stopped signing in do not pile up.
 """
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db import models, transaction
 
+from guichet.core import data_versions
 from guichet.core.tenancy import across_organisations
 
 if TYPE_CHECKING:
     from .models import Membership, User
 
-GENERATION_KEY = "guichet:access-generation"
 ACCESS_CACHE_SECONDS = 600
+READS = ("accounts",)  # memberships, grants and organisations are all accounts' tables
 
-
-def forget_access() -> None:
-    """A membership, a grant or an organisation changed: every cached entry is dropped.
-
-    Called after the write; inside a transaction once more when it commits (on_commit runs at
-    once in autocommit).
-    """
-
-    def replace() -> None:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-
-    replace()
-    transaction.on_commit(replace)
-
-
-def _generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY)
-    return int(value)
+data_versions.watch(lambda: READS)
 
 
 def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
@@ -52,7 +31,8 @@ def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
     from . import selectors
     from .models import ApplicationGrant
 
-    key = f"guichet:access:{_generation()}:{user.pk}"
+    version = data_versions.current(READS)["accounts"]
+    key = f"guichet:access:{version}:{user.pk}"
     entry = cache.get(key)
     if entry is None:
         memberships = list(selectors.memberships_of(user))
@@ -65,22 +45,3 @@ def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
         entry = (memberships, {org: frozenset(apps) for org, apps in grants.items()})
         cache.set(key, entry, ACCESS_CACHE_SECONDS)
     return entry
-
-
-class ForgetsAccessQuerySet(models.QuerySet):
-    """Writes that bypass the model's signals still drop the cached memberships."""
-
-    def update(self, **kwargs: Any) -> int:
-        count = super().update(**kwargs)
-        forget_access()  # after the write: in autocommit it is committed by now
-        return count
-
-    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
-        created = super().bulk_create(*args, **kwargs)
-        forget_access()
-        return created
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        count = super().bulk_update(*args, **kwargs)
-        forget_access()
-        return count

@@ -18,8 +18,6 @@ from guichet.core.models import Country
 from guichet.core.tenancy import TenantManager
 from guichet.core.viewer import validate_time_zone
 
-from .access_cache import ForgetsAccessQuerySet
-
 
 class Language(models.TextChoices):
     EN = "en", _("English")
@@ -143,9 +141,6 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    # Writes drop the members' cached memberships (accounts/access_cache.py), `update()` included.
-    objects = ForgetsAccessQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -186,8 +181,6 @@ class Membership(models.Model):
     # May sign contracts in the organisation's name (domain: "a customer with the signatory role").
     is_signatory = models.BooleanField(_("signatory"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ForgetsAccessQuerySet.as_manager()  # accounts/access_cache.py
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]

@@ -11,9 +11,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import login_limits, services
-from .access_cache import forget_access
 from .middleware import forget_mfa
-from .models import ApplicationGrant, Membership, Organisation, User
+from .models import User
 
 
 @receiver(post_save, sender=User)
@@ -45,13 +44,3 @@ def _wrong_code_on_the_page(sender: Any, request: HttpRequest, user: User, **kwa
 def _authenticator_removed(sender: Any, instance: Authenticator, **kwargs: Any) -> None:
     # The MFA rule for staff remembers an enrolment (accounts/middleware.py): forgotten at once.
     forget_mfa(instance.user_id)
-
-
-@receiver(post_save, sender=Membership)
-@receiver(post_delete, sender=Membership)
-@receiver(post_save, sender=ApplicationGrant)
-@receiver(post_delete, sender=ApplicationGrant)
-@receiver(post_save, sender=Organisation)
-@receiver(post_delete, sender=Organisation)
-def _access_changed(sender: Any, **kwargs: Any) -> None:
-    forget_access()  # the cached memberships and grants of every page (accounts/access_cache.py)
