@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from guichet.accounts import access_cache
-from guichet.accounts.models import Application, ApplicationGrant, Membership, Organisation
+from guichet.accounts.models import ApiToken, Application, ApplicationGrant, Membership, Organisation
 from guichet.core import data_versions
 from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import OrganisationFactory, grant_all, make_member
@@ -115,3 +115,20 @@ def test_a_signed_in_page_reads_its_session_from_the_cache(client, customer_a, a
         with CaptureQueriesContext(connection) as captured:
             _page(client)
         assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
+
+
+def test_an_api_call_reads_access_once_and_a_revoked_grant_refuses_at_once(client, customer_a) -> None:  # type: ignore[no-untyped-def]
+    """Bearer calls take the same kept entry as pages (accounts/api_access.py)."""
+    headers = {"Authorization": f"Bearer {ApiToken.issue(customer_a)}"}
+    assert client.get("/api/v1/requests", headers=headers).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/requests", headers=headers).status_code == 200
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "accounts_membership" not in tables
+    assert "accounts_applicationgrant" not in tables
+    assert client.get("/api/v1/invoices", headers=headers).status_code == 200
+    with across_organisations():
+        ApplicationGrant.objects.filter(user=customer_a, application=Application.INVOICES).delete()
+    answer = client.get("/api/v1/invoices", headers=headers)
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "application_not_granted"

@@ -17,8 +17,10 @@ from django.core.cache import cache
 from guichet.core import data_versions
 from guichet.core.tenancy import across_organisations
 
+from . import rules
+
 if TYPE_CHECKING:
-    from .models import Membership, User
+    from .models import Membership, Organisation, User
 
 ACCESS_CACHE_SECONDS = 600
 READS = ("accounts",)  # memberships, grants and organisations are all accounts' tables
@@ -45,3 +47,15 @@ def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
         entry = (memberships, {org: frozenset(apps) for org, apps in grants.items()})
         cache.set(key, entry, ACCESS_CACHE_SECONDS)
     return entry
+
+
+def granted_in(user: User, organisation: Organisation) -> set[str]:
+    """What `user` may open in `organisation`, from the kept entry (selectors.granted_applications
+    reads the same from the database)."""
+    return offered(access_of(user)[1], organisation)
+
+
+def offered(grants: dict[int, frozenset[str]], organisation: Organisation) -> set[str]:
+    """The granted applications `organisation`'s country offers: a grant for one it does not offer
+    (Buy Tech outside Belgium) opens nothing."""
+    return {app for app in grants.get(organisation.pk, ()) if rules.application_offered(app, organisation.country)}

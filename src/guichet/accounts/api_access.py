@@ -13,9 +13,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from guichet.core.case_selectors import Reader
 from guichet.core.errors import NotFound, PermissionDenied
-from guichet.core.tenancy import tenant_scope
 
-from . import rules, selectors
+from . import rules
+from .access_cache import access_of, granted_in
 from .errors import Code
 from .models import ApiToken, Application
 
@@ -59,7 +59,7 @@ def active_organisation(request: HttpRequest) -> Any:
     user = request.user
     if getattr(user, "is_vendor_staff", False):
         raise PermissionDenied("Customer endpoints are for customer accounts.", code=Code.CUSTOMER_ONLY)
-    memberships = list(selectors.memberships_of(user))  # type: ignore[arg-type]
+    memberships, _grants = access_of(user)  # type: ignore[arg-type]  # kept until accounts' data changes
     wanted = request.headers.get("X-Organisation", "")
     if wanted:
         memberships = [m for m in memberships if m.organisation.customer_number == wanted]
@@ -78,10 +78,7 @@ def require_application(request: HttpRequest, application: str) -> Any:
     organisation = active_organisation(request)
     if not rules.application_offered(application, organisation.country):
         raise NotFound(_("Not found."))
-    # Bearer-token calls arrive without the tenant scope the page middleware opens.
-    with tenant_scope(organisation):
-        granted = selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]
-    if application not in granted:
+    if application not in granted_in(request.user, organisation):  # type: ignore[arg-type]
         raise PermissionDenied(
             f"You have no access to {Application(application).label}. Ask for it in the portal.",
             code=Code.APPLICATION_NOT_GRANTED,
@@ -94,7 +91,7 @@ def case_reader(request: HttpRequest) -> tuple[Any, Reader]:
     """The active organisation and who reads its case index (their grants there, whether they administer it)."""
     organisation = active_organisation(request)
     user: Any = request.user
-    with tenant_scope(organisation):
-        granted = selectors.granted_applications(user, organisation)
-        membership = next(m for m in selectors.memberships_of(user) if m.organisation_id == organisation.pk)
+    memberships, _grants = access_of(user)
+    membership = next(m for m in memberships if m.organisation_id == organisation.pk)
+    granted = granted_in(user, organisation)
     return organisation, Reader(user_id=user.pk, granted=frozenset(granted), is_admin=membership.is_admin)

@@ -13,8 +13,7 @@ from django.utils import timezone
 from guichet.core.tenancy import tenant_scope
 from guichet.core.viewer import zone_of
 
-from . import rules
-from .access_cache import access_of
+from .access_cache import access_of, offered
 
 
 class ActiveOrganisationMiddleware:
@@ -44,11 +43,7 @@ class ActiveOrganisationMiddleware:
                 request.membership = membership  # type: ignore[attr-defined]
                 request.organisation = membership.organisation  # type: ignore[attr-defined]
                 organisation = membership.organisation
-                request.granted_applications = {  # type: ignore[attr-defined]
-                    app
-                    for app in grants.get(organisation.pk, ())
-                    if rules.application_offered(app, organisation.country)  # as selectors.granted_applications
-                }
+                request.granted_applications = offered(grants, organisation)  # type: ignore[attr-defined]
                 with tenant_scope(organisation):
                     return self.get_response(request)
         return self.get_response(request)

@@ -8,11 +8,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from guichet.accounts import selectors as account_selectors
+from guichet.accounts.access_cache import granted_in
 from guichet.accounts.api_access import AUTH, active_organisation
 from guichet.core.api import ErrorOut
 from guichet.core.search import MAX_QUERY_LENGTH, search
-from guichet.core.tenancy import tenant_scope
 
 from . import searchers
 
@@ -57,8 +56,7 @@ def global_search(request: HttpRequest, q: SearchText = "") -> dict[str, object]
         searcher = searchers.for_staff(user)  # type: ignore[arg-type]
     else:
         organisation = active_organisation(request)
-        with tenant_scope(organisation):
-            granted = account_selectors.granted_applications(user, organisation)  # type: ignore[arg-type]
+        granted = granted_in(user, organisation)  # type: ignore[arg-type]
         searcher = searchers.for_customer(organisation, granted)
     results = search(q, searcher)
     items = [{"kind": h.kind, "number": h.number, "title": h.title, "url": h.url} for h in results.hits]

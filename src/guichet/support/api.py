@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from guichet.accounts import selectors as accounts_selectors
+from guichet.accounts.access_cache import granted_in
 from guichet.accounts.api_access import AUTH, active_organisation, case_reader, require_application
 from guichet.accounts.models import Language, Organisation, User
 from guichet.core import case_selectors
@@ -230,8 +230,7 @@ def _reader(request: HttpRequest) -> tuple[Organisation, User | None]:
     An identity is enough to ask a question and follow it (rules.QUESTION_TYPE); the rest needs the grant.
     """
     organisation: Organisation = active_organisation(request)
-    with tenant_scope(organisation):
-        granted = APPLICATION in accounts_selectors.granted_applications(request.user, organisation)  # type: ignore[arg-type]
+    granted = APPLICATION in granted_in(request.user, organisation)  # type: ignore[arg-type]
     return organisation, None if granted else request.user  # type: ignore[return-value]
 
 
