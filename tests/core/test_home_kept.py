@@ -180,15 +180,17 @@ def test_a_kept_figure_is_never_another_organisations(home: Client, org_a: Any, 
     assert figures(home)["inventory: machine"] == "1"
 
 
+def disputes(staff: Any) -> str:
+    """The console home's "open disputes" figure as `staff` sees it."""
+    client = Client()
+    client.force_login(staff)
+    view = client.get(reverse("console:home")).context["view"]
+    return next(figure.value for figure in view.figures if figure.label == "open disputes")
+
+
 def test_the_console_figures_change_at_once_and_stay_in_their_jurisdiction(
     org_a: Any, customer_a: Any, agent_be: Any, agent_ro: Any
 ) -> None:
-    def disputes(staff: Any) -> str:
-        client = Client()
-        client.force_login(staff)
-        view = client.get(reverse("console:home")).context["view"]
-        return next(figure.value for figure in view.figures if figure.label == "open disputes")
-
     assert disputes(agent_be) == disputes(agent_ro) == "0"
     invoice = overdue_invoice(org_a)
     with across_organisations():
@@ -247,12 +249,6 @@ def test_a_kept_queue_follows_the_clock_past_a_service_level_mark(org_a: Any, cu
 def test_an_organisation_that_changes_country_changes_every_console_figure(
     org_a: Any, customer_a: Any, agent_be: Any, agent_ro: Any
 ) -> None:
-    def disputes(staff: Any) -> str:
-        client = Client()
-        client.force_login(staff)
-        view = client.get(reverse("console:home")).context["view"]
-        return next(figure.value for figure in view.figures if figure.label == "open disputes")
-
     invoice = overdue_invoice(org_a)
     with across_organisations():
         Dispute.objects.create(
