@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.core.cache import cache
 from django.db.models.signals import post_migrate
 from django.utils import translation
@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from guichet.core.countries import forget_centres
+from guichet.core.models import SupportCentre
 from tests.accounts.factories import (
     OrganisationFactory,
     UserFactory,
@@ -95,10 +96,6 @@ def _english_until_asked() -> Iterator[None]:
 
 def ensure_support_centres() -> None:
     """The launch centres; re-created because transactional tests flush migration data."""
-    from django.apps import apps
-
-    from guichet.core.models import SupportCentre
-
     for centre in _centres_migration.CENTRES:
         SupportCentre.objects.update_or_create(country=centre["country"], defaults=centre)
     _facts_migration.seed(apps, None)
@@ -121,8 +118,6 @@ def support_centres(request: pytest.FixtureRequest) -> None:
     migrations and after each flush, above); a flush that skipped post_migrate is caught here."""
     if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
-    from guichet.core.models import SupportCentre
-
     if not SupportCentre.objects.exists():
         ensure_support_centres()
 
