@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "guichet.accounts.middleware.ActiveOrganisationMiddleware",
     "guichet.accounts.middleware.ViewerTimezoneMiddleware",
     "guichet.accounts.middleware.StaffMfaRequiredMiddleware",
+    # Last, so its process_exception sees a list view's InvalidCursor first, with the user and language set.
+    "guichet.core.middleware.InvalidCursorMiddleware",
 ]
 
 ROOT_URLCONF = "guichet.config.urls"

@@ -1,4 +1,5 @@
-"""Language choice (the URL prefix, else the signed-in user's profile, else the browser); NUL bytes refused."""
+"""Language choice (the URL prefix, else the signed-in user's profile, else the browser); NUL bytes refused;
+a list's invalid page link answered once for every list."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
+from .paging import InvalidCursor
 from .views import API_PREFIX, api_error, bad_request
 
 
@@ -88,3 +91,20 @@ class ApiJsonBodiesMiddleware:
                 415, "unsupported_media_type", _("Send the body as JSON (Content-Type: application/json).")
             )
         return self.get_response(request)
+
+
+class InvalidCursorMiddleware:
+    """A forged, foreign or stale `?cursor=` on any list page (core/paging.py raises it): the translated
+    400 page with the reason, here once rather than caught in every list view. The API answers it
+    through its own DomainError handler."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, InvalidCursor):
+            return render(request, "400.html", {"message": exception.message}, status=400)
+        return None

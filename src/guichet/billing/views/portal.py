@@ -23,7 +23,7 @@ from guichet.core.documents import reader_language
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
-from guichet.core.paging import InvalidCursor, capped_count
+from guichet.core.paging import capped_count
 
 from .. import documents, rules, selectors, services
 from ..forms import DisputeForm, InvoiceFilterForm, OptionsForm, PeriodForm
@@ -84,10 +84,7 @@ def invoice_list(request: CustomerRequest) -> HttpResponseBase:
             title = _("Invoices and credit notes of %(name)s") % {"name": request.organisation.name}
             rows = list(_invoice_rows(items[: listing.MAX_PDF_ROWS], today))
             return listing.pdf_export(title, _invoice_header(), rows, f"{name}.pdf", language=language)
-    try:
-        page = sorting.page(request, items)
-    except InvalidCursor as error:
-        return render(request, "400.html", {"message": error.message}, status=400)
+    page = sorting.page(request, items)
     return render(
         request,
         "billing/invoices.html",

@@ -25,7 +25,7 @@ from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language
 from guichet.core.downloads import download, stored_download
 from guichet.core.errors import DomainError
-from guichet.core.paging import InvalidCursor, capped_count
+from guichet.core.paging import capped_count
 from guichet.core.templatetags.locale_ui import day
 from guichet.inventory.selectors import machine_suggestions
 
@@ -97,10 +97,7 @@ def contract_list(request: CustomerRequest) -> HttpResponseBase:
         header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
         name = f"contracts-{request.organisation.customer_number}.csv"
         return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
-    try:
-        page = sorting.page(request, contracts, nullable=NULLABLE)
-    except InvalidCursor as error:
-        return render(request, "400.html", {"message": error.message}, status=400)
+    page = sorting.page(request, contracts, nullable=NULLABLE)
     context = {
         "page": page,
         "rows": contract_rows(page),

@@ -26,7 +26,7 @@ from guichet.core.calendar import today_for
 from guichet.core.documents import reader_language, render_pdf
 from guichet.core.downloads import download
 from guichet.core.errors import DomainError
-from guichet.core.paging import InvalidCursor, capped_count
+from guichet.core.paging import capped_count
 
 from .. import rules, selectors, services
 from ..errors import Code
@@ -163,10 +163,7 @@ def machine_list(request: CustomerRequest) -> HttpResponseBase:
     today = today_for(request.organisation)
     if export := listing.export_of(request):
         return _export_machines(request, export, list(machines), today, coverage)
-    try:
-        page = sorting.page(request, machines)
-    except InvalidCursor as error:
-        return render(request, "400.html", {"message": error.message}, status=400)
+    page = sorting.page(request, machines)
     return render(
         request,
         "inventory/list.html",

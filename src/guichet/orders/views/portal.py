@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from guichet.accounts.access import application_required
 from guichet.accounts.http import CustomerRequest
 from guichet.core import listing
-from guichet.core.paging import InvalidCursor, capped_count
+from guichet.core.paging import capped_count
 from guichet.core.templatetags.locale_ui import when
 
 from .. import chart, selectors
@@ -67,10 +67,7 @@ def order_list(request: CustomerRequest) -> HttpResponseBase:
     orders = sorting.apply(selectors.orders_of(request.organisation, filters))
     if listing.export_of(request) == "csv":
         return export_orders(orders.iterator(chunk_size=500), f"orders-{request.organisation.customer_number}.csv")
-    try:
-        page = sorting.page(request, orders)
-    except InvalidCursor as error:
-        return render(request, "400.html", {"message": error.message}, status=400)
+    page = sorting.page(request, orders)
     filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
     return render(
         request,

@@ -19,7 +19,7 @@ from guichet.accounts.models import User
 from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_size
-from guichet.core.paging import InvalidCursor, capped_count, keyset_page
+from guichet.core.paging import capped_count, keyset_page
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
@@ -49,17 +49,14 @@ def queue(request: PortalRequest) -> HttpResponseBase:
     queue = selectors.queue_for(request.user, filters)
     if listing.export_of(request) == "csv":
         return _queue_csv(queue)
-    try:
-        page = keyset_page(
-            queue,
-            ordering=selectors.QUEUE_ORDERING,
-            nullable=("resolution_due",),
-            cursor=request.GET.get("cursor"),
-            size=page_size("support_queue"),
-            name="support-queue",
-        )
-    except InvalidCursor as error:
-        return render(request, "400.html", {"message": error.message}, status=400)
+    page = keyset_page(
+        queue,
+        ordering=selectors.QUEUE_ORDERING,
+        nullable=("resolution_due",),
+        cursor=request.GET.get("cursor"),
+        size=page_size("support_queue"),
+        name="support-queue",
+    )
     now = timezone.now()
     rows = queue_rows((item, selectors.sla_of(item, now)) for item in page)
     more_than = capped_count(queue)

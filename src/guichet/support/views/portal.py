@@ -17,7 +17,7 @@ from guichet.core import case_selectors
 from guichet.core.downloads import stored_download
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_size
-from guichet.core.paging import InvalidCursor, capped_count, keyset_page
+from guichet.core.paging import capped_count, keyset_page
 from guichet.core.rows import case_rows
 
 from .. import rules, selectors, services
@@ -53,12 +53,9 @@ def request_list(request: CustomerRequest) -> HttpResponse:
         return render(request, "400.html", status=400)
     ordering = case_selectors.ordering_for(sort or case_selectors.DEFAULT_SORT)
     rows = case_selectors.cases_of(request.organisation.pk, reader, kind=kind, status=status, query=query)
-    try:
-        page = keyset_page(
-            rows, ordering=ordering, cursor=request.GET.get("cursor"), size=page_size("requests"), name="cases"
-        )
-    except InvalidCursor as error:
-        return render(request, "400.html", {"message": error.message}, status=400)
+    page = keyset_page(
+        rows, ordering=ordering, cursor=request.GET.get("cursor"), size=page_size("requests"), name="cases"
+    )
     questions_of = _questions_of(request)
     return render(
         request,
