@@ -135,3 +135,20 @@ def test_day_and_money_texts_are_the_filters(language: str) -> None:
         for currency in ("EUR", "CAD", "RON"):
             for amount in amounts * 2:  # the second time from the cache
                 assert money_text(amount, currency) == money(amount, currency), (amount, currency)
+
+
+def test_a_kept_day_follows_the_language_and_a_moment_is_never_kept() -> None:
+    """`day_text` keeps each day's text per language: the same day twice in two languages prints each
+    language's text (the second time from the cache), and a datetime still goes to the viewer's zone."""
+    value = date(2026, 12, 6)
+    printed = {}
+    for _round in range(2):
+        for language in ("en", "fr", "nl", "ro"):
+            with translation.override(language):
+                printed.setdefault(language, set()).add(day_text(value))
+                assert day_text(value) == _babel(value, "medium")
+    assert {len(texts) for texts in printed.values()} == {1}
+    assert len({next(iter(texts)) for texts in printed.values()}) == 4  # four languages, four texts
+    late = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    with translation.override("en"), timezone.override(ZoneInfo("Europe/Brussels")):
+        assert day_text(late) == moment(late, "medium")  # 7 Dec 00:30 in Brussels, with its time

@@ -25,6 +25,7 @@ costs a recomputation of that application's figures for the organisations that l
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -36,6 +37,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _KEY = "data-version:{}"
+# How long a kept answer may stay unread (it is right as long as its versions are current; this only
+# lets entries nobody asks for again leave the cache).
+KEPT_SECONDS = 24 * 3600
 # The applications whose tables a statement writes (Django names tables "<app label>_<model>"):
 # anywhere in it, since a data-modifying `WITH` writes several tables at once (core/inserts.py).
 _WRITES = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([a-z0-9]+)_', re.IGNORECASE)
@@ -145,3 +149,25 @@ def current(labels: Iterable[str]) -> dict[str, str]:
     if state is not None:
         state.fresh.clear()  # something may now be kept under these: the next write replaces them
     return versions
+
+
+def kept[T](name: str, reads: Iterable[str], scope: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`'s answer, kept in the shared cache under the current versions of `reads` (the
+    applications whose rows it comes from) and `scope` (everything else it depends on: the
+    organisation, ids, the language): computed again only once one of them is written.
+
+    Each label must be watched (`watch`) by the module that keeps something under it, or a write to
+    it would not replace its version: asked here, so a forgotten `watch` fails at once, not stale.
+    """
+    labels = frozenset(reads)
+    missing = labels - _watched()
+    if missing:
+        raise LookupError(f"{name}: nothing replaces the version of {sorted(missing)} (data_versions.watch)")
+    versions = current(labels)
+    parts = repr((scope, sorted(versions.items()))).encode()
+    key = f"kept:{name}:" + hashlib.blake2b(parts, digest_size=16).hexdigest()
+    entry = cache.get(key)
+    if entry is None:
+        entry = (compute(),)  # in a tuple: a kept None or empty answer is still found
+        cache.set(key, entry, KEPT_SECONDS)
+    return entry[0]

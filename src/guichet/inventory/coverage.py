@@ -17,8 +17,13 @@ from django.apps import apps
 from django.db.models import QuerySet
 
 from guichet.accounts.models import Organisation
+from guichet.core import data_versions
 
 from .rules import CoverageLine
+
+# A list page's lines are kept at most for this many machines (an API page's most): an export's
+# thousands are read once, not kept.
+KEPT_MACHINES = 100
 
 
 class CoverageSource(Protocol):
@@ -55,6 +60,16 @@ def lines_for(machine_ids: Iterable[int]) -> dict[int, list[CoverageLine]]:
     return lines
 
 
+def kept_lines_for(machine_ids: Iterable[int]) -> dict[int, list[CoverageLine]]:
+    """`lines_for`, kept in the shared cache under the versions of the sources' applications
+    (core/data_versions.py): a list page shown again reads no coverage row until a contract or its
+    machines change. Only for a page (up to KEPT_MACHINES machines)."""
+    ids = sorted(set(machine_ids))
+    if not ids or len(ids) > KEPT_MACHINES:
+        return lines_for(ids)
+    return data_versions.kept("inventory.coverage", reads(), tuple(ids), lambda: dict(lines_for(ids)))
+
+
 def end_lines(*, machine_id: int, organisation: Organisation, last_day: date) -> list[str]:
     return [
         number
@@ -66,6 +81,9 @@ def end_lines(*, machine_id: int, organisation: Organisation, last_day: date) ->
 def reads() -> tuple[str, ...]:
     """The applications whose rows the sources' answers come from (what a kept coverage figure depends on)."""
     return tuple(apps.get_containing_app_config(type(source).__module__).label for source in _sources)  # type: ignore[union-attr]
+
+
+data_versions.watch(reads)  # a write to a source's tables replaces what kept_lines_for kept
 
 
 def covered_on(organisation: Organisation, day: date) -> list[QuerySet[Any]]:

@@ -49,16 +49,21 @@ def _filtered(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]
     return orders
 
 
+def _count_of(model: type[OrderLine] | type[Shipment]) -> Coalesce:
+    # The plain manager: the tenant filter would steer the database to the organisation index
+    # (every line of the organisation, per row) instead of the order's; the outer query is scoped.
+    rows = model._base_manager.filter(order=OuterRef("pk")).order_by().values("order")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
+
+
+# Built once: annotating resolves a copy of each (the queryset inside is cloned), so they are never
+# changed; building them took a fifth of the list's query-building time on every page.
+_COUNTS = {"line_count": _count_of(OrderLine), "shipment_count": _count_of(Shipment)}
+
+
 def _with_counts(orders: QuerySet[Order]) -> QuerySet[Order]:
     """Lines and parcels per order as subqueries: one query for the page, and no join blow-up."""
-
-    def count_of(model: type[OrderLine] | type[Shipment]) -> Subquery:
-        # The plain manager: the tenant filter would steer the database to the organisation index
-        # (every line of the organisation, per row) instead of the order's; the outer query is scoped.
-        rows = model._base_manager.filter(order=OuterRef("pk")).order_by().values("order")
-        return Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
-
-    return orders.annotate(line_count=Coalesce(count_of(OrderLine), 0), shipment_count=Coalesce(count_of(Shipment), 0))
+    return orders.annotate(**_COUNTS)
 
 
 def orders_of(organisation: Organisation, filters: OrderFilters | None = None) -> QuerySet[Order]:

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from guichet.core.addresses import HasPostalAddress, one_line
 from guichet.core.money import COUNTRY_OF_CURRENCY, format_money, locale_for
-from guichet.core.rows import moment, render_rows
+from guichet.core.rows import datalist_options, moment, render_rows
 
 register = template.Library()
 
@@ -138,3 +138,9 @@ def rows_html(template_name: str, rows: Iterable[Any], **extra: Any) -> SafeStri
     """`{% rows_html "support/queue_rows.html" rows nobody=… %}`: a long list's rows from its Jinja2
     partial (core/rows.py); `extra` names what the partial prints besides the rows (translated words)."""
     return render_rows(template_name, rows, **extra)
+
+
+@register.simple_tag(name="datalist_options")
+def datalist_options_tag(values: Iterable[Any]) -> SafeString:
+    """`{% datalist_options values %}`: a datalist's options (core/rows.py), printed once per list of values."""
+    return datalist_options(values)
