@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.test import Client
 
 from guichet.accounts.models import Organisation, User
@@ -80,6 +81,27 @@ def test_a_session_signed_out_during_the_cut_stays_signed_out(client: Client, re
     client.cookies[django_settings.SESSION_COOKIE_NAME] = cookie  # someone kept the old cookie
     answer = client.get(url("support:list"))
     assert answer.status_code == 302 and "/login/" in answer["Location"]
+
+
+def test_too_many_missed_writes_to_list_still_leave_nothing_stale(
+    client: Client, relay: Relay, org_a: Organisation, customer_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shared_cache, "MISSED_KEYS_MAX", 1)
+    client.force_login(customer_a)
+    assert client.get(url("portal:home")).status_code == 200
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    before = data_versions.current(["support"])["support"]
+
+    relay.cut()
+    cache.set("guichet:test:first-listed", 1)  # the list is full from here on
+    assert client.get(url("support:list")).status_code == 200
+    submit(org_a, customer_a)
+    client.post(url("account_logout"))
+
+    relay.mend()
+    assert data_versions.current(["support"])["support"] != before
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = cookie
+    assert client.get(url("support:list")).status_code == 302
 
 
 def test_a_version_replaced_during_the_cut_is_new_once_redis_answers(

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY_PREFIX
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -36,8 +37,9 @@ log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
 # Beyond this many keys missed in one outage, the list stops growing: the outage is logged as an
-# error, and at recovery every data version is replaced instead (sessions then wait for their age).
-MISSED_KEYS_MAX = 10_000
+# error, and at recovery every cached session is dropped (the database has them all) and every data
+# version replaced instead.
+MISSED_KEYS_MAX = 50_000
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -91,8 +93,20 @@ class TolerantRedisCache(RedisCache):
             "shared cache reachable again after %.0f s; %d missed keys dropped", time.monotonic() - started, len(missed)
         )
         if overflowed:
+            self._drop_cached_sessions()
             for hook in _overflow_hooks:
                 hook()
+
+    def _drop_cached_sessions(self) -> None:
+        client = self._cache.get_client(None, write=True)
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=f"*{SESSION_KEY_PREFIX}*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
 
     def _call(self, operation: str, fallback: Any, call: Callable[[], Any], written: Iterable[str] = ()) -> Any:
         if self.is_down():
