@@ -33,6 +33,7 @@ from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from guichet.help.content import bundled_topics  # noqa: E402
+from guichet.help.models import category_label  # noqa: E402
 from guichet.help.rendering import plain_text  # noqa: E402
 from guichet.help.search import Embedder, HelpIndex, IndexedTranslation  # noqa: E402
 from guichet.help.search_store import normalise_query  # noqa: E402
@@ -49,6 +50,7 @@ def load_docs() -> list[IndexedTranslation]:
             text=plain_text(text.body),
             category=topic.category,
             countries=tuple(topic.countries),
+            category_label=category_label(topic.category, language),
         )
         for topic in bundled_topics()
         for language, text in topic.translations.items()
