@@ -56,3 +56,6 @@ allauth_wording.ALLAUTH_WORDING
 countries.forget_centres
 # The SLA policy as counted business time: the stored marks (support/sla.py) are proven against it.
 support_rules.sla_state
+# The cache backend named by settings.CACHES (a string), and the method Django's RedisCache calls.
+redis_cache.KeptClientRedisCache
+redis_cache._KeptClients.get_client
