@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -176,7 +177,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- cache (rate limits, search index stamps) ------------------------------
-def _caches(url: str) -> dict[str, dict[str, str]]:
+def _caches(url: str) -> dict[str, dict[str, Any]]:
     """CACHE_URL: `redis://…` (shared by every process), or `locmem:` (this process only).
 
     Login limits live in the cache: counted per process, each gunicorn worker would give an
@@ -185,8 +186,15 @@ def _caches(url: str) -> dict[str, dict[str, str]]:
     everything (the test suite says so in the Makefile).
     """
     if url.startswith(("redis://", "rediss://", "unix://")):
-        # Django's RedisCache, one client per pool (core/redis_cache.py: ~60 µs less per cache call).
-        return {"default": {"BACKEND": "guichet.core.redis_cache.KeptClientRedisCache", "LOCATION": url}}
+        # Tolerant: an unreachable Redis is a miss, not an error (core/shared_cache.py). Short socket
+        # timeouts, so a Redis that stopped answering costs a page one second, then none for a while.
+        return {
+            "default": {
+                "BACKEND": "guichet.core.shared_cache.TolerantRedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            }
+        }
     if url and url != "locmem:":
         raise ImproperlyConfigured(f"CACHE_URL not understood: {url!r} (redis://host:6379/1 or locmem:).")
     if not url and not DEBUG and not env_bool("GUICHET_COMMAND_LINE"):
