@@ -100,7 +100,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user row kept in the cache under accounts' data version (same session checks).
+    "guichet.accounts.session_user.KeptUserAuthenticationMiddleware",
     "guichet.core.middleware.ProfileLocaleMiddleware",
     "guichet.core.middleware.RefuseNulBytesMiddleware",
     "guichet.core.middleware.ApiJsonBodiesMiddleware",
