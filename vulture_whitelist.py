@@ -14,7 +14,7 @@ from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
 from guichet.core import countries, form_renderer, rows, signing, uploads, views
 from guichet.core.middleware import InvalidCursorMiddleware
-from guichet.ops import gunicorn
+from guichet.ops import gunicorn, outage
 from guichet.ops.metrics import OutboxCollector
 from guichet.support import rules as support_rules
 
@@ -29,6 +29,7 @@ views.bad_request
 views.permission_denied
 views.page_not_found
 views.server_error
+outage.too_many_requests  # handler429: allauth's rate limits look it up in ROOT_URLCONF
 InvalidCursorMiddleware.process_exception  # Django's middleware hook (settings.MIDDLEWARE)
 # Named in settings (FORM_RENDERER, the Jinja2 backend's environment of the row partials).
 form_renderer.FormRenderer

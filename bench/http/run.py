@@ -17,6 +17,10 @@ What it does, in order:
    other processes took meanwhile;
 5. prints a table and, as its last line, one JSON object: each scenario's req/s, p50,
    p99, unexpected answers, queries and its ratio to the bare list's req/s.
+
+With --through-nginx, both projects answer through nginx (Debian's) as a scaled-out
+deployment would: Guichet as two instances of one worker each (the same two workers in
+all), the bare project as one instance of two workers, so both pay the same proxy hop.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +38,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,8 +191,8 @@ def prepare_bare() -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path, log: Path) -> Iterator[int]:
-    command = [GUNICORN, "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path, log: Path, workers: int = 2) -> Iterator[int]:
+    command = [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
     with log.open("w") as output:
         process = subprocess.Popen(
             [*command, "--log-level", "warning", app], cwd=cwd, env=env, stdout=output, stderr=output
@@ -206,6 +211,53 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path, log: Path) -> 
         yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/nginx-error.log warn;
+daemon off;
+events {{ worker_connections 512; }}
+http {{
+  access_log off;
+  client_body_temp_path {run}/body; proxy_temp_path {run}/proxy; fastcgi_temp_path {run}/fastcgi;
+  uwsgi_temp_path {run}/uwsgi; scgi_temp_path {run}/scgi;
+  {servers}
+}}
+"""
+NGINX_SERVER = """
+  upstream u{port} {{ {upstreams} }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ proxy_pass http://u{port}; proxy_set_header Host $http_host; }}
+  }}"""
+
+
+@contextmanager
+def nginx(routes: dict[int, list[int]], run: Path) -> Iterator[int]:
+    """nginx listening on each route's port, spreading its requests over the route's upstreams."""
+    servers = "".join(
+        NGINX_SERVER.format(port=port, upstreams=" ".join(f"server 127.0.0.1:{up};" for up in ups))
+        for port, ups in routes.items()
+    )
+    conf = run / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(run=run, servers=servers))
+    process = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf), "-p", str(run)], stderr=subprocess.DEVNULL)
+    try:
+        for port in routes:
+            for _ in range(60):
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                raise SystemExit(f"nginx did not listen on port {port}; see {run}/nginx-error.log")
+        yield process.pid
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful: finish the open connections, then exit
         process.wait(30)
 
 
@@ -315,8 +367,9 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
 # --- report -------------------------------------------------------------------------------------
 
 
-def table(results: list[dict[str, Any]], ceiling: float) -> Table:
-    out = Table(title=f"HTTP, 2 gunicorn workers, PostgreSQL — ratio to the bare list ({ceiling:.0f} req/s)")
+def table(results: list[dict[str, Any]], ceiling: float, through_nginx: bool) -> Table:
+    how = "through nginx, Guichet 2 instances of 1 worker" if through_nginx else "2 gunicorn workers"
+    out = Table(title=f"HTTP, {how}, PostgreSQL — ratio to the bare list ({ceiling:.0f} req/s)")
     for column in ("scenario", "req/s", "ratio", "p50 ms", "p99 ms", "queries", "unexpected", "other CPU %"):
         out.add_column(column, justify="left" if column == "scenario" else "right")
     for result in results:
@@ -333,11 +386,16 @@ def table(results: list[dict[str, Any]], ceiling: float) -> Table:
     return out
 
 
-def write_readme(results: list[dict[str, Any]], ceiling: float, rows: dict[str, Any], seconds: int) -> None:
-    start, end = "<!-- bench/http: start -->", "<!-- bench/http: end -->"
+def write_readme(
+    results: list[dict[str, Any]], ceiling: float, rows: dict[str, Any], seconds: int, through_nginx: bool
+) -> None:
+    # Each way of serving keeps its own table: a run through nginx does not replace the direct one.
+    marker = "bench/http nginx" if through_nginx else "bench/http"
+    start, end = f"<!-- {marker}: start -->", f"<!-- {marker}: end -->"
+    how = " through nginx (Guichet: 2 instances of 1 worker; bare: 1 instance of 2)" if through_nginx else ""
     lines = [
         start,
-        f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {seconds} s per scenario, "
+        f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{how}, {seconds} s per scenario, "
         f"{os.cpu_count()} cores; largest organisation: {rows['organisation_requests']:,} requests. "
         f"Bare list ceiling: {ceiling:.0f} req/s.",
         "",
@@ -356,7 +414,7 @@ def write_readme(results: list[dict[str, Any]], ceiling: float, rows: dict[str, 
     if start in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
-        text += f"\n## Over HTTP, side by side (bench/http)\n\n{block}\n"
+        text += f"\n## Over HTTP, side by side ({marker})\n\n{block}\n"
     README.write_text(text)
 
 
@@ -368,6 +426,27 @@ def empty_bench_queue() -> None:
         redis.Redis.from_url(BENCH_BROKER).delete("celery")
 
 
+def start_servers(
+    stack: ExitStack, database_url: str, bare_env: dict[str, str], logs: Path, through_nginx: bool
+) -> set[int]:
+    """Start both projects on the scenarios' ports; return the processes whose CPU is this bench's."""
+    env = guichet_env(database_url)
+    if not through_nginx:
+        return {
+            stack.enter_context(gunicorn("guichet.config.wsgi", GUICHET_PORT, env, ROOT, logs / "guichet.log")),
+            stack.enter_context(gunicorn("bareproj.wsgi", BARE_PORT, bare_env, PEER / "bare", logs / "bare.log")),
+        }
+    # The instances listen above the scenarios' ports, where nginx listens (apart even when those are adjacent).
+    first, second, bare = GUICHET_PORT + 20, GUICHET_PORT + 21, BARE_PORT + 40
+    roots = {
+        stack.enter_context(gunicorn("guichet.config.wsgi", port, env, ROOT, logs / f"guichet-{port}.log", workers=1))
+        for port in (first, second)
+    }
+    roots.add(stack.enter_context(gunicorn("bareproj.wsgi", bare, bare_env, PEER / "bare", logs / "bare.log")))
+    roots.add(stack.enter_context(nginx({GUICHET_PORT: [first, second], BARE_PORT: [bare]}, logs)))
+    return roots
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="8 s per scenario")
@@ -377,6 +456,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="Guichet scenarios to run (the bare list always runs)")
     parser.add_argument("--write-readme", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--no-broker", action="store_true", help="no Celery broker: e-mails rendered in the request")
+    parser.add_argument(
+        "--through-nginx", action="store_true", help="both projects behind nginx; Guichet as 2 instances of 1 worker"
+    )
     args = parser.parse_args()
     if args.no_broker:
         os.environ["CELERY_BROKER_URL"] = ""
@@ -391,11 +473,9 @@ def main() -> None:
     bare_env = prepare_bare()
     logs = Path(tempfile.mkdtemp(prefix="bench-http-"))
     results: list[dict[str, Any]] = []
-    with (
-        gunicorn("guichet.config.wsgi", GUICHET_PORT, guichet_env(database_url), ROOT, logs / "guichet.log") as ours,
-        gunicorn("bareproj.wsgi", BARE_PORT, bare_env, PEER / "bare", logs / "bare.log") as theirs,
-    ):
-        monitor = CpuMonitor({ours, theirs}, {database_url.rsplit("/", 1)[1], BARE_DB})
+    with ExitStack() as stack:
+        roots = start_servers(stack, database_url, bare_env, logs, args.through_nginx)
+        monitor = CpuMonitor(roots, {database_url.rsplit("/", 1)[1], BARE_DB})
         monitor.start()
         progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
         with progress:
@@ -408,11 +488,12 @@ def main() -> None:
     ceiling = results[0]["rps"]
     for result in results:
         result["ratio"] = round(result["rps"] / ceiling, 3)
-    console.print(table(results, ceiling))
+    console.print(table(results, ceiling, args.through_nginx))
     console.print(f"server logs: {logs}")
     if args.write_readme:
-        write_readme(results, ceiling, rows, seconds)
-    print(json.dumps({"ceiling_rps": ceiling, "seconds": seconds, "scenarios": results}))
+        write_readme(results, ceiling, rows, seconds, args.through_nginx)
+    summary = {"ceiling_rps": ceiling, "seconds": seconds, "through_nginx": args.through_nginx, "scenarios": results}
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":

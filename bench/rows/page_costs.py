@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_requests \
         .venv/bin/python bench/rows/page_costs.py [--pages customer_list console_queue …] [-n 50] [--profile]
+            [--computed [--labels support billing …]] [--src OTHER_CHECKOUT/src]
 
 Django's test Client through the whole stack (middleware, sessions, templates), DEBUG off, a
 process-local cache. Needs the data of bench/requests_scale (bench/http/run.py seeds it). For each
@@ -10,7 +11,11 @@ functions that take the most time (cProfile, cumulative and own time).
 
 `hello_*` and `layout_*` are what every signed-in page pays before its own content: the middleware
 alone, and `base.html` with nothing in it (bench/rows/layout_pages.py, mounted by this script
-only). The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
+only). `global_search`, `api_search` and `console_search` are bench/http's global search (`maintenance`:
+a word that also reads as a number and a serial's beginning, so every lookup runs). `--computed`
+replaces the data versions of `--labels` (default: every application) before each request, so
+nothing kept is found; `--src` measures another checkout's code (the code before a change) against
+the same database. The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
 process and its "hello" in 0.1 ms, for comparison.
 """
 
@@ -29,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+SRC = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "src")
+sys.path.insert(0, SRC)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_requests")
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
@@ -37,6 +43,7 @@ os.environ["DEBUG"] = ""
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("CACHE_URL", "locmem:")
 os.environ["CELERY_BROKER_URL"] = ""
+os.environ.setdefault("HELP_SEMANTIC_SEARCH", "off")  # as bench/http runs: the lexical help index
 
 import django  # noqa: E402
 
@@ -45,7 +52,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from guichet.accounts.models import Membership, Organisation, User  # noqa: E402
+from guichet.accounts.models import ApiToken, Membership, Organisation, User  # noqa: E402
 from guichet.core import data_versions  # noqa: E402
 from guichet.core.tenancy import across_organisations  # noqa: E402
 from guichet.support.models import Request  # noqa: E402
@@ -53,6 +60,7 @@ from guichet.support.models import Request  # noqa: E402
 PREFIX = "BENCH"
 # What the homes read (core/home.py keeps their answers under these applications' data versions).
 LABELS = ("accounts", "billing", "buytech", "contracts", "inventory", "orders", "support")
+SEARCH = "maintenance"  # bench/http's global search
 
 
 def pages() -> dict[str, tuple[str, Client]]:
@@ -67,6 +75,7 @@ def pages() -> dict[str, tuple[str, Client]]:
     as_customer, as_agent = Client(), Client()
     as_customer.force_login(customer)
     as_agent.force_login(agent)
+    as_client = Client(headers={"Authorization": f"Bearer {ApiToken.issue(customer)}"})
     lang = customer.language
     return {
         "hello_anonymous": ("/en/_bench/hello/", Client()),
@@ -86,6 +95,10 @@ def pages() -> dict[str, tuple[str, Client]]:
         "invoices_list": (f"/{lang}/billing/", as_customer),
         "orders_list": (f"/{lang}/orders/", as_customer),
         "machines_list": (f"/{lang}/inventory/", as_customer),
+        "global_search": (f"/{lang}/search/?q={SEARCH}", as_customer),
+        "api_search": (f"/api/v1/search?q={SEARCH}", as_client),
+        "console_search": (f"/en/console/search/?q={SEARCH}", as_agent),
+        "global_search_empty": (f"/{lang}/search/", as_customer),  # the page around the results
     }
 
 
@@ -103,11 +116,14 @@ def main() -> None:
     parser.add_argument(
         "--computed", action="store_true", help="replace every data version before each request: nothing kept"
     )
+    parser.add_argument("--labels", nargs="*", default=LABELS, help="the data versions --computed replaces")
+    parser.add_argument("--src", help="the src directory of the code to measure (default: this checkout's)")
     args = parser.parse_args()
+    print(f"code: {SRC}")
     for name, (path, client) in pages().items():
         if args.pages and name not in args.pages:
             continue
-        forget = (lambda: data_versions.bump(LABELS)) if args.computed else (lambda: None)
+        forget = (lambda: data_versions.bump(args.labels)) if args.computed else (lambda: None)
         for _ in range(5):
             forget()
             response = client.get(path)
@@ -116,18 +132,20 @@ def main() -> None:
         captured: list[str] = []  # counted where every statement passes (CaptureQueriesContext saw none here)
         with connection.execute_wrapper(partial(_counted, captured)):
             client.get(path)
-        times = []
+        times, wall = [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.n):
             forget()
-            start = time.process_time()
+            start, start_wall = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
             client.get(path)
             if profiler:
                 profiler.disable()
             times.append((time.process_time() - start) * 1000)
-        print(f"{name:26} {path:40} CPU ms p50 {statistics.median(times):7.1f}  queries {len(captured)}")
+            wall.append((time.perf_counter() - start_wall) * 1000)
+        cpu_ms, wall_ms = statistics.median(times), statistics.median(wall)
+        print(f"{name:26} {path:40} CPU ms p50 {cpu_ms:7.2f}  wall ms p50 {wall_ms:7.2f}  queries {len(captured)}")
         if profiler:
             for key in ("cumulative", "tottime"):
                 out = io.StringIO()

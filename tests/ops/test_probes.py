@@ -43,18 +43,30 @@ def test_readyz_reports_every_check(client: Client) -> None:
     assert all(check["ok"] for check in body["checks"].values())
 
 
-@pytest.mark.django_db
-def test_readyz_names_the_failed_check_and_nothing_more(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_cache() -> None:
+def _readyz_with_broken(client: Client, monkeypatch: pytest.MonkeyPatch, check: str) -> tuple[int, dict[str, Any]]:
+    def broken() -> None:
         raise ConnectionError("redis://secret-host:6379 refused")
 
-    monkeypatch.setitem(probes.CHECKS, "cache", broken_cache)
+    monkeypatch.setitem(probes.CHECKS, check, broken)
     response = client.get("/readyz")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["failed"] == ["cache"]
-    assert body["checks"]["cache"] == {"ok": False, "error": "ConnectionError"}
     assert b"secret-host" not in response.content  # the details go to the log, not to the public
+    return response.status_code, response.json()
+
+
+@pytest.mark.django_db
+def test_readyz_names_the_failed_check_and_nothing_more(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    status, body = _readyz_with_broken(client, monkeypatch, "broker")
+    assert status == 503
+    assert body["status"] == "unavailable" and body["failed"] == ["broker"]
+    assert body["checks"]["broker"] == {"ok": False, "error": "ConnectionError"}
+
+
+@pytest.mark.django_db
+def test_readyz_stays_ready_but_degraded_without_the_cache(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages answer from the database while the cache is away: the balancer keeps sending traffic."""
+    status, body = _readyz_with_broken(client, monkeypatch, "cache")
+    assert status == 200
+    assert body["status"] == "degraded" and body["failed"] == ["cache"]
 
 
 @pytest.mark.django_db

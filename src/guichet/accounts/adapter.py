@@ -7,14 +7,16 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
-from guichet.core import audit
+from guichet.core import audit, shared_cache
 from guichet.core.notifications.outbox import enqueue
 
 from . import login_limits
+from .errors import Code
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,6 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse(target)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        if not shared_cache.reachable():  # the counts cannot be read: no password is tried (login_limits)
+            raise ValidationError(login_limits.UNAVAILABLE, code=Code.SIGN_IN_UNAVAILABLE)
         try:
             super().pre_authenticate(request, **credentials)  # the per-account count (allauth)
             if login_limits.address_blocked(request):

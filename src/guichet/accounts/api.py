@@ -41,10 +41,13 @@ class Unauthenticated(DomainError):
 
 
 @router.post(
-    "auth/token", response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None
+    "auth/token",
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    auth=None,
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange e-mail + password (+ `otp` when MFA is on) for a bearer token."""
+    login_limits.require_counting()
     adapter = get_adapter(request)
     try:
         user = adapter.authenticate(request, email=payload.email.strip().lower(), password=payload.password)

@@ -22,5 +22,6 @@ class Code(StrEnum):
     OTP_INVALID = "otp_invalid"
     OTP_REQUIRED = "otp_required"
     REASON_REQUIRED = "reason_required"
+    SIGN_IN_UNAVAILABLE = "sign_in_unavailable"
     THROTTLED = "throttled"
     UNKNOWN_APPLICATION = "unknown_application"

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core import audit
+from guichet.core import audit, shared_cache
 from guichet.core.errors import DomainError
 from guichet.core.notifications.outbox import enqueue
 
@@ -41,6 +41,20 @@ class Throttled(DomainError):
 
 
 TOO_MANY = _("Too many failed login attempts. Try again later.")
+UNAVAILABLE = _("Signing in and account changes are unavailable for a few minutes. Please try again shortly.")
+
+
+class CountingUnavailable(DomainError):
+    """The failure counts cannot be read: no password or code is checked without them."""
+
+    code = Code.SIGN_IN_UNAVAILABLE
+    status = 503
+
+
+def require_counting() -> None:
+    """Fail closed: while the shared cache is unreachable, nobody's password or code is tried."""
+    if not shared_cache.reachable():
+        raise CountingUnavailable(UNAVAILABLE)
 
 
 def _window_seconds() -> int:
@@ -77,11 +91,13 @@ def verify_totp(request: HttpRequest, user: User, code: str) -> bool:
 
     A wrong code counts against the user and the address; the code that reaches the limit locks
     both for the window, is audited, and tells the user by e-mail that someone has their password.
-    Raises `Throttled` while locked, even for the right code.
+    Raises `Throttled` while locked, even for the right code, and `CountingUnavailable` while the
+    counts cannot be read.
     """
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         return False
+    require_counting()
     if address_blocked(request) or not ratelimit.consume(request, action="login_failed", key=_mfa_key(user)):
         audit.record("auth.otp_throttled", actor_label=user.email, request=request)
         raise Throttled(TOO_MANY)

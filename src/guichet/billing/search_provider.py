@@ -36,6 +36,7 @@ def _by_total(row: Row) -> Hit:
 class InvoiceSearch:
     kinds = (KIND,)
     application = "invoices"
+    reads = ("billing",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         invoices = Invoice.objects.filter(organisation=searcher.organisation)

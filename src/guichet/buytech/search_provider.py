@@ -31,6 +31,7 @@ def _console_hit(row: Row) -> Hit:
 class BuyTechSearch:
     kinds = (KIND,)
     application = "buytech"
+    reads = ("buytech",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         if not query.identifier:

@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -175,7 +176,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- cache (rate limits, search index stamps) ------------------------------
-def _caches(url: str) -> dict[str, dict[str, str]]:
+def _caches(url: str) -> dict[str, dict[str, Any]]:
     """CACHE_URL: `redis://…` (shared by every process), or `locmem:` (this process only).
 
     Login limits live in the cache: counted per process, each gunicorn worker would give an
@@ -184,7 +185,15 @@ def _caches(url: str) -> dict[str, dict[str, str]]:
     everything (the test suite says so in the Makefile).
     """
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+        # Tolerant: an unreachable Redis is a miss, not an error (core/shared_cache.py). Short socket
+        # timeouts, so a Redis that stopped answering costs a page one second, then none for a while.
+        return {
+            "default": {
+                "BACKEND": "guichet.core.shared_cache.TolerantRedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            }
+        }
     if url and url != "locmem:":
         raise ImproperlyConfigured(f"CACHE_URL not understood: {url!r} (redis://host:6379/1 or locmem:).")
     if not url and not DEBUG and not env_bool("GUICHET_COMMAND_LINE"):

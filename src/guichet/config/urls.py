@@ -50,4 +50,5 @@ urlpatterns += i18n_patterns(
 handler400 = "guichet.core.views.bad_request"
 handler403 = "guichet.core.views.permission_denied"
 handler404 = "guichet.core.views.page_not_found"
+handler429 = "guichet.ops.outage.too_many_requests"  # not Django's: allauth's rate limits look it up
 handler500 = "guichet.ops.outage.server_error"  # a database outage is a 503

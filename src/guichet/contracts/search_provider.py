@@ -25,6 +25,7 @@ def _console_hit(row: Row) -> Hit:
 class ContractSearch:
     kinds = (KIND,)
     application = "contracts"
+    reads = ("contracts",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         if not query.identifier:

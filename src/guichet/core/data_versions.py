@@ -35,6 +35,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from guichet.core import shared_cache
+
 _KEY = "data-version:{}"
 # The applications whose tables a statement writes (Django names tables "<app label>_<model>"):
 # anywhere in it, since a data-modifying `WITH` writes several tables at once (core/inserts.py).
@@ -66,6 +68,10 @@ def _token() -> str:
 
 def bump(labels: Iterable[str]) -> None:
     cache.set_many({_KEY.format(label): _token() for label in labels}, timeout=None)
+
+
+# A shared-cache outage that missed too many writes to list them: every version is replaced.
+shared_cache.on_overflowed_recovery(lambda: bump(_watched()))
 
 
 class _Transaction:

@@ -13,10 +13,17 @@ than running them: the kernel sends every provider's lookups to the database as 
 (`_fetch`), so a search costs one query whatever the number of kinds (it was one per kind and
 condition, 11 for a word that also reads as a number). Hits that need no database (help articles)
 come back as `Hit`s.
+
+What a provider found is kept in the shared cache under the data versions of the applications it
+`reads` (core/data_versions.py, as the homes keep theirs: decision 0012), keyed by everything the
+providers are handed (the typed text, the searcher, the language): the same search again, by the
+same organisation with the same grants (or the same member of staff, in the same jurisdiction),
+costs no query and builds no queryset until one of those applications is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,12 +31,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from . import data_versions
 from .tenancy import across_organisations, tenant_scope
 
 if TYPE_CHECKING:
@@ -43,6 +52,9 @@ NUMBER_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9./_-]*$")  # one token without space
 WORD = re.compile(r"\w+", re.UNICODE)
 AMOUNT = re.compile(r"^\d{1,12}(?:[.,]\d{1,2})?$")
 THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f'](?=\d{3}\b)")  # 1 234,50 / 1'234.50 → 1234,50
+# Kept answers are keyed by their data's versions, so they never need to expire to be right: this only
+# bounds how long a search nobody repeats takes room in the cache.
+KEPT_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -87,10 +99,23 @@ class Searcher:
     organisation: Organisation | None = None
     applications: frozenset[str] = frozenset()  # granted (and offered) in that organisation
     staff: User | None = None
+    # For staff: the organisations they serve (accounts.jurisdiction.scope), part of what their answers are kept by.
+    jurisdiction: str = ""
 
     def __post_init__(self) -> None:
         if (self.organisation is None) == (self.staff is None):
             raise ValueError("A searcher is either a customer's organisation or a member of staff.")
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        """Everything about the searcher a provider's answer may depend on: a kept answer is shared only
+        by searchers with the same identity (a customer's organisation, its country and the applications
+        granted; a member of staff by their own id and jurisdiction), never across organisations."""
+        if self.organisation is not None:
+            organisation = self.organisation
+            return ("customer", organisation.pk, str(organisation.country), tuple(sorted(self.applications)))
+        assert self.staff is not None
+        return ("staff", self.staff.pk, self.country, self.jurisdiction)
 
     @property
     def country(self) -> str:
@@ -149,10 +174,18 @@ def display(model: type[Model], field: str, value: object) -> str:
 class Provider(Protocol):
     """What a context hands the kernel. `kinds` are the groups it fills; `application` the grant a
     customer needs to see them (None: everyone, like help articles). Its answers are in order:
-    lookups are resolved where they stand."""
+    lookups are resolved where they stand.
+
+    `reads` names the applications (app labels) whose rows its answers come from: its hits are kept
+    under their data versions, so forgetting one would keep a stale hit. A provider that reads none
+    (`()`: help articles, kept by the help centre under its own index version) is asked every time.
+    A kept answer may depend only on the query, the searcher's `identity` and the language: a
+    provider whose answer depends on anything else (the clock, another attribute of the staff user)
+    must declare `reads = ()`."""
 
     kinds: Sequence[Kind]
     application: str | None
+    reads: tuple[str, ...]
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer: ...
 
@@ -187,6 +220,12 @@ def providers() -> list[Provider]:
     return [import_string(context.search_provider) for context in contexts() if context.search_provider]
 
 
+def read_labels() -> set[str]:
+    """Every application some provider reads: a write to one replaces its data version (core/apps.py
+    watches them in every process, workers included, so no process writes without replacing it)."""
+    return {label for provider in providers() for label in provider.reads}
+
+
 def search(raw: str, searcher: Searcher) -> Results:
     """Every provider's hits for `raw`, grouped by kind; what the searcher may see and nothing else."""
     query = Query.parse(raw)
@@ -202,20 +241,50 @@ def search(raw: str, searcher: Searcher) -> Results:
     # Staff look across organisations; each provider narrows to their jurisdiction.
     scope = tenant_scope(searcher.organisation) if customer else across_organisations()
     with scope, translation.override(searcher.language):
-        answers = [
-            (provider, provider.for_customer(query, searcher) if customer else provider.for_staff(query, searcher))
-            for provider in asked
-        ]
-        rows = iter(_fetch([item for _provider, answer in answers for item in answer if isinstance(item, Lookup)]))
         found: dict[str, Group] = {}
-        for provider, answer in answers:
+        for provider, hits in zip(asked, _answers(query, searcher, asked), strict=True):
             kinds = {kind.key: kind for kind in provider.kinds}
-            for hit in _hits(answer, rows):
+            for hit in hits:
                 group = found.setdefault(hit.kind, Group(kinds[hit.kind], []))
                 if len(group.hits) < PER_KIND:
                     group.hits.append(hit)
     results.groups = sorted(found.values(), key=lambda group: group.kind.position)
     return results
+
+
+def _answers(query: Query, searcher: Searcher, asked: Sequence[Provider]) -> list[list[Hit]]:
+    """Each asked provider's hits, in order: those that read the database from the kept answer when
+    their data has not changed since (two cache round trips), the others, and all on a miss, asked
+    now with one statement for every lookup."""
+    kept_by = [provider for provider in asked if provider.reads]
+    key, kept = None, None
+    if kept_by:
+        # The versions are read before the rows: a write after this replaces them, so what is computed
+        # below from older rows is never found under the newer versions (core/data_versions.py).
+        versions = data_versions.current(label for provider in kept_by for label in provider.reads)
+        parts = (
+            query.text,
+            searcher.identity,
+            searcher.language,
+            [type(provider).__qualname__ for provider in kept_by],
+            versions,
+        )
+        key = "search:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+        kept = cache.get(key)
+    live = [provider for provider in asked if kept is None or not provider.reads]
+    customer = searcher.organisation is not None
+    answers = [
+        (provider, provider.for_customer(query, searcher) if customer else provider.for_staff(query, searcher))
+        for provider in live
+    ]
+    rows = iter(_fetch([item for _provider, answer in answers for item in answer if isinstance(item, Lookup)]))
+    computed = {id(provider): _hits(answer, rows) for provider, answer in answers}
+    if kept is None:
+        kept = [computed[id(provider)] for provider in kept_by]
+        if key is not None:
+            cache.set(key, kept, KEPT_SECONDS)
+    from_cache = dict(zip((id(provider) for provider in kept_by), kept, strict=True))
+    return [computed[id(provider)] if id(provider) in computed else from_cache[id(provider)] for provider in asked]
 
 
 def _hits(answer: Answer, rows: Iterator[list[Row]]) -> list[Hit]:

@@ -82,6 +82,7 @@ def _transfer_page(row: Row) -> str:
 class InventorySearch:
     kinds = (REPAIR, TRANSFER, RELOCATION, MACHINE)
     application = "inventory"
+    reads = ("inventory",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         organisation = searcher.organisation

@@ -15,10 +15,13 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from guichet.accounts.login_limits import UNAVAILABLE
+from guichet.core import shared_cache
 from guichet.core import views as core_views
 
 log = logging.getLogger(__name__)
@@ -60,4 +63,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     log.warning("database unavailable, answered 503: %s: %s", type(exc).__name__, first_line)
     response = unavailable(request)
     response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own mark: skip its error log
+    return response
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's handler429 (it looks one up in ROOT_URLCONF): a limit refused the action.
+
+    allauth refuses too when it cannot count (its lock cannot be taken without the shared cache):
+    that is said as what it is, a 503 for a few minutes, not an accusation of too many tries."""
+    status, code = (429, "throttled") if shared_cache.reachable() else (503, "sign_in_unavailable")
+    message = _("Too many attempts. Please wait a few minutes, then try again.") if status == 429 else UNAVAILABLE
+    if request.path.startswith(core_views.API_PREFIX):
+        response: HttpResponse = core_views.api_error(status, code, str(message))
+    else:
+        response = render(request, "429.html", {"unavailable": message if status == 503 else ""}, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

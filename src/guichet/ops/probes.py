@@ -1,9 +1,10 @@
 """Probes for load balancers and orchestrators.
 
 /healthz: the process answers (nothing else is asked: a database outage must not get every web
-process restarted). /readyz: this process can serve, since the database, the cache and the broker
-answer and every migration is applied; else 503 and which check failed, so the balancer sends
-traffic elsewhere. Both are answered before sessions, authentication, language and host checks
+process restarted). /readyz: this process can serve, since the database and the broker answer and
+every migration is applied; else 503 and which check failed, so the balancer sends traffic
+elsewhere. An unreachable cache is reported ("degraded", 200): pages still answer without it.
+Both are answered before sessions, authentication, language and host checks
 (ProbeMiddleware), and say nothing about the infrastructure beyond a check's name and the
 exception's class: they are public.
 """
@@ -63,6 +64,11 @@ def check_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
 
 
+# Checks whose failure slows this process without stopping it: without the shared cache, pages are
+# answered from the database (core/shared_cache.py) and only signing in waits. Taking every instance
+# out of the balancer for it would turn a slower portal into none.
+DEGRADE_ONLY = frozenset({"cache"})
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "migrations": check_migrations,
@@ -93,7 +99,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
             results[name] = {"ok": False, "error": type(exc).__name__}
         else:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
-    ready = all(result["ok"] for result in results.values())
     failed = [name for name, result in results.items() if not result["ok"]]
-    body = {"status": "ready" if ready else "unavailable", "failed": failed, "checks": results}
-    return JsonResponse(body, status=200 if ready else 503)
+    ready = not set(failed) - DEGRADE_ONLY
+    status = ("degraded" if failed else "ready") if ready else "unavailable"
+    return JsonResponse({"status": status, "failed": failed, "checks": results}, status=200 if ready else 503)

@@ -46,6 +46,7 @@ def _console_hit(row: Row) -> Hit:
 class OrderSearch:
     kinds = (KIND,)
     application = "orders"
+    reads = ("orders",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         orders = Order.objects.filter(organisation=searcher.organisation)

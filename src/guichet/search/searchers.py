@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import get_language
 
-from guichet.accounts import rules
+from guichet.accounts import jurisdiction, rules
 from guichet.accounts.models import Organisation, User
 from guichet.core.search import Searcher
 
@@ -18,4 +18,4 @@ def for_customer(organisation: Organisation, granted: Iterable[str]) -> Searcher
 
 
 def for_staff(staff: User) -> Searcher:
-    return Searcher(language=get_language() or "en", staff=staff)
+    return Searcher(language=get_language() or "en", staff=staff, jurisdiction=jurisdiction.scope(staff))

@@ -39,6 +39,7 @@ def _lookups(requests: QuerySet[Request], query: Query, page: str) -> Answer:
 class RequestSearch:
     kinds = (KIND,)
     application = "requests"
+    reads = ("support",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         return _lookups(Request.objects.filter(organisation=searcher.organisation), query, "support:detail")
