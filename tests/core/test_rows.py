@@ -174,3 +174,21 @@ def test_day_and_money_texts_are_the_filters(language: str) -> None:
         for currency in ("EUR", "CAD", "RON"):
             for amount in amounts * 2:  # the second time from the cache
                 assert money_text(amount, currency) == money(amount, currency), (amount, currency)
+
+
+def test_a_rows_change_is_formatted_once_per_viewer() -> None:
+    """`changed_texts` keeps each text: a second viewer in another zone or language gets their own."""
+    from guichet.core.rows import _changed, changed_texts
+
+    value = datetime(2026, 12, 6, 23, 30, 15, 123456, tzinfo=UTC)
+    centre = ZoneInfo("America/Montreal")
+    seen = set()
+    for language in ("en", "fr", "en"):
+        for active in ("Europe/Brussels", "America/Vancouver", "Europe/Brussels"):
+            with translation.override(language), timezone.override(ZoneInfo(active)):
+                iso, text = changed_texts(value, centre)
+                assert iso == timezone.localtime(value, centre).isoformat() == "2026-12-06T18:30:15.123456-05:00"
+                assert text == _babel(timezone.localtime(value, centre), "medium")
+                seen.add(text)
+    assert len(seen) == 4  # two languages x two active zones (Brussels 00:30 next day, Vancouver 15:30)
+    assert _changed.cache_info().hits >= 4
