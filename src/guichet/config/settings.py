@@ -437,7 +437,6 @@ PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
 PAGE_SIZES = {
     "machines": 50,
     "orders_console": 50,
-    "support_queue": 50,
     "statement": 100,
     **{name.strip(): int(size) for name, _sep, size in (pair.partition(":") for pair in env_list("PAGE_SIZES", ""))},
 }

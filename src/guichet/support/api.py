@@ -161,12 +161,12 @@ def _attachment(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _comment(comment: Comment) -> dict[str, Any]:
+def _comment(comment: Comment, files: tuple[Attachment, ...]) -> dict[str, Any]:
     return {
         "author": _name(comment.author),
         "body": comment.body,
         "created_at": comment.created_at,
-        "attachments": [_attachment(a) for a in comment.attachments.all()],
+        "attachments": [_attachment(a) for a in files],
     }
 
 
@@ -236,8 +236,9 @@ def _detail(item: Request, *, submitted: services.Submitted | None = None) -> di
     `submitted`: a request just written by the API (no files): its timeline is its one event, as
     written, and nothing is read back."""
     if submitted is None:
-        entries = selectors.timeline_of(item, include_internal=False)
-        attachments = [_attachment(a) for a in selectors.attachments_of(item, include_internal=False)]
+        conversation = selectors.conversation_of(item, include_internal=False)
+        entries = conversation.timeline
+        attachments = [_attachment(a) for a in conversation.attachments]
     else:
         event = submitted.event
         entries = [selectors.TimelineEntry(event.created_at, event.kind, event.actor, event.data, None, event.internal)]
@@ -249,7 +250,7 @@ def _detail(item: Request, *, submitted: services.Submitted | None = None) -> di
             "actor": _name(entry.actor),
             # The comment's database id stays inside; its text travels in `comment`.
             "data": {key: value for key, value in entry.data.items() if key != "comment"},
-            "comment": _comment(entry.comment) if entry.comment is not None else None,
+            "comment": _comment(entry.comment, entry.files) if entry.comment is not None else None,
         }
         for entry in entries
     ]
@@ -441,7 +442,8 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[st
             http_request=request,
         )
         item.refresh_from_db(fields=["status"])
-        return Status(201, {**_comment(comment), "request_status": item.status})
+        # A reply through the API carries no files (JSON only): nothing to read back.
+        return Status(201, {**_comment(comment, ()), "request_status": item.status})
 
 
 @router.get("request-types", response={200: list[RequestTypeOut], **ERRORS})
