@@ -57,3 +57,5 @@ allauth_wording.ALLAUTH_WORDING
 countries.forget_centres
 # The SLA policy as counted business time: the stored marks (support/sla.py) are proven against it.
 support_rules.sla_state
+# The method Django's RedisCache calls to get a client (core/redis_cache.py).
+redis_cache._KeptClients.get_client

@@ -111,6 +111,7 @@ ONE_PORTAL_TABLES = (
     "orders_orderline",
     "orders_shipment",
 )
+VACUUMED_TABLES = ("support_request", "core_case")  # the lists whose capped counts read an index only
 APPLICATIONS_PREFIX = "HT"  # the contracts, machines, invoices and orders seeded into the largest organisation
 BELL_BACKLOG = 20_000  # notifications of the bench customer, a fifth unread
 SEARCH = "maintenance"  # the global search: contract titles, and whatever else holds it
@@ -163,6 +164,12 @@ def seed_one_portal(org: Organisation, customer: User) -> dict[str, int]:
         with connection.cursor() as cursor:
             for table in ONE_PORTAL_TABLES:
                 cursor.execute(f"ANALYZE {table}")
+            # Nor is a table ever vacuumed: its visibility map stays empty, so no count can be read from
+            # an index alone (the API's capped count scanned the whole request table, 17 ms, instead of
+            # 0.4 ms from the organisation's index). After the previous run's created requests are
+            # deleted, as autovacuum would have by then; a second time costs next to nothing.
+            for table in VACUUMED_TABLES:
+                cursor.execute(f"VACUUM ANALYZE {table}")
         return {
             "contracts": Contract.objects.filter(organisation=org).count(),
             "machines": Machine.objects.filter(organisation=org).count(),

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override as translation_override
 
 from guichet.accounts.models import User
 from guichet.core.calendar import today_for_staff, today_in
@@ -131,3 +132,28 @@ def test_customers_do_not_get_the_console_home(customer_a) -> None:  # type: ign
     client = Client()
     client.force_login(customer_a)
     assert client.get(reverse("console:home")).status_code == 403
+
+
+def test_the_chart_reads_the_same_in_every_language(customer_a, org_a, agent_be) -> None:  # type: ignore[no-untyped-def]
+    """SVG geometry is plain numbers: a French page printed `x="0,0"` (Django localises floats), which
+    no browser draws. The figures' table says its days in the page's language."""
+    import re
+
+    from guichet.core.rows import moment
+
+    now = timezone.now()
+    make_request(org_a, customer_a, "BE-1", created_at=now - timedelta(days=2))
+    make_request(org_a, customer_a, "BE-2", created_at=now - timedelta(days=1))
+    client = Client()
+    client.force_login(agent_be)
+    html = client.get("/fr/console/").content.decode()
+    bars = re.findall(
+        r'<rect class="flow-(?:opened|resolved)" x="([^"]*)" y="([^"]*)" width="([^"]*)" height="([^"]*)"', html
+    )
+    assert len(bars) == 60
+    assert all(re.fullmatch(r"\d+(\.\d+)?", value) for bar in bars for value in bar), bars[:3]
+    table = html.split('data-testid="flow-table"')[1].split("</table>")[0]
+    today = today_for_staff(agent_be)
+    with translation_override("fr"):
+        assert f'<tr><th scope="row">{moment(today, "medium")}</th>' in table
+    assert table.count('<tr><th scope="row">') == 30

@@ -17,7 +17,9 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from guichet.core import form_renderer
 from guichet.core.form_renderer import FormRenderer
+from guichet.core.forms import MultipleFileField
 from guichet.core.money import locale_for
 from guichet.core.rows import day_text, labels, moment, money_text, url_for
 from guichet.core.templatetags.locale_ui import day, money
@@ -108,6 +110,15 @@ def test_the_select_is_what_the_templates_render(language: str) -> None:
     assert "<b>bold</b>" in str(_Form()["lazy"])
 
 
+class _StoredFile:
+    """A file already stored (a FieldFile's shape): the clearable input shows it, through its template."""
+
+    url = "/media/a.pdf"
+
+    def __str__(self) -> str:
+        return "a.pdf"
+
+
 class _Inputs(forms.Form):
     text = forms.CharField(initial='a "quoted" <b>&amp;', max_length=20)
     search = forms.CharField(widget=forms.SearchInput, required=False)
@@ -124,6 +135,34 @@ def test_the_inputs_are_what_the_templates_render(language: str) -> None:
     data = {"text": 'x" onmouseover="y', "search": "", "day": "6/12/2026", "number": "12", "mail": "a@b.be"}
     attrs = {"class": "form-control", "aria-invalid": "true", "disabled": False, "required": True, "maxlength": 20}
     _assert_rendered_alike([_Inputs(), _Inputs(data)], attrs, language)
+
+
+class _Writing(forms.Form):
+    """The request pages' reply forms: a text area, a checkbox, files (core/forms.MultipleFileField)."""
+
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), initial='Bonjour <b>"x"</b> &amp;\n\nfin')
+    empty = forms.CharField(widget=forms.Textarea, required=False)
+    safe = forms.CharField(widget=forms.Textarea, initial=mark_safe("<i>safe</i>"))
+    number = forms.CharField(widget=forms.Textarea, initial=1234567)  # formatted as text by the widget
+    internal = forms.BooleanField(required=False)
+    ticked = forms.BooleanField(initial=True)
+    files = MultipleFileField(required=False)
+    one = forms.FileField(widget=forms.FileInput, required=False)
+    kept = forms.FileField(required=False, initial=_StoredFile())
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
+def test_text_areas_checkboxes_and_files_are_what_the_templates_render(language: str) -> None:
+    data = {"body": "</textarea><script>", "empty": "", "internal": "on", "ticked": ""}
+    attrs = {"class": "form-control", "aria-invalid": "true", "disabled": False, "required": True}
+    _assert_rendered_alike([_Writing(), _Writing(data)], attrs, language)
+    assert "&lt;/textarea&gt;&lt;script&gt;" in str(_Writing(data)["body"])
+    # Written in Python, not through the templates (else the comparison above proves nothing).
+    for name, expected in (("body", True), ("internal", True), ("files", True), ("number", True), ("kept", False)):
+        field = _Writing()[name]
+        context = field.field.widget.get_context(field.html_name, field.value(), {"id": field.auto_id})
+        written = form_renderer.python_html(field.field.widget.template_name, context)
+        assert (written is not None) is expected, name
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "nl", "ro"])
@@ -152,3 +191,21 @@ def test_a_kept_day_follows_the_language_and_a_moment_is_never_kept() -> None:
     late = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
     with translation.override("en"), timezone.override(ZoneInfo("Europe/Brussels")):
         assert day_text(late) == moment(late, "medium")  # 7 Dec 00:30 in Brussels, with its time
+
+
+def test_a_rows_change_is_formatted_once_per_viewer() -> None:
+    """`changed_texts` keeps each text: a second viewer in another zone or language gets their own."""
+    from guichet.core.rows import _changed, changed_texts
+
+    value = datetime(2026, 12, 6, 23, 30, 15, 123456, tzinfo=UTC)
+    centre = ZoneInfo("America/Montreal")
+    seen = set()
+    for language in ("en", "fr", "en"):
+        for active in ("Europe/Brussels", "America/Vancouver", "Europe/Brussels"):
+            with translation.override(language), timezone.override(ZoneInfo(active)):
+                iso, text = changed_texts(value, centre)
+                assert iso == timezone.localtime(value, centre).isoformat() == "2026-12-06T18:30:15.123456-05:00"
+                assert text == _babel(timezone.localtime(value, centre), "medium")
+                seen.add(text)
+    assert len(seen) == 4  # two languages x two active zones (Brussels 00:30 next day, Vancouver 15:30)
+    assert _changed.cache_info().hits >= 4

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from guichet.core.countries import links_for
 from guichet.help.content import CONTENT_DIR, bundled_topics
-from guichet.help.models import ArticleTranslation
+from guichet.help.models import ArticleTranslation, category_label
 from guichet.help.rendering import ARTICLE_LINK, PLACEHOLDER, plain_text, render_body
 from guichet.help.search import HelpIndex, IndexedTranslation
 from guichet.help.text import fold, stem
@@ -37,6 +37,7 @@ def bundled_index() -> HelpIndex:
                 plain_text(text.body),
                 topic.category,
                 tuple(topic.countries),
+                category_label(topic.category, language),
             )
             for topic in bundled_topics()
             for language, text in topic.translations.items()

@@ -109,3 +109,56 @@ def test_an_empty_help_centre_answers_nothing_rather_than_failing() -> None:
     empty = HelpIndex([], embedder=None)
     assert empty.search("facture", language="fr", country="BE") == []
     assert empty.parse("facture").typed == []
+
+
+# --- issue 15, Dutch held-out misses: classes of queries, not single queries -----------------------
+
+
+def test_a_seller_named_in_other_words_reaches_the_vendors_article() -> None:
+    """verkoper / leverancier / vendor / fournisseur / furnizor are the same party."""
+    index = HelpIndex(
+        [
+            doc("pay-vendor", "nl", "Wat betalen we aan de leverancier?", "De prijs gaat naar de leverancier."),
+            doc("pay-vendor", "en", "What do we pay the vendor?", "The price goes to the vendor."),
+            doc("fee", "nl", "Administratieve kosten", "De kosten gaan naar de partner."),
+        ]
+    )
+    assert "leverancier" in index.parse("verkoper").expanded
+    assert [h.slug for h in index.search("verkoper", language="nl", country="BE")][:1] == ["pay-vendor"]
+    assert [h.slug for h in index.search("fournisseur", language="fr", country="BE")][:1] == ["pay-vendor"]
+
+
+def test_extra_meaning_additional_does_not_search_for_account_statements() -> None:
+    """Romanian 'extras' (statement) stems like 'extra' (additional) in other languages."""
+    index = HelpIndex(
+        [
+            doc("statement", "ro", "Extras de cont", "Soldul și operațiunile.", keywords="extras, sold"),
+            doc("statement", "nl", "Wat toont mijn rekeninguittreksel?", "Uw saldo en alle betalingen."),
+            doc("add", "nl", "Een machine toevoegen aan uw contract", "Voeg een extra machine toe."),
+        ]
+    )
+    assert "saldo" not in index.parse("extra").expanded
+    assert [h.slug for h in index.search("extra toestel", language="nl", country="BE")] == ["add"]
+
+
+def test_the_category_name_counts_for_every_article_of_the_category() -> None:
+    """An article that never repeats its programme's name still answers 'X buy tech'."""
+
+    def buytech(slug: str, title: str, text: str) -> IndexedTranslation:
+        return IndexedTranslation(slug, "nl", title, "", text, "buytech", ("BE",), "Buy Tech-programma")
+
+    index = HelpIndex(
+        [
+            buytech("pay-vendor", "Wat betalen we aan de leverancier?", "De prijs gaat naar de leverancier."),
+            buytech("when-pay", "Wanneer betalen we bij Buy Tech?", "Na de reservatie betaalt u de leverancier."),
+            buytech("what-is", "Wat is Buy Tech?", "Buy Tech is een programma voor vzw's."),
+        ]
+    )
+    hits = index.search("betalen leverancier buy tech", language="nl", country="BE")
+    assert hits[0].slug == "pay-vendor"
+
+
+def test_two_indexed_words_typed_as_one_are_split() -> None:
+    index = HelpIndex([*CORPUS, doc("other", "en", "Technical support", "Buy a support plan.")])
+    assert {"buy", "tech"} <= set(index.parse("buytech").typed)
+    assert index.search("buytech", language="fr", country="BE")[0].slug == "buytech"

@@ -165,3 +165,9 @@ def test_an_embedder_reembeds_only_changed_passages_and_caches_query_vectors(mon
     monkeypatch.setattr(other._model, "query", lambda text: calls.append(text) or real_query(text))
     first = other.query("mot de passe oublié")
     assert np.array_equal(other.query("mot de passe oublié"), first) and calls == ["mot de passe oublié"]
+
+
+def test_each_published_translation_carries_its_categorys_name_in_its_language() -> None:
+    docs = {(d.slug, d.language): d for d in search_store.published_docs()}
+    assert docs["buytech-what-is", "nl"].category_label == "Buy Tech-programma"
+    assert docs["invoice-copy", "fr"].category_label == "Factures et paiements"

@@ -101,6 +101,8 @@ ENTRIES = {
                                    method="post", data=lambda w: {"numbers": w.request.number, "action": "assign_me"}),
     "support_console:detail":  row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
                                    kwargs=number),
+    "support_console:canned":  row(LOGIN,     F,         F,         F,         NF,        OK,        OK,
+                                   kwargs=number),
     "support_console:assign":  row(LOGIN,     F,         F,         F,         NF,        TO_QUEUE_ITEM, TO_QUEUE_ITEM,
                                    kwargs=number, method="post", data={"assignee": "me"}),
     "support_console:reply":   row(LOGIN,     F,         F,         F,         NF,        TO_QUEUE_ITEM, TO_QUEUE_ITEM,
@@ -165,6 +167,7 @@ PROBES = (
         ("customer_b", NOT_FOUND),
     ),
     Probe("support_console:detail", number, missing_number, {"agent_ro": 404}, ("agent_be", OK)),
+    Probe("support_console:canned", number, missing_number, {"agent_ro": 404}, ("agent_be", OK)),
     Probe(
         "support_console:assign",
         number,

@@ -7,6 +7,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guichet.core.tenancy import across_organisations, tenant_scope
@@ -68,9 +70,13 @@ def test_detail_shows_facts_sla_agents_canned_replies_and_internal_notes(  # typ
     assert 'data-testid="resolution-due"' in page and 'data-testid="sla-state"' in page
     assert "Vérifier le crédit" in page and "Internal note" in page and 'data-internal="true"' in page
     assert f'<option value="{colleague.pk}"' in page
-    # Canned replies in the customer's language only, their text escaped in a template element.
-    assert "Copie envoyée" in page and "English text" not in page
-    assert "&lt;ci-jointe&gt;" in page and 'data-canned="canned-' in page
+    # Canned replies are loaded when the agent opens them (htmx), not with every view of the page.
+    canned_url = url("support_console:canned", number=item.number)
+    assert f'hx-get="{canned_url}"' in page and "Copie envoyée" not in page
+    # In the customer's language only, their text escaped in a template element.
+    replies = client.get(canned_url, headers={"HX-Request": "true"}).content.decode()
+    assert "Copie envoyée" in replies and "English text" not in replies
+    assert "&lt;ci-jointe&gt;" in replies and 'data-canned="canned-' in replies
     assert file_url in page
     download = client.get(file_url)
     assert download["Content-Disposition"].startswith("attachment;")
@@ -287,3 +293,32 @@ def test_queue_and_list_rows_escape_what_people_typed(client, org_a, customer_a,
     assert "<script>alert" not in mine
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in mine
     assert f'<a href="{url("support:detail", language="fr", number=item.number)}">{item.number}</a>' in mine
+
+
+def test_the_request_page_reads_no_canned_reply_and_the_disclosure_loads_them(  # type: ignore[no-untyped-def]
+    client, org_a, customer_a, agent_be, make_request
+) -> None:
+    item = make_request(org_a, customer_a)
+    client.force_login(agent_be)
+    client.get(url("support_console:detail", number=item.number))  # warm the per-process caches
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url("support_console:detail", number=item.number)).content.decode()
+    assert not [q for q in captured if "support_cannedreply" in q["sql"]]
+    assert 'data-testid="canned-replies"' in page and 'hx-trigger="toggle once"' in page
+    # None in the customer's language (French): the disclosure says so, translated.
+    CannedReply.objects.create(title="Sent", language="en", body="English text")
+    empty = client.get(url("support_console:canned", language="fr", number=item.number)).content.decode()
+    assert "English text" not in empty and 'data-testid="no-canned-replies"' in empty
+    assert "Aucune réponse type" in empty
+
+
+def test_the_queue_pages_25_requests_at_a_time_by_key(client, org_a, customer_a, agent_be, make_request) -> None:  # type: ignore[no-untyped-def]
+    """Like the other lists (PAGE_SIZE); PAGE_SIZES="support_queue:50" gives the 50 it showed before."""
+    made = [make_request(org_a, customer_a, subject=f"Question {n}").number for n in range(27)]
+    client.force_login(agent_be)
+    first = client.get(url("support_console:queue"))
+    assert len(numbers(first)) == 25
+    cursor = first.context["page"].next
+    assert cursor
+    second = client.get(url("support_console:queue") + f"?cursor={cursor}")
+    assert sorted(numbers(first) + numbers(second)) == sorted(made)

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guichet.accounts.models import Organisation, User
+from guichet.core.pagination import page_size
 from guichet.core.tenancy import tenant_scope
 from guichet.support import services
 from guichet.support.models import Status
@@ -123,7 +124,7 @@ def test_console_queue(client, agent_be, seeder, query, django_assert_max_num_qu
     def rows(made: int) -> int:
         if "assignee=me" in query:
             return sum(1 for i in range(made) if i % 3 != 0 and i % 2 == 0)
-        return min(_open_rows(made), 50)
+        return min(_open_rows(made), page_size("support_queue"))
 
     assert_constant(lambda: client.get(f"/en/console/requests/{query}"), seeder, rows, django_assert_max_num_queries)
 

@@ -23,9 +23,14 @@ if TYPE_CHECKING:
     from .models import Membership, Organisation, User
 
 ACCESS_CACHE_SECONDS = 600
+PREFETCHED = "_kept_access"  # the attribute session_user.kept_user leaves on a user it read
 READS = ("accounts",)  # memberships, grants and organisations are all accounts' tables
 
 data_versions.watch(lambda: READS)
+
+
+def access_key(version: str, user_id: object) -> str:
+    return f"guichet:access:{version}:{user_id}"
 
 
 def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
@@ -33,8 +38,14 @@ def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
     from . import selectors
     from .models import ApplicationGrant
 
+    # Read with the user's row, under the same version, at the start of this request
+    # (session_user.kept_user): taken once, so a later call after a write reads the version again.
+    entry = getattr(user, PREFETCHED, None)
+    if entry is not None:
+        delattr(user, PREFETCHED)
+        return entry
     version = data_versions.current(READS)["accounts"]
-    key = f"guichet:access:{version}:{user.pk}"
+    key = access_key(version, user.pk)
     entry = cache.get(key)
     if entry is None:
         memberships = list(selectors.memberships_of(user))

@@ -388,7 +388,13 @@ class Case(models.Model):
         ordering = ["-updated_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["kind", "source_id"], name="core_case_one_row_per_source")]
         indexes = [
-            models.Index(fields=["organisation", "-updated_at", "-id"], name="core_case_org_updated"),
+            # My requests' order; with what the reader filter reads (who may see a row), so the capped
+            # count ("more than 1,000") is an index-only scan on PostgreSQL, not 1,001 row fetches.
+            models.Index(
+                fields=["organisation", "-updated_at", "-id"],
+                include=["kind", "open_to_requester", "requester", "carried_by"],
+                name="core_case_org_updated",
+            ),
             models.Index(fields=["organisation", "kind", "-updated_at"], name="core_case_org_kind"),
             models.Index(fields=["organisation", "status", "-updated_at"], name="core_case_org_status"),
             models.Index(fields=["organisation", "number"], name="core_case_org_number"),

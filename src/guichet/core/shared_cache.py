@@ -29,9 +29,10 @@ from typing import Any
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY_PREFIX
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .redis_cache import KeptClientRedisCache
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ MISSED_KEYS_MAX = 50_000
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-class TolerantRedisCache(RedisCache):
-    """Django's Redis cache, answering a miss instead of raising when Redis is unreachable."""
+class TolerantRedisCache(KeptClientRedisCache):
+    """Django's Redis cache (one client per pool: core/redis_cache.py), answering a miss instead of
+    raising when Redis is unreachable."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +15,12 @@ class Category(models.TextChoices):
     INVOICES = "invoices", _("Invoices and payments")
     INVENTORY = "inventory", _("Inventory and maintenance")
     BUYTECH = "buytech", _("Buy Tech program")
+
+
+def category_label(category: str, language: str) -> str:
+    """The category's name as readers of `language` see it (indexed with its articles)."""
+    with translation.override(language):
+        return str(Category(category).label) if category in Category.values else ""
 
 
 class Article(models.Model):

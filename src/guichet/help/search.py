@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import bm25s
@@ -53,6 +54,7 @@ class IndexedTranslation:
     text: str  # body without Markdown, placeholders removed
     category: str
     countries: tuple[str, ...]
+    category_label: str = ""  # the category's name in this translation's language ("Buy Tech-programma")
 
 
 @dataclass
@@ -75,7 +77,11 @@ def _doc_tokens(doc: IndexedTranslation) -> list[str]:
     def stems(text: str) -> list[str]:
         return [stem(w, doc.language) for w in words(text) if w not in stopwords()]
 
-    return stems(doc.title) * TITLE_WEIGHT + stems(doc.keywords) * KEYWORD_WEIGHT + stems(doc.text)
+    # The category's name counts as a keyword: a reader who names the programme or section
+    # ("betaling leverancier buy tech") is not steered away from the one article of it
+    # whose own text happens not to repeat its name.
+    keywords = f"{doc.keywords} {doc.category_label}"
+    return stems(doc.title) * TITLE_WEIGHT + stems(keywords) * KEYWORD_WEIGHT + stems(doc.text)
 
 
 EMBEDDED_CHARS = 500  # title, keywords and the opening of the body say what an article is about
@@ -87,7 +93,9 @@ def passage_text(doc: IndexedTranslation) -> str:
 
 
 def heading_text(doc: IndexedTranslation) -> str:
-    """Title and keywords alone: what the article answers, without the body's details."""
+    """Title, category and keywords: what the article answers, without the body's details."""
+    if doc.category_label:
+        return f"{doc.title}. {doc.keywords}. {doc.category_label}"
     return f"{doc.title}. {doc.keywords}"
 
 
@@ -183,6 +191,7 @@ class HelpIndex:
         surface = Counter(w for doc in docs for w in words(f"{doc.title} {doc.keywords} {doc.text}"))
         self.surface_words = [w for w, _ in surface.most_common() if len(w) >= 3 and not w.isdigit()]
         self.surface_set = set(self.surface_words)
+        self._joined = self._joined_pairs(docs)
         self._synonyms = self._synonym_index()
         self.embeddings = None
         if embedder is not None and docs:
@@ -213,6 +222,19 @@ class HelpIndex:
                 for variant in stems_any_language(word):
                     index.setdefault(variant, number)
         return index
+
+    def _joined_pairs(self, docs: list[IndexedTranslation]) -> dict[str, list[str]]:
+        """Two adjacent words of a title, keywords or category name, typed without the space
+        between them (buytech, servicepac info): the joined form, when it is no indexed word."""
+        pairs: dict[str, list[str]] = {}
+        for doc in docs:
+            for text in (doc.title, doc.keywords, doc.category_label):
+                tokens = words(text)
+                for first, second in pairwise(tokens):
+                    joined = first + second
+                    if first not in stopwords() and second not in stopwords() and joined not in self.surface_set:
+                        pairs.setdefault(joined, [first, second])
+        return pairs
 
     def _corrections(self, word: str, most: int = 2) -> list[str]:
         """Indexed words within a small edit distance (at most `most`) of an unknown word."""
@@ -270,7 +292,12 @@ class HelpIndex:
             candidates = [word]
             known = any(s in self.vocab for s in stems_any_language(word)) or word in self.surface_set
             if not known:
-                candidates += self._corrections(word, 1) or self._compound_parts(word) or self._corrections(word)
+                candidates += (
+                    self._joined.get(word)
+                    or self._corrections(word, 1)
+                    or self._compound_parts(word)
+                    or self._corrections(word)
+                )
                 if position == len(content) - 1 and not query.endswith(" "):
                     candidates += self._completions(word)
             for candidate in candidates:

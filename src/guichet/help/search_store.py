@@ -32,14 +32,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from .models import Article, ArticleTranslation, SearchIndexSnapshot
+from .models import Article, ArticleTranslation, SearchIndexSnapshot, category_label
 from .rendering import plain_text
 from .search import HelpIndex, IndexedTranslation, load_embedder, passage_texts
 from .synonyms import GROUPS
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when HelpIndex's pickled shape or the text pipeline changes: stored indexes are then rebuilt
+FORMAT = 3  # bump when HelpIndex's pickled shape or the text pipeline changes: stored indexes are then rebuilt
 STAMP_KEY = "help:index-stamp"
 STAMP_SECONDS = 30  # a change made without signals (a bulk update) is seen within this
 RESULTS_SECONDS = 600  # snippets carry the support centres' facts: they are not kept for long
@@ -78,6 +78,7 @@ def published_docs() -> list[IndexedTranslation]:
             text=plain_text(row.body),
             category=row.article.category,
             countries=tuple(row.article.countries),
+            category_label=category_label(row.article.category, row.language),
         )
         for row in rows.order_by("article__slug", "language")
     ]

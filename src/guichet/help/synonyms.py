@@ -3,6 +3,10 @@
 Written without accents: queries and documents are accent-folded before lookup.
 A query word belonging to a group also searches for the group's other words,
 at a lower weight than the words actually typed.
+
+A word whose stem, under another language's rules, is a common word there stays out:
+Romanian "extras" (statement) would otherwise expand the Dutch, English and French
+"extra" (additional) into account statements.
 """
 
 GROUPS: list[frozenset[str]] = [
@@ -19,7 +23,7 @@ GROUPS: list[frozenset[str]] = [
         "delivery deliveries delivered shipment shipping parcel livraison livrer livre colis livrare livrat colet expediere levering geleverd leveren zending pakje pakket",
         "tracking track suivi suivre urmarire awb volgen",
         "payment pay paiement payer plata plati achitare betaling betalen",
-        "statement releve extras soldes balance sold rekeninguittreksel rekeningoverzicht overzicht uittreksel saldo",
+        "statement releve soldes balance sold rekeninguittreksel rekeningoverzicht overzicht uittreksel saldo",
         "dispute contest contestation contester litige contestatie contesta reclamatie betwisting betwisten overcharged charged twice",
         "machine machines device devices equipment appareil appareils equipement echipament echipamente aparat dispozitiv toestel toestellen apparaat apparatuur",
         "warranty guarantee garantie garantia garantiei waarborg fabrieksgarantie",
@@ -47,5 +51,6 @@ GROUPS: list[frozenset[str]] = [
         "servicepac servicepack",
         "manufacturer brand fabricant constructeur marque producator fabrikant merk",
         "quota limit maximum cap limite plafond limita cota limiet quotum maximaal",
+        "vendor supplier fournisseur vendeur furnizor furnizorul vanzator leverancier verkoper",
     )
 ]

@@ -13,6 +13,7 @@ from guichet.core.calendar import today_for_staff
 from guichet.core.charts import flow_chart
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_of
+from guichet.core.rows import moment
 from guichet.core.tenancy import tenant_scope
 
 from .. import jurisdiction, selectors, services
@@ -26,7 +27,8 @@ def home(request: PortalRequest) -> HttpResponse:
     """The console's landing page: the agent's own queues, the counts of each context, the last 30 days."""
     view = home_kit.console_view(request.user, today_for_staff(request.user), jurisdiction.scope(request.user))
     chart = flow_chart(view.days) if view.days else None
-    return render(request, "accounts/console/dashboard.html", {"view": view, "chart": chart})
+    chart_days = [(moment(day.day, "medium"), day) for day in view.days]  # what `|when:"medium"` prints
+    return render(request, "accounts/console/dashboard.html", {"view": view, "chart": chart, "chart_days": chart_days})
 
 
 @staff_required

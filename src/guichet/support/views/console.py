@@ -103,17 +103,26 @@ def _queue_csv(queue: Any) -> HttpResponseBase:
 def detail(request: PortalRequest, number: str) -> HttpResponse:
     item = selectors.get_request_for_staff(request.user, number)
     with tenant_scope(item.organisation):
+        conversation = selectors.conversation_of(item, include_internal=True)
         context = {
             "item": item,
             "sla": selectors.sla_of(item),
-            "timeline": selectors.timeline_of(item, include_internal=True),
-            "attachments": list(selectors.attachments_of(item, include_internal=True)),
+            "timeline": conversation.timeline,
+            "attachments": conversation.attachments,
             "reply_form": AgentReplyForm(),
             "status_form": StatusForm(initial={"status": item.status}),
             "agents": selectors.agents_for(item.organisation.country),
-            "canned": selectors.canned_replies_for(item.requester.language, item.organisation.country),
         }
         return render(request, "support/console/detail.html", context)
+
+
+@staff_required
+def canned(request: PortalRequest, number: str) -> HttpResponse:
+    """The canned replies for this request (its requester's language, its country), loaded when
+    the agent opens them on the request's page: most pages are read without one."""
+    item = selectors.get_request_for_staff(request.user, number)
+    replies = selectors.canned_replies_for(item.requester.language, item.organisation.country)
+    return render(request, "support/console/partials/canned.html", {"canned": replies})
 
 
 def _back(number: str) -> HttpResponseRedirect:

@@ -144,13 +144,14 @@ def request_new(request: CustomerRequest) -> HttpResponse:
 @customer_required
 def request_detail(request: CustomerRequest, number: str) -> HttpResponse:
     item = _request(request, number)
+    conversation = selectors.conversation_of(item, include_internal=False)
     return render(
         request,
         "support/detail.html",
         {
             "item": item,
-            "timeline": selectors.timeline_of(item, include_internal=False),
-            "attachments": selectors.attachments_of(item, include_internal=False),
+            "timeline": conversation.timeline,
+            "attachments": conversation.attachments,
             "reply_form": ReplyForm(),
             "rating_form": RatingForm(),
             "reopen_form": ReopenForm(),
