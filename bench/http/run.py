@@ -16,7 +16,8 @@ What it does, in order:
    most --quiet-max s), runs wrk (1 thread, 16 connections) and records the CPU share
    other processes took meanwhile;
 5. prints a table and, as its last line, one JSON object: each scenario's req/s, p50,
-   p99, unexpected answers, queries and its ratio to the bare list's req/s.
+   p99, unexpected answers, queries and its ratio to the bare list's req/s measured around
+   it (the bare list runs again after every BARE_EVERY scenarios: the machine's speed drifts).
 
 With --through-nginx, both projects answer through nginx (Debian's) as a scaled-out
 deployment would: Guichet as two instances of one worker each (the same two workers in
@@ -369,7 +370,7 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
 
 def table(results: list[dict[str, Any]], ceiling: float, through_nginx: bool) -> Table:
     how = "through nginx, Guichet 2 instances of 1 worker" if through_nginx else "2 gunicorn workers"
-    out = Table(title=f"HTTP, {how}, PostgreSQL — ratio to the bare list ({ceiling:.0f} req/s)")
+    out = Table(title=f"HTTP, {how}, PostgreSQL — ratio to the bare list measured around it (mean {ceiling:.0f} req/s)")
     for column in ("scenario", "req/s", "ratio", "p50 ms", "p99 ms", "queries", "unexpected", "other CPU %"):
         out.add_column(column, justify="left" if column == "scenario" else "right")
     for result in results:
@@ -397,7 +398,8 @@ def write_readme(
         start,
         f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{how}, {seconds} s per scenario, "
         f"{os.cpu_count()} cores; largest organisation: {rows['organisation_requests']:,} requests. "
-        f"Bare list ceiling: {ceiling:.0f} req/s.",
+        f"Bare list ceiling: {ceiling:.0f} req/s on average, measured again after every {BARE_EVERY} scenarios; "
+        "each ratio is to the mean of the bare runs just before and after it.",
         "",
         "| scenario | req/s | ratio | p50 ms | p99 ms | queries | not as expected | other CPU % |",
         "|---|---|---|---|---|---|---|---|",
@@ -424,6 +426,37 @@ def empty_bench_queue() -> None:
         import redis
 
         redis.Redis.from_url(BENCH_BROKER).delete("celery")
+
+
+# The bare list is measured again after every few scenarios: this machine's speed drifts within a
+# run (by a third between two quiet runs an hour apart, with no other process busy), so each
+# scenario is compared with the ceiling measured around it, not only with the one at the start.
+BARE_EVERY = 5
+AGAIN = " again"
+
+
+def interleaved(bare: list[Scenario], guichet: list[Scenario], every: int) -> list[Scenario]:
+    """The bare scenarios, then Guichet's with the bare list again after every `every` and at the end."""
+    ceiling = bare[0]
+    again = Scenario(ceiling.name + AGAIN, ceiling.url)
+    plan = list(bare)
+    for index, scenario in enumerate(guichet, start=1):
+        plan.append(scenario)
+        if index % every == 0 or index == len(guichet):
+            plan.append(again)
+    return plan
+
+
+def with_ratios(results: list[dict[str, Any]]) -> float:
+    """Each result's ratio to the mean of the bare-list runs just before and after it; the run's mean ceiling."""
+    ceilings = [i for i, result in enumerate(results) if result["scenario"] in ("bare_list", "bare_list" + AGAIN)]
+    for index, result in enumerate(results):
+        before = max((i for i in ceilings if i <= index), default=ceilings[0])
+        after = min((i for i in ceilings if i >= index), default=before)
+        around = (results[before]["rps"] + results[after]["rps"]) / 2
+        result["ceiling_rps"] = round(around, 1)
+        result["ratio"] = round(result["rps"] / around, 3)
+    return round(sum(results[i]["rps"] for i in ceilings) / len(ceilings), 1)
 
 
 def start_servers(
@@ -478,16 +511,15 @@ def main() -> None:
         monitor = CpuMonitor(roots, {database_url.rsplit("/", 1)[1], BARE_DB})
         monitor.start()
         progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
+        plan = interleaved(bare, guichet, BARE_EVERY)
         with progress:
-            task = progress.add_task("HTTP bench", total=len(bare) + len(guichet))
-            for scenario in [*bare, *guichet]:
+            task = progress.add_task("HTTP bench", total=len(plan))
+            for scenario in plan:
                 progress.update(task, description=scenario.name)
                 results.append(measure(scenario, monitor, seconds, args.connections, args.quiet_max))
                 progress.advance(task)
     empty_bench_queue()
-    ceiling = results[0]["rps"]
-    for result in results:
-        result["ratio"] = round(result["rps"] / ceiling, 3)
+    ceiling = with_ratios(results)
     console.print(table(results, ceiling, args.through_nginx))
     console.print(f"server logs: {logs}")
     if args.write_readme:
