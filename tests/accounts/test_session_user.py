@@ -16,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from guichet.accounts import session_user
-from guichet.accounts.models import User
+from guichet.accounts import access_cache, session_user
+from guichet.accounts.models import Application, ApplicationGrant, User
 from guichet.core import data_versions
+from guichet.core.tenancy import across_organisations
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -173,9 +174,6 @@ def test_a_row_read_before_a_commit_is_not_kept_past_it(customer_a) -> None:  # 
 def test_the_access_read_with_the_row_serves_the_first_look_only(client, customer_a, org_a) -> None:  # type: ignore[no-untyped-def]
     """A customer's memberships and grants come in the row's round trip; a later look in the same
     request, after a write, reads them again."""
-    from guichet.accounts import access_cache
-    from guichet.accounts.models import Application, ApplicationGrant
-    from guichet.core.tenancy import across_organisations
 
     backend = settings.AUTHENTICATION_BACKENDS[0]
     client.force_login(customer_a)

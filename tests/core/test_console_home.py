@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from guichet.accounts.models import User
 from guichet.core.calendar import today_for_staff, today_in
 from guichet.core.charts import flow_chart
 from guichet.core.home import Day
+from guichet.core.rows import moment
 from guichet.core.tenancy import across_organisations
 from guichet.support.models import Request, Status
 
@@ -137,9 +139,6 @@ def test_customers_do_not_get_the_console_home(customer_a) -> None:  # type: ign
 def test_the_chart_reads_the_same_in_every_language(customer_a, org_a, agent_be) -> None:  # type: ignore[no-untyped-def]
     """SVG geometry is plain numbers: a French page printed `x="0,0"` (Django localises floats), which
     no browser draws. The figures' table says its days in the page's language."""
-    import re
-
-    from guichet.core.rows import moment
 
     now = timezone.now()
     make_request(org_a, customer_a, "BE-1", created_at=now - timedelta(days=2))

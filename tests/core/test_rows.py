@@ -21,7 +21,7 @@ from guichet.core import form_renderer
 from guichet.core.form_renderer import FormRenderer
 from guichet.core.forms import MultipleFileField
 from guichet.core.money import locale_for
-from guichet.core.rows import day_text, labels, moment, money_text, url_for
+from guichet.core.rows import _changed, changed_texts, day_text, labels, moment, money_text, url_for
 from guichet.core.templatetags.locale_ui import day, money
 from guichet.support.models import Status
 
@@ -195,7 +195,6 @@ def test_a_kept_day_follows_the_language_and_a_moment_is_never_kept() -> None:
 
 def test_a_rows_change_is_formatted_once_per_viewer() -> None:
     """`changed_texts` keeps each text: a second viewer in another zone or language gets their own."""
-    from guichet.core.rows import _changed, changed_texts
 
     value = datetime(2026, 12, 6, 23, 30, 15, 123456, tzinfo=UTC)
     centre = ZoneInfo("America/Montreal")

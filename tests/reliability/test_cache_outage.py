@@ -7,13 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from guichet.accounts.models import Organisation, User
 from guichet.core import data_versions, shared_cache
 from guichet.core.tenancy import tenant_scope
+from guichet.ops.outage import too_many_requests
 from guichet.support import services
 from tests.accounts.factories import PASSWORD
 from tests.reliability.conftest import REDIS_HOST, REDIS_PORT
@@ -137,10 +140,6 @@ def test_nobody_signs_in_while_the_failure_counts_cannot_be_read(
 
 def test_a_limit_that_could_count_answers_a_translated_429(rf) -> None:  # type: ignore[no-untyped-def]
     """With the cache reachable (this test's own, in process), allauth's refusals are real limits."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.utils import translation
-
-    from guichet.ops.outage import too_many_requests
 
     request = rf.post("/fr/accounts/login/")
     request.user, request.session = AnonymousUser(), {}

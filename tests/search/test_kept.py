@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from guichet.accounts.models import ApiToken
 from guichet.core import data_versions
 from guichet.core.search import read_labels, search
 from guichet.core.tenancy import tenant_scope
+from guichet.help import search_provider
 from guichet.search import searchers
 from guichet.support import services as support_services
 from tests.accounts.factories import OrganisationFactory, grant_all, make_member
@@ -97,8 +99,6 @@ def test_fewer_grants_in_the_same_organisation_get_their_own_answer(world, org_a
 
 
 def test_each_language_gets_its_own_links(world, org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
-    from django.utils import translation
-
     number = world["a"].invoice.number
     for language in ("fr", "nl", "fr", "en"):
         with translation.override(language):
@@ -144,7 +144,6 @@ def test_through_the_api_and_the_page_another_organisation_gets_nothing_kept(wor
 
 
 def test_help_articles_are_asked_every_time(world, org_a, customer_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from guichet.help import search_provider
 
     me = customer(org_a, customer_a)
     assert any(h.kind == "article" for h in search("password", me).hits)
