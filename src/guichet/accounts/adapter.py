@@ -12,11 +12,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
-from guichet.core import audit, shared_cache
+from guichet.core import audit
 from guichet.core.notifications.outbox import enqueue
 
 from . import login_limits
-from .errors import Code
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,8 +26,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse(target)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        if not shared_cache.reachable():  # the counts cannot be read: no password is tried (login_limits)
-            raise ValidationError(login_limits.UNAVAILABLE, code=Code.SIGN_IN_UNAVAILABLE)
+        try:
+            login_limits.require_counting()  # the counts cannot be read: no password is tried
+        except login_limits.CountingUnavailable as error:
+            raise ValidationError(str(error.message), code=str(error.code)) from None
         try:
             super().pre_authenticate(request, **credentials)  # the per-account count (allauth)
             if login_limits.address_blocked(request):

@@ -125,7 +125,7 @@ def conversation_of(request: Request, *, include_internal: bool) -> Conversation
         if not include_internal:
             comments = comments.filter(internal=False)
         by_id = {comment.pk: comment for comment in comments.select_related("author")}
-    files = Attachment.objects.filter(organisation=request.organisation, request=request)
+    files = attachments_of(request, include_internal=True)
     if not include_internal:
         # The files this reader may list, and every file of a comment they may read (as the
         # comment's own files were shown before: by their comment, whatever their flag).
