@@ -44,7 +44,7 @@ GROUPS: list[frozenset[str]] = [
         "return returns retour retourner returnare retur restituire terugsturen",
         "refund reimburse rembourser remboursement rambursare ramburs terugbetaling terugbetalen",
         "laptop laptops portable portables notebook ordinateur calculator computer",
-        "quote quotation devis oferta cotatie offerte",
+        "quote quotation estimate devis oferta cotatie offerte prijsofferte bestek prijsopgave kostenraming",
         "address adresse adresa adres",
         "renew renewal extend extension renouveler renouvellement prolonger reinnoire prelungire prelungesc verlengen verlenging hernieuwen",
         "fee fees frais taxa comision kosten vergoeding",
