@@ -160,6 +160,8 @@ def test_a_dutch_query_finds_the_dutch_article_first(query: str, slug: str) -> N
         ("levering naar een ander kantoor", "delivery-address"),
         ("bestelling opvolgen", "order-status-tracking"),
         ("hoe maak ik een account aan voor onze firma?", "register-identity"),
+        ("toestel van buy tech terugzenden", "buytech-returns"),
+        ("mag onze vzw meedoen aan buy tech?", "buytech-eligibility"),
     ],
 )
 def test_the_words_flemish_customers_type_find_their_dutch_article(query: str, slug: str) -> None:

@@ -41,7 +41,7 @@ GROUPS: list[frozenset[str]] = [
         "nonprofit nonprofits asbl ong association asociatie vzw vzws charity charities",
         "key keys cle cles cheie chei sleutel licentiesleutel",
         "download telecharger telechargement descarca descarcare downloaden",
-        "return returns retour retourner returnare retur restituire terugsturen",
+        "return returns retour retourner returnare retur restituire terugsturen terugzenden",
         "refund reimburse rembourser remboursement rambursare ramburs terugbetaling terugbetalen",
         "laptop laptops portable portables notebook ordinateur calculator computer",
         "quote quotation estimate devis oferta cotatie offerte prijsofferte bestek prijsopgave kostenraming",

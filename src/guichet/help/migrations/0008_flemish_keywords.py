@@ -1,18 +1,22 @@
-"""Issue 15: Flemish words customers type, added to the Dutch keywords of twelve shipped articles.
+"""Issue 15: Flemish words customers type, added to the Dutch keywords of sixteen shipped articles.
 
 Only a keyword line still as shipped is extended (matched on its shipped text): one an
 administrator edited stays as it is. Saving a translation bumps its `updated_at`, so the help
 search index is rebuilt by `guichet build_search_index` (the deploy step), which re-embeds these
-twelve Dutch translations only.
+sixteen Dutch translations only.
 """
 
 from django.db import migrations
 from django.utils import timezone
 
 ADDED = {
-    "activate-servicepac": "activatie",
+    "activate-servicepac": "activatie, in gebruik nemen",
     "add-cancel-services": "extra dienst, dienst bijzetten, dienst annuleren, service toevoegen, machine opnemen in het contract",
     "appliance-cross-border-move": "overbrengen, filiaal in het buitenland, vestiging in het buitenland",
+    "buytech-after-order": "verwerking",
+    "buytech-cancel-order": "annulatie",
+    "buytech-eligibility": "meedoen, deelnemen, deelname",
+    "buytech-returns": "terugzenden, terugzending",
     "buytech-when-delivered": "levertermijn, wanneer leveren jullie",
     "contract-copy": "contract kwijt, contract opnieuw opvragen, afschrift, exemplaar van het contract",
     "delivery-address": "ander kantoor, andere vestiging, ander adres, filiaal",
