@@ -21,6 +21,7 @@ from guichet.help.content import CONTENT_DIR, bundled_topics
 from guichet.help.models import ArticleTranslation, category_label
 from guichet.help.rendering import ARTICLE_LINK, PLACEHOLDER, plain_text, render_body
 from guichet.help.search import HelpIndex, IndexedTranslation
+from guichet.help.search_store import published_docs
 from guichet.help.text import fold, stem
 
 BELGIAN = [topic for topic in bundled_topics() if "BE" in topic.countries]
@@ -40,6 +41,7 @@ def bundled_index() -> HelpIndex:
                 topic.category,
                 tuple(topic.countries),
                 category_label(topic.category, language),
+                tuple(text.questions.splitlines()),
             )
             for topic in bundled_topics()
             for language, text in topic.translations.items()
@@ -73,8 +75,10 @@ def test_the_dutch_articles_use_the_belgian_words_and_the_interfaces_names() -> 
         assert f"**{name}**" in corpus, name
     assert "**Mijn rekeninguittreksel**" in texts["account-statement"]
     # The reader is addressed as "u", never "je"/"jij"; no Netherlands-only words for a repair or a request.
-    assert not re.search(r"\b(je|jij|jouw)\b", corpus, re.IGNORECASE)
-    assert not re.search(r"\b(verzoek|verzoeken|reparatie)\b", re.sub(r"^keywords:.*$", "", corpus, flags=re.M))
+    # Keywords and customer questions (never shown) are the customers' words, not the articles'.
+    shown = re.sub(r"^(keywords|questions):.*$", "", corpus, flags=re.M)
+    assert not re.search(r"\b(je|jij|jouw)\b", shown, re.IGNORECASE)
+    assert not re.search(r"\b(verzoek|verzoeken|reparatie)\b", shown)
 
 
 @pytest.mark.django_db
@@ -186,6 +190,38 @@ def test_the_flemish_keywords_reach_a_shipped_line_and_leave_an_edited_one() -> 
     assert copy.keywords == shipped["contract-copy"]
     assert "contract kwijt" in copy.keywords
     assert quote.keywords == "offerte, mijn eigen woorden"
+
+
+def test_every_dutch_article_ships_the_questions_customers_ask() -> None:
+    for topic in bundled_topics():
+        asked = topic.translations["nl"].questions.splitlines()
+        assert len(asked) >= 6, topic.slug
+        assert all(question.strip() == question and question for question in asked), topic.slug
+        assert "questions:" not in topic.translations["nl"].body
+
+
+def test_a_customer_question_reaches_its_article_by_its_words_too() -> None:
+    # "doortrekken" (to carry on) and "verwittigen" (to notify) are in no article text: only in
+    # these articles' customer questions.
+    assert best("ons contract doortrekken") == ("renew-maintenance-contract", "nl")
+    assert best("appliance verhuis, wie verwittigen") == ("appliance-cross-border-move", "nl")
+
+
+@pytest.mark.django_db
+def test_the_customer_questions_fill_an_empty_dutch_row_and_leave_a_written_one() -> None:
+    migration = import_module("guichet.help.migrations.0009_customer_questions")
+    shipped = {topic.slug: topic.translations["nl"].questions for topic in bundled_topics()}
+    rows = ArticleTranslation.objects.filter(language="nl")
+    rows.update(questions="")
+    written = rows.get(article__slug="invoice-copy")
+    written.questions = "mijn eigen vraag"
+    written.save()
+    migration.fill(apps, None)
+    assert rows.get(article__slug="contract-copy").questions == shipped["contract-copy"]
+    assert rows.get(article__slug="invoice-copy").questions == "mijn eigen vraag"
+    indexed = {(d.slug, d.language): d.questions for d in published_docs()}
+    assert indexed["contract-copy", "nl"] == tuple(shipped["contract-copy"].splitlines())
+    assert indexed["contract-copy", "fr"] == ()
 
 
 @pytest.mark.parametrize(

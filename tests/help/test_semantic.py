@@ -7,10 +7,12 @@ builds real embeddings, on a corpus small enough to embed in a second.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from guichet.help.search import HelpIndex, IndexedTranslation, load_embedder
+from guichet.help.search import QUESTION_PREFIX, HelpIndex, IndexedTranslation, load_embedder
 
 # Database-independent: runs once, in CI's PostgreSQL run (docs/testing.md).
 pytestmark = pytest.mark.once
@@ -68,6 +70,14 @@ def test_both_rankings_are_fused_when_words_match_too(embedder) -> None:  # type
     assert hits[0].lexical_rank == 1 and hits[0].semantic_rank == 1
 
 
+def test_a_customer_question_is_embedded_as_a_query_and_the_rest_as_passages(embedder) -> None:  # type: ignore[no-untyped-def]
+    asked, passage = "hoe betaal ik mijn factuur?", "Régler une facture par virement"
+    vectors = embedder.passages([passage, QUESTION_PREFIX + asked])
+    assert np.allclose(vectors[1], embedder._model.query(asked), atol=1e-5)
+    assert np.allclose(vectors[0], embedder._model.passage(passage), atol=1e-5)
+    assert not np.allclose(vectors[1], embedder._model.passage(asked), atol=1e-3)
+
+
 def test_off_means_lexical_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HELP_SEMANTIC_SEARCH", "off")
     assert load_embedder() is None
@@ -84,6 +94,7 @@ class _FixedEmbedder:
     def passages(self, texts: list[str], progress: object = None) -> np.ndarray:
         rows = []
         for text in texts:
+            text = text.removeprefix(QUESTION_PREFIX)  # a customer question: keyed by its own start
             cosine = next(value for title, value in self.similarity.items() if text.startswith(title))
             rows.append([cosine, float(np.sqrt(1 - cosine**2))])
         return np.array(rows, dtype=np.float32)
@@ -108,3 +119,16 @@ def test_scores_are_fused_so_a_clear_lexical_lead_is_not_undone_by_a_hair_in_mea
     assert [hit.slug for hit in hits][:2] == ["z-tracking", "a-invoice"]
     assert (hits[0].lexical_rank, hits[0].semantic_rank) == (1, 2)
     assert (hits[1].lexical_rank, hits[1].semantic_rank) == (2, 1)
+
+
+def test_a_close_customer_question_lifts_its_article_by_a_third_of_its_similarity() -> None:
+    # No word in common with the query: the embeddings alone rank, and the opening and heading
+    # put "a-invoice" ahead until "m-password"'s customer question is nearly the query itself.
+    plain = [_article("a-invoice", "Payer une facture", "Par virement."), _article("m-password", "Changer", "Profil.")]
+    asked = [plain[0], dataclasses.replace(plain[1], questions=("Mot de passe oublié",))]
+    embedder = _FixedEmbedder({"Payer": 0.90, "Changer": 0.87, "Mot de passe": 0.99})
+    before = HelpIndex(plain, embedder=embedder).search("zzz", language="fr", country="BE")  # type: ignore[arg-type]
+    after = HelpIndex(asked, embedder=embedder).search("zzz", language="fr", country="BE")  # type: ignore[arg-type]
+    assert [hit.slug for hit in before][:1] == ["a-invoice"]
+    assert [hit.slug for hit in after][:1] == ["m-password"]
+    assert after[0].semantic_rank == 1

@@ -18,7 +18,7 @@ from .rendering import render_body
 class TranslationInline(admin.StackedInline):
     model = ArticleTranslation
     extra = 0
-    fields = ("language", "title", "keywords", "body")
+    fields = ("language", "title", "keywords", "questions", "body")
 
 
 @admin.register(Article)
@@ -40,7 +40,7 @@ class ArticleTranslationAdmin(admin.ModelAdmin):
     list_filter = ("language", "article__category")
     search_fields = ("title", "body", "keywords")
     readonly_fields = ("preview",)
-    fields = ("article", "language", "title", "keywords", "body", "preview")
+    fields = ("article", "language", "title", "keywords", "questions", "body", "preview")
 
     @admin.display(description=_("Preview (Belgium)"))
     def preview(self, obj: ArticleTranslation) -> SafeString:

@@ -16,6 +16,7 @@ class TranslationText:
     title: str
     keywords: str
     body: str
+    questions: str = ""  # one per line: how customers ask what the article answers
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Topic:
 
 
 def parse_markdown_file(language: str, text: str) -> TranslationText:
-    """`# Title`, then `keywords: …`, then the Markdown body."""
+    """`# Title`, then `keywords: …`, then `questions: … | …` (optional), then the Markdown body."""
     lines = text.strip().splitlines()
     if not lines or not lines[0].startswith("# "):
         raise ValueError("an article file starts with '# Title'")
@@ -40,7 +41,13 @@ def parse_markdown_file(language: str, text: str) -> TranslationText:
     if rest and rest[0].lower().startswith("keywords:"):
         keywords = rest[0].split(":", 1)[1].strip()
         rest = rest[1:]
-    return TranslationText(language=language, title=title, keywords=keywords, body="\n".join(rest).strip())
+    questions = ""
+    if rest and rest[0].lower().startswith("questions:"):
+        asked = rest[0].split(":", 1)[1].split("|")
+        questions = "\n".join(q.strip() for q in asked if q.strip())
+        rest = rest[1:]
+    body = "\n".join(rest).strip()
+    return TranslationText(language=language, title=title, keywords=keywords, body=body, questions=questions)
 
 
 def bundled_topics(content_dir: Path = CONTENT_DIR) -> list[Topic]:

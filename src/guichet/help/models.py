@@ -51,6 +51,11 @@ class ArticleTranslation(models.Model):
         _("body (Markdown)"), help_text=_("Placeholders such as {{ phone }} are filled per country.")
     )
     keywords = models.CharField(_("extra keywords"), max_length=500, blank=True)
+    questions = models.TextField(
+        _("customer questions"),
+        blank=True,
+        help_text=_("One per line: how customers ask what this article answers. Searched, never shown."),
+    )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:

