@@ -107,8 +107,7 @@ def heading_text(doc: IndexedTranslation) -> str:
 
 def passage_texts(docs: list[IndexedTranslation]) -> list[str]:
     """Every passage embedded for `docs`: their openings, their headings, then their customer
-    questions (the rows of `HelpIndex.embeddings`). A translation's similarity is the mean of
-    its opening's and heading's, or its best question's when that is higher."""
+    questions (the rows of `HelpIndex.embeddings`); `HelpIndex._similarity` combines them."""
     asked = [f"{QUESTION_PREFIX}{q}" for d in docs for q in d.questions]
     return [passage_text(d) for d in docs] + [heading_text(d) for d in docs] + asked
 
@@ -364,7 +363,7 @@ class HelpIndex:
         lexical_ranking = [slug for slug, (score, _) in lexical_by_slug if score > 0]
 
         semantic_ranking: list[str] = []
-        semantic_best: dict[str, float] = {}  # the mean of the opening's and the heading's cosines
+        semantic_best: dict[str, float] = {}  # see _similarity
         opening_best: dict[str, float] = {}
         if self.embedder is not None and self.embeddings is not None:
             cosines = self.embeddings @ self.embedder.query(query)
