@@ -273,6 +273,7 @@ class Scenario:
     queries: int | None = None
     expected: int = 200
     body: dict[str, Any] | str | None = None  # a POST: JSON, or a form already encoded
+    paths: list[str] | None = None  # a GET of the next one at each request (`url` only warms the workers)
 
 
 def _status(scenario: Scenario) -> int:
@@ -291,6 +292,10 @@ def measure(
 ) -> dict[str, Any]:
     headers = [part for name, value in scenario.headers.items() for part in ("-H", f"{name}: {value}")]
     arguments = ["--", str(scenario.expected)]
+    if scenario.paths:
+        listed = Path(tempfile.mkstemp(suffix=".paths")[1])
+        listed.write_text("\n".join(scenario.paths) + "\n")
+        arguments.append(f"paths={listed}")
     if scenario.body is None:
         status = _status(scenario)
         for _ in range(3):  # warm-up: first-use caches in both workers
@@ -343,7 +348,8 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
     plan = json.loads(_run([PYTHON, str(HERE / "scenarios.py")], env=guichet_env(database_url)))
     base = f"http://127.0.0.1:{GUICHET_PORT}"
     guichet = [
-        Scenario(name, base + spec["path"], spec["headers"], spec["queries"]) for name, spec in plan["pages"].items()
+        Scenario(name, base + spec["path"], spec["headers"], spec["queries"], paths=spec.get("paths"))
+        for name, spec in plan["pages"].items()
     ]
     create = plan["create"]
     guichet.append(

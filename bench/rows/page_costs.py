@@ -14,8 +14,11 @@ alone, and `base.html` with nothing in it (bench/rows/layout_pages.py, mounted b
 only). `global_search`, `api_search` and `console_search` are bench/http's global search (`maintenance`:
 a word that also reads as a number and a serial's beginning, so every lookup runs). `--computed`
 replaces the data versions of `--labels` (default: every application) before each request, so
-nothing kept is found; `--src` measures another checkout's code (the code before a change) against
-the same database. The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
+nothing kept is found; `--fresh` types a different text into the search pages at every request
+(bench/global_search/texts.py: the organisation's numbers, serials and subject words, as bench/http's
+`global_search_first` does; the results pages with `all=1`, so a number shows its list, not a
+jump); `--src` measures another checkout's code (the code before a change) against the same
+database. The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
 process and its "hello" in 0.1 ms, for comparison.
 """
 
@@ -23,15 +26,19 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib.util
 import io
+import itertools
 import os
 import pstats
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "src")
@@ -54,6 +61,7 @@ from django.test import Client  # noqa: E402
 
 from guichet.accounts.models import ApiToken, Membership, Organisation, User  # noqa: E402
 from guichet.core import data_versions  # noqa: E402
+from guichet.core.search import Query  # noqa: E402
 from guichet.core.tenancy import across_organisations  # noqa: E402
 from guichet.support.models import Request  # noqa: E402
 
@@ -61,6 +69,26 @@ PREFIX = "BENCH"
 # What the homes read (core/home.py keeps their answers under these applications' data versions).
 LABELS = ("accounts", "billing", "buytech", "contracts", "inventory", "orders", "support")
 SEARCH = "maintenance"  # bench/http's global search
+SEARCH_PAGES = ("global_search", "api_search", "console_search")
+
+
+def _texts() -> Any:
+    spec = importlib.util.spec_from_file_location("search_texts", ROOT / "bench" / "global_search" / "texts.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fresh_paths(path: str, count: int) -> Iterator[str]:
+    """`path` with a different `q` each time (and `all=1` on the results pages)."""
+    with across_organisations():
+        org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
+    texts = _texts().first_time_texts(org, count)
+    base = path.split("?", 1)[0]
+    extra = {} if base.startswith("/api/") else {"all": "1"}
+    for text in texts:
+        yield f"{base}?{urlencode({'q': Query.parse(text).text, **extra})}"
 
 
 def pages() -> dict[str, tuple[str, Client]]:
@@ -119,6 +147,7 @@ def main() -> None:
         "--computed", action="store_true", help="replace every data version before each request: nothing kept"
     )
     parser.add_argument("--labels", nargs="*", default=LABELS, help="the data versions --computed replaces")
+    parser.add_argument("--fresh", action="store_true", help="a different search text at every request")
     parser.add_argument("--src", help="the src directory of the code to measure (default: this checkout's)")
     args = parser.parse_args()
     print(f"code: {SRC}")
@@ -126,22 +155,25 @@ def main() -> None:
         if args.pages and name not in args.pages:
             continue
         forget = (lambda: data_versions.bump(args.labels)) if args.computed else (lambda: None)
+        fresh = args.fresh and name in SEARCH_PAGES
+        paths = fresh_paths(path, args.n + 6) if fresh else itertools.repeat(path)
         for _ in range(5):
             forget()
-            response = client.get(path)
+            response = client.get(next(paths))
             assert response.status_code == 200, (path, response.status_code)
         forget()
         captured: list[str] = []  # counted where every statement passes (CaptureQueriesContext saw none here)
         with connection.execute_wrapper(partial(_counted, captured)):
-            client.get(path)
+            client.get(next(paths))
         times, walls = [], []
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, as the figure above
         for _ in range(args.n):
             forget()
+            here = next(paths)
             start, wall = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            client.get(path)
+            client.get(here)
             if profiler:
                 profiler.disable()
             times.append((time.process_time() - start) * 1000)
