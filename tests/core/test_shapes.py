@@ -22,7 +22,8 @@ built: list[dict[str, Any]] = []
 def _requests(values: shapes.Values) -> QuerySet[Request]:
     built.append(dict(values))
     subject = Q(subject__icontains=values["words"][0]) & Q(subject__startswith=values["words"][1])
-    return Request.objects.filter(values["served"], subject, organisation=values["organisation"], number=values["number"])
+    mine = Q(organisation=values["organisation"], number=values["number"])
+    return Request.objects.filter(values["served"], subject, mine)
 
 
 def _by_total(values: shapes.Values) -> QuerySet[Request]:
