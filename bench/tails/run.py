@@ -22,6 +22,7 @@ import importlib.util
 import json
 import os
 import statistics
+import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -31,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("bench_http_run", HERE.parent / "http" / "run.py")
 assert _spec and _spec.loader
 http = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = http  # its dataclasses look their module up
 _spec.loader.exec_module(http)
 
 SLOW = 3.0  # a request is "slow" when its wall time is this many times the page's median

@@ -3,6 +3,8 @@ request written to $TRACE_DIR/<pid>.jsonl: when it started, its path, wall and C
 garbage collections that ran during it (count and time per generation).
 
     gunicorn -c bench/tails/trace_gunicorn.py guichet.config.wsgi
+
+TRACE_BASELINE=1 leaves out the production `post_worker_init` (warm-up, then `gc.freeze()`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def _on_gc(phase: str, info: dict[str, int]) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    if hasattr(_production, "post_worker_init"):
+    # TRACE_BASELINE=1: without the production warm-up and freeze, to measure what they change.
+    if hasattr(_production, "post_worker_init") and not os.environ.get("TRACE_BASELINE"):
         _production.post_worker_init(worker)
     _state["out"] = Path(os.environ["TRACE_DIR"], f"{os.getpid()}.jsonl").open("a", buffering=1)  # noqa: SIM115  (the worker's lifetime)
     gc.callbacks.append(_on_gc)
