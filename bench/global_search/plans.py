@@ -93,7 +93,7 @@ def main() -> None:
             f"{kind:9} n={len(rows):3}  planning p50 {statistics.median(planning):.2f} ms max {max(planning):.2f}  "
             f"execution p50 {statistics.median(execution):.2f} ms max {max(execution):.2f} ({slowest[2]!r})"
         )
-        print("          " + ", ".join(f"{name} ×{count}" for name, count in scans[kind].most_common()))
+        print("          " + ", ".join(f"{name} x{count}" for name, count in scans[kind].most_common()))
 
 
 if __name__ == "__main__":
