@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db.models import Q, QuerySet
 
+from guichet.billing.models import Invoice
 from guichet.core import shapes
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support.models import Request
@@ -26,8 +27,8 @@ def _requests(values: shapes.Values) -> QuerySet[Request]:
     return Request.objects.filter(values["served"], subject, mine)
 
 
-def _by_total(values: shapes.Values) -> QuerySet[Request]:
-    return Request.objects.filter(organisation=values["organisation"], details__total=str(values["total"]))
+def _by_total(values: shapes.Values) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(organisation=values["organisation"], total=values["total"])
 
 
 def _anyones(values: shapes.Values) -> QuerySet[Request]:
