@@ -65,6 +65,38 @@ def test_numbers_are_unique_under_concurrent_submissions(org_a, customer_a) -> N
     assert sorted(numbers) == [f"BE-2031-{i:06d}" for i in range(1, 21)]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_requests_submitted_at_once_get_consecutive_numbers(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    """The number is taken by the request's own INSERT on PostgreSQL (core.numbering.in_insert): still
+    one per request, none repeated, none skipped, when four submit at the same moment."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises every writer; concurrent numbering is exercised on PostgreSQL")
+    start = threading.Barrier(4)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            for _ in range(3):
+                numbers.append(submit(org_a, customer_a).number)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    year = timezone.now().astimezone(BRUSSELS).year
+    assert sorted(numbers) == [f"BE-{year}-{i:06d}" for i in range(1, 13)]
+    with across_organisations():
+        assert sorted(Request.objects.values_list("number", flat=True)) == sorted(numbers)
+
+
 @pytest.mark.django_db
 def test_due_times_count_business_hours_only(org_a, customer_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     friday_afternoon = datetime(2026, 11, 20, 16, 0, tzinfo=BRUSSELS)
