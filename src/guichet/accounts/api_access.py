@@ -71,7 +71,8 @@ def _access(request: HttpRequest) -> Any:
 
 
 def granted_to_caller(request: HttpRequest, organisation: Any) -> set[str]:
-    """The applications the caller may open in `organisation` (`access_cache.granted_in`, read once)."""
+    """The applications the caller may open in `organisation`, from the kept entry read once per call
+    (selectors.granted_applications reads the same from the database)."""
     return offered(_access(request)[1], organisation)
 
 
