@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from guichet.core import inserts
+from guichet.core import data_versions, inserts
 from guichet.core.models import Case, CaseActivity, Notification, OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support import services
@@ -91,6 +91,35 @@ def test_creating_through_the_form_stays_within_its_budget(client, org_a, custom
     _no_rereads(_statements(captured))
     _short_lock(_statements(captured))
     _everything_written(answer.url.rstrip("/").rsplit("/", 1)[1], customer_a)
+
+
+def test_no_data_version_is_written_while_the_number_is_held(client, org_a, customer_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The versions of what a creation writes (support, core) are replaced before the number is taken
+    (data_versions.writing), not by the statements that follow it: no cache write while every other new
+    request of the country waits on the series' row."""
+    headers = {"Authorization": f"Bearer {token_for(client, customer_a.email).json()['token']}"}
+    client.post("/api/v1/requests", BODY, content_type="application/json", headers=headers)  # warm
+    held: list[str] = []
+
+    def mark(execute, sql, params, many, context):  # type: ignore[no-untyped-def]  # innermost: runs first
+        result = execute(sql, params, many, context)
+        if "guichet_next_number" in sql or "core_numbersequence" in sql:
+            held.append(sql)
+        return result
+
+    written, during = data_versions.bump, []
+
+    def bump(labels) -> None:  # type: ignore[no-untyped-def]
+        labels = set(labels)
+        if held:
+            during.append(labels)
+        written(labels)
+
+    monkeypatch.setattr(data_versions, "bump", bump)
+    with connection.execute_wrapper(mark):
+        answer = client.post("/api/v1/requests", BODY, content_type="application/json", headers=headers)
+    assert answer.status_code == 201 and held
+    assert during == []
 
 
 def _everything_written(number: str, customer) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.accounts import jurisdiction
 from guichet.accounts import selectors as account_selectors
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit, inserts, numbering
+from guichet.core import audit, data_versions, inserts, numbering
 from guichet.core.calendar import calendar_of
 from guichet.core.countries import get_centre
 from guichet.core.errors import Conflict, DomainError
@@ -181,6 +181,9 @@ def submit(
     addressee = _addressee(request, "request_received")
     if http_request is not None:
         request_submitted_after_suggestions(request=http_request)
+    # The request (support) and its case, audit row, e-mail and notification (core): their data
+    # versions replaced now, in one cache write, not by each statement under the lock.
+    data_versions.writing(("support", "core"))
     # The number is taken by the request's own INSERT on PostgreSQL (`numbering.in_insert`), and
     # the rows that follow it (its case and first step, event, audit row, e-mail and notification)
     # go in one statement: the lock is held for two round trips (the request, the rest) and the
