@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -147,6 +149,43 @@ def test_dutch_words_are_stemmed_and_folded() -> None:
 )
 def test_a_dutch_query_finds_the_dutch_article_first(query: str, slug: str) -> None:
     assert best(query) == (slug, "nl")
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("bestek aanvragen onderhoud", "maintenance-contract-questions"),  # bestek: a quote, in Flanders
+        ("geen antwoord op mijn vraag over ons machinepark", "inventory-question-unanswered"),
+        ("contract kwijt, opnieuw opvragen", "contract-copy"),
+        ("levering naar een ander kantoor", "delivery-address"),
+        ("bestelling opvolgen", "order-status-tracking"),
+        ("hoe maak ik een account aan voor onze firma?", "register-identity"),
+        ("toestel van buy tech terugzenden", "buytech-returns"),
+        ("mag onze vzw meedoen aan buy tech?", "buytech-eligibility"),
+    ],
+)
+def test_the_words_flemish_customers_type_find_their_dutch_article(query: str, slug: str) -> None:
+    """The reviewers' pass on the Dutch keywords (issue 15): each of these went to another article."""
+    assert best(query) == (slug, "nl")
+
+
+@pytest.mark.django_db
+def test_the_flemish_keywords_reach_a_shipped_line_and_leave_an_edited_one() -> None:
+    migration = import_module("guichet.help.migrations.0008_flemish_keywords")
+    shipped = {topic.slug: topic.translations["nl"].keywords for topic in bundled_topics()}
+    rows = ArticleTranslation.objects.filter(language="nl")
+    copy = rows.get(article__slug="contract-copy")
+    quote = rows.get(article__slug="maintenance-contract-questions")
+    copy.keywords = shipped["contract-copy"].removesuffix(", " + migration.ADDED["contract-copy"])
+    copy.save()
+    quote.keywords = "offerte, mijn eigen woorden"
+    quote.save()
+    migration.extend(apps, None)
+    copy.refresh_from_db()
+    quote.refresh_from_db()
+    assert copy.keywords == shipped["contract-copy"]
+    assert "contract kwijt" in copy.keywords
+    assert quote.keywords == "offerte, mijn eigen woorden"
 
 
 @pytest.mark.parametrize(
