@@ -29,8 +29,8 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors
   io.write(string.format(
-    'JSON {"requests":%d,"rps":%.2f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"unexpected":%d,"socket_errors":%d}\n',
+    'JSON {"requests":%d,"rps":%.2f,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"unexpected":%d,"socket_errors":%d}\n',
     summary.requests, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     bad, errors.connect + errors.read + errors.write + errors.timeout))
 end

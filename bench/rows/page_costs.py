@@ -15,14 +15,18 @@ only). `global_search`, `api_search` and `console_search` are bench/http's globa
 a word that also reads as a number and a serial's beginning, so every lookup runs). `--computed`
 replaces the data versions of `--labels` (default: every application) before each request, so
 nothing kept is found; `--src` measures another checkout's code (the code before a change) against
-the same database. The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
-process and its "hello" in 0.1 ms, for comparison.
+the same database. `--worker` first does what a production web worker does once the application is
+loaded (ops/gunicorn.py: warm-up, then `gc.freeze()`); `--gc-threshold 2000,10,10` sets the
+collector's thresholds; with either, each page also reports its mean and largest CPU time and the
+collector's share (bench/README.md, "Tails"). The bare project (../shared/bench/peer/bare) does its
+25-row list in ~3 ms of CPU in process and its "hello" in 0.1 ms, for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -103,6 +107,24 @@ def pages() -> dict[str, tuple[str, Client]]:
     }
 
 
+class _Collections:
+    """Time spent in the garbage collector, per generation, from `gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.ms, self.count, self._started = [0.0, 0.0, 0.0], [0, 0, 0], 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.ms[info["generation"]] += (time.process_time() - self._started) * 1000
+            self.count[info["generation"]] += 1
+
+    def reset(self) -> None:
+        self.ms, self.count = [0.0, 0.0, 0.0], [0, 0, 0]
+
+
 def _counted(into: list[str], execute: Any, sql: str, *rest: Any) -> Any:
     into.append(sql)
     return execute(sql, *rest)
@@ -120,9 +142,20 @@ def main() -> None:
     )
     parser.add_argument("--labels", nargs="*", default=LABELS, help="the data versions --computed replaces")
     parser.add_argument("--src", help="the src directory of the code to measure (default: this checkout's)")
+    parser.add_argument("--worker", action="store_true", help="warm up and freeze as a production web worker")
+    parser.add_argument("--gc-threshold", help="the collector's thresholds, e.g. 2000,10,10")
     args = parser.parse_args()
     print(f"code: {SRC}")
-    for name, (path, client) in pages().items():
+    collections = _Collections() if args.worker or args.gc_threshold else None
+    every = pages()
+    if args.worker:
+        from guichet.ops.gunicorn import post_worker_init
+
+        post_worker_init(worker=None)
+    if args.gc_threshold:
+        gc.set_threshold(*(int(part) for part in args.gc_threshold.split(",")))
+    print(f"gc thresholds {gc.get_threshold()}, frozen objects {gc.get_freeze_count():,}")
+    for name, (path, client) in every.items():
         if args.pages and name not in args.pages:
             continue
         forget = (lambda: data_versions.bump(args.labels)) if args.computed else (lambda: None)
@@ -135,6 +168,8 @@ def main() -> None:
         with connection.execute_wrapper(partial(_counted, captured)):
             client.get(path)
         times, walls = [], []
+        if collections:
+            collections.reset()
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, as the figure above
         for _ in range(args.n):
             forget()
@@ -150,6 +185,13 @@ def main() -> None:
             f"{name:26} {path:40} CPU ms p50 {statistics.median(times):7.1f}  wall ms p50 "
             f"{statistics.median(walls):7.1f}  queries {len(captured)}"
         )
+        if collections:
+            print(
+                f"{'':26} CPU ms mean {statistics.mean(times):6.1f} max {max(times):6.1f}; collector "
+                f"{sum(collections.ms) / args.n:5.2f} ms a request, full collections {collections.count[2]} "
+                f"({collections.ms[2]:.0f} ms), young {collections.count[0] + collections.count[1]} "
+                f"({collections.ms[0] + collections.ms[1]:.0f} ms)"
+            )
         if args.sql:
             print("\n".join(captured))
         if profiler:
