@@ -308,8 +308,8 @@ def measure(
             _status(scenario)
     else:
         status = scenario.expected
-        for _ in range(3):  # warm-up too: a worker's first request imports the URL configuration
-            _status(scenario)  # (1.1 s for the first API creation of a run of the creations alone)
+        for _ in range(3):  # warm-up too, as the pages: the creation path's first-use costs
+            _status(scenario)  # (the requests it adds are deleted at the next run's start)
         body = Path(tempfile.mkstemp(suffix=".body")[1])
         is_form = isinstance(scenario.body, str)
         body.write_text(scenario.body if is_form else json.dumps(scenario.body))  # type: ignore[arg-type]
