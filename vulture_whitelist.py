@@ -41,6 +41,7 @@ uploads.BoundedUploadHandler.file_complete
 # gunicorn's hooks (`-c python:guichet.ops.gunicorn`) and prometheus-client's collector protocol.
 gunicorn.on_starting
 gunicorn.child_exit
+gunicorn.post_worker_init
 OutboxCollector.collect
 # Django's user model protocol (createsuperuser, the admin); the admin's bulk delete (token revocation).
 ApiTokenAdmin.delete_queryset

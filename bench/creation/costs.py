@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<copy of bench_requests> \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/<db> \
-        .venv/bin/python bench/creation/costs.py [--only api form] [-n 200] [--profile]
+        .venv/bin/python bench/creation/costs.py [--only api form] [-n 200] [--profile | --lock]
 
 The two creation scenarios of bench/http (`POST /api/v1/requests` with a token, the request form
 with a session and a CSRF cookie), through Django's test Client and the whole stack (middleware,
@@ -11,13 +11,16 @@ commit, the answer), DEBUG off. Without CELERY_BROKER_URL the e-mail is delivere
 is not what production does: give a Redis database of your own (it is emptied at the end).
 
 For each: wall and CPU ms per creation (median of n after 10 warm ones), its statements, and with
---profile the functions that take the most time (cProfile, cumulative and own). The requests it
-creates are deleted at the end (bench/http's `forget_created`).
+--profile the functions that take the most time (cProfile, cumulative and own); with --lock how long
+the numbering series stays locked (from the statement taking the number to the end of the commit:
+every other new request of the country waits meanwhile) and its share of the wall time. The
+requests it creates are deleted at the end (bench/http's `forget_created`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import os
@@ -39,7 +42,7 @@ os.environ.setdefault("CACHE_URL", "locmem:")
 
 import scenarios as http_scenarios  # noqa: E402  (sets Django up)
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -64,11 +67,32 @@ def creations() -> dict[str, Callable[[], int]]:
     }
 
 
+class LockTimer:
+    """An execute wrapper timing the numbering lock: from the statement that takes the number (its
+    upsert, or the request's INSERT calling `guichet_next_number`) to the end of the commit."""
+
+    def __init__(self) -> None:
+        self.held: list[float] = []
+        self.since: float | None = None
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if self.since is None and ("core_numbersequence" in sql or "guichet_next_number" in sql):
+            self.since = time.perf_counter()
+            transaction.on_commit(self._released)
+        return execute(sql, params, many, context)
+
+    def _released(self) -> None:
+        assert self.since is not None
+        self.held.append(1000 * (time.perf_counter() - self.since))
+        self.since = None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--lock", action="store_true", help="time the numbering lock")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
     broker = settings.CELERY_BROKER_URL or "none: e-mails delivered in process"
@@ -85,18 +109,24 @@ def main() -> None:
             statements = len(captured)  # now: the next request empties Django's log
             walls, cpus = [], []
             profiler = cProfile.Profile() if args.profile else None
-            for _ in range(args.n):
-                wall, cpu = time.perf_counter(), time.process_time()
-                if profiler is not None:
-                    profiler.enable()
-                create()
-                if profiler is not None:
-                    profiler.disable()
-                walls.append(1000 * (time.perf_counter() - wall))
-                cpus.append(1000 * (time.process_time() - cpu))
+            timer = LockTimer()
+            with connection.execute_wrapper(timer) if args.lock else contextlib.nullcontext():
+                for _ in range(args.n):
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    if profiler is not None:
+                        profiler.enable()
+                    create()
+                    if profiler is not None:
+                        profiler.disable()
+                    walls.append(1000 * (time.perf_counter() - wall))
+                    cpus.append(1000 * (time.process_time() - cpu))
+            lock = ""
+            if timer.held:
+                share = 100 * sum(timer.held) / sum(walls)
+                lock = f", lock held {statistics.median(timer.held):.2f} ms ({share:.0f} % of the wall time)"
             print(
                 f"{name}: {statements} statements, wall {statistics.median(walls):.2f} ms, "
-                f"CPU {statistics.median(cpus):.2f} ms (median of {args.n})"
+                f"CPU {statistics.median(cpus):.2f} ms (median of {args.n}){lock}"
             )
             if profiler is not None:
                 for order in ("cumulative", "tottime"):

@@ -1,6 +1,8 @@
 -- wrk script for bench/http: counts answers other than the expected status (wrk counts a
 -- 302 to the login page as a success, which would look like a fast page) and prints one
--- JSON line. Arguments after `--`: expected status [method body-file content-type].
+-- JSON line. Arguments after `--`: expected status, then either [method body-file content-type]
+-- or `paths=FILE`: a GET of the file's next line (a path) at each request, so that no two requests
+-- ask the same (the first-time search scenarios).
 local threads = {}
 
 function setup(thread)
@@ -10,13 +12,23 @@ end
 function init(args)
   expected = tonumber(args[1] or "200")
   unexpected = 0
-  if args[2] then
+  paths, sent = nil, 0
+  if args[2] and args[2]:sub(1, 6) == "paths=" then
+    paths = {}
+    for line in io.lines(args[2]:sub(7)) do table.insert(paths, line) end
+  elseif args[2] then
     wrk.method = args[2]
     local file = assert(io.open(args[3], "rb"))
     wrk.body = file:read("*a")
     file:close()
     wrk.headers["Content-Type"] = args[4] or "application/json"
   end
+end
+
+function request()
+  if not paths then return wrk.request() end
+  sent = sent + 1
+  return wrk.format(nil, paths[(sent - 1) % #paths + 1])
 end
 
 function response(status, headers, body)
@@ -29,8 +41,8 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors
   io.write(string.format(
-    'JSON {"requests":%d,"rps":%.2f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"unexpected":%d,"socket_errors":%d}\n',
+    'JSON {"requests":%d,"rps":%.2f,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"unexpected":%d,"socket_errors":%d}\n',
     summary.requests, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     bad, errors.connect + errors.read + errors.write + errors.timeout))
 end

@@ -9,7 +9,7 @@ What it does, in order:
    database (default `bench_requests`);
 2. makes real sessions and an API token there, and counts each page's SQL queries
    (bench/http/scenarios.py);
-3. starts Guichet under gunicorn as in production (DEBUG off, 2 sync workers, Redis
+3. starts Guichet under gunicorn as in production (`-c python:guichet.ops.gunicorn`, DEBUG off, 2 sync workers, Redis
    cache) and the bare project of ../shared/bench/peer/bare (its own settings and seeding,
    as they are) under the same gunicorn;
 4. for each scenario waits for a quiet machine (other processes < 5 % CPU for 5 s, at
@@ -54,6 +54,7 @@ PEER = ROOT.parent / "shared" / "bench" / "peer"
 README = ROOT / "bench" / "README.md"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+GUICHET_CONFIG = "python:guichet.ops.gunicorn"  # the production gunicorn settings (docs/operations.md)
 # BENCH_HTTP_PORTS=8111,8112 when another run may hold the usual ports on a shared machine.
 GUICHET_PORT, BARE_PORT = (int(port) for port in os.environ.get("BENCH_HTTP_PORTS", "8101,8102").split(","))
 BENCH_BROKER = "redis://127.0.0.1:6379/10"  # this bench's own Redis database, emptied after a run
@@ -192,8 +193,12 @@ def prepare_bare() -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path, log: Path, workers: int = 2) -> Iterator[int]:
+def gunicorn(
+    app: str, port: int, env: dict[str, str], cwd: Path, log: Path, workers: int = 2, config: str | None = None
+) -> Iterator[int]:
     command = [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    if config:  # Guichet's: the production settings and hooks (docs/operations.md)
+        command += ["-c", config]
     with log.open("w") as output:
         process = subprocess.Popen(
             [*command, "--log-level", "warning", app], cwd=cwd, env=env, stdout=output, stderr=output
@@ -273,11 +278,18 @@ class Scenario:
     queries: int | None = None
     expected: int = 200
     body: dict[str, Any] | str | None = None  # a POST: JSON, or a form already encoded
+    paths: list[str] | None = None  # a GET of the next one at each request (`url` only warms the workers)
 
 
 def _status(scenario: Scenario) -> int:
+    """One request of `scenario` (a POST with its body), its status (a redirect is followed)."""
+    data, headers = None, dict(scenario.headers)
+    if scenario.body is not None:
+        is_form = isinstance(scenario.body, str)
+        data = (scenario.body if is_form else json.dumps(scenario.body)).encode()  # type: ignore[union-attr]
+        headers["Content-Type"] = "application/x-www-form-urlencoded" if is_form else "application/json"
     # Always http://127.0.0.1, built above.
-    request = urllib.request.Request(scenario.url, headers=scenario.headers)  # noqa: S310
+    request = urllib.request.Request(scenario.url, data=data, headers=headers)  # noqa: S310
     try:
         return urllib.request.urlopen(request, timeout=120).status  # noqa: S310
     except urllib.error.HTTPError as error:
@@ -291,12 +303,18 @@ def measure(
 ) -> dict[str, Any]:
     headers = [part for name, value in scenario.headers.items() for part in ("-H", f"{name}: {value}")]
     arguments = ["--", str(scenario.expected)]
+    if scenario.paths:
+        listed = Path(tempfile.mkstemp(suffix=".paths")[1])
+        listed.write_text("\n".join(scenario.paths) + "\n")
+        arguments.append(f"paths={listed}")
     if scenario.body is None:
         status = _status(scenario)
         for _ in range(3):  # warm-up: first-use caches in both workers
             _status(scenario)
     else:
         status = scenario.expected
+        for _ in range(3):  # warm-up too, as the pages: the creation path's first-use costs
+            _status(scenario)  # (the requests it adds are deleted at the next run's start)
         body = Path(tempfile.mkstemp(suffix=".body")[1])
         is_form = isinstance(scenario.body, str)
         body.write_text(scenario.body if is_form else json.dumps(scenario.body))  # type: ignore[arg-type]
@@ -343,7 +361,8 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
     plan = json.loads(_run([PYTHON, str(HERE / "scenarios.py")], env=guichet_env(database_url)))
     base = f"http://127.0.0.1:{GUICHET_PORT}"
     guichet = [
-        Scenario(name, base + spec["path"], spec["headers"], spec["queries"]) for name, spec in plan["pages"].items()
+        Scenario(name, base + spec["path"], spec["headers"], spec["queries"], paths=spec.get("paths"))
+        for name, spec in plan["pages"].items()
     ]
     create = plan["create"]
     guichet.append(
@@ -466,13 +485,19 @@ def start_servers(
     env = guichet_env(database_url)
     if not through_nginx:
         return {
-            stack.enter_context(gunicorn("guichet.config.wsgi", GUICHET_PORT, env, ROOT, logs / "guichet.log")),
+            stack.enter_context(
+                gunicorn("guichet.config.wsgi", GUICHET_PORT, env, ROOT, logs / "guichet.log", config=GUICHET_CONFIG)
+            ),
             stack.enter_context(gunicorn("bareproj.wsgi", BARE_PORT, bare_env, PEER / "bare", logs / "bare.log")),
         }
     # The instances listen above the scenarios' ports, where nginx listens (apart even when those are adjacent).
     first, second, bare = GUICHET_PORT + 20, GUICHET_PORT + 21, BARE_PORT + 40
     roots = {
-        stack.enter_context(gunicorn("guichet.config.wsgi", port, env, ROOT, logs / f"guichet-{port}.log", workers=1))
+        stack.enter_context(
+            gunicorn(
+                "guichet.config.wsgi", port, env, ROOT, logs / f"guichet-{port}.log", workers=1, config=GUICHET_CONFIG
+            )
+        )
         for port in (first, second)
     }
     roots.add(stack.enter_context(gunicorn("bareproj.wsgi", bare, bare_env, PEER / "bare", logs / "bare.log")))

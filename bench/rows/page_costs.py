@@ -14,24 +14,35 @@ alone, and `base.html` with nothing in it (bench/rows/layout_pages.py, mounted b
 only). `global_search`, `api_search` and `console_search` are bench/http's global search (`maintenance`:
 a word that also reads as a number and a serial's beginning, so every lookup runs). `--computed`
 replaces the data versions of `--labels` (default: every application) before each request, so
-nothing kept is found; `--src` measures another checkout's code (the code before a change) against
-the same database. The bare project (../shared/bench/peer/bare) does its 25-row list in ~3 ms of CPU in
-process and its "hello" in 0.1 ms, for comparison.
+nothing kept is found; `--fresh` types a different text into the search pages at every request
+(bench/global_search/texts.py: the organisation's numbers, serials and subject words, as bench/http's
+`global_search_first` does; the results pages with `all=1`, so a number shows its list, not a
+jump); `--src` measures another checkout's code (the code before a change) against the same
+database. `--worker` first does what a production web worker does once the application is
+loaded (ops/gunicorn.py: warm-up, then `gc.freeze()`); `--gc-threshold 2000,10,10` sets the
+collector's thresholds; with either, each page also reports its mean and largest CPU time and the
+collector's share (bench/README.md, "Tails"). The bare project (../shared/bench/peer/bare) does its
+25-row list in ~3 ms of CPU in process and its "hello" in 0.1 ms, for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
+import importlib.util
 import io
+import itertools
 import os
 import pstats
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "src")
@@ -54,6 +65,7 @@ from django.test import Client  # noqa: E402
 
 from guichet.accounts.models import ApiToken, Membership, Organisation, User  # noqa: E402
 from guichet.core import data_versions  # noqa: E402
+from guichet.core.search import Query  # noqa: E402
 from guichet.core.tenancy import across_organisations  # noqa: E402
 from guichet.support.models import Request  # noqa: E402
 
@@ -61,6 +73,26 @@ PREFIX = "BENCH"
 # What the homes read (core/home.py keeps their answers under these applications' data versions).
 LABELS = ("accounts", "billing", "buytech", "contracts", "inventory", "orders", "support")
 SEARCH = "maintenance"  # bench/http's global search
+SEARCH_PAGES = ("global_search", "api_search", "console_search")
+
+
+def _texts() -> Any:
+    spec = importlib.util.spec_from_file_location("search_texts", ROOT / "bench" / "global_search" / "texts.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fresh_paths(path: str, count: int) -> Iterator[str]:
+    """`path` with a different `q` each time (and `all=1` on the results pages)."""
+    with across_organisations():
+        org = Organisation.objects.get(customer_number=f"{PREFIX}-BE-00000")
+    texts = _texts().first_time_texts(org, count)
+    base = path.split("?", 1)[0]
+    extra = {} if base.startswith("/api/") else {"all": "1"}
+    for text in texts:
+        yield f"{base}?{urlencode({'q': Query.parse(text).text, **extra})}"
 
 
 def pages() -> dict[str, tuple[str, Client]]:
@@ -103,6 +135,24 @@ def pages() -> dict[str, tuple[str, Client]]:
     }
 
 
+class _Collections:
+    """Time spent in the garbage collector, per generation, from `gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.ms, self.count, self._started = [0.0, 0.0, 0.0], [0, 0, 0], 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.ms[info["generation"]] += (time.process_time() - self._started) * 1000
+            self.count[info["generation"]] += 1
+
+    def reset(self) -> None:
+        self.ms, self.count = [0.0, 0.0, 0.0], [0, 0, 0]
+
+
 def _counted(into: list[str], execute: Any, sql: str, *rest: Any) -> Any:
     into.append(sql)
     return execute(sql, *rest)
@@ -119,29 +169,46 @@ def main() -> None:
         "--computed", action="store_true", help="replace every data version before each request: nothing kept"
     )
     parser.add_argument("--labels", nargs="*", default=LABELS, help="the data versions --computed replaces")
+    parser.add_argument("--fresh", action="store_true", help="a different search text at every request")
     parser.add_argument("--src", help="the src directory of the code to measure (default: this checkout's)")
+    parser.add_argument("--worker", action="store_true", help="warm up and freeze as a production web worker")
+    parser.add_argument("--gc-threshold", help="the collector's thresholds, e.g. 2000,10,10")
     args = parser.parse_args()
     print(f"code: {SRC}")
-    for name, (path, client) in pages().items():
+    collections = _Collections() if args.worker or args.gc_threshold else None
+    every = pages()
+    if args.worker:
+        from guichet.ops.gunicorn import post_worker_init
+
+        post_worker_init(worker=None)
+    if args.gc_threshold:
+        gc.set_threshold(*(int(part) for part in args.gc_threshold.split(",")))
+    print(f"gc thresholds {gc.get_threshold()}, frozen objects {gc.get_freeze_count():,}")
+    for name, (path, client) in every.items():
         if args.pages and name not in args.pages:
             continue
         forget = (lambda: data_versions.bump(args.labels)) if args.computed else (lambda: None)
+        fresh = args.fresh and name in SEARCH_PAGES
+        paths = fresh_paths(path, args.n + 6) if fresh else itertools.repeat(path)
         for _ in range(5):
             forget()
-            response = client.get(path)
+            response = client.get(next(paths))
             assert response.status_code == 200, (path, response.status_code)
         forget()
         captured: list[str] = []  # counted where every statement passes (CaptureQueriesContext saw none here)
         with connection.execute_wrapper(partial(_counted, captured)):
-            client.get(path)
+            client.get(next(paths))
         times, walls = [], []
+        if collections:
+            collections.reset()
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, as the figure above
         for _ in range(args.n):
             forget()
+            here = next(paths)
             start, wall = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            client.get(path)
+            client.get(here)
             if profiler:
                 profiler.disable()
             times.append((time.process_time() - start) * 1000)
@@ -150,6 +217,13 @@ def main() -> None:
             f"{name:26} {path:40} CPU ms p50 {statistics.median(times):7.1f}  wall ms p50 "
             f"{statistics.median(walls):7.1f}  queries {len(captured)}"
         )
+        if collections:
+            print(
+                f"{'':26} CPU ms mean {statistics.mean(times):6.1f} max {max(times):6.1f}; collector "
+                f"{sum(collections.ms) / args.n:5.2f} ms a request, full collections {collections.count[2]} "
+                f"({collections.ms[2]:.0f} ms), young {collections.count[0] + collections.count[1]} "
+                f"({collections.ms[0] + collections.ms[1]:.0f} ms)"
+            )
         if args.sql:
             print("\n".join(captured))
         if profiler:

@@ -88,3 +88,19 @@ def test_concurrent_callers_get_distinct_consecutive_values() -> None:
     assert errors == []
     assert sorted(values["test:race"]) == list(range(1, 21))
     assert sorted(values["test:other"]) == list(range(1, 21))
+
+
+@pytest.mark.django_db
+def test_a_number_taken_in_an_insert_is_formatted_as_in_python() -> None:
+    """`in_insert`'s SQL function (PostgreSQL) pads as `formatted` does, and goes on past the width."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL function is PostgreSQL's; elsewhere in_insert takes the value with next_value")
+    with transaction.atomic():
+        numbering.advance_to("test:wide", 999_998)
+        with connection.cursor() as cursor:
+            taken = []
+            for _ in range(2):
+                cursor.execute(f"SELECT {numbering.FUNCTION}(%s, %s, %s)", ["test:wide", "BE-2031-", 6])
+                taken.append(cursor.fetchone()[0])
+    assert taken == [numbering.formatted("BE-2031-", 999_999, 6), numbering.formatted("BE-2031-", 1_000_000, 6)]
+    assert taken == ["BE-2031-999999", "BE-2031-1000000"]

@@ -12,6 +12,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -21,9 +22,20 @@ from guichet.core import form_renderer
 from guichet.core.form_renderer import FormRenderer
 from guichet.core.forms import MultipleFileField
 from guichet.core.money import locale_for
-from guichet.core.rows import _changed, changed_texts, day_text, labels, moment, money_text, url_for
+from guichet.core.rows import (
+    _changed,
+    changed_texts,
+    day_text,
+    kept_rows_html,
+    labels,
+    moment,
+    money_text,
+    url_for,
+    zoned_texts,
+)
 from guichet.core.templatetags.locale_ui import day, money
 from guichet.support.models import Status
+from guichet.support.rows import QueueRow
 
 
 def _babel(value: date | datetime, style: str) -> str:
@@ -208,3 +220,52 @@ def test_a_rows_change_is_formatted_once_per_viewer() -> None:
                 seen.add(text)
     assert len(seen) == 4  # two languages x two active zones (Brussels 00:30 next day, Vancouver 15:30)
     assert _changed.cache_info().hits >= 4
+
+
+def test_a_due_time_is_formatted_in_its_centres_zone_once_per_language() -> None:
+    """`zoned_texts` is what the queue printed for a due time: ISO and Babel's text in the centre's zone."""
+    value = datetime(2026, 3, 29, 0, 45, tzinfo=UTC)  # Brussels moves its clocks that night
+    for language in ("en", "ro", "en"):
+        for zone in (ZoneInfo("Europe/Brussels"), ZoneInfo("America/Toronto")):
+            with translation.override(language), timezone.override(ZoneInfo("Asia/Tokyo")):  # the viewer's own: unused
+                iso, text = zoned_texts(value, zone)
+                assert iso == value.astimezone(zone).isoformat()
+                with timezone.override(zone):
+                    assert text == _babel(value, "medium")
+    assert zoned_texts(value, ZoneInfo("Europe/Brussels"))[0] == "2026-03-29T01:45:00+01:00"
+
+
+def _queue_row(number: str, status: str, assignee: str = "") -> QueueRow:
+    return QueueRow(
+        number=number,
+        url=f"/en/console/requests/{number}/",
+        select_label=f"Select {number}",
+        subject="Toner",
+        organisation="Org",
+        country="BE",
+        type="Orders",
+        priority="Normal",
+        status=status,
+        status_css="text-bg-info",
+        assignee=assignee,
+        sla_state="ok",
+        sla_css="text-bg-success",
+        sla_label="On time",
+        sla_text="",
+        due_iso="",
+        due_text="",
+    )
+
+
+def test_kept_rows_are_the_partials_rows_and_a_changed_row_is_printed_anew() -> None:
+    template = "support/queue_row.html"
+    words = {"nobody": "Nobody", "due": "due"}
+    rows = [_queue_row("A-1", "Submitted"), _queue_row("B-<2>", "Assigned", assignee="Zoë & co")]
+    partial = engines["rows"].get_template(template)
+    printed = kept_rows_html(template, rows, **words)
+    assert printed == "".join(partial.render({"row": row, **words}) for row in rows)
+    assert "B-&lt;2&gt;" in printed and "Zoë &amp; co" in printed and ">Nobody<" in printed
+    # Kept under the whole row and the words: another status or language is printed, not found.
+    assert ">Closed<" in kept_rows_html(template, [_queue_row("A-1", "Closed")], **words)
+    assert ">Submitted<" in kept_rows_html(template, rows[:1], **words)
+    assert ">Personne<" in kept_rows_html(template, rows[:1], nobody="Personne", due="échéance")

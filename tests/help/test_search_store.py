@@ -171,3 +171,17 @@ def test_each_published_translation_carries_its_categorys_name_in_its_language()
     docs = {(d.slug, d.language): d for d in search_store.published_docs()}
     assert docs["buytech-what-is", "nl"].category_label == "Buy Tech-programma"
     assert docs["invoice-copy", "fr"].category_label == "Factures et paiements"
+
+
+@pytest.mark.parametrize(("language", "country"), [("fr", "BE"), ("nl", "BE"), ("en", "CA"), ("ro", "RO")])
+def test_links_are_the_results_without_their_snippets_kept_apart(language: str, country: str) -> None:
+    """The header's global search lists `find_articles`: the same articles, order, titles and addresses
+    as `search_articles`, without computing snippets; neither answer is taken for the other."""
+    found = 0
+    for typed in ("facture en double", "mot de passe", "password", "factura", "toner", "wachtwoord"):
+        links = selectors.find_articles(typed, language=language, country=country, limit=5)
+        results = selectors.search_articles(typed, language=language, country=country, limit=5)
+        assert all(isinstance(result, selectors.SearchResult) for result in results)
+        assert [(r.slug, r.title, r.url) for r in results] == [(link.slug, link.title, link.url) for link in links]
+        found += len(links)
+    assert found

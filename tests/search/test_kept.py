@@ -147,6 +147,6 @@ def test_help_articles_are_asked_every_time(world, org_a, customer_a, monkeypatc
 
     me = customer(org_a, customer_a)
     assert any(h.kind == "article" for h in search("password", me).hits)
-    monkeypatch.setattr(search_provider, "search_articles", lambda *args, **kwargs: [])
+    monkeypatch.setattr(search_provider, "find_articles", lambda *args, **kwargs: [])
     hits = search("password", me).hits
     assert not any(h.kind == "article" for h in hits)

@@ -9,10 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from guichet.core import shapes
 from guichet.core.search import PER_KIND, search
 from guichet.core.templatetags.locale_ui import money, when
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.orders.models import Shipment
+from guichet.search import searchers
 from guichet.support.models import Request
 from tests.inventory.conftest import make_machine
 
@@ -62,3 +64,24 @@ def test_titles_are_the_models_own_in_the_searchers_language(world, org_a, custo
         assert order.title == f"Commande du {when(a.order.ordered_on, 'medium')}"
     assert invoice.title.startswith("Facture · ")
     assert machine.title == a.machine.description
+
+
+def test_lookups_compiled_for_one_searcher_bind_the_next_ones_own(  # type: ignore[no-untyped-def]
+    world, org_a, customer_a, org_b, customer_b, agent_be, agent_ro, monkeypatch
+) -> None:
+    """Each lookup's SQL is compiled once per shape (core/shapes.py): another organisation, or an agent
+    of another country, searching with the same shapes compiles nothing and finds its own, never the
+    first searcher's."""
+    a, b = world["a"], world["b"]
+    shapes.forget()
+    assert search(a.request.number, customer(org_a, customer_a)).jump is not None
+    assert search(a.request.number, searchers.for_staff(agent_be)).jump is not None
+    compiled: list[str] = []
+    real = shapes._compile
+    monkeypatch.setattr(shapes, "_compile", lambda queryset: compiled.append(queryset.model.__name__) or real(queryset))
+    theirs = search(b.request.number, customer(org_b, customer_b))
+    assert [(hit.kind, hit.number) for hit in theirs.hits] == [("request", b.request.number)]
+    assert search(a.request.number, customer(org_b, customer_b)).hits == []  # A's number, as B
+    assert compiled == []  # every lookup above was bound, not compiled
+    assert search(a.request.number, searchers.for_staff(agent_ro)).hits == []
+    assert compiled  # another jurisdiction is another shape

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from io import StringIO
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,12 +62,11 @@ def test_marks_give_the_counted_state(
     choose_after: bool,
 ) -> None:
     at_risk_from, breached_from = sla.marks(calendar, due, request_type, priority)
-    row = SimpleNamespace(sla_at_risk_from=at_risk_from, sla_breached_from=breached_from)
     now = due + after if choose_after else due - before
     target = rules.resolution_target(request_type, priority)
-    assert sla.state_at(row, now) == counted_state(calendar, due, target, now)  # type: ignore[arg-type]
+    assert sla.state_between(at_risk_from, breached_from, now) == counted_state(calendar, due, target, now)
     # The marks are the edges: a microsecond before each, the state is the earlier one.
-    assert sla.state_at(row, at_risk_from - timedelta(microseconds=1)) == "ok"  # type: ignore[arg-type,operator]
+    assert sla.state_between(at_risk_from, breached_from, at_risk_from - timedelta(microseconds=1)) == "ok"  # type: ignore[operator]
     assert counted_state(calendar, due, target, at_risk_from) == "at_risk" or at_risk_from == breached_from  # type: ignore[arg-type]
 
 

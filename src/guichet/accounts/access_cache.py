@@ -60,12 +60,6 @@ def access_of(user: User) -> tuple[list[Membership], dict[int, frozenset[str]]]:
     return entry
 
 
-def granted_in(user: User, organisation: Organisation) -> set[str]:
-    """What `user` may open in `organisation`, from the kept entry (selectors.granted_applications
-    reads the same from the database)."""
-    return offered(access_of(user)[1], organisation)
-
-
 def offered(grants: dict[int, frozenset[str]], organisation: Organisation) -> set[str]:
     """The granted applications `organisation`'s country offers: a grant for one it does not offer
     (Buy Tech outside Belgium) opens nothing."""

@@ -15,7 +15,7 @@ from guichet.core.case_selectors import Reader
 from guichet.core.errors import NotFound, PermissionDenied
 
 from . import rules
-from .access_cache import access_of, granted_in
+from .access_cache import access_of, offered
 from .errors import Code
 from .models import ApiToken, Application
 
@@ -54,12 +54,34 @@ class BearerToken(HttpBearer):
 AUTH = [BearerToken(), SessionAuth()]
 
 
+KEPT = "_guichet_api_access"  # the caller's memberships and grants, on the API call's request
+
+
+def _access(request: HttpRequest) -> Any:
+    """The caller's memberships and grants (`access_cache.access_of`), read once per API call.
+
+    Every endpoint asks for them first (the organisation, then the grants: two or three look-ups,
+    each a version read and a cache read); an API call writes no membership or grant before it
+    asks, so the first answer stands for the rest of the call (issue 17, request creation)."""
+    kept = getattr(request, KEPT, None)
+    if kept is None:
+        kept = access_of(request.user)  # type: ignore[arg-type]  # kept until accounts' data changes
+        setattr(request, KEPT, kept)
+    return kept
+
+
+def granted_to_caller(request: HttpRequest, organisation: Any) -> set[str]:
+    """The applications the caller may open in `organisation`, from the kept entry read once per call
+    (selectors.granted_applications reads the same from the database)."""
+    return offered(_access(request)[1], organisation)
+
+
 def active_organisation(request: HttpRequest) -> Any:
     """The organisation an API call acts for: `X-Organisation` (customer number), else the first."""
     user = request.user
     if getattr(user, "is_vendor_staff", False):
         raise PermissionDenied("Customer endpoints are for customer accounts.", code=Code.CUSTOMER_ONLY)
-    memberships, _grants = access_of(user)  # type: ignore[arg-type]  # kept until accounts' data changes
+    memberships, _grants = _access(request)
     wanted = request.headers.get("X-Organisation", "")
     if wanted:
         memberships = [m for m in memberships if m.organisation.customer_number == wanted]
@@ -78,7 +100,7 @@ def require_application(request: HttpRequest, application: str) -> Any:
     organisation = active_organisation(request)
     if not rules.application_offered(application, organisation.country):
         raise NotFound(_("Not found."))
-    if application not in granted_in(request.user, organisation):  # type: ignore[arg-type]
+    if application not in granted_to_caller(request, organisation):
         raise PermissionDenied(
             f"You have no access to {Application(application).label}. Ask for it in the portal.",
             code=Code.APPLICATION_NOT_GRANTED,
@@ -91,7 +113,7 @@ def case_reader(request: HttpRequest) -> tuple[Any, Reader]:
     """The active organisation and who reads its case index (their grants there, whether they administer it)."""
     organisation = active_organisation(request)
     user: Any = request.user
-    memberships, _grants = access_of(user)
+    memberships, _grants = _access(request)
     membership = next(m for m in memberships if m.organisation_id == organisation.pk)
-    granted = granted_in(user, organisation)
+    granted = granted_to_caller(request, organisation)
     return organisation, Reader(user_id=user.pk, granted=frozenset(granted), is_admin=membership.is_admin)

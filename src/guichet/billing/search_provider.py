@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher, display
+from guichet.core.search import ORGANISATION, PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher, Values, display
 from guichet.core.templatetags.locale_ui import money
 
 from .models import Invoice
@@ -29,8 +30,18 @@ def _exact(row: Row) -> Hit:
     return _hit(row, True)
 
 
-def _by_total(row: Row) -> Hit:
+def _found_by_total(row: Row) -> Hit:
     return _hit(row, False)
+
+
+def _by_number(values: Values) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(organisation=values[ORGANISATION], number=values["number"])
+
+
+def _by_total(values: Values) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(organisation=values[ORGANISATION], total=values["total"]).order_by(
+        "-issue_date", "-id"
+    )
 
 
 class InvoiceSearch:
@@ -39,13 +50,11 @@ class InvoiceSearch:
     reads = ("billing",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
-        invoices = Invoice.objects.filter(organisation=searcher.organisation)
         lookups = []
         if query.identifier:
-            lookups.append(Lookup(invoices.filter(number=query.identifier), FIELDS, _exact))
+            lookups.append(Lookup(_by_number, FIELDS, _exact, {"number": query.identifier}))
         if query.amount is not None:
-            by_total = invoices.filter(total=query.amount).order_by("-issue_date", "-id")
-            lookups.append(Lookup(by_total, FIELDS, _by_total, limit=PER_KIND))
+            lookups.append(Lookup(_by_total, FIELDS, _found_by_total, {"total": query.amount}, limit=PER_KIND))
         return lookups
 
     def for_staff(self, query: Query, searcher: Searcher) -> Answer:

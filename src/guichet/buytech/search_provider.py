@@ -3,10 +3,11 @@ staff: those who run the Belgian program, as the console's order page decides)."
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.search import Answer, Hit, Kind, Lookup, Query, Row, Searcher, display
+from guichet.core.search import ORGANISATION, Answer, Hit, Kind, Lookup, Query, Row, Searcher, Values, display
 
 from . import selectors
 from .models import BuyTechOrder
@@ -28,6 +29,14 @@ def _console_hit(row: Row) -> Hit:
     return _hit(row, "buytech_console:order")
 
 
+def _mine(values: Values) -> QuerySet[BuyTechOrder]:
+    return BuyTechOrder.objects.filter(organisation=values[ORGANISATION], number=values["number"])
+
+
+def _any(values: Values) -> QuerySet[BuyTechOrder]:
+    return BuyTechOrder.objects.filter(number=values["number"])  # the program's staff see every order
+
+
 class BuyTechSearch:
     kinds = (KIND,)
     application = "buytech"
@@ -36,14 +45,13 @@ class BuyTechSearch:
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         if not query.identifier:
             return []
-        orders = BuyTechOrder.objects.filter(organisation=searcher.organisation, number=query.identifier)
-        return [Lookup(orders, FIELDS, _customer_hit)]
+        return [Lookup(_mine, FIELDS, _customer_hit, {"number": query.identifier})]
 
     def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
         if not query.identifier or not selectors.may_run_program(searcher.staff):
             return []
-        return [Lookup(BuyTechOrder.objects.filter(number=query.identifier), FIELDS, _console_hit)]
+        return [Lookup(_any, FIELDS, _console_hit, {"number": query.identifier})]
 
 
 provider = BuyTechSearch()

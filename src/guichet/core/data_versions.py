@@ -110,6 +110,21 @@ def _written(connection: BaseDatabaseWrapper, labels: set[str] | frozenset[str])
         state.fresh |= labels
 
 
+def writing(labels: Iterable[str]) -> None:
+    """Replace now, in one cache write, the versions of applications the current transaction is
+    about to write: its statements then find them replaced (unless versions are read meanwhile)
+    and cost no cache write of their own; the commit replaces them again as always.
+
+    For a transaction holding a lock from some statement on (a new request's number, decision
+    0001): the cache writes happen before the lock is taken, not while others wait on it."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("data_versions.writing() announces a transaction's writes")
+    wanted = set(labels) & _watched()
+    if wanted:
+        _written(connection, wanted)
+
+
 def _labels_of(sql: Any) -> set[str] | frozenset[str]:
     if not isinstance(sql, str):
         return set()

@@ -24,16 +24,27 @@ first row of a series, and one round trip instead of three.
 
 SQLite (3.35+) runs the same statement; its writers are serialised anyway
 (`transaction_mode` IMMEDIATE in settings), so there is no race to lose.
+
+Taken in the row's own INSERT (`in_insert`, PostgreSQL): the same upsert, in a SQL function
+(`guichet_next_number`, migration core 0016) that also formats the number, called from the
+VALUES of the INSERT that stores it. The series' row is then locked one round trip later than
+with `next_value` followed by the INSERT, and everything above holds (one statement's snapshot,
+the same lock until the transaction ends, the increment rolled back with it). A new request
+takes its number so (issue 17: every other new request of the country waits from the number to
+the commit, bench/README.md "Creation: the number in the request's INSERT").
 """
 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
 from django.db.transaction import TransactionManagementError
 
 from .models import SEQUENCE_KEY_MAX_LENGTH, NumberSequence
 
 SEPARATOR = ":"
+FUNCTION = "guichet_next_number"  # PostgreSQL: created by migration core 0016
 
 
 def sequence_key(*parts: object) -> str:
@@ -53,6 +64,26 @@ def next_value(key: str) -> int:
         )
         row = cursor.fetchone()
     return int(row[0])
+
+
+def formatted(prefix: str, value: int, width: int) -> str:
+    """`prefix` then `value` zero-padded to `width` digits (more when it needs them): what `in_insert`'s
+    SQL function writes too."""
+    return f"{prefix}{value:0{width}d}"
+
+
+def in_insert(key: str, prefix: str, width: int) -> str | RawSQL:
+    """The next number of series `key`, `formatted`, as the value of a field of a row about to be
+    inserted (`row.number = in_insert(...)`, then `row.save()`).
+
+    On PostgreSQL an expression: the number is taken by the row's INSERT and read back with it
+    (Django assigns it to the field), so the series' row is locked from that statement on. Elsewhere
+    the number itself, taken now. Either way inside the transaction that stores the row.
+    """
+    _check(key)
+    if connection.vendor != "postgresql":
+        return formatted(prefix, next_value(key), width)
+    return RawSQL(f"{FUNCTION}(%s, %s, %s)", (key, prefix, width), output_field=CharField())  # noqa: S611 (constant)
 
 
 def advance_to(key: str, value: int) -> None:

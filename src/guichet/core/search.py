@@ -27,18 +27,19 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
-from . import data_versions
+from . import data_versions, shapes
 from .tenancy import across_organisations, tenant_scope
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ class Kind:
     position: int  # groups in this order, lower first
 
 
+Values = shapes.Values  # what a lookup's builder is handed: this search's values, by name
 Row = Mapping[str, Any]  # a lookup's `fields`, each as text or None: dates ISO, amounts as digits (no datetimes)
 
 
@@ -149,17 +151,34 @@ Row = Mapping[str, Any]  # a lookup's `fields`, each as text or None: dates ISO,
 class Lookup:
     """Rows a provider wants, run by the kernel in one statement with every other lookup.
 
-    `rows` is the provider's queryset, filtered and ordered by field names (its model's ordering
-    when it names none), not sliced: `limit` caps it. `fields` name what a row carries (field
-    paths, joins allowed), read back as text; `hit` makes the hit from them. `new_only` drops a
-    row whose number a previous hit of the same provider and kind already shows (a request found
-    by its number and by its words is shown once)."""
+    `rows` builds the provider's queryset from `values` alone (a module-level function: the kernel
+    compiles it once per shape and then only binds each search's values, core/shapes.py), filtered
+    and ordered by field names (its model's ordering when it names none), not sliced: `limit` caps
+    it. For a customer the kernel adds the organisation's id to `values` as `ORGANISATION`, and
+    refuses a lookup whose SQL does not bind it; `whose(values)` is the usual filter. `fields` name
+    what a row carries (field paths, joins allowed), read back as text; `hit` makes the hit from
+    them. `new_only` drops a row whose number a previous hit of the same provider and kind already
+    shows (a request found by its number and by its words is shown once)."""
 
-    rows: QuerySet[Any]
+    rows: Callable[[Values], QuerySet[Any]]
     fields: Mapping[str, str]
     hit: Callable[[Row], Hit]
+    values: Mapping[str, Any] = field(default_factory=dict)
     limit: int | None = None
     new_only: bool = False
+
+
+ORGANISATION = "organisation"  # the customer's organisation id, in every customer lookup's values
+SERVED = "served"  # what a provider names the organisations a member of staff serves (a Q)
+
+
+def whose(values: Values) -> Q:
+    """The rows (by their `organisation`) of the customer's organisation, or of the organisations
+    the member of staff serves (`values[SERVED]`, which the provider put there)."""
+    if ORGANISATION in values:
+        return Q(organisation=values[ORGANISATION])
+    served: Q = values[SERVED]
+    return served
 
 
 Answer = Sequence[Hit | Lookup]
@@ -272,12 +291,13 @@ def _answers(query: Query, searcher: Searcher, asked: Sequence[Provider]) -> lis
         key = "search:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
         kept = cache.get(key)
     live = [provider for provider in asked if kept is None or not provider.reads]
-    customer = searcher.organisation is not None
+    organisation = searcher.organisation
     answers = [
-        (provider, provider.for_customer(query, searcher) if customer else provider.for_staff(query, searcher))
+        (provider, provider.for_customer(query, searcher) if organisation else provider.for_staff(query, searcher))
         for provider in live
     ]
-    rows = iter(_fetch([item for _provider, answer in answers for item in answer if isinstance(item, Lookup)]))
+    lookups = [item for _provider, answer in answers for item in answer if isinstance(item, Lookup)]
+    rows = iter(_fetch(lookups, organisation.pk if organisation else None))
     computed = {id(provider): _hits(answer, rows) for provider, answer in answers}
     if kept is None:
         kept = [computed[id(provider)] for provider in kept_by]
@@ -302,18 +322,20 @@ def _hits(answer: Answer, rows: Iterator[list[Row]]) -> list[Hit]:
     return hits
 
 
-def _fetch(lookups: Sequence[Lookup]) -> list[list[Row]]:
+def _fetch(lookups: Sequence[Lookup], organisation: int | None = None) -> list[list[Row]]:
     """Each lookup's rows, in its order, from one `UNION ALL` of them all (no query when there are none).
 
-    Each lookup is compiled by Django as it stands (its filters, including the tenant scope it
-    was made in, its ORDER BY and LIMIT), selecting its fields and then its ordering fields, and
-    becomes a CTE with positional column names (`search_3(c0, c1, …)`: SQLite and PostgreSQL both
-    take ORDER BY and LIMIT there, which SQLite refuses directly inside a compound SELECT). Each
-    branch of the union reads one CTE: its position, the rank of each row under the same ordering
-    (`ROW_NUMBER() OVER (ORDER BY …)`, so the outer `ORDER BY 1, 2` gives every lookup's rows in its
-    own order), and its fields as text padded with NULLs, so lookups of different models share one
-    shape. The union reads nothing a lookup alone would not. The window and the casts are written
-    here rather than as Django expressions: compiling those cost five times as much as the lookups.
+    Each lookup is Django's compilation of its queryset as it stands (its filters, the
+    organisation's for a customer, its ORDER BY and LIMIT), selecting its fields and then its
+    ordering fields, made once per shape and process and bound to this search's values
+    (`_compiled`); it becomes a CTE with positional column names (`search_3(c0, c1, …)`: SQLite and
+    PostgreSQL both take ORDER BY and LIMIT there, which SQLite refuses directly inside a compound
+    SELECT). Each branch of the union reads one CTE: its position, the rank of each row under the
+    same ordering (`ROW_NUMBER() OVER (ORDER BY …)`, so the outer `ORDER BY 1, 2` gives every
+    lookup's rows in its own order), and its fields as text padded with NULLs, so lookups of
+    different models share one shape. The union reads nothing a lookup alone would not. The window
+    and the casts are written here rather than as Django expressions: compiling those cost five
+    times as much as the lookups.
     """
     if not lookups:
         return []
@@ -321,13 +343,12 @@ def _fetch(lookups: Sequence[Lookup]) -> list[list[Row]]:
     ctes: list[str] = []
     branches: list[str] = []
     params: list[Any] = []
+    db = None
     for position, lookup in enumerate(lookups):
-        queryset = lookup.rows
-        ordering = _ordering(queryset)
-        selected = queryset.values_list(*lookup.fields.values(), *(term.lstrip("-") for term in ordering))
-        if lookup.limit is not None:
-            selected = selected[: lookup.limit]
-        sql, part_params = selected.query.sql_with_params()
+        part = _compiled(lookup, organisation)
+        db = db or part.db
+        ordering = part.extra
+        assert isinstance(ordering, tuple)
         count = len(lookup.fields)
         names = ", ".join(f"c{n}" for n in range(count + len(ordering)))
         rank = ", ".join(
@@ -335,19 +356,43 @@ def _fetch(lookups: Sequence[Lookup]) -> list[list[Row]]:
         )
         columns = [f"CAST(c{n} AS TEXT)" for n in range(count)] + ["NULL"] * (width - count)
         # Django's own compiled SQL, positions and column numbers: every value stays a parameter.
-        ctes.append(f"search_{position}({names}) AS ({sql})")
+        ctes.append(f"search_{position}({names}) AS ({part.sql})")
         branches.append(
             f"SELECT {position}, ROW_NUMBER() OVER ({f'ORDER BY {rank}' if rank else ''}), "  # noqa: S608
             f"{', '.join(columns)} FROM search_{position}"
         )
-        params.extend(part_params)
+        params.extend(part.params)
     statement = f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)} ORDER BY 1, 2"
     found: list[list[Row]] = [[] for _lookup in lookups]
-    with connections[lookups[0].rows.db].cursor() as cursor:
+    assert db is not None
+    with connections[db].cursor() as cursor:
         cursor.execute(statement, params)
         for position, _rank, *values in cursor.fetchall():
             found[position].append(dict(zip(lookups[position].fields, values, strict=False)))
     return found
+
+
+def _compiled(lookup: Lookup, organisation: int | None) -> shapes.Bound:
+    """The lookup's SELECT (its fields, then its ordering fields; its limit) and this search's
+    parameters; its `extra` is the ordering. A customer's lookup must bind the organisation."""
+    values = lookup.values if organisation is None else {**lookup.values, ORGANISATION: organisation}
+    fields, limit = tuple(lookup.fields.values()), lookup.limit
+
+    def finish(queryset: QuerySet[Any]) -> tuple[QuerySet[Any], tuple[str, ...]]:
+        ordering = _ordering(queryset)
+        selected = queryset.values_list(*fields, *(term.lstrip("-") for term in ordering))
+        return (selected if limit is None else selected[:limit]), tuple(ordering)
+
+    if organisation is None:  # staff: across organisations, narrowed by what the provider put in SERVED
+        return shapes.bound(lookup.rows, values, finish=finish, key=(fields, limit))
+    return shapes.bound(
+        lookup.rows, values, finish=finish, key=(fields, limit), required=(ORGANISATION,), around=_scope
+    )
+
+
+def _scope(values: Values) -> AbstractContextManager[None]:
+    """A customer's lookup is built in its organisation's tenant scope (whose manager filters by it)."""
+    return tenant_scope(values[ORGANISATION])
 
 
 def _ordering(queryset: QuerySet[Any]) -> list[str]:

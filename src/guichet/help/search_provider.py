@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core.search import Answer, Hit, Kind, Query, Searcher
 
-from .selectors import search_articles
+from .selectors import find_articles
 
 KIND = Kind("article", _("Help articles"), position=90)
 ARTICLES = 5  # the help centre's own page lists more
@@ -21,10 +21,8 @@ class ArticleSearch:
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
         if not query.words or any(ch.isdigit() for ch in query.identifier):
             return []  # a number or a serial is an object's, not a question
-        found = search_articles(
-            query.text, language=searcher.language, country=searcher.country or "BE", limit=ARTICLES
-        )
-        return [Hit(KIND.key, result.slug, result.title, result.url) for result in found]
+        found = find_articles(query.text, language=searcher.language, country=searcher.country or "BE", limit=ARTICLES)
+        return [Hit(KIND.key, link.slug, link.title, link.url) for link in found]
 
     for_staff = for_customer
 

@@ -225,12 +225,21 @@ def normalise_query(query: str) -> str:
     return " ".join(query.split()).lower()
 
 
-def cached(query: str, *, language: str, country: str, limit: int, compute: Callable[[HelpIndex, str], Any]) -> Any:
-    """`compute(index, normalised query)`, cached per index version, language, country and limit."""
+def cached(
+    query: str,
+    *,
+    language: str,
+    country: str,
+    limit: int,
+    compute: Callable[[HelpIndex, str], Any],
+    what: str = "results",
+) -> Any:
+    """`compute(index, normalised query)`, cached per index version, language, country and limit;
+    `what` tells apart answers of another form (links without snippets) to the same query."""
     normalised = normalise_query(query)
     index = get_index()
     digest = hashlib.sha256(normalised.encode()).hexdigest()[:40]
-    key = f"help:results:{_memo.version[:16]}:{language}:{country}:{limit}:{digest}"
+    key = f"help:{what}:{_memo.version[:16]}:{language}:{country}:{limit}:{digest}"
     found = cache.get(key)
     if found is None:
         found = compute(index, normalised)

@@ -12,7 +12,7 @@ from django.utils import translation
 from . import search_store
 from .models import Article, ArticleTranslation, Category
 from .rendering import plain_text, render_body
-from .search import HelpIndex, highlight, snippet
+from .search import HelpIndex, Hit, highlight, snippet
 
 
 def fallback_languages(language: str) -> list[str]:
@@ -136,20 +136,49 @@ def search_articles(query: str, *, language: str, country: str, limit: int = 10)
     return results
 
 
-def _search(index: HelpIndex, query: str, *, language: str, country: str, limit: int) -> list[SearchResult]:
+def find_articles(query: str, *, language: str, country: str, limit: int = 10) -> list[ArticleLink]:
+    """The articles `search_articles` finds, in its order, as links (title and address, no snippet:
+    the header's global search lists them), kept apart from its answers under the same rules."""
+
+    def compute(index: HelpIndex, normalised: str) -> list[ArticleLink]:
+        found = _found(index, normalised, language=language, country=country, limit=limit)
+        return [
+            ArticleLink(hit.slug, chosen.title, chosen.article.category, article_url(hit.slug, language))
+            for hit, chosen in found
+        ]
+
+    links: list[ArticleLink] = search_store.cached(
+        query, language=language, country=country, limit=limit, compute=compute, what="links"
+    )
+    return links
+
+
+def _found(
+    index: HelpIndex, query: str, *, language: str, country: str, limit: int
+) -> list[tuple[Hit, ArticleTranslation]]:
+    """The index's hits with the translation each is read in (a hit with none is left out)."""
     hits = index.search(query, language=language, country=country, limit=limit)
     if not hits:
         return []
-    parsed = index.parse(query)
     translations = ArticleTranslation.objects.filter(article__slug__in=[h.slug for h in hits]).select_related("article")
     by_slug: dict[str, list[ArticleTranslation]] = {}
     for row in translations:
         by_slug.setdefault(row.article.slug, []).append(row)
-    results = []
+    found = []
     for hit in hits:
         chosen = _pick(by_slug.get(hit.slug, []), language)
-        if chosen is None:
-            continue
+        if chosen is not None:
+            found.append((hit, chosen))
+    return found
+
+
+def _search(index: HelpIndex, query: str, *, language: str, country: str, limit: int) -> list[SearchResult]:
+    found = _found(index, query, language=language, country=country, limit=limit)
+    if not found:
+        return []
+    parsed = index.parse(query)
+    results = []
+    for hit, chosen in found:
         text = plain_text(chosen.body, country=country, language=chosen.language)
         results.append(
             SearchResult(

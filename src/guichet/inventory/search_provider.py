@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.jurisdiction import served_by
-from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher
+from guichet.core.search import PER_KIND, SERVED, Answer, Hit, Kind, Lookup, Query, Row, Searcher, Values, whose
 
 from .models import Machine, Relocation, RepairRequest, Transfer
 
@@ -45,15 +45,35 @@ def _machine_url(serial: str, machine_type: str) -> str:
     return f"{reverse('inventory:detail', args=[serial])}?{urlencode({'type': machine_type})}"
 
 
-def _machines(machines: QuerySet[Machine], query: Query) -> Answer:
+def _by_type_and_serial(values: Values) -> QuerySet[Machine]:
+    return Machine.objects.filter(whose(values), machine_type=values["type"], serial=values["serial"])
+
+
+def _by_serial_beginning(values: Values) -> QuerySet[Machine]:
+    return Machine.objects.filter(whose(values), serial__startswith=values["serial"]).order_by("serial", "machine_type")
+
+
+def _repairs(values: Values) -> QuerySet[RepairRequest]:
+    return RepairRequest.objects.filter(whose(values), number=values["number"])
+
+
+def _transfers(values: Values) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(whose(values), number=values["number"])
+
+
+def _relocations(values: Values) -> QuerySet[Relocation]:
+    return Relocation.objects.filter(whose(values), number=values["number"])
+
+
+def _machines(query: Query) -> Answer:
     typed = TYPE_AND_SERIAL.match(query.text.upper())
     if typed:
-        return [Lookup(machines.filter(machine_type=typed[1], serial=typed[2]), MACHINE_FIELDS, _machine_hit(None))]
+        values = {"type": typed[1], "serial": typed[2]}
+        return [Lookup(_by_type_and_serial, MACHINE_FIELDS, _machine_hit(None), values)]
     serial = query.identifier
     if len(serial) < MIN_SERIAL_PREFIX:
         return []
-    found = machines.filter(serial__startswith=serial).order_by("serial", "machine_type")
-    return [Lookup(found, MACHINE_FIELDS, _machine_hit(serial), limit=PER_KIND)]
+    return [Lookup(_by_serial_beginning, MACHINE_FIELDS, _machine_hit(serial), {"serial": serial}, limit=PER_KIND)]
 
 
 def _machine_hit(typed_serial: str | None) -> Callable[[Row], Hit]:
@@ -85,51 +105,26 @@ class InventorySearch:
     reads = ("inventory",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
-        organisation = searcher.organisation
-        machines = _machines(Machine.objects.filter(organisation=organisation), query)
+        machines = _machines(query)
         if not query.identifier:
             return machines
-        number = query.identifier
+        number = {"number": query.identifier}
         return [
             *machines,
-            Lookup(
-                RepairRequest.objects.filter(organisation=organisation, number=number),
-                CASE_FIELDS,
-                _case_hit(REPAIR, _page("inventory:repair")),
-            ),
-            Lookup(
-                Transfer.objects.filter(organisation=organisation, number=number),
-                CASE_FIELDS,
-                _case_hit(TRANSFER, _transfer_page),
-            ),
-            Lookup(
-                Relocation.objects.filter(organisation=organisation, number=number),
-                CASE_FIELDS,
-                _case_hit(RELOCATION, _page("inventory:relocation")),
-            ),
+            Lookup(_repairs, CASE_FIELDS, _case_hit(REPAIR, _page("inventory:repair")), number),
+            Lookup(_transfers, CASE_FIELDS, _case_hit(TRANSFER, _transfer_page), number),
+            Lookup(_relocations, CASE_FIELDS, _case_hit(RELOCATION, _page("inventory:relocation")), number),
         ]
 
     def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
         if not query.identifier:
             return []  # the console has no page per machine: agents find cases by number
-        served, number = served_by(searcher.staff), query.identifier
+        values = {SERVED: served_by(searcher.staff), "number": query.identifier}
         return [
-            Lookup(
-                RepairRequest.objects.filter(served, number=number),
-                CASE_FIELDS,
-                _case_hit(REPAIR, _page("inventory_console:repair")),
-            ),
-            Lookup(
-                Transfer.objects.filter(served, number=number),
-                CASE_FIELDS,
-                _case_hit(TRANSFER, _page("inventory_console:transfer")),
-            ),
-            Lookup(
-                Relocation.objects.filter(served, number=number),
-                CASE_FIELDS,
-                _case_hit(RELOCATION, _page("inventory_console:relocation")),
-            ),
+            Lookup(_repairs, CASE_FIELDS, _case_hit(REPAIR, _page("inventory_console:repair")), values),
+            Lookup(_transfers, CASE_FIELDS, _case_hit(TRANSFER, _page("inventory_console:transfer")), values),
+            Lookup(_relocations, CASE_FIELDS, _case_hit(RELOCATION, _page("inventory_console:relocation")), values),
         ]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.jurisdiction import served_by
-from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher
+from guichet.core.search import PER_KIND, SERVED, Answer, Hit, Kind, Lookup, Query, Row, Searcher, Values, whose
 from guichet.core.templatetags.locale_ui import when
 
 from .models import Order, Shipment
@@ -19,16 +19,22 @@ KIND = Kind("order", _("Orders"), position=40)
 FIELDS = {"number": "number", "ordered_on": "ordered_on"}
 
 
-def _lookups(orders: QuerySet[Order], shipments: QuerySet[Shipment], query: Query, hit: Callable[[Row], Hit]) -> Answer:
+def _by_number(values: Values) -> QuerySet[Order]:
+    return Order.objects.filter(whose(values), number=values["number"])
+
+
+def _by_parcel(values: Values) -> QuerySet[Order]:
+    tracked = Shipment.objects.filter(whose(values), tracking_number=values["number"]).values("order_id")
+    return Order.objects.filter(whose(values), pk__in=tracked[:PER_KIND])
+
+
+def _lookups(query: Query, hit: Callable[[Row], Hit], values: Values) -> Answer:
     if not query.identifier:
         return []
     # Two index lookups (number; tracking number), not one OR the planner would scan the table for;
     # an order found by both is shown once.
-    tracked = shipments.filter(tracking_number=query.identifier).values("order_id")[:PER_KIND]
-    return [
-        Lookup(orders.filter(number=query.identifier), FIELDS, hit),
-        Lookup(orders.filter(pk__in=tracked), FIELDS, hit, new_only=True),
-    ]
+    number = {**values, "number": query.identifier}
+    return [Lookup(_by_number, FIELDS, hit, number), Lookup(_by_parcel, FIELDS, hit, number, new_only=True)]
 
 
 def _title(row: Row) -> str:
@@ -49,15 +55,11 @@ class OrderSearch:
     reads = ("orders",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
-        orders = Order.objects.filter(organisation=searcher.organisation)
-        shipments = Shipment.objects.filter(organisation=searcher.organisation)
-        return _lookups(orders, shipments, query, _customer_hit)
+        return _lookups(query, _customer_hit, {})
 
     def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
-        orders = Order.objects.filter(served_by(searcher.staff))
-        shipments = Shipment.objects.filter(served_by(searcher.staff))
-        return _lookups(orders, shipments, query, _console_hit)
+        return _lookups(query, _console_hit, {SERVED: served_by(searcher.staff)})
 
 
 provider = OrderSearch()

@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from guichet.accounts.access_cache import granted_in
-from guichet.accounts.api_access import AUTH, active_organisation
+from guichet.accounts.api_access import AUTH, active_organisation, granted_to_caller
 from guichet.core.api import ErrorOut
 from guichet.core.search import MAX_QUERY_LENGTH, search
 
@@ -56,7 +55,7 @@ def global_search(request: HttpRequest, q: SearchText = "") -> dict[str, object]
         searcher = searchers.for_staff(user)  # type: ignore[arg-type]
     else:
         organisation = active_organisation(request)
-        granted = granted_in(user, organisation)  # type: ignore[arg-type]
+        granted = granted_to_caller(request, organisation)
         searcher = searchers.for_customer(organisation, granted)
     results = search(q, searcher)
     items = [{"kind": h.kind, "number": h.number, "title": h.title, "url": h.url} for h in results.hits]

@@ -24,8 +24,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from guichet.accounts.access_cache import granted_in
-from guichet.accounts.api_access import AUTH, active_organisation, case_reader, require_application
+from guichet.accounts.api_access import (
+    AUTH,
+    active_organisation,
+    case_reader,
+    granted_to_caller,
+    require_application,
+)
 from guichet.accounts.models import Language, Organisation, User
 from guichet.core import case_selectors
 from guichet.core.api import Cursor, ErrorOut, InvalidInput, Page, PageOut, PageSize, check_page, json_response
@@ -279,7 +284,7 @@ def _reader(request: HttpRequest) -> tuple[Organisation, User | None]:
     An identity is enough to ask a question and follow it (rules.QUESTION_TYPE); the rest needs the grant.
     """
     organisation: Organisation = active_organisation(request)
-    granted = APPLICATION in granted_in(request.user, organisation)  # type: ignore[arg-type]
+    granted = APPLICATION in granted_to_caller(request, organisation)
     return organisation, None if granted else request.user  # type: ignore[return-value]
 
 

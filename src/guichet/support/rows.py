@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.utils import translation
@@ -18,11 +19,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.countries import get_centre
-from guichet.core.rows import labels, moment, url_for
+from guichet.core.rows import labels, url_for, zoned_texts
 
-from .models import Priority, Request, RequestType, Status
-from .selectors import SlaView
+from .models import Priority, RequestType, Status
+from .selectors import SlaRow, sla_view
 
 # Bootstrap colours only reinforce the label, which always carries the meaning.
 STATUS_CSS = {
@@ -77,6 +79,7 @@ def centre_zone(country: str) -> ZoneInfo:
 # Django's own message and its translations (django.utils.text.add_truncation_text); named here, not
 # written as a literal, so that `makemessages` does not copy it into our catalogue.
 _TRUNCATION = ("String to return when truncating text", "%(truncated_text)s…")
+SUBJECT_CHARS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,40 +103,73 @@ class QueueRow:
     due_text: str
 
 
-def queue_rows(rows: Iterable[tuple[Request, SlaView]]) -> list[QueueRow]:
+class QueueColumns(SlaRow, Protocol):
+    """A queue row as `selectors.QUEUE_COLUMNS` reads it (`values_list(named=True)`)."""
+
+    number: str
+    subject: str
+    organisation__name: str
+    organisation__country: str
+    organisation__province: str
+    assignee__first_name: str | None
+    assignee__last_name: str | None
+    assignee__email: str | None
+
+
+def subject_text(subject: str, ellipsis: str) -> str:
+    """`Truncator(subject).chars(60, truncate=ellipsis)`: an ASCII subject of 60 characters or fewer
+    is that already (nothing to normalise, no combining mark), without building the Truncator."""
+    if len(subject) <= SUBJECT_CHARS and subject.isascii():
+        return subject
+    return Truncator(subject).chars(SUBJECT_CHARS, truncate=ellipsis)
+
+
+def queue_rows(rows: Iterable[QueueColumns], now: datetime) -> list[QueueRow]:
+    """The page's rows from their columns, the service level of each as `selectors.sla_of` says."""
     types, priorities, statuses, slas = labels(RequestType), labels(Priority), labels(Status), sla_labels()
     # Each row's words translated once per page, not once per row (a gettext costs a few µs).
     select, late, left = _("Select %(number)s"), _("%(duration)s late"), _("%(duration)s left")
     hours = _("%(hours)s h %(minutes)02d min")
     ellipsis = pgettext(*_TRUNCATION)  # what Truncator would look up twice per row
     zones: dict[str, ZoneInfo] = {}
+    calendars: dict[tuple[str, str], BusinessCalendar] = {}
     built = []
-    for item, sla in rows:
+    for item in rows:
         number = item.number
-        assignee = item.assignee
+        country = item.organisation__country
+        place = (country, item.organisation__province or "")
+
+        def calendar(place: tuple[str, str] = place) -> BusinessCalendar:
+            if place not in calendars:
+                calendars[place] = calendar_for(place[0], place[1] or None)
+            return calendars[place]
+
+        sla = sla_view(item, calendar, now)
         sla_text = ""
         if sla.remaining is not None:
             duration = business_duration(sla.remaining, hours)
             sla_text = (late if sla.state == "breached" else left) % {"duration": duration}
         due_iso = due_text = ""
         if sla.due:
-            country = item.organisation.country
             zone = zones.get(country) or zones.setdefault(country, centre_zone(country))
-            due_iso = sla.due.astimezone(zone).isoformat()
-            due_text = moment(sla.due, "medium", zone=zone)
+            due_iso, due_text = zoned_texts(sla.due, zone)
+        assignee = ""
+        if item.assignee__email is not None:  # User.get_full_name(), else the address
+            full_name = f"{item.assignee__first_name} {item.assignee__last_name}".strip()
+            assignee = full_name or item.assignee__email
         built.append(
             QueueRow(
                 number=number,
                 url=url_for("support_console:detail", {"number": number}),
                 select_label=select % {"number": number},
-                subject=Truncator(item.subject).chars(60, truncate=ellipsis),
-                organisation=item.organisation.name,
-                country=item.organisation.country,
+                subject=subject_text(item.subject, ellipsis),
+                organisation=item.organisation__name,
+                country=country,
                 type=types.get(item.type, item.type),
                 priority=priorities.get(item.priority, item.priority),
                 status=statuses.get(item.status, item.status),
                 status_css=STATUS_CSS.get(item.status, "text-bg-secondary"),  # type: ignore[call-overload]
-                assignee=(assignee.get_full_name() or assignee.email) if assignee else "",
+                assignee=assignee,
                 sla_state=sla.state,
                 sla_css=SLA_CSS.get(sla.state, "text-bg-secondary"),
                 sla_label=slas.get(sla.state, sla.state),

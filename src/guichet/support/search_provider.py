@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.jurisdiction import served_by
-from guichet.core.search import PER_KIND, Answer, Hit, Kind, Lookup, Query, Row, Searcher
+from guichet.core.search import PER_KIND, SERVED, Answer, Hit, Kind, Lookup, Query, Row, Searcher, Values, whose
 
 from .models import Request
 
@@ -23,16 +23,25 @@ KIND = Kind("request", _("Requests"), position=10)
 FIELDS = {"number": "number", "subject": "subject"}
 
 
-def _lookups(requests: QuerySet[Request], query: Query, page: str) -> Answer:
+def _by_number(values: Values) -> QuerySet[Request]:
+    return Request.objects.filter(whose(values), number=values["number"])
+
+
+def _by_words(values: Values) -> QuerySet[Request]:
+    words = reduce(and_, (Q(subject__icontains=word) for word in values["words"]))
+    return Request.objects.filter(whose(values), words).order_by("-created_at")
+
+
+def _lookups(query: Query, page: str, values: Values) -> Answer:
     def hit(exact: bool) -> Callable[[Row], Hit]:
         return lambda row: Hit(KIND.key, row["number"], row["subject"], reverse(page, args=[row["number"]]), exact)
 
     lookups = []
     if query.identifier:
-        lookups.append(Lookup(requests.filter(number=query.identifier), FIELDS, hit(True)))
+        lookups.append(Lookup(_by_number, FIELDS, hit(True), {**values, "number": query.identifier}))
     if query.words:
-        by_words = requests.filter(reduce(and_, (Q(subject__icontains=word) for word in query.words)))
-        lookups.append(Lookup(by_words.order_by("-created_at"), FIELDS, hit(False), limit=PER_KIND, new_only=True))
+        words = {**values, "words": query.words}
+        lookups.append(Lookup(_by_words, FIELDS, hit(False), words, limit=PER_KIND, new_only=True))
     return lookups
 
 
@@ -42,11 +51,11 @@ class RequestSearch:
     reads = ("support",)  # its hits are kept under this data version (core/search.py)
 
     def for_customer(self, query: Query, searcher: Searcher) -> Answer:
-        return _lookups(Request.objects.filter(organisation=searcher.organisation), query, "support:detail")
+        return _lookups(query, "support:detail", {})
 
     def for_staff(self, query: Query, searcher: Searcher) -> Answer:
         assert searcher.staff is not None
-        return _lookups(Request.objects.filter(served_by(searcher.staff)), query, "support_console:detail")
+        return _lookups(query, "support_console:detail", {SERVED: served_by(searcher.staff)})
 
 
 provider = RequestSearch()

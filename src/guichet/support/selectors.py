@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from guichet.accounts import jurisdiction
 from guichet.accounts.models import Organisation, User
-from guichet.core.calendar import calendar_of
+from guichet.core.calendar import BusinessCalendar, calendar_of
 from guichet.core.tenancy import across_organisations
 
 from . import rules, sla
@@ -187,6 +188,26 @@ class QueueFilters:
 
 # Soonest due first (none due: last), then oldest; the primary key makes each row's place unique (keyset pages).
 QUEUE_ORDERING = ("resolution_due", "created_at", "id")
+# What a queue row prints and its service level needs, read as columns (support/rows.py): no model
+# instance per request, organisation and assignee, no description or details read.
+QUEUE_COLUMNS = (
+    "id",
+    "created_at",
+    "number",
+    "subject",
+    "type",
+    "priority",
+    "status",
+    "resolution_due",
+    "sla_at_risk_from",
+    "sla_breached_from",
+    "organisation__name",
+    "organisation__country",
+    "organisation__province",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+)
 
 
 def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[Request]:
@@ -253,20 +274,28 @@ class SlaView:
 
 def sla_of(request: Request, now: datetime | None = None) -> SlaView:
     """Where the request stands against its resolution target, in business time."""
-    now = now or timezone.now()
-    if request.status in (Status.RESOLVED, Status.CLOSED):
-        return SlaView("done", request.resolution_due, None)
-    if request.status == Status.WAITING:
-        return SlaView("paused", request.resolution_due, None)
-    if request.resolution_due is None:
+    return sla_view(request, lambda: calendar_of(request.organisation), now or timezone.now())
+
+
+class SlaRow(sla.Due, Protocol):
+    status: str
+
+
+def sla_view(row: SlaRow, calendar: Callable[[], BusinessCalendar], now: datetime) -> SlaView:
+    """`sla_of` for a request or a row read as columns (the queue), `calendar()` its organisation's."""
+    if row.status in (Status.RESOLVED, Status.CLOSED):
+        return SlaView("done", row.resolution_due, None)
+    if row.status == Status.WAITING:
+        return SlaView("paused", row.resolution_due, None)
+    due = row.resolution_due
+    if due is None:
         return SlaView("ok", None, None)
-    calendar = calendar_of(request.organisation)
-    if request.sla_breached_from is None:
-        sla.mark(request, calendar)  # a row written before the marks existed: computed, not stored
-    if now >= request.resolution_due:
-        return SlaView(
-            "breached", request.resolution_due, -calendar.business_hours_between(request.resolution_due, now)
-        )
+    business = calendar()
+    if now >= due:
+        return SlaView("breached", due, -business.business_hours_between(due, now))
     # The state is a comparison with the stored marks; only the time left is counted (closed form).
-    remaining = calendar.business_hours_between(now, request.resolution_due)
-    return SlaView(sla.state_at(request, now), request.resolution_due, remaining)
+    remaining = business.business_hours_between(now, due)
+    at_risk_from, breached_from = row.sla_at_risk_from, row.sla_breached_from
+    if breached_from is None:  # a row written before the marks existed: computed, not stored
+        at_risk_from, breached_from = sla.marks(business, due, row.type, row.priority)
+    return SlaView(sla.state_between(at_risk_from, breached_from, now), due, remaining)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.accounts import jurisdiction
 from guichet.accounts import selectors as account_selectors
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit, inserts, numbering
+from guichet.core import audit, data_versions, inserts, numbering
 from guichet.core.calendar import calendar_of
 from guichet.core.countries import get_centre
 from guichet.core.errors import Conflict, DomainError
@@ -40,9 +40,12 @@ def sequence_key(country: str, year: int) -> str:
     return numbering.sequence_key("support", country, year)
 
 
+NUMBER_WIDTH = 6
+
+
 def next_number(country: str, year: int) -> str:
     """`BE-2026-000123`: per country and year (`core.numbering`), so never repeated even under load."""
-    return f"{country}-{year}-{numbering.next_value(sequence_key(country, year)):06d}"
+    return numbering.formatted(f"{country}-{year}-", numbering.next_value(sequence_key(country, year)), NUMBER_WIDTH)
 
 
 # --- notifications -------------------------------------------------------------------
@@ -172,18 +175,24 @@ def submit(
         sla_at_risk_from=at_risk_from,
         sla_breached_from=breached_from,
     )
-    # Whatever needs no number is read and written first: from `next_number` on, the series' row
+    # Whatever needs no number is read and written first: from the number on, the series' row
     # stays locked until this transaction commits, and every other new request of the country
     # waits for what runs in between (bench/README.md, "Creation: the numbering lock").
     addressee = _addressee(request, "request_received")
     if http_request is not None:
         request_submitted_after_suggestions(request=http_request)
-    request.number = next_number(organisation.country, timezone.localtime(now, calendar.tz).year)
-    # The rows that follow the request (its case and first step, event, audit row, e-mail and
-    # notification) in one statement on PostgreSQL: the lock above is held for three round trips
-    # (number, request, the rest) and the commit, not eight.
+    # The request (support) and its case, audit row, e-mail and notification (core): their data
+    # versions replaced now, in one cache write, not by each statement under the lock.
+    data_versions.writing(("support", "core"))
+    # The number is taken by the request's own INSERT on PostgreSQL (`numbering.in_insert`), and
+    # the rows that follow it (its case and first step, event, audit row, e-mail and notification)
+    # go in one statement: the lock is held for two round trips (the request, the rest) and the
+    # commit, not eight.
+    year = timezone.localtime(now, calendar.tz).year
+    country = organisation.country
     with inserts.together():
-        request.save(force_insert=True)
+        request.number = numbering.in_insert(sequence_key(country, year), f"{country}-{year}-", NUMBER_WIDTH)
+        request.save(force_insert=True)  # the number read back with the id
         event = _event(request, "submitted", actor)
         for name, data, mime in checked:
             _store_attachment(request, actor, name, data, mime, internal=False)

@@ -59,15 +59,15 @@ def breached_q(now: datetime) -> Q:
 
 
 def at_risk_q(now: datetime) -> Q:
-    """Running requests at risk and not yet breached: exactly what each row shows (state_at)."""
+    """Running requests at risk and not yet breached: exactly what each row shows (state_between)."""
     return Q(status__in=rules.OPEN_STATUSES - {rules.WAITING}, sla_at_risk_from__lte=now, sla_breached_from__gt=now)
 
 
-def state_at(request: Due, now: datetime) -> str:
+def state_between(at_risk_from: datetime | None, breached_from: datetime | None, now: datetime) -> str:
     """ "breached", "at_risk" or "ok" for an open request that is not waiting, from its marks."""
-    if request.sla_breached_from is not None and now >= request.sla_breached_from:
+    if breached_from is not None and now >= breached_from:
         return "breached"
-    if request.sla_at_risk_from is not None and now >= request.sla_at_risk_from:
+    if at_risk_from is not None and now >= at_risk_from:
         return "at_risk"
     return "ok"
 

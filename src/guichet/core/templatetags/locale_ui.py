@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from guichet.core.addresses import HasPostalAddress, one_line
 from guichet.core.money import COUNTRY_OF_CURRENCY, format_money, locale_for
-from guichet.core.rows import datalist_options, moment, render_rows
+from guichet.core.rows import datalist_options, kept_rows_html, moment, render_rows
 
 register = template.Library()
 
@@ -138,6 +138,13 @@ def rows_html(template_name: str, rows: Iterable[Any], **extra: Any) -> SafeStri
     """`{% rows_html "support/queue_rows.html" rows nobody=… %}`: a long list's rows from its Jinja2
     partial (core/rows.py); `extra` names what the partial prints besides the rows (translated words)."""
     return render_rows(template_name, rows, **extra)
+
+
+@register.simple_tag(name="kept_rows_html")
+def kept_rows_html_tag(template_name: str, rows: Iterable[Any], **words: str) -> SafeString:
+    """`{% kept_rows_html "support/queue_row.html" rows nobody=… %}`: as `rows_html`, one row at a
+    time (the partial prints `row`), each frozen row's HTML kept once printed (core/rows.py)."""
+    return kept_rows_html(template_name, rows, **words)
 
 
 @register.simple_tag(name="datalist_options")

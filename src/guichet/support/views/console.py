@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,44 +31,53 @@ from ..rows import queue_rows
 from .portal import _download, _files
 
 
-def _filters(request: PortalRequest) -> tuple[QueueFilterForm, selectors.QueueFilters]:
-    form = QueueFilterForm(request.GET or None)
+def _filters(request: PortalRequest) -> tuple[selectors.QueueFilters, SafeString]:
+    """The queue's filters and the HTML of its filter form and list tools, which follow from the
+    query string and the language only: worked out once per pair in each process (an LRU)."""
+    params = request.GET.copy()
+    params.pop("cursor", None)  # never read by the filters; the form is bound whenever a parameter is given
+    return _filters_of(params.urlencode(), bool(request.GET), translation.get_language() or "")
+
+
+@lru_cache(maxsize=256)
+def _filters_of(query: str, bound: bool, language: str) -> tuple[selectors.QueueFilters, SafeString]:
+    params = QueryDict(query)
+    form = QueueFilterForm(params if bound else None)
+    filters = selectors.QueueFilters()
     if form.is_valid():
         data = form.cleaned_data
-        return form, selectors.QueueFilters(
+        filters = selectors.QueueFilters(
             country=data["country"],
             type=data["type"],
-            status=data["status"] if "status" in request.GET else "open",
+            status=data["status"] if "status" in params else "open",
             sla=data["sla"],
             assignee=data["assignee"],
             query=data["q"],
         )
-    return form, selectors.QueueFilters()
+    # The export holds every request the filters find (not one page): the cursor is not carried.
+    export = params.copy()
+    export["export"] = "csv"
+    tools = {"exports": [("csv", "?" + export.urlencode())], "filtered": False, "sort": ""}
+    html = render_to_string("support/console/queue_filters.html", {"form": form, "list_tools": tools})
+    return filters, mark_safe(html)  # noqa: S308 (a Django template's output, escaped by it)
 
 
 @staff_required
 def queue(request: PortalRequest) -> HttpResponseBase:
-    form, filters = _filters(request)
+    filters, filters_html = _filters(request)
     queue = selectors.queue_for(request.user, filters)
     if listing.export_of(request) == "csv":
         return _queue_csv(queue)
     page = keyset_page(
-        queue,
+        queue.values_list(*selectors.QUEUE_COLUMNS, named=True),
         ordering=selectors.QUEUE_ORDERING,
         nullable=("resolution_due",),
         cursor=request.GET.get("cursor"),
         size=page_size("support_queue"),
         name="support-queue",
     )
-    now = timezone.now()
-    rows = queue_rows((item, selectors.sla_of(item, now)) for item in page)
-    more_than = capped_count(queue)
-    # The export holds every request the filters find (not one page): the cursor is not carried.
-    params = request.GET.copy()
-    params.pop("cursor", None)
-    params["export"] = "csv"
-    tools = {"exports": [("csv", "?" + params.urlencode())], "filtered": False, "sort": ""}
-    context = {"page": page, "rows": rows, "form": form, "more_than": more_than, "list_tools": tools}
+    rows = queue_rows(page, timezone.now())
+    context = {"page": page, "rows": rows, "filters_html": filters_html, "more_than": capped_count(queue)}
     return render(request, "support/console/queue.html", context)
 
 

@@ -1,0 +1,75 @@
+"""The production gunicorn settings (`-c python:guichet.ops.gunicorn`): each worker warms up, then
+freezes what it holds out of the garbage collector's full collections (decision 0019)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import engines
+from django.utils.translation import trans_real
+from gunicorn.app.base import Application
+
+from guichet.ops import warmup
+
+
+class _Portal(Application):  # gunicorn's own loader of a `-c` settings module
+    def init(self, parser: object, opts: object, args: object) -> None:
+        return None
+
+    def load(self) -> None:
+        return None
+
+    def load_config(self) -> None:
+        for name, value in self.load_config_from_module_name_or_filename("python:guichet.ops.gunicorn").items():
+            if name in self.cfg.settings:
+                self.cfg.set(name.lower(), value)
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # the test process goes on collecting as before
+
+
+def _cached(engine_name: str) -> set[str]:
+    loader = engines[engine_name].engine.template_loaders[0]  # type: ignore[attr-defined]
+    return set(loader.get_template_cache)
+
+
+def test_gunicorn_runs_the_warm_up_then_freezes(unfrozen: None) -> None:
+    cfg = _Portal().cfg
+    engines["django"].engine.template_loaders[0].reset()  # type: ignore[attr-defined]
+    trans_real._translations.pop("nl", None)
+    assert gc.get_freeze_count() == 0
+
+    cfg.post_worker_init(worker=None)
+
+    assert gc.get_freeze_count() > 100_000  # the application, not a handful of objects
+    assert {"base.html", "help/home.html", "support/list.html"} <= _cached("django")
+    assert "nl" in trans_real._translations
+
+
+def test_the_warm_up_loads_what_first_requests_would() -> None:
+    loaded = warmup.warm_up()
+    # Every module of the portal (views, API schemas, tasks), each language, the holidays of each
+    # country and Canadian province; without a broker (the tests') nothing of Celery's to publish.
+    assert loaded["modules"] > 250
+    assert loaded["languages"] == len(settings.LANGUAGES)
+    assert loaded["calendars"] == 3 + 13
+    assert loaded["publishing"] == 0
+
+
+def test_every_template_of_the_portal_compiles() -> None:
+    ours = [
+        path
+        for engine in engines.all()
+        for directory in engine.template_dirs
+        if Path(directory).is_relative_to(settings.PACKAGE_DIR)
+        for path in Path(directory).rglob("*.*")
+    ]
+    # A template that does not compile would fail the warm-up (logged, then the first visitor pays).
+    assert warmup.compile_templates() == len(ours) > 300
