@@ -68,8 +68,11 @@ def test_demo_delivered_order_went_the_whole_way() -> None:
     assert order.confirmed_at is not None and order.paid_amount == price and order.fee_amount == fees
     # The story runs forwards: reserved, fee received and forwarded, confirmed, paid, dispatched.
     assert order.fee_paid_at is not None and order.forwarded_on is not None
-    assert order.reserved_on < order.forwarded_on < order.confirmed_at.date() < order.paid_at.date()
-    assert order.paid_at.date() <= shipments[0].dispatched_on
+    # Dates on the programme's Belgian clock, as the demo writes them (UTC's date is a day behind
+    # Brussels' from 23:00 UTC).
+    local = services.clock.calendar().local
+    confirmed_on, paid_on = local(order.confirmed_at).date(), local(order.paid_at).date()
+    assert order.reserved_on < order.forwarded_on < confirmed_on < paid_on <= shipments[0].dispatched_on
     assert all(a.status == ContractStatus.ACTIVE for a in agreements)
     assert {party for _contract, party in signed_by} == {"customer", "vendor"} and len(signed_by) == 4
     assert parcels == [[1, 2], [3]]

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from guichet.accounts.models import Organisation
+from guichet.core.calendar import today_in
 from guichet.core.tenancy import across_organisations
 from guichet.inventory.models import Machine
 
@@ -22,8 +23,10 @@ def url(name: str, language: str = "en", query: str = "", **kwargs: Any) -> str:
         return reverse(name, kwargs=kwargs or None) + (f"?{query}" if query else "")
 
 
-def today() -> date:
-    return timezone.now().date()
+def today(country: str = "BE") -> date:
+    """Today on the portal's clock for an organisation of `country` (org_a is Belgian), as the code
+    under test reads it (calendar.today_in). UTC's date is a day behind Brussels' from 23:00 UTC."""
+    return today_in(country)
 
 
 @pytest.fixture(autouse=True)
