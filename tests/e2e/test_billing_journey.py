@@ -4,7 +4,7 @@ resolved by an agent with a credit note, and the e-mails at a real SMTP server."
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from guichet.accounts.models import User
 from guichet.billing import rules, services
 from guichet.billing.models import Dispute, Invoice
+from guichet.core.calendar import today_for
 from guichet.core.money import format_money, locale_for
 from guichet.core.tenancy import tenant_scope
 from tests.accounts.factories import OrganisationFactory, grant_all, make_agent, make_member
@@ -57,11 +58,14 @@ def test_invoice_statement_dispute_credit_note(  # type: ignore[no-untyped-def]
         rules.LineIn("Maintenance 8286-42A", Decimal(1), Decimal("1000.00")),
         rules.LineIn("Toner", Decimal(3), Decimal("78.19")),
     ]
+    # Dated on the organisation's own clock, as the statement reads them: Ontario's date is a day
+    # behind UTC's from 00:00 to 05:00 UTC, and an invoice dated "tomorrow" is not on today's statement.
+    today = today_for(organisation)
     with tenant_scope(organisation):
         old = services.invoice_issue(
-            actor=None, organisation=organisation, lines=lines, issue_date=date.today() - timedelta(days=70)
+            actor=None, organisation=organisation, lines=lines, issue_date=today - timedelta(days=70)
         )
-        invoice = services.invoice_issue(actor=None, organisation=organisation, lines=lines, issue_date=date.today())
+        invoice = services.invoice_issue(actor=None, organisation=organisation, lines=lines, issue_date=today)
     locale = locale_for(language, country)
     base = f"{live_server.url}/{language}"
 
