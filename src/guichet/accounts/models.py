@@ -42,6 +42,19 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+def full_name(first_name: str | None, last_name: str | None) -> str:
+    """A person's full name from the user's two columns: `User.get_full_name()` for rows read as columns."""
+    return f"{first_name} {last_name}".strip()
+
+
+def shown_name(first_name: str | None, last_name: str | None, email: str | None) -> str | None:
+    """What a person is shown as from the user's columns: the full name, else the address; None for no
+    user (a row's outer join found none)."""
+    if email is None:
+        return None
+    return full_name(first_name, last_name) or email
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     class Kind(models.TextChoices):
         CUSTOMER = "customer", _("customer")
@@ -82,7 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def get_short_name(self) -> str:
         return self.first_name

@@ -31,7 +31,7 @@ from guichet.accounts.api_access import (
     granted_to_caller,
     require_application,
 )
-from guichet.accounts.models import Language, Organisation, User
+from guichet.accounts.models import Language, Organisation, User, shown_name
 from guichet.core import case_selectors
 from guichet.core.api import Cursor, ErrorOut, InvalidInput, Page, PageOut, PageSize, check_page, json_response
 from guichet.core.models import Case, CaseStatus
@@ -214,13 +214,6 @@ _SUMMARY_VALUES = (
 )
 
 
-def _person(first: str | None, last: str | None, email: str | None) -> str | None:
-    """`_name(user)` from the user's three columns (None: no user)."""
-    if email is None:
-        return None
-    return f"{first} {last}".strip() or email
-
-
 def _summary_rows(requests: QuerySet[Request]) -> QuerySet[Any]:
     """The rows of a list page as named tuples (keyset paging reads their `created_at` and `id`)."""
     return requests.values_list(*_SUMMARY_VALUES, named=True)
@@ -230,8 +223,8 @@ def _summary_of(row: Any) -> dict[str, Any]:
     """`_summary()` of one `_summary_rows()` row."""
     return _summary_with(
         row,
-        _person(row.requester__first_name, row.requester__last_name, row.requester__email),
-        _person(row.assignee__first_name, row.assignee__last_name, row.assignee__email),
+        shown_name(row.requester__first_name, row.requester__last_name, row.requester__email),
+        shown_name(row.assignee__first_name, row.assignee__last_name, row.assignee__email),
     )
 
 

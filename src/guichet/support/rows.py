@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from guichet.accounts.models import shown_name
 from guichet.core.calendar import BusinessCalendar, calendar_for
 from guichet.core.countries import get_centre
 from guichet.core.rows import labels, url_for, zoned_texts
@@ -153,10 +154,7 @@ def queue_rows(rows: Iterable[QueueColumns], now: datetime) -> list[QueueRow]:
         if sla.due:
             zone = zones.get(country) or zones.setdefault(country, centre_zone(country))
             due_iso, due_text = zoned_texts(sla.due, zone)
-        assignee = ""
-        if item.assignee__email is not None:  # User.get_full_name(), else the address
-            full_name = f"{item.assignee__first_name} {item.assignee__last_name}".strip()
-            assignee = full_name or item.assignee__email
+        assignee = shown_name(item.assignee__first_name, item.assignee__last_name, item.assignee__email) or ""
         built.append(
             QueueRow(
                 number=number,
