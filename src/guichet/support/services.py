@@ -40,12 +40,7 @@ def sequence_key(country: str, year: int) -> str:
     return numbering.sequence_key("support", country, year)
 
 
-NUMBER_WIDTH = 6
-
-
-def next_number(country: str, year: int) -> str:
-    """`BE-2026-000123`: per country and year (`core.numbering`), so never repeated even under load."""
-    return numbering.formatted(f"{country}-{year}-", numbering.next_value(sequence_key(country, year)), NUMBER_WIDTH)
+NUMBER_WIDTH = 6  # `BE-2026-000123`: per country and year (`core.numbering`), never repeated even under load
 
 
 # --- notifications -------------------------------------------------------------------
