@@ -44,6 +44,12 @@ def _public_holidays(country: str, subdivision: str | None) -> holidays.HolidayB
     return holidays.country_holidays(country, subdiv=subdivision or None)
 
 
+def is_public_holiday(country: str, subdivision: str | None, day: date) -> bool:
+    """`day` is a public holiday of `country` (of a province's, given one); the first call of a
+    country and year loads its holidays (a web worker does it before its first request: ops/warmup.py)."""
+    return day in _public_holidays(country, subdivision)
+
+
 @lru_cache(maxsize=512)
 def _working_holidays(country: str, subdivision: str | None, weekdays: frozenset[int], year: int) -> tuple[date, ...]:
     """The public holidays of one year that fall on a working weekday, sorted (for bisecting).
@@ -68,7 +74,7 @@ class BusinessCalendar:
 
     # --- days -----------------------------------------------------------
     def is_holiday(self, day: date) -> bool:
-        return day in _public_holidays(self.country, self.subdivision)
+        return is_public_holiday(self.country, self.subdivision, day)
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() in self.weekdays and not self.is_holiday(day)

@@ -15,10 +15,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from celery import current_app  # the portal's (config/celery.py), as ops/probes.py uses it
 from django.conf import settings
@@ -27,7 +26,7 @@ from django.urls import get_resolver
 from django.utils import timezone, translation
 
 import guichet
-from guichet.core.calendar import PROVINCE_ZONES, BusinessCalendar
+from guichet.core.calendar import PROVINCE_ZONES, is_public_holiday
 from guichet.core.models import Country
 from guichet.core.money import CURRENCY_OF_COUNTRY, format_money, locale_for
 from guichet.core.rows import moment
@@ -88,7 +87,7 @@ def _calendars() -> int:
     today = timezone.now().date()
     places = [(country, None) for country in Country.values] + [("CA", province) for province in PROVINCE_ZONES]
     for country, subdivision in places:
-        BusinessCalendar(country, ZoneInfo("UTC"), time(9), time(17), subdivision).is_holiday(today)
+        is_public_holiday(country, subdivision, today)
     return len(places)
 
 
