@@ -163,6 +163,8 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("who (as typed)"), max_length=254, blank=True)
+    # No index of its own: the (organisation, -created_at) index below leads with it (decision 0003
+    # "Creation: indexes").
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("organisation"),
@@ -170,6 +172,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="audit_events",
+        db_index=False,
     )
     action = models.CharField(_("what"), max_length=64, db_index=True)
     target = models.CharField(_("object"), max_length=128, blank=True)
@@ -296,7 +299,9 @@ class Notification(models.Model):
         DIGEST = "digest", _("waiting for the daily digest")
         DIGESTED = "digested", _("sent in a daily digest")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: `notification_user_newest` leads with it (one index less written per
+    # notification, decision 0003 "Creation: indexes").
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     template = models.CharField(max_length=64)
     category = models.CharField(max_length=16, choices=NotificationCategory.choices)
     mandatory = models.BooleanField(default=False)
@@ -361,7 +366,10 @@ class Case(models.Model):
     each change (core/cases.py), rebuilt by `guichet sync_cases`.
     """
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the `core_case_org_*` indexes lead with it (decision 0003 "Creation: indexes").
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=24)  # a registered CaseSource's kind
     source_id = models.PositiveBigIntegerField()  # the primary key of the context's own row
     number = models.CharField(_("number"), max_length=40)
@@ -414,7 +422,10 @@ class CaseActivity(models.Model):
         STATUS = "status", _("Status changed")
         NOTIFIED = "notified", _("E-mail sent")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: `core_caseact_org_at` leads with it (decision 0003 "Creation: indexes").
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=24)  # the case's kind, copied: the timeline filters on it without a join
     event = models.CharField(max_length=16, choices=Event.choices)
