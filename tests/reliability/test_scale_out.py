@@ -224,6 +224,21 @@ def test_request_numbers_taken_on_both_instances_are_unique_and_consecutive(port
     assert sequence == list(range(sequence[0], sequence[0] + 12))
 
 
+def test_a_revoked_token_is_refused_at_once_by_both_instances(portal: Portal, member) -> None:  # type: ignore[no-untyped-def]
+    """Each instance keeps the token's row in the shared cache (accounts/api_access.kept_token): the
+    revocation made through one replaces the accounts version both read, so neither accepts it again."""
+    token = ApiToken.issue(member)
+    browser = portal.browser()
+    headers = {"Authorization": f"Bearer {token}"}
+    kept = [browser.open("/api/v1/me", headers=headers).status for _ in range(6)]  # used, then kept by both
+    assert kept == [200] * 6 and len(set(browser.upstreams)) == 2, browser.upstreams
+    revoke = urllib.request.Request(portal.url + "/api/v1/auth/token", headers=headers, method="DELETE")
+    with urllib.request.urlopen(revoke, timeout=60) as response:
+        assert response.status == 204
+    refused = [browser.open("/api/v1/me", headers=headers).status for _ in range(4)]
+    assert refused == [401] * 4 and len(set(browser.upstreams[-4:])) == 2, browser.upstreams
+
+
 def test_help_search_answers_the_same_on_both_instances(portal: Portal) -> None:
     load_bundled_content()  # an earlier transactional test's flush emptied what the migration loaded
     browser = portal.browser()
