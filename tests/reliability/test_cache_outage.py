@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from guichet.accounts.models import Organisation, User
+from guichet.accounts import services as services_of_accounts
+from guichet.accounts.models import ApiToken, Organisation, User
 from guichet.core import data_versions, shared_cache
 from guichet.core.tenancy import tenant_scope
 from guichet.ops.outage import too_many_requests
@@ -84,6 +85,20 @@ def test_a_session_signed_out_during_the_cut_stays_signed_out(client: Client, re
     client.cookies[django_settings.SESSION_COOKIE_NAME] = cookie  # someone kept the old cookie
     answer = client.get(url("support:list"))
     assert answer.status_code == 302 and "/login/" in answer["Location"]
+
+
+def test_a_token_revoked_during_the_cut_stays_refused(client: Client, relay: Relay, customer_a: User) -> None:
+    token = ApiToken.issue(customer_a)
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):  # used (a write to accounts' data), then kept under the new version
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+    relay.cut()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # from the database
+    services_of_accounts.api_tokens_revoke(user=customer_a, reason="revoked")
+
+    relay.mend()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
 def test_too_many_missed_writes_to_list_still_leave_nothing_stale(
