@@ -6,21 +6,31 @@ language's catalogue and babel's locale data, the holidays of each country the f
 deadline is computed, Celery's publishing side with the first task sent (the first request created
 through the API: 175 ms of CPU more than the next). Left to traffic, each first use lands in some
 visitor's request, once per worker; loaded here, none does, and what they create is frozen with the
-rest of the process (`gc.freeze()`). Nothing here opens a connection (database, cache or broker):
-a worker starts while they are away, as before.
+rest of the process (`gc.freeze()`).
+
+Then the worker's connections, which its first requests opened before: the database's (kept for
+CONN_MAX_AGE, as a request's would be), the cache's pool and the broker's producer, and each model's
+field maps, which the first query through a model builds. A worker runs this after the fork, so
+nothing is shared with another process. Each connection is tried once with its short timeout and
+its failure only logged: a worker still starts while the database, cache or broker is away, and its
+first request connects, as before.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from celery import current_app  # the portal's (config/celery.py), as ops/probes.py uses it
+from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.template import engines
 from django.urls import get_resolver
 from django.utils import timezone, translation
@@ -30,6 +40,9 @@ from guichet.core.calendar import PROVINCE_ZONES, is_public_holiday
 from guichet.core.models import Country
 from guichet.core.money import CURRENCY_OF_COUNTRY, format_money, locale_for
 from guichet.core.rows import moment
+from guichet.ops.probes import BROKER_TIMEOUT_SECONDS
+
+log = logging.getLogger(__name__)
 
 # Run by hand or by the worker's other entry points, never by a web request.
 _NOT_SERVED = frozenset({"migrations", "management", "__main__"})
@@ -106,12 +119,60 @@ def _publishing() -> bool:
     return True
 
 
+def _models() -> int:
+    """Each model's field maps (forward and reverse: every model's relations are walked once for
+    the first), which the ORM builds the first time a query names a field."""
+    models = apps.get_models(include_auto_created=True)
+    for model in models:
+        model._meta.fields_map  # noqa: B018
+        model._meta.get_fields()
+        model._meta.concrete_fields  # noqa: B018
+    return len(models)
+
+
+def _database() -> bool:
+    """The worker's database connection, as its first request would open it (server version, type
+    handlers, time zone), kept for CONN_MAX_AGE."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return True
+
+
+def _cache() -> bool:
+    """A connection in the cache's pool: a miss when Redis is away (core/shared_cache.py)."""
+    cache.get("guichet:warm-up")
+    return True
+
+
+def _broker() -> bool:
+    """A producer connected to the broker, left in Celery's pool for the first task sent."""
+    if current_app.conf.task_always_eager:
+        return False
+    with current_app.producer_or_acquire() as producer:
+        producer.connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        producer.connection.default_channel  # noqa: B018
+    return True
+
+
+def _connect(name: str, step: Callable[[], bool]) -> int:
+    try:
+        return int(step())
+    except Exception:  # away: the first request connects, as without a warm-up
+        log.warning("warm-up: no %s connection", name, exc_info=True)
+        return 0
+
+
+_CONNECTIONS = (("database", _database), ("cache", _cache), ("broker", _broker))
+
+
 def warm_up() -> dict[str, int]:
-    """Load what the first requests would; return what was loaded."""
+    """Load what the first requests would, open the worker's connections; return what was done."""
     return {
         "modules": import_modules(),
         "languages": _languages(),
         "calendars": _calendars(),
         "publishing": int(_publishing()),
         "templates": compile_templates(),
+        "models": _models(),
+        **{name: _connect(name, step) for name, step in _CONNECTIONS},
     }
