@@ -49,7 +49,7 @@ def _round(scenarios: list[Any], requests: int, profile: int, database_url: str)
                 http.status(scenario)
     lines = [json.loads(line) for line in next(trace.glob("*.jsonl")).read_text().splitlines()][skipped:]
     if profile:
-        print(f"profiles in {trace}:", *(f"{line['of_worker']} {line['path']}" for line in lines[:profile]))
+        print(f"profiles in {trace}:", *(f"{line['of_worker']}: {line['path']}" for line in lines[:profile]))
     return lines
 
 

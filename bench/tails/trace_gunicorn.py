@@ -5,8 +5,9 @@ garbage collections that ran during it (count and time per generation).
     gunicorn -c bench/tails/trace_gunicorn.py guichet.config.wsgi
 
 TRACE_BASELINE=1 leaves out the production `post_worker_init` (warm-up, then `gc.freeze()`).
-TRACE_PROFILE_FIRST=N profiles each worker's first N requests (cProfile), written beside the lines as
-<pid>-<n>.prof (`python -m pstats`): what a worker's first requests pay that its later ones do not.
+TRACE_PROFILE_FIRST=N profiles each worker's first N requests other than probes (cProfile), written
+beside the lines as <pid>-<n>.prof (`python -m pstats`, n its rank among the worker's requests): what
+a worker's first pages pay that its later ones do not.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 from guichet.ops import gunicorn as _production
 from guichet.ops.gunicorn import *  # noqa: F403  (the production hooks and settings, then ours)
 
-_state: dict[str, Any] = {"gc": [0.0, 0.0, 0.0], "n": [0, 0, 0], "started": 0.0, "gen": 0, "nth": 0, "profile": None}
+_state: dict[str, Any] = {"gc": [0.0, 0.0, 0.0], "n": [0, 0, 0], "started": 0.0, "gen": 0, "nth": 0, "pages": 0}
+_PROBES = ("/healthz", "/readyz")
 _PROFILE_FIRST = int(os.environ.get("TRACE_PROFILE_FIRST", "0"))
 
 
@@ -44,7 +46,8 @@ def post_worker_init(worker: Any) -> None:
 
 def pre_request(worker: Any, req: Any) -> None:
     _state["nth"] += 1
-    _state["profile"] = cProfile.Profile() if _state["nth"] <= _PROFILE_FIRST else None
+    _state["pages"] += req.path not in _PROBES
+    _state["profile"] = cProfile.Profile() if req.path not in _PROBES and _state["pages"] <= _PROFILE_FIRST else None
     _state.update(gc=[0.0, 0.0, 0.0], n=[0, 0, 0], t=time.time(), wall=time.perf_counter(), cpu=time.process_time())
     if _state["profile"]:
         _state["profile"].enable()

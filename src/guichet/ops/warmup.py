@@ -22,21 +22,24 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import phonenumbers
 from celery import current_app  # the portal's (config/celery.py), as ops/probes.py uses it
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.template import engines
-from django.urls import get_resolver
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 import guichet
 from guichet.core.calendar import PROVINCE_ZONES, is_public_holiday
+from guichet.core.countries import phone
 from guichet.core.models import Country
 from guichet.core.money import CURRENCY_OF_COUNTRY, format_money, locale_for
 from guichet.core.rows import moment
@@ -82,12 +85,25 @@ def compile_templates() -> int:
     return compiled
 
 
+def _namespaces(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLResolver]]:
+    for namespace, (_prefix, included) in resolver.namespace_dict.items():
+        yield f"{prefix}{namespace}", included
+        yield from _namespaces(included, f"{prefix}{namespace}:")
+
+
 def _languages() -> int:
     """The URLs, catalogue, money and date formats of each language, in each country's variant."""
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             resolver.reverse_dict  # noqa: B018 (populated per language: the prefixes differ)
+            # Each namespace's names are reversed through a resolver of their own per language and
+            # namespace, built and filled at its first reverse (34 ms of a worker's first page).
+            for namespace, included in _namespaces(resolver):
+                name = next((key for key in included.reverse_dict if isinstance(key, str)), None)
+                if name is not None:
+                    with suppress(NoReverseMatch):  # its arguments are not given: the table is built
+                        reverse(f"{namespace}:{name}")
             for country, currency in CURRENCY_OF_COUNTRY.items():
                 format_money(Decimal("1147.00"), currency, locale_for(code, country))
             moment(date(2026, 12, 6), "long")
@@ -102,6 +118,16 @@ def _calendars() -> int:
     for country, subdivision in places:
         is_public_holiday(country, subdivision, today)
     return len(places)
+
+
+def _phones() -> int:
+    """Each country's telephone metadata and patterns (the footer shows the support centre's
+    numbers): phonenumbers' own example number of the country, formatted as a centre's would be."""
+    for country in Country.values:
+        example = phonenumbers.example_number(country)
+        if example is not None:
+            phone(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164), country)
+    return len(Country.values)
 
 
 def _publishing() -> bool:
@@ -132,9 +158,15 @@ def _models() -> int:
 
 def _database() -> bool:
     """The worker's database connection, as its first request would open it (server version, type
-    handlers, time zone), kept for CONN_MAX_AGE."""
+    handlers, time zone), kept for CONN_MAX_AGE; and in its server process, the catalogue entries
+    of every table and index, which a new connection's first queries would load as they plan."""
+    tables = sorted(
+        {model._meta.db_table for model in apps.get_models(include_auto_created=True) if model._meta.managed}
+    )
+    quoted = (connection.ops.quote_name(table) for table in tables)  # the models' own names
+    every_table = " UNION ALL ".join(f"(SELECT 1 FROM {table} LIMIT 0)" for table in quoted)  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+        cursor.execute(f"{connection.ops.explain_query_prefix()} {every_table}")  # planned, not run
     return True
 
 
@@ -171,6 +203,7 @@ def warm_up() -> dict[str, int]:
         "modules": import_modules(),
         "languages": _languages(),
         "calendars": _calendars(),
+        "phones": _phones(),
         "publishing": int(_publishing()),
         "templates": compile_templates(),
         "models": _models(),
