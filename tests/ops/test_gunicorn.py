@@ -93,6 +93,13 @@ def test_a_database_away_at_start_leaves_the_first_request_to_connect(monkeypatc
     assert connection.connection is None
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an option of PostgreSQL's connections")
+def test_a_database_that_does_not_answer_fails_the_connection_within_seconds() -> None:
+    # Not the system's TCP timeout (minutes): a starting worker would outlive gunicorn's timeout in
+    # its warm-up, and be killed and started again, without ever serving.
+    assert connection.get_connection_params()["connect_timeout"] == 5
+
+
 def test_every_template_of_the_portal_compiles() -> None:
     ours = [
         path
