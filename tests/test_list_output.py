@@ -7,7 +7,7 @@ status (a title with a percent sign and markup, an open-ended one), invoices ope
 credit note, orders with and without a purchase order, machines under contract, under warranty and
 not covered; the default page and a filtered, sorted one, in en, fr, nl and ro. The clock is fixed;
 invoice and order numbers, which sequences give, are replaced by their order of creation; the CSRF
-token is made constant.
+token and the next page's cursor are made constant.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data" / "lists"
 NOW = datetime(2026, 12, 2, 14, 17, 31, tzinfo=UTC)  # a Wednesday, 15:17 in Brussels
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+CURSOR = re.compile(r"cursor=[^\"&]+")  # signed with the time it was made
 LANGUAGES = ("en", "fr", "nl", "ro")
 
 PAGES = {
@@ -131,6 +132,7 @@ def lists(monkeypatch) -> tuple[Any, list[str]]:  # type: ignore[no-untyped-def]
 def _content(html: str, numbers: list[str]) -> str:
     start = html.index('<h1 class="h2')
     part = CSRF.sub('name="csrfmiddlewaretoken" value="…"', html[start : html.index("</main>", start)])
+    part = CURSOR.sub("cursor=…", part)
     for index, number in enumerate(numbers):
         part = part.replace(number, f"NUMBER-{index}")
     return part
