@@ -42,6 +42,7 @@ from ..forms import (
     ServicePacForm,
 )
 from ..models import Contract, ContractStatus, CoveredMachine, Termination
+from ..rows import COLUMNS as CONTRACT_COLUMNS
 from ..rows import contract_rows
 
 contracts_required = application_required("contracts")
@@ -98,7 +99,7 @@ def contract_list(request: CustomerRequest) -> HttpResponseBase:
         header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
         name = f"contracts-{request.organisation.customer_number}.csv"
         return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
-    page = sorting.page(request, contracts, nullable=NULLABLE)
+    page = sorting.page(request, contracts.values_list(*CONTRACT_COLUMNS, named=True), nullable=NULLABLE)
     context = {
         "page": page,
         "rows": contract_rows(page),
