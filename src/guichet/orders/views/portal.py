@@ -22,6 +22,7 @@ from guichet.core.templatetags.locale_ui import when
 from .. import chart, selectors
 from ..forms import OrderFilterForm
 from ..models import Order, OrderEvent, OrderStatus, ShipmentStatus
+from ..rows import COLUMNS as ORDER_COLUMNS
 from ..rows import order_rows
 
 orders_required = application_required("orders")
@@ -68,7 +69,7 @@ def order_list(request: CustomerRequest) -> HttpResponseBase:
     orders = sorting.apply(selectors.orders_of(request.organisation, filters))
     if listing.export_of(request) == "csv":
         return export_orders(orders.iterator(chunk_size=500), f"orders-{request.organisation.customer_number}.csv")
-    page = sorting.page(request, orders)
+    page = sorting.page(request, orders.values_list(*ORDER_COLUMNS, named=True))
     filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
     return render(
         request,
