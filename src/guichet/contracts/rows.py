@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from guichet.core.rows import day_text, labels, money_text, url_for
+from guichet.core.rows import day_text, labels, money_text, prepared_rows, url_for
 
 from .models import ContractKind, ContractStatus
 from .templatetags.contracts_ui import contract_status_css
@@ -38,10 +37,8 @@ def _translated(text: str) -> str:
 COLUMNS = ("id", "number", "title", "kind", "status", "start_date", "end_date", "amount", "currency")
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=2048)  # core.rows.prepared_rows: a row's columns and the language are all it prints
 def _row(contract: Any, language: str) -> ContractRow:
-    """One row in `language` (the active one), prepared once per row and language in each process:
-    the row's columns and the language are everything it prints (issue 17)."""
     return ContractRow(
         number=contract.number,
         url=url_for("contracts:detail", {"number": contract.number}),
@@ -57,5 +54,4 @@ def _row(contract: Any, language: str) -> ContractRow:
 
 def contract_rows(page: Iterable[Any]) -> list[ContractRow]:
     """The rows of a page read as `COLUMNS` (`values_list(*COLUMNS, named=True)`), in the active language."""
-    language = translation.get_language() or ""
-    return [_row(contract, language) for contract in page]
+    return prepared_rows(_row, page)

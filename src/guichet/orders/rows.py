@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.utils import translation
-
-from guichet.core.rows import day_text, labels, url_for
+from guichet.core.rows import day_text, labels, prepared_rows, url_for
 
 from .models import OrderStatus
 from .templatetags.orders_ui import order_status_css
@@ -33,10 +31,8 @@ class OrderRow:
 COLUMNS = ("id", "number", "ordered_on", "purchase_order", "status", "line_count", "shipment_count")
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=2048)  # core.rows.prepared_rows: a row's columns and the language are all it prints
 def _row(order: Any, language: str) -> OrderRow:
-    """One row in `language` (the active one), prepared once per row and language in each process:
-    the row's columns and the language are everything it prints (issue 17)."""
     return OrderRow(
         number=order.number,
         url=url_for("orders:detail", {"number": order.number}),
@@ -52,5 +48,4 @@ def _row(order: Any, language: str) -> OrderRow:
 
 def order_rows(page: Iterable[Any]) -> list[OrderRow]:
     """The rows of a page read as `COLUMNS` (`values_list(*COLUMNS, named=True)`), in the active language."""
-    language = translation.get_language() or ""
-    return [_row(order, language) for order in page]
+    return prepared_rows(_row, page)
