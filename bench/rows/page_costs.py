@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--dump", help="with --profile: also write each page's profile to DUMP.<page> (pstats)")
     parser.add_argument("--sql", action="store_true", help="print each page's statements")
     parser.add_argument(
         "--computed", action="store_true", help="replace every data version before each request: nothing kept"
@@ -226,6 +227,8 @@ def main() -> None:
             )
         if args.sql:
             print("\n".join(captured))
+        if profiler and args.dump:
+            profiler.dump_stats(f"{args.dump}.{name}")
         if profiler:
             for key in ("cumulative", "tottime"):
                 out = io.StringIO()

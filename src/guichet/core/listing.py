@@ -23,16 +23,22 @@ page: their columns carry a `value` (how to read a built row), their spec its ow
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 
 from .csvfiles import SafeWriter
 from .documents import render_pdf
@@ -282,6 +288,62 @@ def list_context(request: HttpRequest, sorting: Sorting, *, exports: Sequence[st
             "sort": sorting.param if sorting.spec.param in request.GET else "",
         },
     }
+
+
+# --- a list's filters, printed once per query string and language ----------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list's filter form says (`valid`: its `data` are the cleaned values; a bound form that is
+    not valid refuses them), its order, and what the page prints of them: `html` (the filter form and
+    the list tools, from the list's own template) and `sort` (its headers' links, `{% sort_th %}`)."""
+
+    bound: bool
+    valid: bool
+    data: Mapping[str, Any]
+    sorting: Sorting
+    html: SafeString
+    sort: Mapping[str, Mapping[str, str]]
+
+
+class FilterPanel:
+    """A list's filter form, list tools and sort headers, which follow from the query string (the
+    cursor aside: none of them prints it) and the language only: validated and printed once per pair
+    in each process (an LRU of 256), as the agents' queue does (decision 0016). The form's choices
+    must be fixed (no organisation's data in them), the template must print nothing but `filters`
+    (the form) and `list_tools`.
+
+    `panel(request)` is called first in the view (after `restore_filters`); the view still keeps valid
+    filters itself (`save_filters`, a write per request that names them)."""
+
+    def __init__(
+        self, spec: ListSpec, form: type[forms.Form], template_name: str, *, exports: Sequence[str] = ("csv",)
+    ) -> None:
+        self.spec, self.form, self.template_name, self.exports = spec, form, template_name, tuple(exports)
+        self._kept = lru_cache(maxsize=256)(self._filters)
+
+    def __call__(self, request: HttpRequest) -> Filters:
+        params = request.GET.copy()
+        params.pop("cursor", None)  # never printed; the form is bound whenever any parameter is given
+        return self._kept(params.urlencode(), bool(request.GET), translation.get_language() or "")
+
+    def _filters(self, query: str, bound: bool, language: str) -> Filters:
+        asked = HttpRequest()
+        asked.GET = QueryDict(query)
+        form = self.form(asked.GET if bound else None)
+        valid = form.is_valid()
+        sorting = sorting_of(asked, self.spec)
+        context = list_context(asked, sorting, exports=self.exports)
+        html = render_to_string(self.template_name, {"filters": form, "list_tools": context["list_tools"]})
+        return Filters(
+            bound=form.is_bound,
+            valid=valid,
+            data=MappingProxyType(dict(form.cleaned_data) if valid else {}),
+            sorting=sorting,
+            html=mark_safe(html),  # noqa: S308 (a Django template's output, escaped by it)
+            sort=MappingProxyType(context["sort"]),
+        )
 
 
 # --- worklists: rows already built, several lists on one page ----------------------------------

@@ -46,6 +46,9 @@ INVOICE_LIST = listing.ListSpec(
     default="-issued",
     filters=("status", "kind", "q"),
 )
+INVOICE_FILTERS = listing.FilterPanel(
+    INVOICE_LIST, InvoiceFilterForm, "billing/invoice_filters.html", exports=("csv", "pdf")
+)
 
 
 def _invoice_header() -> list[str]:
@@ -64,12 +67,12 @@ def _invoice_rows(items: Iterable[Invoice], today: date) -> Iterator[list[object
 def invoice_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, INVOICE_LIST):
         return remembered
-    filters = InvoiceFilterForm(request.GET or None)
+    filters = INVOICE_FILTERS(request)
     status = kind = query = ""
-    if filters.is_valid():
-        status, kind, query = filters.cleaned_data["status"], filters.cleaned_data["kind"], filters.cleaned_data["q"]
+    if filters.valid:
+        status, kind, query = filters.data["status"], filters.data["kind"], filters.data["q"]
         listing.save_filters(request, INVOICE_LIST)
-    sorting = listing.sorting_of(request, INVOICE_LIST)
+    sorting = filters.sorting
     items = sorting.apply(selectors.invoices_of(request.organisation, status=status, kind=kind, query=query))
     today = today_for(request.organisation)
     export = listing.export_of(request)
@@ -92,9 +95,9 @@ def invoice_list(request: CustomerRequest) -> HttpResponseBase:
             "page": page,
             "rows": invoice_rows(page, today),
             "more_than": capped_count(items),
-            "filters": filters,
+            "filters_html": filters.html,
+            "sort": filters.sort,
             "today": today,
-            **listing.list_context(request, sorting, exports=("csv", "pdf")),
         },
     )
 

@@ -42,6 +42,7 @@ from ..forms import (
     ServicePacForm,
 )
 from ..models import Contract, ContractStatus, CoveredMachine, Termination
+from ..rows import COLUMNS as CONTRACT_COLUMNS
 from ..rows import contract_rows
 
 contracts_required = application_required("contracts")
@@ -61,6 +62,7 @@ CONTRACT_LIST = listing.ListSpec(
     default="-start",
     filters=("kind", "status", "q"),
 )
+CONTRACT_FILTERS = listing.FilterPanel(CONTRACT_LIST, ContractFilterForm, "contracts/list_filters.html")
 # An open-ended contract has no end: blank ends sort last either way, on the page and in the export.
 NULLABLE = ("end_date",)
 
@@ -84,12 +86,12 @@ def _contract_rows(contracts: Iterable[Contract]) -> Iterator[list[object]]:
 def contract_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, CONTRACT_LIST):
         return remembered
-    filters = ContractFilterForm(request.GET or None)
+    filters = CONTRACT_FILTERS(request)
     kind = status = query = ""
-    if filters.is_valid():
-        kind, status, query = (filters.cleaned_data[k] for k in ("kind", "status", "q"))
+    if filters.valid:
+        kind, status, query = (filters.data[k] for k in ("kind", "status", "q"))
         listing.save_filters(request, CONTRACT_LIST)
-    sorting = listing.sorting_of(request, CONTRACT_LIST)
+    sorting = filters.sorting
     contracts = sorting.apply(
         selectors.contracts_of(request.organisation, kind=kind, status=status, query=query), nullable=NULLABLE
     )
@@ -97,13 +99,13 @@ def contract_list(request: CustomerRequest) -> HttpResponseBase:
         header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Start"), _("End"), _("Amount"), _("Currency")]
         name = f"contracts-{request.organisation.customer_number}.csv"
         return listing.csv_export(name, header, _contract_rows(contracts.iterator(chunk_size=500)))
-    page = sorting.page(request, contracts, nullable=NULLABLE)
+    page = sorting.page(request, contracts.values_list(*CONTRACT_COLUMNS, named=True), nullable=NULLABLE)
     context = {
         "page": page,
         "rows": contract_rows(page),
         "more_than": capped_count(contracts),
-        "filters": filters,
-        **listing.list_context(request, sorting),
+        "filters_html": filters.html,
+        "sort": filters.sort,
     }
     return render(request, "contracts/list.html", context)
 

@@ -93,6 +93,9 @@ MACHINE_LIST = listing.ListSpec(
     default="machine",
     filters=("q", "coverage", "country"),
 )
+MACHINE_FILTERS = listing.FilterPanel(
+    MACHINE_LIST, ListFilterForm, "inventory/list_filters.html", exports=("csv", "pdf")
+)
 
 
 def _machine_header() -> list[str]:
@@ -152,12 +155,12 @@ def _suggestions(request: CustomerRequest) -> dict[str, list[str]]:
 def machine_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, MACHINE_LIST):
         return remembered
-    filters = ListFilterForm(request.GET or None)
+    filters = MACHINE_FILTERS(request)
     query = coverage = country = ""
-    if filters.is_valid():
-        query, coverage, country = (filters.cleaned_data[k] for k in ("q", "coverage", "country"))
+    if filters.valid:
+        query, coverage, country = (filters.data[k] for k in ("q", "coverage", "country"))
         listing.save_filters(request, MACHINE_LIST)
-    sorting = listing.sorting_of(request, MACHINE_LIST)
+    sorting = filters.sorting
     filtered = selectors.MachineFilters(query=query, country=country, coverage=coverage)
     machines = sorting.apply(selectors.machines_of(request.organisation, filtered))
     today = today_for(request.organisation)
@@ -172,11 +175,11 @@ def machine_list(request: CustomerRequest) -> HttpResponseBase:
             # Coverage is computed, not stored: for the page at once (one query), filtered in SQL.
             "rows": machine_rows(page, selectors.coverages_of(page, today)),
             "more_than": capped_count(machines),
-            "filters": filters,
+            "filters_html": filters.html,
+            "sort": filters.sort,
             "lookup_form": LookupForm(),
             "today": today,
             **_suggestions(request),
-            **listing.list_context(request, sorting, exports=("csv", "pdf")),
         },
     )
 

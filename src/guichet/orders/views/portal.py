@@ -22,6 +22,7 @@ from guichet.core.templatetags.locale_ui import when
 from .. import chart, selectors
 from ..forms import OrderFilterForm
 from ..models import Order, OrderEvent, OrderStatus, ShipmentStatus
+from ..rows import COLUMNS as ORDER_COLUMNS
 from ..rows import order_rows
 
 orders_required = application_required("orders")
@@ -40,6 +41,7 @@ ORDER_LIST = listing.ListSpec(
     default="-date",
     filters=("status", "date_from", "date_to", "q"),
 )
+ORDER_FILTERS = listing.FilterPanel(ORDER_LIST, OrderFilterForm, "orders/list_filters.html")
 
 
 def _counts(order: Order) -> tuple[int, int]:
@@ -57,17 +59,17 @@ def export_orders(orders: Iterable[Order], filename: str) -> StreamingHttpRespon
 def order_list(request: CustomerRequest) -> HttpResponseBase:
     if remembered := listing.restore_filters(request, ORDER_LIST):
         return remembered
-    form = OrderFilterForm(request.GET or None)
+    form = ORDER_FILTERS(request)
     filters = selectors.OrderFilters()
-    if form.is_valid():
-        data = form.cleaned_data
+    if form.valid:
+        data = form.data
         filters = selectors.OrderFilters(data["status"], data["date_from"], data["date_to"], data["q"])
         listing.save_filters(request, ORDER_LIST)
-    sorting = listing.sorting_of(request, ORDER_LIST)
+    sorting = form.sorting
     orders = sorting.apply(selectors.orders_of(request.organisation, filters))
     if listing.export_of(request) == "csv":
         return export_orders(orders.iterator(chunk_size=500), f"orders-{request.organisation.customer_number}.csv")
-    page = sorting.page(request, orders)
+    page = sorting.page(request, orders.values_list(*ORDER_COLUMNS, named=True))
     filtered = any(request.GET.get(name) for name in ("status", "date_from", "date_to", "q"))
     return render(
         request,
@@ -76,11 +78,11 @@ def order_list(request: CustomerRequest) -> HttpResponseBase:
             "page": page,
             "rows": order_rows(page),
             "more_than": capped_count(orders),
-            "filters": form,
+            "filters_html": form.html,
+            "sort": form.sort,
             "filtered": filtered,
-            **listing.list_context(request, sorting),
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if form.bound and not form.valid else 200,
     )
 
 
