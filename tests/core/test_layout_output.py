@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from guichet.accounts.models import Membership
+from guichet.accounts.models import Membership, Organisation
 from guichet.core.context_processors import COUNTRY_COOKIE
 from tests.accounts.factories import OrganisationFactory, grant_all, make_agent, make_member
 from tests.support.conftest import url
@@ -110,3 +110,26 @@ def test_the_layout_follows_the_person_and_the_path(client, monkeypatch, people)
     second = client.get(url("portal:profile", "en")).content.decode()
     assert ">Zoé &lt;Tremblay&gt;</button>" in second and "Anne" not in second
     assert 'name="next" value="/en/profile/"' in second and "/en/requests/" in second  # the menu's link
+
+
+def test_what_the_layout_keeps_follows_each_change(client, monkeypatch, people) -> None:  # type: ignore[no-untyped-def]
+    """The printed header and footer are kept per language, menu and organisations (core/layout.py):
+    a renamed organisation, another page of the console, another language, another state of the
+    centre are each printed anew."""
+    monkeypatch.setattr(timezone, "now", lambda: OPEN)
+    client.force_login(people["one"])
+    assert "Atelier Dupont &amp; Fils" in client.get(url("support:list", "en")).content.decode()
+    Organisation.objects.filter(name="Atelier Dupont & Fils").update(name="Atelier Dupont SA")
+    page = client.get(url("support:list", "en")).content.decode()
+    assert ">Atelier Dupont SA<" in page and "Fils" not in page
+    assert 'class="nav-link active" aria-current="page" href="/en/requests/"' in page
+    page = client.get(url("billing:invoices", "en")).content.decode()
+    assert 'class="nav-link active" aria-current="page" href="/en/billing/"' in page
+    assert 'class="nav-link active" aria-current="page" href="/en/requests/"' not in page
+    client.force_login(people["agent"])
+    queue = client.get(url("support_console:queue", "fr")).content.decode()
+    assert 'aria-current="page" href="/fr/console/requests/"' in queue and "Ouvert maintenant" in queue
+    monkeypatch.setattr(timezone, "now", lambda: CLOSED)
+    home = client.get(url("console:home", "nl")).content.decode()
+    assert 'aria-current="page" href="/nl/console/"' in home and 'href="/nl/console/requests/"' in home
+    assert "Gesloten" in home and 'aria-current="page" href="/nl/console/requests/"' not in home
