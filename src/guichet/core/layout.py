@@ -16,7 +16,7 @@ as before, and their translations stay in the catalogue they were in.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -26,6 +26,8 @@ from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .models import Country
 
 # Stands for a request's own value in a kept piece; random per process so that no stored text (an
 # organisation's name) can be mistaken for it. Its characters are left as they are by escaping.
@@ -53,18 +55,31 @@ class Kept(NamedTuple):
     slots: tuple[int, ...]  # which request value goes between texts[i] and texts[i + 1]
 
 
+Key = tuple[tuple[str, Any], ...]
+
+
+def _as_given(key: Key) -> dict[str, Any]:
+    return dict(key)
+
+
 @lru_cache(maxsize=1024)
-def _kept(template_name: str, key: tuple[tuple[str, Any], ...], language: str, prefix: str) -> Kept:
+def _kept(template_name: str, key: Key, language: str, prefix: str, context: Callable[[Key], dict[str, Any]]) -> Kept:
     # `language` and `prefix` are what the template's translations and `{% link %}` read: part of the key.
-    pieces = get_template(template_name).render(dict(key)).split(_MARK)
+    pieces = get_template(template_name).render(context(key)).split(_MARK)
     return Kept(texts=tuple(pieces[0::2]), slots=tuple(int(slot) for slot in pieces[1::2]))
 
 
-def kept_html(template_name: str, key: tuple[tuple[str, Any], ...], values: tuple[str, ...] = ()) -> SafeString:
-    """`template_name` rendered with the context `dict(key)` (hashable values), kept once printed per
-    key, language and script prefix; each of CSRF, NEXT and NAME it printed replaced by `values[slot]`,
-    escaped."""
-    kept = _kept(template_name, key, translation.get_language() or "", get_script_prefix())
+def kept_html(
+    template_name: str,
+    key: Key,
+    values: tuple[str, ...] = (),
+    context: Callable[[Key], dict[str, Any]] = _as_given,
+) -> SafeString:
+    """`template_name` rendered with the context `context(key)` (by default `dict(key)`; hashable
+    values), kept once printed per key, language and script prefix; each of CSRF, NEXT and NAME it
+    printed replaced by `values[slot]`, escaped. `context` may add only what follows from the key
+    and the language (it runs on a miss only)."""
+    kept = _kept(template_name, key, translation.get_language() or "", get_script_prefix(), context)
     out = [kept.texts[0]]
     for slot, text in zip(kept.slots, kept.texts[1:], strict=True):
         out.append(escape(values[slot]))
@@ -106,6 +121,12 @@ def header_html(context: Context) -> SafeString:
     return kept_html("partials/header.html", key, (str(context.get("csrf_token", "")), request.get_full_path(), name))
 
 
+def _footer_context(key: Key) -> dict[str, Any]:
+    context = dict(key)
+    names = dict(Country.choices)  # in the active language, which is part of the key
+    return {**context, "countries": list(names.items()), "country_name": names.get(context["country"], "")}
+
+
 def footer_html(context: Context) -> SafeString:
     """partials/footer.html for the page whose template context is `context`: the reader's support
     centre (core.context_processors.support_centre), open or closed now, the country chooser."""
@@ -113,10 +134,22 @@ def footer_html(context: Context) -> SafeString:
     status = context.get("centre_status")
     key = (
         ("country", centre.country if centre else ""),
-        ("country_name", centre.get_country_display() if centre else ""),
         ("centre_phone", context.get("centre_phone")),
         ("centre_status", Status(**status) if status else None),
-        ("countries", tuple(context.get("countries") or ())),
         ("chooser", bool(centre) and getattr(context["request"], "organisation", None) is None),
     )
-    return kept_html("partials/footer.html", key)
+    return kept_html("partials/footer.html", key, context=_footer_context)
+
+
+def assets_html() -> SafeString:
+    """base.html's styles and scripts (`{% static %}` seven times): the same on every page."""
+    return kept_html("partials/assets.html", ())
+
+
+def messages_html(context: Context) -> SafeString:
+    """partials/messages.html when there are messages; nothing, without a template, when there are none
+    (most pages)."""
+    messages = context.get("messages")
+    if not messages:
+        return mark_safe("")
+    return mark_safe(get_template("partials/messages.html").render({"messages": messages}))  # noqa: S308 (Django escaped)

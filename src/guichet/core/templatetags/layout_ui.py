@@ -6,7 +6,7 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString
 
-from guichet.core.layout import footer_html, header_html
+from guichet.core.layout import assets_html, footer_html, header_html, messages_html
 from guichet.core.rows import url_for
 
 register = template.Library()
@@ -28,3 +28,15 @@ def layout_header(context: Context) -> SafeString:
 def layout_footer(context: Context) -> SafeString:
     """partials/footer.html, kept once printed per language, support centre and its state."""
     return footer_html(context)
+
+
+@register.simple_tag
+def layout_assets() -> SafeString:
+    """partials/assets.html, printed once per process."""
+    return assets_html()
+
+
+@register.simple_tag(takes_context=True)
+def layout_messages(context: Context) -> SafeString:
+    """partials/messages.html, only when there is a message to show."""
+    return messages_html(context)
