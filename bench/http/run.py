@@ -197,8 +197,12 @@ def gunicorn(
     app: str, port: int, env: dict[str, str], cwd: Path, log: Path, workers: int = 2, config: str | None = None
 ) -> Iterator[int]:
     command = [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    probe = "/"  # the bare project's: any answer, a 404 too
     if config:  # Guichet's: the production settings and hooks (docs/operations.md)
         command += ["-c", config]
+        # Its liveness probe, answered before sessions and the database: a worker's first page stays
+        # its first page, paid in the measured requests as a visitor would after a deploy.
+        probe = "/healthz"
     with log.open("w") as output:
         process = subprocess.Popen(
             [*command, "--log-level", "warning", app], cwd=cwd, env=env, stdout=output, stderr=output
@@ -206,7 +210,7 @@ def gunicorn(
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5)
                 break
             except urllib.error.HTTPError:
                 break  # it answers: a 404 or a redirect is an answer
@@ -233,8 +237,12 @@ http {{
   {servers}
 }}
 """
+# least_conn, as docs/operations.md's deployment: each request goes to the instance with the fewest
+# requests in hand (round robin among the equal), so none waits behind a slow one while another
+# instance is free. Round robin, nginx's default, queued one in two requests on each one-worker
+# instance whatever it held (p99 192 to 247 ms on seven pages; bench/README.md).
 NGINX_SERVER = """
-  upstream u{port} {{ {upstreams} }}
+  upstream u{port} {{ least_conn; {upstreams} }}
   server {{
     listen 127.0.0.1:{port};
     location / {{ proxy_pass http://u{port}; proxy_set_header Host $http_host; }}
@@ -278,18 +286,13 @@ class Scenario:
     queries: int | None = None
     expected: int = 200
     body: dict[str, Any] | str | None = None  # a POST: JSON, or a form already encoded
-    paths: list[str] | None = None  # a GET of the next one at each request (`url` only warms the workers)
+    paths: list[str] | None = None  # a GET of the next one at each request (`url`: the status check)
 
 
-def _status(scenario: Scenario) -> int:
-    """One request of `scenario` (a POST with its body), its status (a redirect is followed)."""
-    data, headers = None, dict(scenario.headers)
-    if scenario.body is not None:
-        is_form = isinstance(scenario.body, str)
-        data = (scenario.body if is_form else json.dumps(scenario.body)).encode()  # type: ignore[union-attr]
-        headers["Content-Type"] = "application/x-www-form-urlencoded" if is_form else "application/json"
+def status(scenario: Scenario) -> int:
+    """One GET of `scenario`'s page, its status (a redirect is followed)."""
     # Always http://127.0.0.1, built above.
-    request = urllib.request.Request(scenario.url, data=data, headers=headers)  # noqa: S310
+    request = urllib.request.Request(scenario.url, headers=scenario.headers)  # noqa: S310
     try:
         return urllib.request.urlopen(request, timeout=120).status  # noqa: S310
     except urllib.error.HTTPError as error:
@@ -307,14 +310,9 @@ def measure(
         listed = Path(tempfile.mkstemp(suffix=".paths")[1])
         listed.write_text("\n".join(scenario.paths) + "\n")
         arguments.append(f"paths={listed}")
-    if scenario.body is None:
-        status = _status(scenario)
-        for _ in range(3):  # warm-up: first-use caches in both workers
-            _status(scenario)
-    else:
-        status = scenario.expected
-        for _ in range(3):  # warm-up too, as the pages: the creation path's first-use costs
-            _status(scenario)  # (the requests it adds are deleted at the next run's start)
+    # No request before wrk's: a production worker is warmed by its own warm-up (ops/warmup.py), not
+    # by traffic, so whatever a worker's first requests still pay is in the figures (decision 0019).
+    if scenario.body is not None:
         body = Path(tempfile.mkstemp(suffix=".body")[1])
         is_form = isinstance(scenario.body, str)
         body.write_text(scenario.body if is_form else json.dumps(scenario.body))  # type: ignore[arg-type]
@@ -340,7 +338,8 @@ def measure(
     result = json.loads(line[5:])
     result.update(
         scenario=scenario.name,
-        status=status,
+        # One more request, after: what a page answers (a POST's is wrk's count of unexpected ones).
+        status=scenario.expected if scenario.body is not None else status(scenario),
         queries=scenario.queries,
         foreign_cpu_pct=monitor.mean(started, time.time()),
     )

@@ -6,7 +6,7 @@ server did during its slowest requests.
 
 Guichet runs under gunicorn with the production settings (`guichet.ops.gunicorn`) plus the hooks
 of `trace_gunicorn.py`, which write one line per request (wall and CPU time, garbage collections
-during it). For each scenario of bench/http (same data, sessions and warm-up), wrk's p50/p90/p99/max
+during it). For each scenario of bench/http (same data and sessions, no request before wrk's), wrk's p50/p90/p99/max
 as the client saw them, then the server's: the requests slower than three times the page's median
 wall time, and how many of those ran a full (generation 2) garbage collection, spent most of their
 time off the CPU (waiting for the database or the cache, or descheduled by another process), or

@@ -5,10 +5,14 @@ garbage collections that ran during it (count and time per generation).
     gunicorn -c bench/tails/trace_gunicorn.py guichet.config.wsgi
 
 TRACE_BASELINE=1 leaves out the production `post_worker_init` (warm-up, then `gc.freeze()`).
+TRACE_PROFILE_FIRST=N profiles each worker's first N requests other than probes (cProfile), written
+beside the lines as <pid>-<n>.prof (`python -m pstats`, n its rank among the worker's requests): what
+a worker's first pages pay that its later ones do not.
 """
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import json
 import os
@@ -19,7 +23,9 @@ from typing import Any
 from guichet.ops import gunicorn as _production
 from guichet.ops.gunicorn import *  # noqa: F403  (the production hooks and settings, then ours)
 
-_state: dict[str, Any] = {"gc": [0.0, 0.0, 0.0], "n": [0, 0, 0], "started": 0.0, "gen": 0}
+_state: dict[str, Any] = {"gc": [0.0, 0.0, 0.0], "n": [0, 0, 0], "started": 0.0, "gen": 0, "nth": 0, "pages": 0}
+_PROBES = ("/healthz", "/readyz")
+_PROFILE_FIRST = int(os.environ.get("TRACE_PROFILE_FIRST", "0"))
 
 
 def _on_gc(phase: str, info: dict[str, int]) -> None:
@@ -39,16 +45,26 @@ def post_worker_init(worker: Any) -> None:
 
 
 def pre_request(worker: Any, req: Any) -> None:
+    _state["nth"] += 1
+    _state["pages"] += req.path not in _PROBES
+    _state["profile"] = cProfile.Profile() if req.path not in _PROBES and _state["pages"] <= _PROFILE_FIRST else None
     _state.update(gc=[0.0, 0.0, 0.0], n=[0, 0, 0], t=time.time(), wall=time.perf_counter(), cpu=time.process_time())
+    if _state["profile"]:
+        _state["profile"].enable()
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    wall, cpu = time.perf_counter() - _state["wall"], time.process_time() - _state["cpu"]
+    if _state["profile"]:
+        _state["profile"].disable()
+        _state["profile"].dump_stats(Path(os.environ["TRACE_DIR"], f"{os.getpid()}-{_state['nth']}.prof"))
     line = {
         "t": round(_state["t"], 4),
         "pid": os.getpid(),
         "path": req.path,
-        "wall_ms": round((time.perf_counter() - _state["wall"]) * 1000, 2),
-        "cpu_ms": round((time.process_time() - _state["cpu"]) * 1000, 2),
+        "of_worker": _state["nth"],  # the worker's nth request, whatever its page
+        "wall_ms": round(wall * 1000, 2),
+        "cpu_ms": round(cpu * 1000, 2),
         "gc_ms": [round(s * 1000, 2) for s in _state["gc"]],
         "gc_n": _state["n"],
     }

@@ -1,8 +1,9 @@
 """Two Guichet instances behind nginx stay one portal, whichever instance answers.
 
 Two gunicorn processes (same code, same settings) share this test's database and a
-Redis database as their cache; nginx (Debian's, a throwaway configuration) spreads
-requests over them in turn and says which one answered (X-Upstream). Through nginx:
+Redis database as their cache; nginx (Debian's, a throwaway configuration with the
+upstream of docs/operations.md: `least_conn`, so one request at a time goes to each in turn)
+spreads requests over them and says which one answered (X-Upstream). Through nginx:
 a session opened on one instance is valid on the other, the sign-in limit counts
 failures made on both, request numbers taken concurrently on both are unique and
 consecutive, and help search answers the same on both.
@@ -51,7 +52,7 @@ http {{
   access_log off;
   client_body_temp_path {run}/body; proxy_temp_path {run}/proxy; fastcgi_temp_path {run}/fastcgi;
   uwsgi_temp_path {run}/uwsgi; scgi_temp_path {run}/scgi;
-  upstream guichet {{ server 127.0.0.1:{first}; server 127.0.0.1:{second}; }}
+  upstream guichet {{ least_conn; server 127.0.0.1:{first}; server 127.0.0.1:{second}; }}
   server {{
     listen 127.0.0.1:{port};
     location / {{

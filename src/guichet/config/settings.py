@@ -162,6 +162,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer (a host gone, packets dropped) fails a connection in seconds, not
+    # at the system's TCP timeout: a request gets its 503, a starting web worker its warm-up logged
+    # and skipped (ops/warmup.py) instead of outliving gunicorn's timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the dev server, a worker and tests share the file.
     DATABASES["default"]["OPTIONS"] = {

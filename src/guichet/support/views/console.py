@@ -26,8 +26,9 @@ from guichet.core.paging import capped_count, keyset_page
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
+from ..detail import agent_options, blank_fields, status_control, timeline_html, timeline_rows
 from ..forms import AgentReplyForm, BulkForm, QueueFilterForm, StatusForm
-from ..rows import queue_rows
+from ..rows import centre_zone, queue_rows
 from .portal import _download, _files
 
 
@@ -116,14 +117,17 @@ def detail(request: PortalRequest, number: str) -> HttpResponse:
     item = selectors.get_request_for_staff(request.user, number)
     with tenant_scope(item.organisation):
         conversation = selectors.conversation_of(item, include_internal=True)
+        zone = centre_zone(item.organisation.country)
         context = {
             "item": item,
             "sla": selectors.sla_of(item),
-            "timeline": conversation.timeline,
+            "timeline_html": timeline_html(
+                timeline_rows(conversation.timeline, number=item.number, console=True, zone=zone)
+            ),
             "attachments": conversation.attachments,
-            "reply_form": AgentReplyForm(),
-            "status_form": StatusForm(initial={"status": item.status}),
-            "agents": selectors.agents_for(item.organisation.country),
+            "reply_fields": blank_fields(AgentReplyForm),
+            "status_control": status_control(item.status),
+            "agent_options": agent_options(item.organisation.country, item.assignee_id),
         }
         return render(request, "support/console/detail.html", context)
 

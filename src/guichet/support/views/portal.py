@@ -21,6 +21,7 @@ from guichet.core.paging import capped_count, keyset_page
 from guichet.core.rows import case_rows
 
 from .. import rules, selectors, services
+from ..detail import blank_fields, timeline_html, timeline_rows
 from ..forms import CaseFilterForm, RatingForm, ReopenForm, ReplyForm, RequestForm, TypeChoiceForm, prefilled
 from ..models import Attachment, Request, RequestType
 from ..rows import centre_zone
@@ -145,16 +146,19 @@ def request_new(request: CustomerRequest) -> HttpResponse:
 def request_detail(request: CustomerRequest, number: str) -> HttpResponse:
     item = _request(request, number)
     conversation = selectors.conversation_of(item, include_internal=False)
+    zone = centre_zone(item.organisation.country)
     return render(
         request,
         "support/detail.html",
         {
             "item": item,
-            "timeline": conversation.timeline,
+            "timeline_html": timeline_html(
+                timeline_rows(conversation.timeline, number=item.number, console=False, zone=zone)
+            ),
             "attachments": conversation.attachments,
-            "reply_form": ReplyForm(),
+            "reply_fields": blank_fields(ReplyForm),
             "rating_form": RatingForm(),
-            "reopen_form": ReopenForm(),
+            "reopen_fields": blank_fields(ReopenForm),
         },
     )
 
