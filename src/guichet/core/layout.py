@@ -151,5 +151,5 @@ def messages_html(context: Context) -> SafeString:
     (most pages)."""
     messages = context.get("messages")
     if not messages:
-        return mark_safe("")
+        return mark_safe("\n")  # what the template prints then: its last line's end
     return mark_safe(get_template("partials/messages.html").render({"messages": messages}))  # noqa: S308 (Django escaped)
