@@ -35,12 +35,14 @@ class ConsoleLink:
 @dataclass(frozen=True)
 class MenuSection:
     label: str
-    entries: list[ConsoleLink]
+    entries: tuple[ConsoleLink, ...]
 
 
 @dataclass(frozen=True)
 class ConsoleMenu:
-    sections: list[MenuSection]
+    """Hashable: the layout keeps the header printed once per menu (core/layout.py)."""
+
+    sections: tuple[MenuSection, ...]
     current: ConsoleLink | None  # named on the menu's button, so one knows where one is with it closed
 
 
@@ -61,19 +63,25 @@ def console_menu(path: str) -> ConsoleMenu:
     """The console menu for a page at `path`; the entry whose URL is the longest prefix of it is current.
 
     The longest prefix, because the access requests' page (/console/) is a prefix of every console page.
-    Its labels and URLs do not change from page to page: reversed and translated once per language.
+    Its labels and URLs do not change from page to page: reversed and translated once per language,
+    and the menu itself built once per language and current entry.
     """
-    menu = _menu(translation.get_language() or "", get_script_prefix())
+    language, prefix = translation.get_language() or "", get_script_prefix()
+    menu = _menu(language, prefix)
     current_url = max((url for _, entries in menu for _, url in entries if path.startswith(url)), key=len, default=None)
+    return _console_menu(language, prefix, current_url, path == current_url)
 
+
+@lru_cache(maxsize=128)
+def _console_menu(language: str, prefix: str, current_url: str | None, on_page: bool) -> ConsoleMenu:
     def state(url: str) -> str:
-        return ("page" if path == url else "true") if url == current_url else ""
+        return ("page" if on_page else "true") if url == current_url else ""
 
-    sections = [
+    sections = tuple(
         MenuSection(
-            label=label, entries=[ConsoleLink(label=name, url=url, current=state(url)) for name, url in entries]
+            label=label, entries=tuple(ConsoleLink(label=name, url=url, current=state(url)) for name, url in entries)
         )
-        for label, entries in menu
-    ]
+        for label, entries in _menu(language, prefix)
+    )
     current = next((entry for section in sections for entry in section.entries if entry.current), None)
     return ConsoleMenu(sections=sections, current=current)

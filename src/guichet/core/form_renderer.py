@@ -110,7 +110,10 @@ def _file(widget: dict[str, Any]) -> str | None:
 
 
 _WRITERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
-    SELECT: _select, TEXTAREA: _textarea, CLEARABLE_FILE: _file, **dict.fromkeys(INPUTS, _input),
+    SELECT: _select,
+    TEXTAREA: _textarea,
+    CLEARABLE_FILE: _file,
+    **dict.fromkeys(INPUTS, _input),
 }
 
 
