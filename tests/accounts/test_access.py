@@ -37,7 +37,7 @@ def test_user_without_grant_gets_the_explaining_403_and_no_navigation(client, cu
     response = client.get(reverse("portal:application", kwargs={"application": "invoices"}))
     assert response.status_code == 403
     assert reverse("portal:access") + "?application=invoices" in response.content.decode()
-    assert response.context["navigation"] == []
+    assert response.context["navigation"] == ()
 
 
 @pytest.mark.django_db
@@ -180,7 +180,7 @@ def test_switching_organisation_changes_what_is_shown(client, org_a, org_b, cust
     client.post(reverse("portal:switch_organisation"), {"organisation": org_b.pk})
     response = client.get(reverse("portal:home"))
     assert response.context["active_organisation"] == org_b
-    assert response.context["navigation"] == []  # no grant in org B
+    assert response.context["navigation"] == ()  # no grant in org B
     client.post(reverse("portal:switch_organisation"), {"organisation": org_a.pk})
     assert len(client.get(reverse("portal:home")).context["navigation"]) == 7
 
