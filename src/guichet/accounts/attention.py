@@ -40,7 +40,7 @@ class AccountsHome:
                 number="",
                 title=_("%(name)s asks for %(application)s")
                 % {
-                    "name": row.user.get_full_name() or row.user.email,
+                    "name": row.user.shown_as,
                     "application": Application(row.application).label,
                 },
                 due=None,
@@ -55,7 +55,7 @@ class AccountsHome:
                 label=_("Applicant to decide"),
                 number="",
                 title=_("%(name)s asks to join the organisation")
-                % {"name": row.user.get_full_name() or row.user.email},
+                % {"name": row.user.shown_as},
                 due=None,
                 url=f"{team}#applicant-{row.pk}",
                 application="",

@@ -42,7 +42,7 @@ def facts_of(access_request: AccessRequest) -> cases.CaseFacts:
         kind=KIND,
         source_id=access_request.pk,
         number=f"AR-{access_request.pk}",
-        title=f"{user.get_full_name() or user.email} · {_application_label(access_request)}"[:200],
+        title=f"{user.shown_as} · {_application_label(access_request)}"[:200],
         status=status,
         waits_for=waits_for,
         url_name="portal:team",

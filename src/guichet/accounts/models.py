@@ -92,10 +92,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.shown_as
 
     def get_full_name(self) -> str:
         return full_name(self.first_name, self.last_name)
+
+    @property
+    def shown_as(self) -> str:
+        """What the person is shown as: the full name, else the address (`shown_name` for columns)."""
+        return full_name(self.first_name, self.last_name) or self.email
 
     def get_short_name(self) -> str:
         return self.first_name

@@ -198,7 +198,7 @@ def _give_notice(
     )
     if coverages:
         termination.coverages.set(coverages)
-    _store_notice(termination, actor.get_full_name() or actor.email)
+    _store_notice(termination, actor.shown_as)
     return termination
 
 
@@ -519,14 +519,14 @@ def vendor_termination(
             notice_date=today,
             effective_date=effective,
             requested_by=actor,
-            contact_name=actor.get_full_name() or actor.email,
+            contact_name=actor.shown_as,
             contact_email=actor.email,
             reason=reason.strip()[:2000],
             decided_by=actor,
             decided_at=timezone.now(),
         )
         termination.coverages.set(coverages)
-        _store_notice(termination, actor.get_full_name() or actor.email)
+        _store_notice(termination, actor.shown_as)
         machines = ", ".join(_machine_label(c) for c in coverages)
         for user in _customer_recipients(organisation):
             language = user.language or organisation.language
@@ -781,7 +781,7 @@ def servicepac_activate(
 
 
 def contact_of(user: User) -> dict[str, Any]:
-    return {"name": user.get_full_name() or user.email, "email": user.email, "phone": user.phone}
+    return {"name": user.shown_as, "email": user.email, "phone": user.phone}
 
 
 # --- program agreements issued by other contexts (Buy Tech) ------------------------------------------

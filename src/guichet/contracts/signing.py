@@ -239,7 +239,7 @@ def _keep_signatures(sender: type, instance: Signature, raw: bool = False, **kwa
 def _facts(actor: User, organisation_name: str, http_request: HttpRequest | None, content_sha256: str) -> SigningFacts:
     user_agent = http_request.headers.get("User-Agent", "") if http_request is not None else ""
     return SigningFacts(
-        signer_name=actor.get_full_name() or actor.email,
+        signer_name=actor.shown_as,
         signer_email=actor.email,
         organisation_name=organisation_name,
         signed_at=timezone.now().replace(microsecond=0),

@@ -117,7 +117,7 @@ def header_html(context: Context) -> SafeString:
         ("next", NEXT),
         ("user_name", NAME),
     )
-    name = (user.get_full_name() or user.email) if authenticated else ""
+    name = user.shown_as if authenticated else ""
     return kept_html("partials/header.html", key, (str(context.get("csrf_token", "")), request.get_full_path(), name))
 
 

@@ -154,7 +154,7 @@ class RequestTypeOut(Schema):
 
 
 def _name(user: User | None) -> str | None:
-    return user.get_full_name() or user.email if user is not None else None
+    return user.shown_as if user is not None else None
 
 
 def _attachment(attachment: Attachment) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def timeline_rows(
     rows = []
     for entry in timeline:
         at_iso, at_text = zoned_texts(entry.at, zone)
-        actor = entry.actor.get_full_name() or entry.actor.email if entry.actor is not None else None
+        actor = entry.actor.shown_as if entry.actor is not None else None
         files = tuple(
             FileRow(url_for(link, {"number": number, "pk": file.pk}), file.original_name, filesizeformat(file.size))
             for file in entry.files
@@ -138,7 +138,7 @@ def status_control(status: str) -> SafeString:
 
 
 def _agents(country: str) -> tuple[tuple[int, str], ...]:
-    return tuple((agent.pk, agent.get_full_name() or agent.email) for agent in selectors.agents_for(country))
+    return tuple((agent.pk, agent.shown_as) for agent in selectors.agents_for(country))
 
 
 @lru_cache(maxsize=256)

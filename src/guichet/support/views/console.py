@@ -104,7 +104,7 @@ def _queue_csv(queue: Any) -> HttpResponseBase:
             item.get_type_display(),
             item.get_priority_display(),
             item.get_status_display(),
-            (item.assignee.get_full_name() or item.assignee.email) if item.assignee else "",
+            item.assignee.shown_as if item.assignee else "",
             item.resolution_due.isoformat() if item.resolution_due else "",
         ]
         for item in queue.order_by(*selectors.QUEUE_ORDERING).iterator(chunk_size=500)
