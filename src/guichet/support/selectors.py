@@ -158,7 +158,10 @@ def conversation_of(request: Request, *, include_internal: bool) -> Conversation
 
 
 def attachments_of(request: Request, *, include_internal: bool) -> QuerySet[Attachment]:
-    attachments = Attachment.objects.filter(organisation=request.organisation, request=request)
+    # Files sent together share their transaction's time on PostgreSQL: the id orders them as they came.
+    attachments = Attachment.objects.filter(organisation=request.organisation, request=request).order_by(
+        "created_at", "id"
+    )
     return attachments if include_internal else attachments.filter(internal=False)
 
 
