@@ -653,7 +653,7 @@ def start_servers(
 
 
 def measure_all(
-    bare: Scenario, guichet: list[Scenario], sides: dict[str, set[int]], monitor: CpuMonitor, args: Any
+    bare: Scenario, scenarios: list[Scenario], sides: dict[str, set[int]], monitor: CpuMonitor, args: Any
 ) -> tuple[list[dict[str, Any]], list[Slice]]:
     """Each scenario in turn with the bare list, B S B S … B, after a wait for a quiet machine; a
     scenario's first bare slice is the previous one's last when the wait was short (under 2 s).
@@ -662,8 +662,8 @@ def measure_all(
     rows, blocks, bare_slices = [], [], []
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
     with progress:
-        task = progress.add_task("HTTP bench", total=len(guichet))
-        for scenario in guichet:
+        task = progress.add_task("HTTP bench", total=len(scenarios))
+        for scenario in scenarios:
             progress.update(task, description=scenario.name)
             waited = time.time()
             monitor.wait_quiet(args.quiet_max)
