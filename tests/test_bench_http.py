@@ -100,3 +100,34 @@ def test_server_cpu_is_read_for_each_side(bench: Any) -> None:
     used = bench.process_ticks({"us": {os.getpid()}, "nobody": {-5}})
     assert used["us"] > 0
     assert used["nobody"] == 0
+
+
+def test_the_readme_table_replaces_its_own_block_only(bench: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "intro\n<!-- bench/http: start -->\nold\n<!-- bench/http: end -->\n"
+        "<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n"
+    )
+    monkeypatch.setattr(bench, "README", readme)
+    common = {"p50_ms": 10.0, "p99_ms": 20.0, "cpu_ms": 4.0, "unexpected": 0, "socket_errors": 0}
+    bare = {**common, "scenario": "bare_list", "rps": 100.0, "ratio": 1.0, "queries": None, "foreign_cpu_pct": 1.0}
+    page = {
+        **common,
+        "scenario": "console_queue",
+        "rps": 80.0,
+        "ratio": 0.8,
+        "ratio_min": 0.7,
+        "ratio_max": 0.9,
+        "cpu_ratio": 0.5,
+        "cpu_ratio_min": 0.45,
+        "cpu_ratio_max": 0.55,
+        "queries": 2,
+        "foreign_cpu_pct": 2.0,
+    }
+    bench.write_readme([bare, page], 100.0, {"organisation_requests": 10_673}, "3 slices", through_nginx=False)
+    text = readme.read_text()
+    assert "old" not in text
+    assert "| console_queue | 80.0 | 0.80 | 0.70-0.90 | 4.0 | 0.50 (0.45-0.55) | 10 | 20 | 2 | 0 | 2.0 |" in text
+    assert "| bare_list | 100.0 | 1.00 |  | 4.0 |  | 10 | 20 |  | 0 | 1.0 |" in text
+    assert text.startswith("intro\n<!-- bench/http: start -->")
+    assert text.endswith("<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n")

@@ -65,7 +65,8 @@ GUICHET_CONFIG = "python:guichet.ops.gunicorn"  # the production gunicorn settin
 GUICHET_PORT, BARE_PORT = (int(port) for port in os.environ.get("BENCH_HTTP_PORTS", "8101,8102").split(","))
 BENCH_BROKER = "redis://127.0.0.1:6379/10"  # this bench's own Redis database, emptied after a run
 BARE_DB = "perf_bare"  # the bare project's own settings name it (user perf, password perf)
-console = Console()
+# Wide enough for the whole table when the output goes to a file (rich would wrap it at 80 columns).
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 # --- the machine's other work ----------------------------------------------------------------
@@ -656,7 +657,7 @@ def measure_all(
     bare: Scenario, scenarios: list[Scenario], sides: dict[str, set[int]], monitor: CpuMonitor, args: Any
 ) -> tuple[list[dict[str, Any]], list[Slice]]:
     """Each scenario in turn with the bare list, B S B S … B, after a wait for a quiet machine; a
-    scenario's first bare slice is the previous one's last when the wait was short (under 2 s).
+    scenario's first bare slice is the previous one's last when the wait was short (under 10 s).
     Returns each scenario's row and every bare slice."""
     hertz = os.sysconf("SC_CLK_TCK")
     rows, blocks, bare_slices = [], [], []
@@ -668,7 +669,7 @@ def measure_all(
             waited = time.time()
             monitor.wait_quiet(args.quiet_max)
             waited = time.time() - waited
-            shared = bool(bare_slices) and waited < 2
+            shared = bool(bare_slices) and waited < 10
             around = [bare_slices[-1] if shared else run_slice(bare, sides, args.slice_seconds, args.connections)]
             slices = []
             for _ in range(args.slices):
