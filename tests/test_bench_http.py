@@ -35,7 +35,7 @@ def piece(bench: Any, rps: float, ticks: int, latency: list[list[int]], seconds:
         "socket_errors": 0,
         "latency_us": latency,
     }
-    return bench.Slice("s", result, ticks, 0.0, seconds)
+    return bench.Slice("s", result, ticks, 0.0, seconds, db_ticks=ticks // 2)
 
 
 def test_each_slice_is_compared_with_the_bare_slices_either_side(bench: Any) -> None:
@@ -86,6 +86,9 @@ def test_a_row_from_slices_and_its_ratios_to_the_bare_list(bench: Any) -> None:
     assert (row["ratio"], row["ratio_min"], row["ratio_max"]) == (0.5, 0.5, 0.5)
     assert row["bare_cpu_ms"] == 2.0
     assert (row["cpu_ratio"], row["cpu_ratio_min"], row["cpu_ratio_max"]) == (0.5, 0.5, 0.5)
+    # Their PostgreSQL backends took half as much again on both sides.
+    assert (row["db_cpu_ms"], row["bare_db_cpu_ms"]) == (2.0, 1.0)
+    assert row["cpu_db_ratio"] == 0.5
 
 
 def test_the_former_every_five_ratio_from_the_same_run(bench: Any) -> None:
@@ -94,6 +97,11 @@ def test_the_former_every_five_ratio_from_the_same_run(bench: Any) -> None:
     bench.every_five(rows, blocks)
     # Around the first five: the first block's first bare slice (200) and the fifth's last (100).
     assert [row["ratio_every5"] for row in rows] == [round(100 / 150, 3)] * 5 + [round(100 / 150, 3)]
+
+
+def test_backends_that_come_and_go_count_from_their_first_reading(bench: Any) -> None:
+    # 10 kept its connection, 11 closed it (its last ticks are lost), 12 opened one meanwhile.
+    assert bench.ticks_delta({10: 100, 11: 50}, {10: 130, 12: 7}) == 30 + 7
 
 
 def test_server_cpu_is_read_for_each_side(bench: Any) -> None:
@@ -109,7 +117,7 @@ def test_the_readme_table_replaces_its_own_block_only(bench: Any, tmp_path: Path
         "<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n"
     )
     monkeypatch.setattr(bench, "README", readme)
-    common = {"p50_ms": 10.0, "p99_ms": 20.0, "cpu_ms": 4.0, "unexpected": 0, "socket_errors": 0}
+    common = {"p50_ms": 10.0, "p99_ms": 20.0, "cpu_ms": 4.0, "db_cpu_ms": 1.0, "unexpected": 0, "socket_errors": 0}
     bare = {**common, "scenario": "bare_list", "rps": 100.0, "ratio": 1.0, "queries": None, "foreign_cpu_pct": 1.0}
     page = {
         **common,
@@ -121,13 +129,17 @@ def test_the_readme_table_replaces_its_own_block_only(bench: Any, tmp_path: Path
         "cpu_ratio": 0.5,
         "cpu_ratio_min": 0.45,
         "cpu_ratio_max": 0.55,
+        "cpu_db_ratio": 0.6,
         "queries": 2,
         "foreign_cpu_pct": 2.0,
     }
     bench.write_readme([bare, page], 100.0, {"organisation_requests": 10_673}, "3 slices", through_nginx=False)
     text = readme.read_text()
     assert "old" not in text
-    assert "| console_queue | 80.0 | 0.80 | 0.70-0.90 | 4.0 | 0.50 (0.45-0.55) | 10 | 20 | 2 | 0 | 2.0 |" in text
-    assert "| bare_list | 100.0 | 1.00 |  | 4.0 |  | 10 | 20 |  | 0 | 1.0 |" in text
+    assert (
+        "| console_queue | 80.0 | 0.80 | 0.70-0.90 | 4.0 | 1.0 | 0.50 (0.45-0.55) | 0.60 | 10 | 20 | 2 | 0 | 2.0 |"
+        in text
+    )
+    assert "| bare_list | 100.0 | 1.00 |  | 4.0 | 1.0 |  |  | 10 | 20 |  | 0 | 1.0 |" in text
     assert text.startswith("intro\n<!-- bench/http: start -->")
     assert text.endswith("<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n")

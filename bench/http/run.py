@@ -35,6 +35,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -342,6 +343,11 @@ def process_ticks(sides: dict[str, set[int]]) -> dict[str, int]:
     """CPU ticks (user + system) each side's processes have used so far: its gunicorn masters and
     every process under them. A worker that exited is still counted: once reaped, its ticks are in
     its master's cutime/cstime."""
+    return scan_sides(sides)[0]
+
+
+def scan_sides(sides: dict[str, set[int]]) -> tuple[dict[str, int], dict[str, set[int]]]:
+    """process_ticks, and each side's processes."""
     parents, ticks = {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -354,35 +360,91 @@ def process_ticks(sides: dict[str, set[int]]) -> dict[str, int]:
         parents[int(entry)] = int(fields[1])
         ticks[int(entry)] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
     used = dict.fromkeys(sides, 0)
+    members: dict[str, set[int]] = {name: set() for name in sides}
     for pid, count in ticks.items():
         ancestor = pid
         while ancestor > 1:
             side = next((name for name, roots in sides.items() if ancestor in roots), None)
             if side:
                 used[side] += count
+                members[side].add(pid)
                 break
             ancestor = parents.get(ancestor, 0)
-    return used
+    return used, members
+
+
+def database_ticks(processes: set[int]) -> dict[int, int]:
+    """CPU ticks so far (user + system) of each PostgreSQL backend serving one of `processes`: the
+    client port in the backend's title (`postgres: … <user> <database> 127.0.0.1(<port>) <state>`)
+    is the local port of a TCP socket one of them holds."""
+    inodes = set()
+    for pid in processes:
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        inodes |= {int(link[8:-1]) for link in links if link.startswith("socket:[")}
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[9]) in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
+            if not title.startswith("postgres: "):
+                continue
+            client = re.search(r"\((\d+)\)", title)
+            if client and int(client[1]) in ports:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                found[int(entry)] = sum(int(value) for value in stat[stat.rindex(")") + 2 :].split()[11:13])
+        except OSError:
+            continue
+    return found
+
+
+def ticks_delta(before: dict[int, int], after: dict[int, int]) -> int:
+    """Ticks used between two readings of processes that come and go (a backend closed at its
+    connection's age limit, another opened): each process still there counts from its first
+    reading, or from zero when it started meanwhile; one that ended takes its last ticks with it."""
+    return sum(ticks - before.get(pid, 0) for pid, ticks in after.items())
 
 
 @dataclass
 class Slice:
-    """One wrk run of a few seconds, and the CPU its side's server processes used meanwhile."""
+    """One wrk run of a few seconds, and the CPU its side's server processes used meanwhile
+    (gunicorn's; PostgreSQL's backends of those processes apart)."""
 
     scenario: str
     result: dict[str, Any]
     cpu_ticks: int
     started: float
     ended: float
+    db_ticks: int = 0
 
 
 def run_slice(scenario: Scenario, sides: dict[str, set[int]], seconds: int, connections: int) -> Slice:
     command = wrk_command(scenario, seconds, connections)
-    started, before = time.time(), process_ticks(sides)[scenario.side]
+    started = time.time()
+    used, members = scan_sides(sides)
+    database = database_ticks(members[scenario.side])
     output = _run(command)
-    after, ended = process_ticks(sides)[scenario.side], time.time()
+    used_after, members = scan_sides(sides)
+    database_after = database_ticks(members[scenario.side])
+    ended = time.time()
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
-    return Slice(scenario.name, json.loads(line[5:]), after - before, started, ended)
+    return Slice(
+        scenario.name,
+        json.loads(line[5:]),
+        used_after[scenario.side] - used[scenario.side],
+        started,
+        ended,
+        ticks_delta(database, database_after),
+    )
 
 
 # --- the method: slices of the bare list and of a scenario, in turn -------------------------------
@@ -457,6 +519,7 @@ def summarise(
         "unexpected": sum(piece.result["unexpected"] for piece in slices),
         "socket_errors": sum(piece.result["socket_errors"] for piece in slices),
         "cpu_ms": round(cpu_ms_per_request(sum(piece.cpu_ticks for piece in slices), requests, hertz), 2),
+        "db_cpu_ms": round(cpu_ms_per_request(sum(piece.db_ticks for piece in slices), requests, hertz), 2),
         "slices": len(slices),
         "queries": queries,
         "status": status,
@@ -477,6 +540,8 @@ def compare(row: dict[str, Any], bare: list[Slice], slices: list[Slice], hertz: 
     ]
     bare_requests = sum(piece.result["requests"] for piece in bare)
     bare_cpu = cpu_ms_per_request(sum(piece.cpu_ticks for piece in bare), bare_requests, hertz)
+    bare_db = cpu_ms_per_request(sum(piece.db_ticks for piece in bare), bare_requests, hertz)
+    both = row["cpu_ms"] + row["db_cpu_ms"]
     row.update(
         ceiling_rps=round(median([piece.result["rps"] for piece in bare]), 1),
         ratio=round(median(ratios), 3),
@@ -484,6 +549,9 @@ def compare(row: dict[str, Any], bare: list[Slice], slices: list[Slice], hertz: 
         ratio_max=round(high, 3),
         ratios=[round(ratio, 3) for ratio in ratios],
         bare_cpu_ms=round(bare_cpu, 2),
+        bare_db_cpu_ms=round(bare_db, 2),
+        # With each side's PostgreSQL backends: the bare list spends much of its time there.
+        cpu_db_ratio=round((bare_cpu + bare_db) / both, 3) if both else 0.0,
         cpu_ratio=round(bare_cpu / row["cpu_ms"], 3) if row["cpu_ms"] else 0.0,
         cpu_ratio_min=round(min(cpu_ratios), 3),
         cpu_ratio_max=round(max(cpu_ratios), 3),
@@ -544,7 +612,19 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
 # --- report -------------------------------------------------------------------------------------
 
 
-COLUMNS = ("scenario", "req/s", "ratio", "spread", "CPU ms", "CPU ratio", "p50 ms", "p99 ms", "queries")
+COLUMNS = (
+    "scenario",
+    "req/s",
+    "ratio",
+    "spread",
+    "CPU ms",
+    "DB ms",
+    "CPU ratio",
+    "CPU+DB ratio",
+    "p50 ms",
+    "p99 ms",
+    "queries",
+)
 COLUMNS_END = ("not as expected", "other CPU %")
 
 
@@ -557,7 +637,9 @@ def cells(row: dict[str, Any]) -> list[str]:
         f"{row['ratio']:.2f}",
         f"{row['ratio_min']:.2f}-{row['ratio_max']:.2f}" if compared else "",
         f"{row['cpu_ms']:.1f}",
+        f"{row['db_cpu_ms']:.1f}",
         f"{row['cpu_ratio']:.2f} ({row['cpu_ratio_min']:.2f}-{row['cpu_ratio_max']:.2f})" if compared else "",
+        f"{row['cpu_db_ratio']:.2f}" if compared else "",
         f"{row['p50_ms']:.0f}",
         f"{row['p99_ms']:.0f}",
         "" if row["queries"] is None else str(row["queries"]),
@@ -593,7 +675,7 @@ def write_readme(
         f"{os.cpu_count()} cores; largest organisation: {rows['organisation_requests']:,} requests. "
         f"Bare list: {ceiling:.0f} req/s over the run. Ratio: the median of each slice's req/s over the "
         "bare slices just before and after it (spread: lowest-highest); CPU ratio: the bare list's server "
-        "CPU per request over the scenario's (method above).",
+        "CPU per request over the scenario's, without and with its PostgreSQL backends' (method above).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
