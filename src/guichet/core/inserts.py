@@ -57,6 +57,20 @@ class StandIns:
     actual: dict[str, Any] = dataclass_field(default_factory=dict)  # field name -> value or SQL expression
     text: dict[str, str] = dataclass_field(default_factory=dict)  # field name -> stand-in text
 
+    def carried_by(self, value: Any) -> bool:
+        """Whether `value` holds a stand-in (the id, or a text in a string, a JSON dict or list)."""
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return value == self.id
+        if isinstance(value, str):
+            return any(text in value for text in self.text.values())
+        if isinstance(value, dict):
+            return any(self.carried_by(item) for item in value.values())
+        if isinstance(value, list | tuple):
+            return any(self.carried_by(item) for item in value)
+        return False
+
     def replaced(self, value: Any, found: dict[str, Any]) -> Any:
         """`value` with the stand-ins replaced by `found` (the first row's written id and fields)."""
         if isinstance(value, bool):
@@ -134,13 +148,20 @@ def _write_with(found: StandIns, rows: list[models.Model]) -> None:
     for name, value in found.actual.items():
         setattr(first, name, value)
     alias = router.db_for_write(type(first))
-    connection = connections[alias]
     names = list(found.actual)
-    if connection.vendor != "postgresql":
+    # Which fields of the later rows carry a stand-in, found before the statement: after it (the
+    # series locked until the commit) only those are given the written values.
+    carrying = [
+        (row, model_field.attname)
+        for row in rows[1:]
+        for model_field in row._meta.concrete_fields
+        if found.carried_by(getattr(row, model_field.attname))
+    ]
+    if connections[alias].vendor != "postgresql":
         with transaction.atomic(using=alias, savepoint=False):
             _insert(first, alias)
             written = {"pk": first.pk, **{name: getattr(first, name) for name in names}}
-            _replace_in_rows(found, rows[1:], written)
+            _fill(found, carrying, written)
             write(rows[1:])
         return
     returned = [cast(models.Field, first._meta.get_field(name)) for name in names]
@@ -148,16 +169,12 @@ def _write_with(found: StandIns, rows: list[models.Model]) -> None:
     written = {"pk": values[0], **dict(zip(names, values[len(rows) :], strict=True))}
     for name in names:
         setattr(first, name, written[name])
-    _replace_in_rows(found, rows[1:], written)
+    _fill(found, carrying, written)
 
 
-def _replace_in_rows(found: StandIns, rows: list[models.Model], written: dict[str, Any]) -> None:
-    for row in rows:
-        for model_field in row._meta.concrete_fields:
-            value = getattr(row, model_field.attname)
-            replaced = found.replaced(value, written)
-            if replaced is not value and replaced != value:
-                setattr(row, model_field.attname, replaced)
+def _fill(found: StandIns, carrying: list[tuple[models.Model, str]], written: dict[str, Any]) -> None:
+    for row, attname in carrying:
+        setattr(row, attname, found.replaced(getattr(row, attname), written))
 
 
 def write(rows: list[models.Model]) -> None:
