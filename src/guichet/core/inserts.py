@@ -57,6 +57,10 @@ class StandIns:
     actual: dict[str, Any] = dataclass_field(default_factory=dict)  # field name -> value or SQL expression
     text: dict[str, str] = dataclass_field(default_factory=dict)  # field name -> stand-in text
 
+    def texts(self) -> dict[str, str]:
+        """Each stand-in as it reads in a text or a JSON document (the id's too, in decimal)."""
+        return {**self.text, "pk": str(self.id)}
+
     def carried_by(self, value: Any) -> bool:
         """Whether `value` holds a stand-in (the id, or a text in a string, a JSON dict or list)."""
         if isinstance(value, bool):
@@ -64,7 +68,7 @@ class StandIns:
         if isinstance(value, int):
             return value == self.id
         if isinstance(value, str):
-            return any(text in value for text in self.text.values())
+            return any(text in value for text in self.texts().values())
         if isinstance(value, dict):
             return any(self.carried_by(item) for item in value.values())
         if isinstance(value, list | tuple):
@@ -78,7 +82,7 @@ class StandIns:
         if isinstance(value, int):
             return found["pk"] if value == self.id else value
         if isinstance(value, str):
-            for name, text in self.text.items():
+            for name, text in self.texts().items():
                 if text in value:
                     value = value.replace(text, str(found[name]))
             return value
@@ -252,17 +256,20 @@ def _placeholder(param: Any, found: StandIns, quote: Callable[[str], str], meta:
     if isinstance(param, Jsonb):
         dumped = (param.dumps or _json_dumps)(param.obj)
         text, cast_to = (dumped if isinstance(dumped, str) else dumped.decode()), "::jsonb"
-    if text is None or not any(stand_in in text for stand_in in found.text.values()):
+    texts = found.texts()
+    if text is None or not any(stand_in in text for stand_in in texts.values()):
         kept.append(param)
         return "%s"
+    columns = {name: _column_of(quote, cast(str, meta.get_field(name).column), 0) for name in found.text}
+    columns["pk"] = f"{_column_of(quote, cast(str, meta.pk.column), 0)}::text"
     for name, stand_in in found.text.items():
         if text == stand_in and not cast_to:  # the whole value: the first part's column itself
-            return _column_of(quote, cast(str, meta.get_field(name).column), 0)
+            return columns[name]
     expression = "%s"
     kept.append(text)
-    for name, stand_in in found.text.items():
+    for name, stand_in in texts.items():
         if stand_in in text:
-            expression = f"replace({expression}, %s, {_column_of(quote, cast(str, meta.get_field(name).column), 0)})"
+            expression = f"replace({expression}, %s, {columns[name]})"
             kept.append(stand_in)
     return f"{expression}{cast_to}"
 
