@@ -69,7 +69,10 @@ def creations() -> dict[str, Callable[[], int]]:
 
 class LockTimer:
     """An execute wrapper timing the numbering lock: from the statement that takes the number (its
-    upsert, or the request's INSERT calling `guichet_next_number`) to the end of the commit."""
+    upsert, or the request's INSERT calling `guichet_next_number`) to the end of the commit: its
+    callback runs first after the commit, before those the creation registered earlier (the e-mail's
+    publish to the broker, registered before the number since the rows are built first), which run
+    once the lock is released."""
 
     def __init__(self) -> None:
         self.held: list[float] = []
@@ -79,6 +82,7 @@ class LockTimer:
         if self.since is None and ("core_numbersequence" in sql or "guichet_next_number" in sql):
             self.since = time.perf_counter()
             transaction.on_commit(self._released)
+            connection.run_on_commit.insert(0, connection.run_on_commit.pop())
         return execute(sql, params, many, context)
 
     def _released(self) -> None:

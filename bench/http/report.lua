@@ -3,6 +3,9 @@
 -- JSON line. Arguments after `--`: expected status, then either [method body-file content-type]
 -- or `paths=FILE`: a GET of the file's next line (a path) at each request, so that no two requests
 -- ask the same (the first-time search scenarios).
+-- The JSON line also carries the whole latency distribution, `latency_us`: [microseconds, count]
+-- for each distinct latency, so that run.py merges a scenario's slices into one distribution and
+-- takes its percentiles there (percentiles of slices cannot be merged).
 local threads = {}
 
 function setup(thread)
@@ -40,9 +43,16 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do bad = bad + thread:get("unexpected") end
   local seconds = summary.duration / 1e6
   local errors = summary.errors
+  -- latency(i): the i-th distinct latency (microseconds) and how many requests took it.
+  local distribution = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    distribution[i] = string.format("[%d,%d]", value, count)
+  end
   io.write(string.format(
-    'JSON {"requests":%d,"rps":%.2f,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"unexpected":%d,"socket_errors":%d}\n',
-    summary.requests, summary.requests / seconds,
+    'JSON {"requests":%d,"seconds":%.3f,"rps":%.2f,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,' ..
+    '"unexpected":%d,"socket_errors":%d,"latency_us":[%s]}\n',
+    summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    bad, errors.connect + errors.read + errors.write + errors.timeout))
+    bad, errors.connect + errors.read + errors.write + errors.timeout, table.concat(distribution, ",")))
 end

@@ -1,7 +1,7 @@
 """Guichet over HTTP, side by side with a bare Django ceiling, in one run.
 
-    python bench/http/run.py            # full: 20 s per scenario
-    python bench/http/run.py --quick    # 8 s per scenario, reused data: ≤ 8 minutes
+    python bench/http/run.py            # full: 5 slices of 4 s per scenario
+    python bench/http/run.py --quick    # 3 slices of 2 s per scenario, reused data: ≤ 8 minutes
     python bench/http/run.py --write-readme
 
 What it does, in order:
@@ -13,11 +13,16 @@ What it does, in order:
    cache) and the bare project of ../shared/bench/peer/bare (its own settings and seeding,
    as they are) under the same gunicorn;
 4. for each scenario waits for a quiet machine (other processes < 5 % CPU for 5 s, at
-   most --quiet-max s), runs wrk (1 thread, 16 connections) and records the CPU share
-   other processes took meanwhile;
-5. prints a table and, as its last line, one JSON object: each scenario's req/s, p50,
-   p99, unexpected answers, queries and its ratio to the bare list's req/s measured around
-   it (the bare list runs again after every BARE_EVERY scenarios: the machine's speed drifts).
+   most --quiet-max s), then runs wrk (1 thread, 16 connections) in short slices, the bare list's
+   and the scenario's in turn: B S B S … B. Around each slice it reads the server processes' CPU
+   time (/proc/<pid>/stat: utime + stime of the side's gunicorn master and workers, the exited
+   workers' in their master's cutime + cstime);
+5. prints a table and, as its last line, one JSON object: each scenario's req/s, p50, p99
+   (from its slices' latency distributions merged), unexpected answers, queries, its ratio (the
+   median of each slice's req/s over the mean of the two bare slices around it, with the lowest and
+   highest), its server CPU per request and its CPU ratio (the bare list's CPU per request over the
+   scenario's, from the same slices): the machine's speed drifts by up to 40 % within minutes, and
+   a slice a few seconds from its bare slices shares their speed.
 
 With --through-nginx, both projects answer through nginx (Debian's) as a scaled-out
 deployment would: Guichet as two instances of one worker each (the same two workers in
@@ -28,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -59,7 +66,8 @@ GUICHET_CONFIG = "python:guichet.ops.gunicorn"  # the production gunicorn settin
 GUICHET_PORT, BARE_PORT = (int(port) for port in os.environ.get("BENCH_HTTP_PORTS", "8101,8102").split(","))
 BENCH_BROKER = "redis://127.0.0.1:6379/10"  # this bench's own Redis database, emptied after a run
 BARE_DB = "perf_bare"  # the bare project's own settings name it (user perf, password perf)
-console = Console()
+# Wide enough for the whole table when the output goes to a file (rich would wrap it at 80 columns).
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 # --- the machine's other work ----------------------------------------------------------------
@@ -287,6 +295,7 @@ class Scenario:
     expected: int = 200
     body: dict[str, Any] | str | None = None  # a POST: JSON, or a form already encoded
     paths: list[str] | None = None  # a GET of the next one at each request (`url`: the status check)
+    side: str = "guichet"  # whose server processes answer it: "guichet" or "bare" (CPU per request)
 
 
 def status(scenario: Scenario) -> int:
@@ -301,9 +310,7 @@ def status(scenario: Scenario) -> int:
         return 0  # no answer (a worker killed by its timeout): the scenario is reported, not the run lost
 
 
-def measure(
-    scenario: Scenario, monitor: CpuMonitor, seconds: int, connections: int, quiet_max: float
-) -> dict[str, Any]:
+def wrk_command(scenario: Scenario, seconds: int, connections: int) -> list[str]:
     headers = [part for name, value in scenario.headers.items() for part in ("-H", f"{name}: {value}")]
     arguments = ["--", str(scenario.expected)]
     if scenario.paths:
@@ -317,33 +324,249 @@ def measure(
         is_form = isinstance(scenario.body, str)
         body.write_text(scenario.body if is_form else json.dumps(scenario.body))  # type: ignore[arg-type]
         arguments += ["POST", str(body), "application/x-www-form-urlencoded" if is_form else "application/json"]
-    monitor.wait_quiet(quiet_max)
+    return [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        *headers,
+        "-s",
+        str(HERE / "report.lua"),
+        scenario.url,
+        *arguments,
+    ]
+
+
+def process_ticks(sides: dict[str, set[int]]) -> dict[str, int]:
+    """CPU ticks (user + system) each side's processes have used so far: its gunicorn masters and
+    every process under them. A worker that exited is still counted: once reaped, its ticks are in
+    its master's cutime/cstime."""
+    return scan_sides(sides)[0]
+
+
+def scan_sides(sides: dict[str, set[int]]) -> tuple[dict[str, int], dict[str, set[int]]]:
+    """process_ticks, and each side's processes."""
+    parents, ticks = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        ticks[int(entry)] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    used = dict.fromkeys(sides, 0)
+    members: dict[str, set[int]] = {name: set() for name in sides}
+    for pid, count in ticks.items():
+        ancestor = pid
+        while ancestor > 1:
+            side = next((name for name, roots in sides.items() if ancestor in roots), None)
+            if side:
+                used[side] += count
+                members[side].add(pid)
+                break
+            ancestor = parents.get(ancestor, 0)
+    return used, members
+
+
+def database_ticks(processes: set[int]) -> dict[int, int]:
+    """CPU ticks so far (user + system) of each PostgreSQL backend serving one of `processes`: the
+    client port in the backend's title (`postgres: … <user> <database> 127.0.0.1(<port>) <state>`)
+    is the local port of a TCP socket one of them holds."""
+    inodes = set()
+    for pid in processes:
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        inodes |= {int(link[8:-1]) for link in links if link.startswith("socket:[")}
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[9]) in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
+            if not title.startswith("postgres: "):
+                continue
+            client = re.search(r"\((\d+)\)", title)
+            if client and int(client[1]) in ports:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                found[int(entry)] = sum(int(value) for value in stat[stat.rindex(")") + 2 :].split()[11:13])
+        except OSError:
+            continue
+    return found
+
+
+def ticks_delta(before: dict[int, int], after: dict[int, int]) -> int:
+    """Ticks used between two readings of processes that come and go (a backend closed at its
+    connection's age limit, another opened): each process still there counts from its first
+    reading, or from zero when it started meanwhile; one that ended takes its last ticks with it."""
+    return sum(ticks - before.get(pid, 0) for pid, ticks in after.items())
+
+
+@dataclass
+class Slice:
+    """One wrk run of a few seconds, and the CPU its side's server processes used meanwhile
+    (gunicorn's; PostgreSQL's backends of those processes apart)."""
+
+    scenario: str
+    result: dict[str, Any]
+    cpu_ticks: int
+    started: float
+    ended: float
+    db_ticks: int = 0
+
+
+def run_slice(scenario: Scenario, sides: dict[str, set[int]], seconds: int, connections: int) -> Slice:
+    command = wrk_command(scenario, seconds, connections)
     started = time.time()
-    output = _run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "30s",
-            *headers,
-            "-s",
-            str(HERE / "report.lua"),
-            scenario.url,
-            *arguments,
-        ]
-    )
+    used, members = scan_sides(sides)
+    database = database_ticks(members[scenario.side])
+    output = _run(command)
+    used_after, members = scan_sides(sides)
+    database_after = database_ticks(members[scenario.side])
+    ended = time.time()
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
-    result = json.loads(line[5:])
-    result.update(
-        scenario=scenario.name,
-        # One more request, after: what a page answers (a POST's is wrk's count of unexpected ones).
-        status=scenario.expected if scenario.body is not None else status(scenario),
-        queries=scenario.queries,
-        foreign_cpu_pct=monitor.mean(started, time.time()),
+    return Slice(
+        scenario.name,
+        json.loads(line[5:]),
+        used_after[scenario.side] - used[scenario.side],
+        started,
+        ended,
+        ticks_delta(database, database_after),
     )
-    return result
+
+
+# --- the method: slices of the bare list and of a scenario, in turn -------------------------------
+# This machine's speed drifts by up to 40 % within minutes (bench/README.md), so a scenario is
+# compared with the bare list measured a few seconds before and after it, slice by slice:
+# B S B S B S B. Each scenario slice gives one ratio, to the mean of the two bare slices around
+# it; the scenario's ratio is their median, and their spread says whether the verdict is firm.
+
+
+def pair_ratios(bare: list[float], scenario: list[float]) -> list[float]:
+    """Each scenario slice's figure over the mean of the bare slices just before and after it
+    (the slices ran bare, scenario, bare, …, bare: one more bare slice than scenario slices)."""
+    if len(bare) != len(scenario) + 1:
+        raise ValueError(f"{len(bare)} bare slices around {len(scenario)} scenario slices")
+    return [value / ((bare[i] + bare[i + 1]) / 2) for i, value in enumerate(scenario)]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def spread(values: list[float]) -> tuple[float, float]:
+    """The lowest and the highest: with 3 to 5 pairs, an interquartile range would be two of them."""
+    return min(values), max(values)
+
+
+def merge_latencies(distributions: list[list[list[int]]]) -> dict[int, int]:
+    """Slices' latency distributions (report.lua's [microseconds, count] pairs) as one."""
+    merged: dict[int, int] = {}
+    for distribution in distributions:
+        for value, count in distribution:
+            merged[value] = merged.get(value, 0) + count
+    return merged
+
+
+def percentile_ms(distribution: dict[int, int], percent: float) -> float:
+    """wrk's own percentile (stats.c): the smallest latency whose cumulated count reaches the rank."""
+    total = sum(distribution.values())
+    if not total:
+        return 0.0
+    rank = math.floor(percent / 100 * total + 1.0)  # wrk: round(p / 100 * count + 0.5)
+    seen = 0
+    for value in sorted(distribution):
+        seen += distribution[value]
+        if seen >= rank:
+            return value / 1000
+    return max(distribution) / 1000
+
+
+def cpu_ms_per_request(ticks: int, requests: int, hertz: int) -> float:
+    """Server CPU milliseconds a request took: its side's ticks over the slices' answered requests."""
+    return 1000 * ticks / hertz / requests if requests else 0.0
+
+
+def summarise(
+    name: str, slices: list[Slice], hertz: int, queries: int | None = None, status: int | None = None
+) -> dict[str, Any]:
+    """One row from a scenario's slices: req/s over their whole time, latencies from their merged
+    distribution, the answers not as expected and the CPU per request over all of them."""
+    requests = sum(piece.result["requests"] for piece in slices)
+    latency = merge_latencies([piece.result["latency_us"] for piece in slices])
+    return {
+        "scenario": name,
+        "requests": requests,
+        "rps": round(requests / sum(piece.result["seconds"] for piece in slices), 2),
+        "p50_ms": percentile_ms(latency, 50),
+        "p90_ms": percentile_ms(latency, 90),
+        "p99_ms": percentile_ms(latency, 99),
+        "max_ms": max(latency, default=0) / 1000,
+        "unexpected": sum(piece.result["unexpected"] for piece in slices),
+        "socket_errors": sum(piece.result["socket_errors"] for piece in slices),
+        "cpu_ms": round(cpu_ms_per_request(sum(piece.cpu_ticks for piece in slices), requests, hertz), 2),
+        "db_cpu_ms": round(cpu_ms_per_request(sum(piece.db_ticks for piece in slices), requests, hertz), 2),
+        "slices": len(slices),
+        "queries": queries,
+        "status": status,
+    }
+
+
+def compare(row: dict[str, Any], bare: list[Slice], slices: list[Slice], hertz: int) -> None:
+    """Add to a scenario's row its ratios to the bare slices around its own: req/s (median and
+    spread of the pairs) and CPU per request (bare over scenario: above 1, cheaper than the bare list)."""
+    ratios = pair_ratios([piece.result["rps"] for piece in bare], [piece.result["rps"] for piece in slices])
+    low, high = spread(ratios)
+
+    def cpu(piece: Slice) -> float:
+        return cpu_ms_per_request(piece.cpu_ticks, piece.result["requests"], hertz)
+
+    cpu_ratios = [
+        1 / ratio if ratio else 0.0 for ratio in pair_ratios([cpu(p) for p in bare], [cpu(p) for p in slices])
+    ]
+    bare_requests = sum(piece.result["requests"] for piece in bare)
+    bare_cpu = cpu_ms_per_request(sum(piece.cpu_ticks for piece in bare), bare_requests, hertz)
+    bare_db = cpu_ms_per_request(sum(piece.db_ticks for piece in bare), bare_requests, hertz)
+    both = row["cpu_ms"] + row["db_cpu_ms"]
+    row.update(
+        ceiling_rps=round(median([piece.result["rps"] for piece in bare]), 1),
+        ratio=round(median(ratios), 3),
+        ratio_min=round(low, 3),
+        ratio_max=round(high, 3),
+        ratios=[round(ratio, 3) for ratio in ratios],
+        bare_cpu_ms=round(bare_cpu, 2),
+        bare_db_cpu_ms=round(bare_db, 2),
+        # With each side's PostgreSQL backends: the bare list spends much of its time there.
+        cpu_db_ratio=round((bare_cpu + bare_db) / both, 3) if both else 0.0,
+        cpu_ratio=round(bare_cpu / row["cpu_ms"], 3) if row["cpu_ms"] else 0.0,
+        cpu_ratio_min=round(min(cpu_ratios), 3),
+        cpu_ratio_max=round(max(cpu_ratios), 3),
+    )
+
+
+def every_five(rows: list[dict[str, Any]], blocks: list[list[Slice]], every: int = 5) -> None:
+    """The former method's ratio, from the same run, for comparison (bench/README.md): a scenario's
+    req/s over the mean of the bare list measured before and after its group of `every` scenarios
+    (here the first bare slice of the group's first block and the last of its last block)."""
+    for start in range(0, len(rows), every):
+        group = blocks[start : start + every]
+        around = (group[0][0].result["rps"] + group[-1][-1].result["rps"]) / 2
+        for row in rows[start : start + every]:
+            row["ratio_every5"] = round(row["rps"] / around, 3)
 
 
 def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], dict[str, Any]]:
@@ -379,55 +602,85 @@ def build_scenarios(database_url: str) -> tuple[list[Scenario], list[Scenario], 
         Scenario("form_create_request", base + form["path"], form["headers"], form["queries"], 302, form["body"])
     )
     bare_base = f"http://127.0.0.1:{BARE_PORT}"
-    bare = [Scenario("bare_list", f"{bare_base}/items/"), Scenario("bare_list_deep", f"{bare_base}/items/?page=2000")]
+    bare = [
+        Scenario("bare_list", f"{bare_base}/items/", side="bare"),
+        Scenario("bare_list_deep", f"{bare_base}/items/?page=2000", side="bare"),
+    ]
     return bare, guichet, plan["rows"]
 
 
 # --- report -------------------------------------------------------------------------------------
 
 
+COLUMNS = (
+    "scenario",
+    "req/s",
+    "ratio",
+    "spread",
+    "CPU ms",
+    "DB ms",
+    "CPU ratio",
+    "CPU+DB ratio",
+    "p50 ms",
+    "p99 ms",
+    "queries",
+)
+COLUMNS_END = ("not as expected", "other CPU %")
+
+
+def cells(row: dict[str, Any]) -> list[str]:
+    """A row's cells, in COLUMNS + COLUMNS_END order (the bare list's own row has no ratio to itself)."""
+    compared = "ratio_min" in row
+    return [
+        row["scenario"],
+        f"{row['rps']:.1f}",
+        f"{row['ratio']:.2f}",
+        f"{row['ratio_min']:.2f}-{row['ratio_max']:.2f}" if compared else "",
+        f"{row['cpu_ms']:.1f}",
+        f"{row['db_cpu_ms']:.1f}",
+        f"{row['cpu_ratio']:.2f} ({row['cpu_ratio_min']:.2f}-{row['cpu_ratio_max']:.2f})" if compared else "",
+        f"{row['cpu_db_ratio']:.2f}" if compared else "",
+        f"{row['p50_ms']:.0f}",
+        f"{row['p99_ms']:.0f}",
+        "" if row["queries"] is None else str(row["queries"]),
+        str(row["unexpected"] + row["socket_errors"]),
+        f"{row['foreign_cpu_pct']:.1f}",
+    ]
+
+
 def table(results: list[dict[str, Any]], ceiling: float, through_nginx: bool) -> Table:
     how = "through nginx, Guichet 2 instances of 1 worker" if through_nginx else "2 gunicorn workers"
-    out = Table(title=f"HTTP, {how}, PostgreSQL — ratio to the bare list measured around it (mean {ceiling:.0f} req/s)")
-    for column in ("scenario", "req/s", "ratio", "p50 ms", "p99 ms", "queries", "unexpected", "other CPU %"):
+    out = Table(
+        title=f"HTTP, {how}, PostgreSQL — median ratio to the bare list's slices around each slice "
+        f"(bare list {ceiling:.0f} req/s over the run)"
+    )
+    for column in (*COLUMNS, *COLUMNS_END):
         out.add_column(column, justify="left" if column == "scenario" else "right")
     for result in results:
-        out.add_row(
-            result["scenario"],
-            f"{result['rps']:.1f}",
-            f"{result['ratio']:.2f}",
-            f"{result['p50_ms']:.0f}",
-            f"{result['p99_ms']:.0f}",
-            "" if result["queries"] is None else str(result["queries"]),
-            str(result["unexpected"] + result["socket_errors"]),
-            f"{result['foreign_cpu_pct']:.1f}",
-        )
+        out.add_row(*cells(result))
     return out
 
 
 def write_readme(
-    results: list[dict[str, Any]], ceiling: float, rows: dict[str, Any], seconds: int, through_nginx: bool
+    results: list[dict[str, Any]], ceiling: float, rows: dict[str, Any], plan: str, through_nginx: bool
 ) -> None:
     # Each way of serving keeps its own table: a run through nginx does not replace the direct one.
     marker = "bench/http nginx" if through_nginx else "bench/http"
     start, end = f"<!-- {marker}: start -->", f"<!-- {marker}: end -->"
     how = " through nginx (Guichet: 2 instances of 1 worker; bare: 1 instance of 2)" if through_nginx else ""
+    header = [*COLUMNS, *COLUMNS_END]
     lines = [
         start,
-        f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{how}, {seconds} s per scenario, "
+        f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{how}, {plan}, "
         f"{os.cpu_count()} cores; largest organisation: {rows['organisation_requests']:,} requests. "
-        f"Bare list ceiling: {ceiling:.0f} req/s on average, measured again after every {BARE_EVERY} scenarios; "
-        "each ratio is to the mean of the bare runs just before and after it.",
+        f"Bare list: {ceiling:.0f} req/s over the run. Ratio: the median of each slice's req/s over the "
+        "bare slices just before and after it (spread: lowest-highest); CPU ratio: the bare list's server "
+        "CPU per request over the scenario's, without and with its PostgreSQL backends' (method above).",
         "",
-        "| scenario | req/s | ratio | p50 ms | p99 ms | queries | not as expected | other CPU % |",
-        "|---|---|---|---|---|---|---|---|",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
     ]
-    for r in results:
-        queries = "" if r["queries"] is None else r["queries"]
-        lines.append(
-            f"| {r['scenario']} | {r['rps']:.1f} | {r['ratio']:.2f} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} "
-            f"| {queries} | {r['unexpected'] + r['socket_errors']} | {r['foreign_cpu_pct']:.1f} |"
-        )
+    lines += ["| " + " | ".join(cells(row)) + " |" for row in results]
     lines.append(end)
     text = README.read_text()
     block = "\n".join(lines)
@@ -446,52 +699,28 @@ def empty_bench_queue() -> None:
         redis.Redis.from_url(BENCH_BROKER).delete("celery")
 
 
-# The bare list is measured again after every few scenarios: this machine's speed drifts within a
-# run (by a third between two quiet runs an hour apart, with no other process busy), so each
-# scenario is compared with the ceiling measured around it, not only with the one at the start.
-BARE_EVERY = 5
-AGAIN = " again"
-
-
-def interleaved(bare: list[Scenario], guichet: list[Scenario], every: int) -> list[Scenario]:
-    """The bare scenarios, then Guichet's with the bare list again after every `every` and at the end."""
-    ceiling = bare[0]
-    again = Scenario(ceiling.name + AGAIN, ceiling.url)
-    plan = list(bare)
-    for index, scenario in enumerate(guichet, start=1):
-        plan.append(scenario)
-        if index % every == 0 or index == len(guichet):
-            plan.append(again)
-    return plan
-
-
-def with_ratios(results: list[dict[str, Any]]) -> float:
-    """Each result's ratio to the mean of the bare-list runs just before and after it; the run's mean ceiling."""
-    ceilings = [i for i, result in enumerate(results) if result["scenario"] in ("bare_list", "bare_list" + AGAIN)]
-    for index, result in enumerate(results):
-        before = max((i for i in ceilings if i <= index), default=ceilings[0])
-        after = min((i for i in ceilings if i >= index), default=before)
-        around = (results[before]["rps"] + results[after]["rps"]) / 2
-        result["ceiling_rps"] = round(around, 1)
-        result["ratio"] = round(result["rps"] / around, 3)
-    return round(sum(results[i]["rps"] for i in ceilings) / len(ceilings), 1)
-
-
 def start_servers(
     stack: ExitStack, database_url: str, bare_env: dict[str, str], logs: Path, through_nginx: bool
-) -> set[int]:
-    """Start both projects on the scenarios' ports; return the processes whose CPU is this bench's."""
+) -> dict[str, set[int]]:
+    """Start both projects on the scenarios' ports; return each side's root processes (`guichet`,
+    `bare`; `proxy`: nginx, counted in neither side's CPU per request)."""
     env = guichet_env(database_url)
     if not through_nginx:
         return {
-            stack.enter_context(
-                gunicorn("guichet.config.wsgi", GUICHET_PORT, env, ROOT, logs / "guichet.log", config=GUICHET_CONFIG)
-            ),
-            stack.enter_context(gunicorn("bareproj.wsgi", BARE_PORT, bare_env, PEER / "bare", logs / "bare.log")),
+            "guichet": {
+                stack.enter_context(
+                    gunicorn(
+                        "guichet.config.wsgi", GUICHET_PORT, env, ROOT, logs / "guichet.log", config=GUICHET_CONFIG
+                    )
+                )
+            },
+            "bare": {
+                stack.enter_context(gunicorn("bareproj.wsgi", BARE_PORT, bare_env, PEER / "bare", logs / "bare.log"))
+            },
         }
     # The instances listen above the scenarios' ports, where nginx listens (apart even when those are adjacent).
     first, second, bare = GUICHET_PORT + 20, GUICHET_PORT + 21, BARE_PORT + 40
-    roots = {
+    guichet = {
         stack.enter_context(
             gunicorn(
                 "guichet.config.wsgi", port, env, ROOT, logs / f"guichet-{port}.log", workers=1, config=GUICHET_CONFIG
@@ -499,56 +728,103 @@ def start_servers(
         )
         for port in (first, second)
     }
-    roots.add(stack.enter_context(gunicorn("bareproj.wsgi", bare, bare_env, PEER / "bare", logs / "bare.log")))
-    roots.add(stack.enter_context(nginx({GUICHET_PORT: [first, second], BARE_PORT: [bare]}, logs)))
-    return roots
+    return {
+        "guichet": guichet,
+        "bare": {stack.enter_context(gunicorn("bareproj.wsgi", bare, bare_env, PEER / "bare", logs / "bare.log"))},
+        "proxy": {stack.enter_context(nginx({GUICHET_PORT: [first, second], BARE_PORT: [bare]}, logs))},
+    }
+
+
+def measure_all(
+    bare: Scenario, scenarios: list[Scenario], sides: dict[str, set[int]], monitor: CpuMonitor, args: Any
+) -> tuple[list[dict[str, Any]], list[Slice]]:
+    """Each scenario in turn with the bare list, B S B S … B, after a wait for a quiet machine; a
+    scenario's first bare slice is the previous one's last when the wait was short (under 10 s).
+    Returns each scenario's row and every bare slice."""
+    hertz = os.sysconf("SC_CLK_TCK")
+    rows, blocks, bare_slices = [], [], []
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
+    with progress:
+        task = progress.add_task("HTTP bench", total=len(scenarios))
+        for scenario in scenarios:
+            progress.update(task, description=scenario.name)
+            waited = time.time()
+            monitor.wait_quiet(args.quiet_max)
+            waited = time.time() - waited
+            shared = bool(bare_slices) and waited < 10
+            around = [bare_slices[-1] if shared else run_slice(bare, sides, args.slice_seconds, args.connections)]
+            slices = []
+            for _ in range(args.slices):
+                slices.append(run_slice(scenario, sides, args.slice_seconds, args.connections))
+                around.append(run_slice(bare, sides, args.slice_seconds, args.connections))
+            bare_slices += around[1:] if shared else around
+            # One more request, after: what a page answers (a POST's is wrk's count of unexpected ones).
+            answered = scenario.expected if scenario.body is not None else status(scenario)
+            row = summarise(scenario.name, slices, hertz, scenario.queries, answered)
+            compare(row, around, slices, hertz)
+            row["foreign_cpu_pct"] = monitor.mean(around[0].started, around[-1].ended)
+            rows.append(row)
+            blocks.append(around)
+            progress.advance(task)
+    every_five(rows, blocks)
+    bare_row = summarise(bare.name, bare_slices, hertz, status=status(bare))
+    bare_row.update(
+        ratio=1.0,
+        ceiling_rps=bare_row["rps"],
+        foreign_cpu_pct=monitor.mean(bare_slices[0].started, bare_slices[-1].ended),
+    )
+    return [bare_row, *rows], bare_slices
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="8 s per scenario")
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="3 slices of 2 s per scenario (and of the bare list)")
+    parser.add_argument("--slices", type=int, default=5, help="slices of each scenario, each between two bare ones")
+    parser.add_argument("--slice-seconds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--quiet-max", type=float, default=120, help="longest wait for a quiet machine, in seconds")
-    parser.add_argument("--only", nargs="*", help="Guichet scenarios to run (the bare list always runs)")
+    parser.add_argument("--only", nargs="*", help="scenarios to run (the bare list always runs)")
     parser.add_argument("--write-readme", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--no-broker", action="store_true", help="no Celery broker: e-mails rendered in the request")
     parser.add_argument(
         "--through-nginx", action="store_true", help="both projects behind nginx; Guichet as 2 instances of 1 worker"
     )
     args = parser.parse_args()
+    if args.quick:
+        args.slices, args.slice_seconds = 3, 2
     if args.no_broker:
         os.environ["CELERY_BROKER_URL"] = ""
-    seconds = 8 if args.quick else args.seconds
     database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_requests")
     if not database_url.startswith("postgres"):
         sys.exit("The HTTP bench measures PostgreSQL: set DATABASE_URL to a postgres:// database.")
     ensure_wrk()
     bare, guichet, rows = build_scenarios(database_url)
+    ceiling_list, others = bare[0], [*bare[1:], *guichet]
     if args.only:
-        guichet = [scenario for scenario in guichet if scenario.name in args.only]
+        others = [scenario for scenario in others if scenario.name in args.only]
     bare_env = prepare_bare()
     logs = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    results: list[dict[str, Any]] = []
     with ExitStack() as stack:
-        roots = start_servers(stack, database_url, bare_env, logs, args.through_nginx)
-        monitor = CpuMonitor(roots, {database_url.rsplit("/", 1)[1], BARE_DB})
+        sides = start_servers(stack, database_url, bare_env, logs, args.through_nginx)
+        monitor = CpuMonitor(set().union(*sides.values()), {database_url.rsplit("/", 1)[1], BARE_DB})
         monitor.start()
-        progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=console)
-        plan = interleaved(bare, guichet, BARE_EVERY)
-        with progress:
-            task = progress.add_task("HTTP bench", total=len(plan))
-            for scenario in plan:
-                progress.update(task, description=scenario.name)
-                results.append(measure(scenario, monitor, seconds, args.connections, args.quiet_max))
-                progress.advance(task)
+        results, bare_slices = measure_all(ceiling_list, others, sides, monitor, args)
     empty_bench_queue()
-    ceiling = with_ratios(results)
+    ceiling = results[0]["rps"]
     console.print(table(results, ceiling, args.through_nginx))
     console.print(f"server logs: {logs}")
+    plan = f"{args.slices} slices of {args.slice_seconds} s per scenario between {args.slices + 1} of the bare list"
     if args.write_readme:
-        write_readme(results, ceiling, rows, seconds, args.through_nginx)
-    summary = {"ceiling_rps": ceiling, "seconds": seconds, "through_nginx": args.through_nginx, "scenarios": results}
+        write_readme(results, ceiling, rows, plan, args.through_nginx)
+    summary = {
+        "ceiling_rps": ceiling,
+        "seconds": args.slices * args.slice_seconds,
+        "slices": args.slices,
+        "slice_seconds": args.slice_seconds,
+        "through_nginx": args.through_nginx,
+        "bare_slices_rps": [piece.result["rps"] for piece in bare_slices],
+        "scenarios": results,
+    }
     print(json.dumps(summary))
 
 

@@ -67,6 +67,9 @@ def server_side(lines: list[dict[str, Any]]) -> dict[str, Any]:
         "slow_gc2": sum(1 for line in slow if line["gc_n"][2]),
         "slow_off_cpu": sum(1 for line in slow if line["cpu_ms"] < line["wall_ms"] / 2),
         "slow_first": sum(1 for line in slow if line["nth"] <= FIRST),
+        "slow_connected": sum(1 for line in slow if line.get("connected")),
+        "sql_ms_p50": statistics.median(line["sql"][1] for line in lines) if "sql" in lines[0] else 0.0,
+        "redis_ms_p50": statistics.median(line["redis"][1] for line in lines) if "redis" in lines[0] else 0.0,
         "slowest": sorted(slow, key=lambda line: -line["wall_ms"])[:3],
     }
 
@@ -87,6 +90,7 @@ def main() -> None:
     logs = Path(tempfile.mkdtemp(prefix="bench-tails-"))
     trace = logs / "trace"
     trace.mkdir()
+    print(f"per-request lines in {trace}", flush=True)
     env = {**http.guichet_env(database_url), "TRACE_DIR": str(trace)}
     results = []
     read: dict[Path, int] = {}
@@ -127,7 +131,9 @@ def main() -> None:
                     f"{'':26} server wall p50 {s['wall_p50']:5.1f} p99 {s['wall_p99']:6.1f} max {s['wall_max']:6.1f} "
                     f"cpu p50 {s['cpu_p50']:5.1f} | gen-2 GCs in {s['gc2_requests']}/{s['n']} requests "
                     f"(longest {s['gc2_ms_max']:.1f} ms), GC total {s['gc_ms_total']} ms | slow (>{SLOW}x p50) "
-                    f"{s['slow']}: gen-2 {s['slow_gc2']}, off-CPU {s['slow_off_cpu']}, first {FIRST} {s['slow_first']}",
+                    f"{s['slow']}: gen-2 {s['slow_gc2']}, off-CPU {s['slow_off_cpu']}, first {FIRST} {s['slow_first']}"
+                    f", new DB connection {s['slow_connected']} | SQL p50 {s['sql_ms_p50']:.1f} ms, Redis p50 "
+                    f"{s['redis_ms_p50']:.1f} ms",
                     flush=True,
                 )
                 for line in s["slowest"]:

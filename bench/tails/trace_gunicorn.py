@@ -1,6 +1,7 @@
 """gunicorn settings for bench/tails: the production ones (guichet.ops.gunicorn), plus one line per
 request written to $TRACE_DIR/<pid>.jsonl: when it started, its path, wall and CPU time, and the
-garbage collections that ran during it (count and time per generation).
+garbage collections that ran during it (count and time per generation), its SQL statements and
+their time, its Redis commands and their time, and whether it opened a database connection.
 
     gunicorn -c bench/tails/trace_gunicorn.py guichet.config.wsgi
 
@@ -23,7 +24,17 @@ from typing import Any
 from guichet.ops import gunicorn as _production
 from guichet.ops.gunicorn import *  # noqa: F403  (the production hooks and settings, then ours)
 
-_state: dict[str, Any] = {"gc": [0.0, 0.0, 0.0], "n": [0, 0, 0], "started": 0.0, "gen": 0, "nth": 0, "pages": 0}
+_state: dict[str, Any] = {
+    "gc": [0.0, 0.0, 0.0],
+    "n": [0, 0, 0],
+    "started": 0.0,
+    "gen": 0,
+    "nth": 0,
+    "pages": 0,
+    "sql": [0, 0.0],
+    "redis": [0, 0.0],
+    "connected": 0,
+}
 _PROBES = ("/healthz", "/readyz")
 _PROFILE_FIRST = int(os.environ.get("TRACE_PROFILE_FIRST", "0"))
 
@@ -36,10 +47,45 @@ def _on_gc(phase: str, info: dict[str, int]) -> None:
         _state["n"][_state["gen"]] += 1
 
 
+def _timed(counter: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    started = time.perf_counter()
+    try:
+        return call(*args, **kwargs)
+    finally:
+        _state[counter][0] += 1
+        _state[counter][1] += time.perf_counter() - started
+
+
+def _sql(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    return _timed("sql", execute, sql, params, many, context)
+
+
+def _count_io() -> None:
+    """Each request's SQL statements, Redis commands (their count and wall time) and new database
+    connections, from the worker's first request on (the warm-up's are not counted)."""
+    import redis
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    connection.execute_wrappers.append(_sql)
+    command = redis.Redis.execute_command
+
+    def execute_command(self: Any, *args: Any, **options: Any) -> Any:
+        return _timed("redis", command, self, *args, **options)
+
+    redis.Redis.execute_command = execute_command  # type: ignore[method-assign]
+
+    def connected(**kwargs: Any) -> None:
+        _state["connected"] += 1
+
+    connection_created.connect(connected, weak=False)
+
+
 def post_worker_init(worker: Any) -> None:
     # TRACE_BASELINE=1: without the production warm-up and freeze, to measure what they change.
     if hasattr(_production, "post_worker_init") and not os.environ.get("TRACE_BASELINE"):
         _production.post_worker_init(worker)
+    _count_io()
     _state["out"] = Path(os.environ["TRACE_DIR"], f"{os.getpid()}.jsonl").open("a", buffering=1)  # noqa: SIM115  (the worker's lifetime)
     gc.callbacks.append(_on_gc)
 
@@ -48,7 +94,8 @@ def pre_request(worker: Any, req: Any) -> None:
     _state["nth"] += 1
     _state["pages"] += req.path not in _PROBES
     _state["profile"] = cProfile.Profile() if req.path not in _PROBES and _state["pages"] <= _PROFILE_FIRST else None
-    _state.update(gc=[0.0, 0.0, 0.0], n=[0, 0, 0], t=time.time(), wall=time.perf_counter(), cpu=time.process_time())
+    _state.update(gc=[0.0, 0.0, 0.0], n=[0, 0, 0], sql=[0, 0.0], redis=[0, 0.0], connected=0)
+    _state.update(t=time.time(), wall=time.perf_counter(), cpu=time.process_time())
     if _state["profile"]:
         _state["profile"].enable()
 
@@ -67,5 +114,8 @@ def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
         "cpu_ms": round(cpu * 1000, 2),
         "gc_ms": [round(s * 1000, 2) for s in _state["gc"]],
         "gc_n": _state["n"],
+        "sql": [_state["sql"][0], round(_state["sql"][1] * 1000, 2)],
+        "redis": [_state["redis"][0], round(_state["redis"][1] * 1000, 2)],
+        "connected": _state["connected"],
     }
     _state["out"].write(json.dumps(line) + "\n")

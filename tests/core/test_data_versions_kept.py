@@ -53,3 +53,14 @@ def test_another_scope_or_an_empty_answer_is_its_own_entry(org_a, org_b) -> None
 def test_a_label_no_write_replaces_is_refused() -> None:
     with pytest.raises(LookupError, match="nothing replaces"):
         data_versions.kept("test.stale", ("nowhere",), (), list)
+
+
+def test_a_write_marked_unkept_replaces_no_version(org_a) -> None:  # type: ignore[no-untyped-def]
+    make_machine(org_a, "78AB001")
+    before = data_versions.current(["inventory"])
+    with data_versions.unkept(), connection.cursor() as cursor:
+        cursor.execute("UPDATE inventory_machine SET serial = %s WHERE serial = %s", ["78AB002", "78AB001"])
+    assert data_versions.current(["inventory"]) == before
+    with connection.cursor() as cursor:  # after the block, writes replace it again
+        cursor.execute("UPDATE inventory_machine SET serial = %s WHERE serial = %s", ["78AB003", "78AB002"])
+    assert data_versions.current(["inventory"]) != before

@@ -66,3 +66,53 @@ def test_a_block_belongs_inside_a_transaction_and_alone() -> None:
         pass
     with pytest.raises(TransactionManagementError), transaction.atomic(), inserts.together(), inserts.together():
         pass
+
+
+def _computed(sql: str, value: str) -> object:
+    """What the database computes as the first row is written (as `numbering.in_insert` does)."""
+    from django.db.models import CharField
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor != "postgresql":
+        return value
+    return RawSQL(sql, (), output_field=CharField())  # noqa: S611 (a constant of the test)
+
+
+def test_rows_built_from_stand_ins_carry_what_the_first_row_was_written_with(customer_a) -> None:  # type: ignore[no-untyped-def]
+    message = _message(1)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured, inserts.together():
+        inserts.stand_in(message, thread_key=_computed("upper('thread-' || 'k')", "THREAD-K"))
+        stand_in, stand_in_id = message.thread_key, message.pk
+        assert stand_in_id < 0 and stand_in.isalnum()
+        notification = Notification(
+            user=customer_a,
+            template="request_received",
+            category="requests",
+            context={"t": [stand_in]},
+            link=f"/x/{stand_in}/",
+            outbox=message,
+        )
+        audit = AuditEvent(action="test.stand-in", target=stand_in, data={"id": message.pk, "k": f"<{stand_in}>"})
+        inserts.add(notification, audit)
+    writes = [query["sql"] for query in captured.captured_queries if "INSERT" in query["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+    assert message.pk > 0 and message.thread_key == "THREAD-K"
+    assert (notification.outbox_id, notification.context, notification.link) == (
+        message.pk,
+        {"t": ["THREAD-K"]},
+        "/x/THREAD-K/",
+    )
+    assert (audit.target, audit.data) == ("THREAD-K", {"id": message.pk, "k": "<THREAD-K>"})
+    stored = Notification.objects.get(pk=notification.pk)
+    assert (stored.outbox_id, stored.context, stored.link) == (message.pk, {"t": ["THREAD-K"]}, "/x/THREAD-K/")
+    assert AuditEvent.objects.filter(
+        pk=audit.pk, target="THREAD-K", data={"id": message.pk, "k": "<THREAD-K>"}
+    ).exists()
+    assert OutboxMessage.objects.get(pk=message.pk).thread_key == "THREAD-K"
+
+
+def test_stand_ins_come_first_in_a_block() -> None:
+    with transaction.atomic(), inserts.together():
+        inserts.add(_message(1))
+        with pytest.raises(TransactionManagementError):
+            inserts.stand_in(_message(2), thread_key="x")

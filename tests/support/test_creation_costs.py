@@ -25,15 +25,16 @@ pytestmark = pytest.mark.django_db
 # its RELEASE (in production they are BEGIN and COMMIT). API: the notification preference (the
 # token, the memberships and the grants are kept in the cache: accounts/api_access.py); the
 # request, which takes its number in its INSERT on PostgreSQL (core/numbering.py `in_insert`;
-# SQLite: the number first, its own statement); then its case and the case's first step, its
+# SQLite: the number first, its own statement), with its case and the case's first step, its
 # event, the audit row, the outbox e-mail and the notification, in one statement on PostgreSQL
-# (core/inserts.py; SQLite has no data-modifying WITH: six).
+# (core/inserts.py, their stand-ins for the request's id and number; SQLite has no data-modifying
+# WITH: seven).
 POSTGRESQL = connection.vendor == "postgresql"
-TOGETHER = 1 if POSTGRESQL else 6
+TOGETHER = 1 if POSTGRESQL else 7
 NUMBER = 0 if POSTGRESQL else 1
-API_CREATE = 4 + NUMBER + TOGETHER
+API_CREATE = 3 + NUMBER + TOGETHER
 # The form: the session and its user instead of the token, and the help suggestions it followed.
-FORM_CREATE = 9 + NUMBER + TOGETHER
+FORM_CREATE = 8 + NUMBER + TOGETHER
 
 BODY = {"type": "general", "subject": "Une question", "description": "Le détail."}
 
@@ -52,15 +53,17 @@ def _no_rereads(statements: list[str]) -> None:
 
 def _short_lock(statements: list[str]) -> None:
     """The number keeps its series' row locked until the commit, and every other new request of the
-    country waits: after it come only the request and the rows written together, nothing read."""
+    country waits: after it come only the request and the rows written together, nothing read (on
+    PostgreSQL one statement: the number is taken by the request's part of it)."""
     taken = next(i for i, sql in enumerate(statements) if "core_numbersequence" in sql or "guichet_next_number" in sql)
-    if POSTGRESQL:  # taken by the request's own INSERT
-        assert statements[taken].startswith('INSERT INTO "support_request"'), statements[taken]
+    if POSTGRESQL:
+        assert statements[taken].startswith('WITH t0 AS (INSERT INTO "support_request"'), statements[taken]
         after = statements[taken:]
     else:
         after = statements[taken + 1 :]
-    assert after[0].startswith('INSERT INTO "support_request"') and after[-1].startswith("RELEASE SAVEPOINT")
-    assert len(after) == 2 + TOGETHER, "\n".join(after)
+        assert after[0].startswith('INSERT INTO "support_request"')
+    assert after[-1].startswith("RELEASE SAVEPOINT")
+    assert len(after) == 1 + TOGETHER, "\n".join(after)
     assert not [sql for sql in after if sql.lstrip().upper().startswith(("SELECT", "UPDATE"))]
 
 
@@ -128,15 +131,30 @@ def test_no_data_version_is_written_while_the_number_is_held(client, org_a, cust
 
 
 def _everything_written(number: str, customer) -> None:  # type: ignore[no-untyped-def]
+    """Each row carries the request's number and id where it was built with their stand-ins."""
     with across_organisations():
         request = Request.objects.get(number=number)
         assert Event.objects.filter(request=request, kind="submitted").count() == 1
         case = Case.objects.get(kind="request", source_id=request.pk)
+        assert (case.number, case.url_args) == (number, {"number": number})
         assert CaseActivity.objects.filter(case=case, event=CaseActivity.Event.OPENED).count() == 1
+        assert AuditEvent.objects.filter(action="request.submitted", target=number).count() == 1
     message = OutboxMessage.objects.get(thread_key=number, template="request_received")
     assert message.to == customer.email
+    assert message.context["number"] == number and message.context["url"].endswith(f"/requests/{number}/")
     notification = Notification.objects.get(user=customer, context__number=number)
     assert notification.outbox_id == message.pk
+    assert notification.link.endswith(f"/requests/{number}/") and notification.context == message.context
+
+
+def test_the_rows_returned_carry_the_written_number_and_id(org_a, customer_a) -> None:  # type: ignore[no-untyped-def]
+    submitted = _submit(org_a, customer_a)
+    request = submitted.request
+    assert request.pk > 0 and request.number.startswith(f"{org_a.country}-")
+    assert submitted.event.request_id == request.pk and submitted.event.pk > 0
+    with across_organisations():
+        assert Request.objects.get(pk=request.pk).number == request.number
+    _everything_written(request.number, customer_a)
 
 
 def test_a_failure_after_the_notification_leaves_nothing(org_a, customer_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -147,18 +165,24 @@ def test_a_failure_after_the_notification_leaves_nothing(org_a, customer_a, monk
     def broken() -> None:
         raise RuntimeError("after the writes")
 
-    written = inserts.write
+    written = inserts._write_with
 
-    def write_then_fail(rows):  # type: ignore[no-untyped-def]
-        written(rows)  # the request's case, event, audit row, e-mail and notification are in
+    def write_then_fail(found, rows):  # type: ignore[no-untyped-def]
+        written(found, rows)  # the request, its case, event, audit row, e-mail and notification are in
         broken()
 
-    monkeypatch.setattr(inserts, "write", write_then_fail)
+    monkeypatch.setattr(inserts, "_write_with", write_then_fail)
     before = _sizes()
+    with pytest.raises(RuntimeError):
+        _submit(org_a, customer_a)
+    assert _sizes() == before
+
+
+def _submit(org_a, customer_a) -> services.Submitted:  # type: ignore[no-untyped-def]
     http_request = RequestFactory().post("/")
     http_request.session = SessionStore()  # a reader without help suggestions opened
-    with tenant_scope(org_a), pytest.raises(RuntimeError):
-        services.request_submit(
+    with tenant_scope(org_a):
+        return services.submit(
             actor=customer_a,
             organisation=org_a,
             type="general",
@@ -168,7 +192,6 @@ def test_a_failure_after_the_notification_leaves_nothing(org_a, customer_a, monk
             contact={"name": "A", "email": customer_a.email},
             http_request=http_request,
         )
-    assert _sizes() == before
 
 
 def _sizes() -> tuple[int, ...]:

@@ -26,19 +26,27 @@ from .models import ApiToken, Application
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _note_use(token: ApiToken) -> None:
-    """Record that `token` was used now, at most once a minute (the condition is in SQL, so two
-    workers racing on the same token still write once)."""
+TOKEN_CACHE_SECONDS = 600
+
+
+def _note_use(token: ApiToken, key: str) -> bool:
+    """Record that `token` was used now, at most once a minute: the kept row (`key`) says when it was
+    last written, and the condition is in SQL, so two workers racing on the same token still write
+    once. The write replaces no data version (`data_versions.unkept`): "last used" is read from the
+    database only (the security page, the admin), and replacing accounts' version once a minute per
+    token would make every instance read again every kept session user, access entry and token. The
+    kept row is stored again with the new time instead, under the same version, so no other worker
+    or instance tries again within the minute. Whether it stored the row."""
     now = timezone.now()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
-        return
-    ApiToken.objects.filter(pk=token.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+        return False
+    with data_versions.unkept():
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
     token.last_used_at = now
-
-
-TOKEN_CACHE_SECONDS = 600
+    cache.set(key, token, TOKEN_CACHE_SECONDS)
+    return True
 
 
 def _token_key(version: str, key_hash: str) -> str:
@@ -64,13 +72,15 @@ def kept_token(key_hash: str) -> ApiToken | None:
         row = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
         if row is None or not _live(row):
             return None
-        cache.set(key, row, TOKEN_CACHE_SECONDS)
-    elif not _live(row):
+        if not _note_use(row, key):
+            cache.set(key, row, TOKEN_CACHE_SECONDS)
+        return row
+    if not _live(row):
         return None
-    else:
-        access = cache.get(access_key(version, row.user_id))
-        if access is not None:
-            setattr(row.user, PREFETCHED, access)
+    _note_use(row, key)  # before the access entry joins the row (not kept with it)
+    access = cache.get(access_key(version, row.user_id))
+    if access is not None:
+        setattr(row.user, PREFETCHED, access)
     return row
 
 
@@ -83,7 +93,6 @@ class BearerToken(HttpBearer):
         row = kept_token(ApiToken.hash(token))
         if row is None:
             return None
-        _note_use(row)
         request.user = row.user
         request.api_token = row  # type: ignore[attr-defined]  # DELETE /auth/token revokes this one
         return row.user

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from guichet.core.tenancy import tenant_scope
 from guichet.core.viewer import zone_of
 
 from .access_cache import access_of, offered
+from .mfa_enrolled import has_mfa
 
 
 class ActiveOrganisationMiddleware:
@@ -75,31 +74,6 @@ _MFA_EXEMPT_NAMES = (
     "account_reauthenticate",
     "set_language",
 )
-
-
-# An enrolled second factor is remembered a while (one query less on every staff page); removing an
-# authenticator forgets it at once (accounts/signals.py), so only "enrolled" is ever remembered.
-MFA_REMEMBERED_SECONDS = 300
-
-
-def _mfa_key(user_id: object) -> str:
-    return f"guichet:mfa-enrolled:{user_id}"
-
-
-def forget_mfa(user_id: object) -> None:
-    cache.delete(_mfa_key(user_id))
-
-
-def has_mfa(user: object) -> bool:
-    key = _mfa_key(getattr(user, "pk", None))
-    if cache.get(key):
-        return True
-    enrolled = Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
-    if enrolled:
-        cache.set(key, True, MFA_REMEMBERED_SECONDS)
-    return enrolled
 
 
 class StaffMfaRequiredMiddleware:

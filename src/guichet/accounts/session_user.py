@@ -37,6 +37,8 @@ from django.utils.functional import SimpleLazyObject
 from guichet.core import data_versions
 
 from .access_cache import PREFETCHED, READS, access_key
+from .mfa_enrolled import PREFETCHED as MFA_PREFETCHED
+from .mfa_enrolled import mfa_key
 
 if TYPE_CHECKING:
     from .models import User
@@ -52,11 +54,12 @@ def kept_user(backend_path: str, user_id: Any) -> User | None:
     """What `backend.get_user(user_id)` answers now, from the cache while accounts' data is unchanged.
 
     A customer's memberships and grants (access_cache.py) are kept under the same version: they are
-    read in the same round trip and left on the user for the request's first `access_of`.
+    read in the same round trip and left on the user for the request's first `access_of`; so is a
+    member of staff's remembered second factor (mfa_enrolled.py), for the MFA middleware.
     """
     version = data_versions.current(READS)["accounts"]
-    key, access = _key(version, backend_path, user_id), access_key(version, user_id)
-    found = cache.get_many([key, access])
+    key, access, mfa = _key(version, backend_path, user_id), access_key(version, user_id), mfa_key(user_id)
+    found = cache.get_many([key, access, mfa])
     user: User | None = found.get(key)
     if user is None:
         user = load_backend(backend_path).get_user(user_id)
@@ -64,6 +67,8 @@ def kept_user(backend_path: str, user_id: Any) -> User | None:
             cache.set(key, user, USER_CACHE_SECONDS)
     if user is not None and access in found:
         setattr(user, PREFETCHED, found[access])
+    if user is not None and found.get(mfa):
+        setattr(user, MFA_PREFETCHED, True)
     return user
 
 

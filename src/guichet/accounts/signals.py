@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import login_limits, services
-from .middleware import forget_mfa
+from .mfa_enrolled import forget_mfa
 from .models import User
 
 

@@ -157,7 +157,11 @@ FORM_RENDERER = "guichet.core.form_renderer.FormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'guichet.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # Ten minutes: a new connection's server process loads the catalogue again, so the request
+        # that replaces it waits 20 to 25 ms more (bench/README.md, "Tails, third pass"); at 60 s that
+        # was one request a minute per worker under steady traffic. A dropped one is still replaced
+        # before use (health checks, below).
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
         # A persistent connection the server dropped (a restart) is replaced before a request uses it.
         conn_health_checks=True,
     )

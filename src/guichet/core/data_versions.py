@@ -28,7 +28,9 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
@@ -136,9 +138,27 @@ def _labels_of(sql: Any) -> set[str] | frozenset[str]:
     return {label.lower() for label in _WRITES.findall(sql)} & _watched()
 
 
+_unkept: ContextVar[bool] = ContextVar("guichet_data_versions_unkept", default=False)
+
+
+@contextmanager
+def unkept() -> Iterator[None]:
+    """Writes in this block replace no version: for a column that no kept answer holds or was
+    computed from, written often (an API token's "last used", read only from the database by the
+    security page and the admin). Replacing accounts' version for it would make every instance
+    read again every kept session user, access entry and token (issue 17)."""
+    token = _unkept.set(True)
+    try:
+        yield
+    finally:
+        _unkept.reset(token)
+
+
 def _on_execute(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
         result = execute(sql, params, many, context)
+        if _unkept.get():
+            return result
         labels = _labels_of(sql)
         if labels:
             _written(connection, labels)

@@ -15,21 +15,103 @@ an earlier one through `(SELECT id FROM …)`. Elsewhere (SQLite) each row is in
 
 `add` outside a `together` block writes at once. Like `bulk_create`, no `pre_save`/`post_save`
 signal is sent: only rows of models that need none belong here.
+
+**Stand-ins** (`stand_in`): the first row of a block may get values from the database as it is
+written (its id, and a number its INSERT takes, `numbering.in_insert`) that the rows after it
+carry (a foreign key, a source id, the number in a text or a JSON context). Built before the
+statement, those rows carry stand-ins instead: a negative id and random text, unique to the
+block. On PostgreSQL the whole batch is then one statement, each stand-in among a later row's
+values written in SQL as what the first part returns (`(SELECT id FROM t0)`,
+`replace(…, stand-in, (SELECT number FROM t0))`); elsewhere the first row is inserted alone and
+the stand-ins replaced before the others are. Either way every row's fields carry the real
+values afterwards. So a new request's rows are built and compiled before its number is taken:
+nothing but the statement and the commit runs while the country's series is locked (issue 17).
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import cast
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any, cast
 
 from django.db import connections, models, router, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
+from psycopg.types.json import Jsonb
 
 _pending: ContextVar[list[models.Model] | None] = ContextVar("guichet_inserts_pending", default=None)
+
+
+@dataclass
+class StandIns:
+    """The first row of a batch, what its INSERT writes in place of stand-ins, and the stand-ins."""
+
+    row: models.Model
+    id: int
+    actual: dict[str, Any] = dataclass_field(default_factory=dict)  # field name -> value or SQL expression
+    text: dict[str, str] = dataclass_field(default_factory=dict)  # field name -> stand-in text
+
+    def texts(self) -> dict[str, str]:
+        """Each stand-in as it reads in a text or a JSON document (the id's too, in decimal)."""
+        return {**self.text, "pk": str(self.id)}
+
+    def carried_by(self, value: Any) -> bool:
+        """Whether `value` holds a stand-in (the id, or a text in a string, a JSON dict or list)."""
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return value == self.id
+        if isinstance(value, str):
+            return any(text in value for text in self.texts().values())
+        if isinstance(value, dict):
+            return any(self.carried_by(item) for item in value.values())
+        if isinstance(value, list | tuple):
+            return any(self.carried_by(item) for item in value)
+        return False
+
+    def replaced(self, value: Any, found: dict[str, Any]) -> Any:
+        """`value` with the stand-ins replaced by `found` (the first row's written id and fields)."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return found["pk"] if value == self.id else value
+        if isinstance(value, str):
+            for name, text in self.texts().items():
+                if text in value:
+                    value = value.replace(text, str(found[name]))
+            return value
+        if isinstance(value, dict):
+            return {key: self.replaced(item, found) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self.replaced(item, found) for item in value)
+        return value
+
+
+_stand_ins: ContextVar[StandIns | None] = ContextVar("guichet_inserts_stand_ins", default=None)
+
+
+def stand_in(row: models.Model, **actual: Any) -> None:
+    """Make `row` (new) the block's first row, written with `actual` (field name -> value or SQL
+    expression, e.g. `number=numbering.in_insert(...)`), and give it stand-ins meanwhile: a negative
+    id, and random text in each of those fields (letters and digits: they survive URLs, HTML and
+    JSON unchanged). Rows built from it before the block ends carry them, and get the written
+    values. A stand-in must reach a row as written (not hashed, cut or changed in case)."""
+    pending = _pending.get()
+    if pending is None or pending or _stand_ins.get() is not None:
+        raise TransactionManagementError("inserts.stand_in(row) comes first in an inserts.together() block")
+    found = StandIns(row=row, id=-secrets.randbits(62) - 1, actual=actual)
+    for name in actual:
+        found.text[name] = f"Z{secrets.token_hex(12).upper()}Z"
+        setattr(row, name, found.text[name])
+    row.pk = found.id
+    _stand_ins.set(found)
+    pending.append(row)
 
 
 def add(*rows: models.Model) -> None:
@@ -50,11 +132,53 @@ def together() -> Iterator[None]:
         raise TransactionManagementError("inserts.together() runs inside the transaction that needs it")
     pending: list[models.Model] = []
     token = _pending.set(pending)
+    stand_ins = _stand_ins.set(None)
     try:
         yield
+        found = _stand_ins.get()
     finally:
         _pending.reset(token)
-    write(pending)
+        _stand_ins.reset(stand_ins)
+    if found is None:
+        write(pending)
+    else:
+        _write_with(found, pending)
+
+
+def _write_with(found: StandIns, rows: list[models.Model]) -> None:
+    """Write `rows`, the first `found.row`, replacing the stand-ins of `found` (see the module)."""
+    first = found.row
+    first.pk = None
+    for name, value in found.actual.items():
+        setattr(first, name, value)
+    alias = router.db_for_write(type(first))
+    names = list(found.actual)
+    # Which fields of the later rows carry a stand-in, found before the statement: after it (the
+    # series locked until the commit) only those are given the written values.
+    carrying = [
+        (row, model_field.attname)
+        for row in rows[1:]
+        for model_field in row._meta.concrete_fields
+        if found.carried_by(getattr(row, model_field.attname))
+    ]
+    if connections[alias].vendor != "postgresql":
+        with transaction.atomic(using=alias, savepoint=False):
+            _insert(first, alias)
+            written = {"pk": first.pk, **{name: getattr(first, name) for name in names}}
+            _fill(found, carrying, written)
+            write(rows[1:])
+        return
+    returned = [cast(models.Field, first._meta.get_field(name)) for name in names]
+    values = _statement(rows, alias, found, returned)
+    written = {"pk": values[0], **dict(zip(names, values[len(rows) :], strict=True))}
+    for name in names:
+        setattr(first, name, written[name])
+    _fill(found, carrying, written)
+
+
+def _fill(found: StandIns, carrying: list[tuple[models.Model, str]], written: dict[str, Any]) -> None:
+    for row, attname in carrying:
+        setattr(row, attname, found.replaced(getattr(row, attname), written))
 
 
 def write(rows: list[models.Model]) -> None:
@@ -73,6 +197,17 @@ def write(rows: list[models.Model]) -> None:
                     setattr(row, field.name, earlier)
                 _insert(row, alias)
         return
+    _statement(rows, alias)
+
+
+def _statement(
+    rows: list[models.Model], alias: str, found: StandIns | None = None, returned: list[models.Field] | None = None
+) -> tuple[Any, ...]:
+    """One data-modifying `WITH` inserting `rows`, each given its id; returns the ids, then the
+    first row's `returned` fields. With `found`, the stand-ins among the later rows' values are
+    written as what the first part returns."""
+    connection = connections[alias]
+    meta = rows[0]._meta
     quote = connection.ops.quote_name
     parts, params = [], []
     for index, row in enumerate(rows):
@@ -80,22 +215,67 @@ def write(rows: list[models.Model]) -> None:
         query = InsertQuery(type(row))
         query.insert_values(_fields(row), [row])
         compiler = query.get_compiler(using=alias)
-        compiler.returning_fields = [row._meta.pk]
+        compiler.returning_fields = [row._meta.pk, *(returned or [])] if index == 0 else [row._meta.pk]
         (sql, row_params), *_ = compiler.as_sql()
         for field, earlier in linked:  # the expression stood in for the id while compiling
             setattr(row, field.name, earlier)
+        if found is not None and index > 0:
+            sql, row_params = _resolved(sql, row_params, found, quote, meta)
         parts.append(f"t{index} AS ({sql})")
         params.extend(row_params)
     # Only quoted column names of our models and the parts' own names: the values are parameters.
-    ids = ", ".join(_id_of(quote, row, index) for index, row in enumerate(rows))
+    ids = [_id_of(quote, row, index) for index, row in enumerate(rows)]
+    ids += [_column_of(quote, cast(str, model_field.column), 0) for model_field in returned or []]
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {ids}", params)
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(ids)}", params)
         values = cursor.fetchone()
-    for row, pk in zip(rows, values, strict=True):
+    for row, pk in zip(rows, values, strict=False):
         _saved(row, pk, alias)
     for row in rows:  # a row pointing at an earlier one now carries its id
-        for field, earlier in _unsaved_targets(row, rows):
-            setattr(row, field.name, earlier)
+        for link, earlier in _unsaved_targets(row, rows):
+            setattr(row, link.name, earlier)
+    return tuple(values)
+
+
+def _resolved(sql: str, params: Any, found: StandIns, quote: Callable[[str], str], meta: Any) -> tuple[str, list[Any]]:
+    """A later part's SQL and parameters with each stand-in written as what part t0 returns."""
+    pieces = sql.split("%s")
+    if len(pieces) - 1 != len(params):
+        raise ValueError("an INSERT's placeholders do not match its parameters")
+    out, kept = [pieces[0]], cast(list[Any], [])
+    for param, piece in zip(params, pieces[1:], strict=True):
+        out.append(_placeholder(param, found, quote, meta, kept))
+        out.append(piece)
+    return "".join(out), kept
+
+
+def _placeholder(param: Any, found: StandIns, quote: Callable[[str], str], meta: Any, kept: list[Any]) -> str:
+    if isinstance(param, int) and not isinstance(param, bool) and param == found.id:
+        return _column_of(quote, cast(str, meta.pk.column), 0)
+    text, cast_to = (param, "") if isinstance(param, str) else (None, "")
+    if isinstance(param, Jsonb):
+        dumped = (param.dumps or _json_dumps)(param.obj)
+        text, cast_to = (dumped if isinstance(dumped, str) else dumped.decode()), "::jsonb"
+    texts = found.texts()
+    if text is None or not any(stand_in in text for stand_in in texts.values()):
+        kept.append(param)
+        return "%s"
+    columns = {name: _column_of(quote, cast(str, meta.get_field(name).column), 0) for name in found.text}
+    columns["pk"] = f"{_column_of(quote, cast(str, meta.pk.column), 0)}::text"
+    for name, stand_in in found.text.items():
+        if text == stand_in and not cast_to:  # the whole value: the first part's column itself
+            return columns[name]
+    expression = "%s"
+    kept.append(text)
+    for name, stand_in in texts.items():
+        if stand_in in text:
+            expression = f"replace({expression}, %s, {columns[name]})"
+            kept.append(stand_in)
+    return f"{expression}{cast_to}"
+
+
+def _json_dumps(obj: Any) -> str:
+    return json.dumps(obj)
 
 
 def _insert(row: models.Model, alias: str) -> None:
@@ -114,7 +294,11 @@ def _saved(row: models.Model, pk: object, alias: str) -> None:
 
 def _id_of(quote: Callable[[str], str], row: models.Model, index: int) -> str:
     """The id part `index` of the statement gives `row`: a model's quoted column, no outside text."""
-    return f"(SELECT {quote(cast(str, row._meta.pk.column))} FROM t{index})"  # noqa: S608
+    return _column_of(quote, cast(str, row._meta.pk.column), index)
+
+
+def _column_of(quote: Callable[[str], str], column: str, index: int) -> str:
+    return f"(SELECT {quote(column)} FROM t{index})"  # noqa: S608
 
 
 def _fields(row: models.Model) -> list[models.Field]:

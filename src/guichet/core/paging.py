@@ -23,6 +23,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from .errors import Code, DomainError
@@ -152,4 +153,25 @@ def keyset_page(
 def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows, counted up to `cap` only: (cap, True) means "more than cap"."""
     found = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
+def with_capped_count(queryset: QuerySet[Any], alias: str, cap: int = COUNT_CAP) -> QuerySet[Any]:
+    """`queryset` with a column `alias` holding what `capped_count(queryset)` counts (up to cap + 1):
+    the page and its count read in one statement, one round trip (the count is a subquery that does
+    not depend on the row, computed once). Read it back with `capped_count_of`."""
+    capped = queryset.order_by().values("pk")[: cap + 1]
+    sql, params = capped.query.sql_with_params()
+    count = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608 (Django's own SQL, its values in params)
+    return queryset.annotate(**{alias: RawSQL(count, params)})  # noqa: S611 (the same)
+
+
+def capped_count_of(
+    items: Sequence[Any], alias: str, queryset: QuerySet[Any], cap: int = COUNT_CAP
+) -> tuple[int, bool]:
+    """`capped_count(queryset)` from the count a page's first row carries (`with_capped_count`); a page
+    with no row (past the last one) asks the database."""
+    if not items:
+        return capped_count(queryset, cap)
+    found = int(getattr(items[0], alias))
     return min(found, cap), found > cap

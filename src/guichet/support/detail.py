@@ -9,9 +9,9 @@ The page stays a Django template; what it repeats from view to view is printed o
 - the forms that print the same whatever the request (the reply and reopening forms, unbound),
   once per language; the status select once per language and current status. Never the CSRF token:
   it stays in the page, outside what is kept;
-- the colleagues an agent may assign to: their ids and names kept under the accounts application's
-  data version (`data_versions.kept`: any write to a user replaces it), their `<option>`s printed
-  once per list and selected agent.
+- the colleagues an agent may assign to: their ids and names kept in the process under the accounts
+  application's data version (any write to a user replaces it; an LRU keyed on the country and the
+  version), their `<option>`s printed once per list and selected agent.
 """
 
 from __future__ import annotations
@@ -150,8 +150,15 @@ def _agent_options(agents: tuple[tuple[int, str], ...], selected: int | None) ->
     )
 
 
+@lru_cache(maxsize=64)
+def _kept_agents(country: str, version: str) -> tuple[tuple[int, str], ...]:
+    # `version` is the accounts' data version the list was read under: a write to a user is a new key.
+    return _agents(country)
+
+
 def agent_options(country: str, selected: int | None) -> SafeString:
     """The `<option>`s of the agents of `country`, `selected` chosen: the agents read once per
-    version of the accounts' data, their options printed once per list and choice."""
-    agents = data_versions.kept("support.agents", AGENT_READS, (country,), lambda: _agents(country))
+    version of the accounts' data and process (kept here, not in the shared cache: one round trip to
+    it a page, the version's, not two), their options printed once per list and choice."""
+    agents = _kept_agents(country, data_versions.current(AGENT_READS)["accounts"])
     return mark_safe(_agent_options(agents, selected))  # noqa: S308 (format_html escaped each name)

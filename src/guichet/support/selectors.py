@@ -158,7 +158,10 @@ def conversation_of(request: Request, *, include_internal: bool) -> Conversation
 
 
 def attachments_of(request: Request, *, include_internal: bool) -> QuerySet[Attachment]:
-    attachments = Attachment.objects.filter(organisation=request.organisation, request=request)
+    # Files sent together share their transaction's time on PostgreSQL: the id orders them as they came.
+    attachments = Attachment.objects.filter(organisation=request.organisation, request=request).order_by(
+        "created_at", "id"
+    )
     return attachments if include_internal else attachments.filter(internal=False)
 
 
@@ -236,9 +239,9 @@ def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -
 
 def get_request_for_staff(staff: User, number: str) -> Request:
     with across_organisations():
-        request = (
-            _staff_requests(staff).filter(number=number).select_related("organisation", "requester", "assignee").first()
-        )
+        # The number is unique: no ordering to compile or sort (`.first()` ordered by the date).
+        found = _staff_requests(staff).filter(number=number).select_related("organisation", "requester", "assignee")
+        request = next(iter(found.order_by()[:1]), None)
     if request is None:
         raise Http404
     return request

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.accounts import jurisdiction
 from guichet.accounts import selectors as account_selectors
 from guichet.accounts.models import Organisation, User
-from guichet.core import audit, data_versions, inserts, numbering
+from guichet.core import audit, cases, data_versions, inserts, numbering
 from guichet.core.calendar import calendar_of
 from guichet.core.countries import get_centre
 from guichet.core.errors import Conflict, DomainError
@@ -28,6 +28,7 @@ from guichet.core.notifications.outbox import choice_for, enqueue
 from guichet.core.tenancy import across_organisations
 from guichet.help.services import request_submitted_after_suggestions
 
+from . import cases as support_cases
 from . import rules, sla
 from .attachments import EXTENSIONS, check_uploads
 from .errors import Code
@@ -179,22 +180,26 @@ def submit(
     # The request (support) and its case, audit row, e-mail and notification (core): their data
     # versions replaced now, in one cache write, not by each statement under the lock.
     data_versions.writing(("support", "core"))
-    # The number is taken by the request's own INSERT on PostgreSQL (`numbering.in_insert`), and
-    # the rows that follow it (its case and first step, event, audit row, e-mail and notification)
-    # go in one statement: the lock is held for two round trips (the request, the rest) and the
-    # commit, not eight.
+    # The number is taken by the request's own INSERT on PostgreSQL (`numbering.in_insert`), in one
+    # statement with the rows that follow it (its case and first step, event, audit row, e-mail and
+    # notification), built and compiled before: they carry stand-ins for the request's id and
+    # number, written in SQL as what the request's part returns (`inserts.stand_in`). The series'
+    # row is locked for that statement and the commit, with no Python in between.
     year = timezone.localtime(now, calendar.tz).year
     country = organisation.country
     with inserts.together():
-        request.number = numbering.in_insert(sequence_key(country, year), f"{country}-{year}-", NUMBER_WIDTH)
-        request.save(force_insert=True)  # the number read back with the id
+        inserts.stand_in(
+            request, number=numbering.in_insert(sequence_key(country, year), f"{country}-{year}-", NUMBER_WIDTH)
+        )
+        # What `post_save` would do (the request is written with the batch, which sends no signal).
+        cases.record(support_cases.facts_of(request), at=now, new=True)
         event = _event(request, "submitted", actor)
-        for name, data, mime in checked:
-            _store_attachment(request, actor, name, data, mime, internal=False)
         audit.record(
             "request.submitted", actor=actor, organisation=organisation, target=request.number, request=http_request
         )
         _tell_customer(request, "request_received", addressee, description=request.description[:500])
+    for name, data, mime in checked:  # after the number: each file is stored under it
+        _store_attachment(request, actor, name, data, mime, internal=False)
     return Submitted(request, event)
 
 

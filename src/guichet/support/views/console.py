@@ -22,7 +22,7 @@ from guichet.accounts.models import User
 from guichet.core import listing
 from guichet.core.errors import DomainError
 from guichet.core.pagination import page_size
-from guichet.core.paging import capped_count, keyset_page
+from guichet.core.paging import capped_count_of, keyset_page, with_capped_count
 from guichet.core.tenancy import tenant_scope
 
 from .. import selectors, services
@@ -63,14 +63,18 @@ def _filters_of(query: str, bound: bool, language: str) -> tuple[selectors.Queue
     return filters, mark_safe(html)  # noqa: S308 (a Django template's output, escaped by it)
 
 
+_COUNT = "queue_count"
+
+
 @staff_required
 def queue(request: PortalRequest) -> HttpResponseBase:
     filters, filters_html = _filters(request)
     queue = selectors.queue_for(request.user, filters)
     if listing.export_of(request) == "csv":
         return _queue_csv(queue)
+    # The page and its capped count in one statement: one round trip to the database, not two.
     page = keyset_page(
-        queue.values_list(*selectors.QUEUE_COLUMNS, named=True),
+        with_capped_count(queue, _COUNT).values_list(*selectors.QUEUE_COLUMNS, _COUNT, named=True),
         ordering=selectors.QUEUE_ORDERING,
         nullable=("resolution_due",),
         cursor=request.GET.get("cursor"),
@@ -78,7 +82,8 @@ def queue(request: PortalRequest) -> HttpResponseBase:
         name="support-queue",
     )
     rows = queue_rows(page, timezone.now())
-    context = {"page": page, "rows": rows, "filters_html": filters_html, "more_than": capped_count(queue)}
+    more_than = capped_count_of(page.items, _COUNT, queue)
+    context = {"page": page, "rows": rows, "filters_html": filters_html, "more_than": more_than}
     return render(request, "support/console/queue.html", context)
 
 

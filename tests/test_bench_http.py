@@ -1,0 +1,145 @@
+"""The HTTP bench's method (bench/http/run.py): its ratios, spreads, merged latencies and CPU per request.
+
+Pure functions of wrk's and /proc's figures: no server, no wrk.
+"""
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RUN = Path(__file__).resolve().parents[1] / "bench" / "http" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_http_run", RUN)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules[spec.name]
+
+
+def piece(bench: Any, rps: float, ticks: int, latency: list[list[int]], seconds: float = 2.0) -> Any:
+    requests = round(rps * seconds)
+    result = {
+        "requests": requests,
+        "seconds": seconds,
+        "rps": rps,
+        "unexpected": 0,
+        "socket_errors": 0,
+        "latency_us": latency,
+    }
+    return bench.Slice("s", result, ticks, 0.0, seconds, db_ticks=ticks // 2)
+
+
+def test_each_slice_is_compared_with_the_bare_slices_either_side(bench: Any) -> None:
+    # B S B S B S B: the machine slowed down by half between the first and the last bare slice.
+    ratios = bench.pair_ratios([200, 160, 120, 100], [90, 70, 55])
+    assert ratios == pytest.approx([0.5, 70 / 140, 55 / 110])
+
+
+def test_slices_must_alternate(bench: Any) -> None:
+    with pytest.raises(ValueError, match="3 bare slices around 3"):
+        bench.pair_ratios([1, 1, 1], [1, 1, 1])
+
+
+def test_median_and_spread(bench: Any) -> None:
+    assert bench.median([0.9, 0.5, 0.7]) == 0.7
+    assert bench.median([4, 1, 3, 2]) == 2.5
+    assert bench.spread([0.9, 0.5, 0.7]) == (0.5, 0.9)
+
+
+def test_percentiles_follow_wrk_on_the_merged_distribution(bench: Any) -> None:
+    # Two slices: 198 fast requests and 2 slow ones in all. A slice's own p99 would be 10 or 300 ms;
+    # the merged distribution's is the second slowest request's.
+    merged = bench.merge_latencies([[[10_000, 99], [300_000, 1]], [[10_000, 99], [250_000, 1]]])
+    assert merged == {10_000: 198, 250_000: 1, 300_000: 1}
+    assert bench.percentile_ms(merged, 50) == 10.0
+    assert bench.percentile_ms(merged, 99) == 250.0
+    assert bench.percentile_ms(merged, 100) == 300.0
+    assert bench.percentile_ms({}, 99) == 0.0
+
+
+def test_cpu_per_request(bench: Any) -> None:
+    # 100 ticks a second (SC_CLK_TCK): 150 ticks for 300 requests is 5 ms each.
+    assert bench.cpu_ms_per_request(150, 300, 100) == 5.0
+    assert bench.cpu_ms_per_request(10, 0, 100) == 0.0
+
+
+def test_a_row_from_slices_and_its_ratios_to_the_bare_list(bench: Any) -> None:
+    fast = [[20_000, 10]]
+    bare = [piece(bench, rps, ticks, fast) for rps, ticks in ((200, 80), (100, 40), (200, 80), (100, 40))]
+    # Half the bare list's req/s in each pair, at twice its CPU per request (4 ms against 2).
+    scenario = [piece(bench, rps, 4 * rps * 2 // 10, fast) for rps in (75, 75, 75)]
+    row = bench.summarise("page", scenario, 100, queries=3, status=200)
+    assert row["rps"] == 75
+    assert row["cpu_ms"] == 4.0
+    assert row["p99_ms"] == 20.0
+    bench.compare(row, bare, scenario, 100)
+    assert row["ratios"] == [0.5, 0.5, 0.5]
+    assert (row["ratio"], row["ratio_min"], row["ratio_max"]) == (0.5, 0.5, 0.5)
+    assert row["bare_cpu_ms"] == 2.0
+    assert (row["cpu_ratio"], row["cpu_ratio_min"], row["cpu_ratio_max"]) == (0.5, 0.5, 0.5)
+    # Their PostgreSQL backends took half as much again on both sides.
+    assert (row["db_cpu_ms"], row["bare_db_cpu_ms"]) == (2.0, 1.0)
+    assert row["cpu_db_ratio"] == 0.5
+
+
+def test_the_former_every_five_ratio_from_the_same_run(bench: Any) -> None:
+    rows = [{"rps": 100.0} for _ in range(6)]
+    blocks = [[piece(bench, 200, 0, []), piece(bench, 100, 0, [])] for _ in range(6)]
+    bench.every_five(rows, blocks)
+    # Around the first five: the first block's first bare slice (200) and the fifth's last (100).
+    assert [row["ratio_every5"] for row in rows] == [round(100 / 150, 3)] * 5 + [round(100 / 150, 3)]
+
+
+def test_backends_that_come_and_go_count_from_their_first_reading(bench: Any) -> None:
+    # 10 kept its connection, 11 closed it (its last ticks are lost), 12 opened one meanwhile.
+    assert bench.ticks_delta({10: 100, 11: 50}, {10: 130, 12: 7}) == 30 + 7
+
+
+def test_server_cpu_is_read_for_each_side(bench: Any) -> None:
+    used = bench.process_ticks({"us": {os.getpid()}, "nobody": {-5}})
+    assert used["us"] > 0
+    assert used["nobody"] == 0
+
+
+def test_the_readme_table_replaces_its_own_block_only(bench: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "intro\n<!-- bench/http: start -->\nold\n<!-- bench/http: end -->\n"
+        "<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n"
+    )
+    monkeypatch.setattr(bench, "README", readme)
+    common = {"p50_ms": 10.0, "p99_ms": 20.0, "cpu_ms": 4.0, "db_cpu_ms": 1.0, "unexpected": 0, "socket_errors": 0}
+    bare = {**common, "scenario": "bare_list", "rps": 100.0, "ratio": 1.0, "queries": None, "foreign_cpu_pct": 1.0}
+    page = {
+        **common,
+        "scenario": "console_queue",
+        "rps": 80.0,
+        "ratio": 0.8,
+        "ratio_min": 0.7,
+        "ratio_max": 0.9,
+        "cpu_ratio": 0.5,
+        "cpu_ratio_min": 0.45,
+        "cpu_ratio_max": 0.55,
+        "cpu_db_ratio": 0.6,
+        "queries": 2,
+        "foreign_cpu_pct": 2.0,
+    }
+    bench.write_readme([bare, page], 100.0, {"organisation_requests": 10_673}, "3 slices", through_nginx=False)
+    text = readme.read_text()
+    assert "old" not in text
+    assert (
+        "| console_queue | 80.0 | 0.80 | 0.70-0.90 | 4.0 | 1.0 | 0.50 (0.45-0.55) | 0.60 | 10 | 20 | 2 | 0 | 2.0 |"
+        in text
+    )
+    assert "| bare_list | 100.0 | 1.00 |  | 4.0 | 1.0 |  |  | 10 | 20 |  | 0 | 1.0 |" in text
+    assert text.startswith("intro\n<!-- bench/http: start -->")
+    assert text.endswith("<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n")
