@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.apps import AppConfig, apps
 from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.models.signals import post_migrate
 from django.utils import translation
 from hypothesis import HealthCheck
@@ -70,6 +73,37 @@ def _add_files_from_finders_once(self: WhiteNoiseMiddleware) -> None:
 
 WhiteNoiseMiddleware.add_files_from_finders = _add_files_from_finders_once  # type: ignore[method-assign]
 
+# A transactional test (live server, browser journeys, real workers, concurrency) ends with a flush of
+# every table. On PostgreSQL Django flushes with one TRUNCATE of the 81 tables: new files for every
+# table and index, the old ones dropped from shared buffers and unlinked at commit — 1 to 2.5 s per
+# test on a loaded 2-core machine, about 12 % of the PostgreSQL run. Deleting the few rows a test
+# left takes a tenth of that. The foreign keys Django creates are deferrable (checked at commit,
+# when every table is empty), no table has a trigger, and a flush that resets sequences or cascades
+# (available_apps, reset_sequences=True) still truncates.
+_truncate_flush = PostgresOperations.sql_flush
+_KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission"})
+
+
+def _delete_flush(
+    self: PostgresOperations,
+    style: Any,
+    tables: list[str],
+    *,
+    reset_sequences: bool = False,
+    allow_cascade: bool = False,
+) -> list[str]:
+    if reset_sequences or allow_cascade or not tables:
+        return _truncate_flush(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    # The content types and permissions are kept: post_migrate would write the same rows again (no
+    # test adds or removes one), about a third of what a flush costs now.
+    tables = [table for table in tables if table not in _KEPT_BY_FLUSH]
+    # One statement, one round trip (psycopg runs a parameterless string of several as one query).
+    deletes = "".join(f"DELETE FROM {self.quote_name(table)};" for table in tables)  # noqa: S608 (Django's tables)
+    return [f"SET CONSTRAINTS ALL DEFERRED;{deletes}"]
+
+
+PostgresOperations.sql_flush = _delete_flush  # type: ignore[method-assign]
+
 # Browser fixtures (one Chromium for the whole run), shared by tests/e2e and the contexts' page tests.
 pytest_plugins = ["tests.browser"]
 
@@ -95,7 +129,13 @@ def _english_until_asked() -> Iterator[None]:
 
 
 def ensure_support_centres() -> None:
-    """The launch centres; re-created because transactional tests flush migration data."""
+    """The launch centres; re-created because transactional tests flush migration data. In one
+    transaction: one commit, not one per row (about 40)."""
+    with transaction.atomic():
+        _ensure_support_centres()
+
+
+def _ensure_support_centres() -> None:
     for centre in _centres_migration.CENTRES:
         SupportCentre.objects.update_or_create(country=centre["country"], defaults=centre)
     _facts_migration.seed(apps, None)
@@ -189,11 +229,23 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
         sink.stop()
 
 
+# The longest single tests (minutes each on PostgreSQL), started first: xdist hands the tests out in
+# collection order, so one of these near the end kept one worker busy while the other waited. Neither
+# touches what other tests read. (tests/core/test_numbering_migration.py is not moved: run first on a
+# fresh worker, it left the help articles missing for the tests after it, on SQLite.)
+_LONGEST_FIRST = (
+    "tests/api/test_schemathesis.py",
+    "tests/reliability/test_database_restart.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser journeys and the API fuzzing run once, in CI's PostgreSQL run (docs/testing.md)."""
+    """Browser journeys and the API fuzzing run once, in CI's PostgreSQL run (docs/testing.md); the
+    longest tests first (the rest keep their order, so a module's tests stay together)."""
     for item in items:
         if item.get_closest_marker("e2e") or item.get_closest_marker("schemathesis"):
             item.add_marker(pytest.mark.once)
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in _LONGEST_FIRST)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
