@@ -91,6 +91,16 @@ def test_a_row_from_slices_and_its_ratios_to_the_bare_list(bench: Any) -> None:
     assert row["cpu_db_ratio"] == 0.5
 
 
+def test_the_cpu_ratio_is_the_median_of_its_pairs_so_within_its_spread(bench: Any) -> None:
+    fast = [[20_000, 10]]
+    bare = [piece(bench, 100, 20, fast) for _ in range(4)]  # 2 ms a request in every bare slice
+    # 4, 2 and 8 ms a request: pair ratios 0.5, 1 and 0.25; the totals' ratio would be 2 / 4.67 = 0.43.
+    scenario = [piece(bench, 100, ticks, fast) for ticks in (40, 20, 80)]
+    row = bench.summarise("page", scenario, 100, queries=3, status=200)
+    bench.compare(row, bare, scenario, 100)
+    assert (row["cpu_ratio"], row["cpu_ratio_min"], row["cpu_ratio_max"]) == (0.5, 0.25, 1.0)
+
+
 def test_the_former_every_five_ratio_from_the_same_run(bench: Any) -> None:
     rows = [{"rps": 100.0} for _ in range(6)]
     blocks = [[piece(bench, 200, 0, []), piece(bench, 100, 0, [])] for _ in range(6)]

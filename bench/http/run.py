@@ -552,7 +552,8 @@ def compare(row: dict[str, Any], bare: list[Slice], slices: list[Slice], hertz: 
         bare_db_cpu_ms=round(bare_db, 2),
         # With each side's PostgreSQL backends: the bare list spends much of its time there.
         cpu_db_ratio=round((bare_cpu + bare_db) / both, 3) if both else 0.0,
-        cpu_ratio=round(bare_cpu / row["cpu_ms"], 3) if row["cpu_ms"] else 0.0,
+        # The median of the pairs, as for req/s: a ratio of the totals could fall outside its own spread.
+        cpu_ratio=round(median(cpu_ratios), 3),
         cpu_ratio_min=round(min(cpu_ratios), 3),
         cpu_ratio_max=round(max(cpu_ratios), 3),
     )
