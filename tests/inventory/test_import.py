@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +95,10 @@ def test_huge_file_is_streamed_in_batches(org_a, tmp_path) -> None:  # type: ign
     path = tmp_path / "huge.csv"
     _huge(path, 50_000)
     seen: list[int] = []
-    started = time.monotonic()
     with path.open("rb") as stream:
         report = import_file(actor=None, organisation=org_a, stream=stream, progress=seen.append)
     assert report.created == 50_000 and count() == 50_000
-    assert seen[-1] == 50_000
-    assert time.monotonic() - started < 120
+    assert len(seen) > 1 and seen[-1] == 50_000  # progress told batch by batch, not once at the end
 
 
 def test_huge_file_with_one_bad_row_near_the_end_imports_nothing(org_a, tmp_path) -> None:  # type: ignore[no-untyped-def]
