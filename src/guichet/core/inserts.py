@@ -254,7 +254,7 @@ def _placeholder(param: Any, found: StandIns, quote: Callable[[str], str], meta:
         return _column_of(quote, cast(str, meta.pk.column), 0)
     text, cast_to = (param, "") if isinstance(param, str) else (None, "")
     if isinstance(param, Jsonb):
-        dumped = (param.dumps or _json_dumps)(param.obj)
+        dumped = (param.dumps or json.dumps)(param.obj)
         text, cast_to = (dumped if isinstance(dumped, str) else dumped.decode()), "::jsonb"
     texts = found.texts()
     if text is None or not any(stand_in in text for stand_in in texts.values()):
@@ -272,10 +272,6 @@ def _placeholder(param: Any, found: StandIns, quote: Callable[[str], str], meta:
             expression = f"replace({expression}, %s, {columns[name]})"
             kept.append(stand_in)
     return f"{expression}{cast_to}"
-
-
-def _json_dumps(obj: Any) -> str:
-    return json.dumps(obj)
 
 
 def _insert(row: models.Model, alias: str) -> None:
