@@ -116,3 +116,23 @@ def test_stand_ins_come_first_in_a_block() -> None:
         inserts.add(_message(1))
         with pytest.raises(TransactionManagementError):
             inserts.stand_in(_message(2), thread_key="x")
+
+
+def test_batches_of_one_shape_each_write_their_own_values(customer_a) -> None:  # type: ignore[no-untyped-def]
+    """The SQL of a shape is compiled once (PostgreSQL): the next batch still writes its own values."""
+    for n in (11, 12):
+        message = _message(n)
+        notification = Notification(
+            user=customer_a, template="request_received", category="requests", context={"n": n}, outbox=message
+        )
+        audit = AuditEvent(action=f"test.shape{n}", actor=customer_a, target=f"T-{n}", data={"n": [n]})
+        with transaction.atomic(), inserts.together():
+            inserts.add(message, notification, audit)
+        stored = Notification.objects.select_related("outbox").get(pk=notification.pk)
+        assert stored.outbox_id == message.pk and stored.context == {"n": n}
+        assert (stored.outbox.to, stored.outbox.message_id) == (f"p{n}@example.com", f"<{n}@t>")
+        assert AuditEvent.objects.values_list("action", "target", "data").get(pk=audit.pk) == (
+            f"test.shape{n}",
+            f"T-{n}",
+            {"n": [n]},
+        )

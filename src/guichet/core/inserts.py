@@ -40,10 +40,20 @@ from dataclasses import field as dataclass_field
 from typing import Any, cast
 
 from django.db import connections, models, router, transaction
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import DatabaseDefault, RawSQL
 from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.db.transaction import TransactionManagementError
+from psycopg import _queries as psycopg_queries
 from psycopg.types.json import Jsonb
+
+# psycopg turns a query's `%s` placeholders into its own form with a regex on every execute, and
+# keeps the result only for queries of at most 50 parameters (`MAX_CACHED_STATEMENT_PARAMS`, a
+# module constant of psycopg 3): a new request's statement has ~90, so it was parsed each time,
+# ~0.8 ms of CPU of a creation's ~9 (issue 17, bench/README.md). Its text is the same for every
+# new request: let queries of up to 200 parameters be kept too (still 4 KB at most each, 128 kept).
+if getattr(psycopg_queries, "MAX_CACHED_STATEMENT_PARAMS", 200) < 200:
+    psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = 200
 
 _pending: ContextVar[list[models.Model] | None] = ContextVar("guichet_inserts_pending", default=None)
 
@@ -212,11 +222,8 @@ def _statement(
     parts, params = [], []
     for index, row in enumerate(rows):
         linked = _link(row, rows[:index], quote)
-        query = InsertQuery(type(row))
-        query.insert_values(_fields(row), [row])
-        compiler = query.get_compiler(using=alias)
-        compiler.returning_fields = [row._meta.pk, *(returned or [])] if index == 0 else [row._meta.pk]
-        (sql, row_params), *_ = compiler.as_sql()
+        returning = (row._meta.pk, *(returned or [])) if index == 0 else (row._meta.pk,)
+        sql, row_params = _insert_sql(row, alias, returning)
         for field, earlier in linked:  # the expression stood in for the id while compiling
             setattr(row, field.name, earlier)
         if found is not None and index > 0:
@@ -235,6 +242,60 @@ def _statement(
         for link, earlier in _unsaved_targets(row, rows):
             setattr(row, link.name, earlier)
     return tuple(values)
+
+
+# A row's INSERT as the ORM compiles it, per shape: model, database, fields, returned fields and the
+# SQL of the values that are expressions (a link to an earlier part, a number taken in the INSERT).
+# Compiling the seven INSERTs of a new request took ~2.5 ms of its ~10 ms of CPU (issue 17), for a
+# text that only changes with the shape; the values are prepared per row, as the compiler does.
+_compiled: dict[tuple[Any, ...], str] = {}
+_MOST_SHAPES = 500
+
+
+def _insert_sql(row: models.Model, alias: str, returning: tuple[models.Field, ...]) -> tuple[str, list[Any]]:
+    """`row`'s INSERT (with `returning`) and its parameters, the text compiled once per shape."""
+    connection = connections[alias]
+    fields = _fields(row)
+    values = [field.pre_save(row, add=True) for field in fields]  # as the compiler's `pre_save_val`
+    compiler = None
+    shape: list[Any] = [type(row), alias, tuple(fields), returning]
+    params: list[Any] = []
+    for field, value in zip(fields, values, strict=True):
+        if isinstance(value, DatabaseDefault) or getattr(field, "get_placeholder_sql", None) is not None:
+            return _compiled_insert(row, alias, fields, returning)  # what the cache does not cover
+        if hasattr(value, "resolve_expression"):  # its SQL is part of the shape, its parameters are not
+            compiler = compiler or _compiler(row, alias, fields, returning)
+            expression_sql, expression_params = compiler.compile(compiler.prepare_value(field, value))
+            shape.append((field.attname, expression_sql))
+            params.extend(expression_params)
+        else:
+            params.append(field.get_db_prep_save(value, connection=connection))
+    key = tuple(shape)
+    sql = _compiled.get(key)
+    if sql is None:
+        sql, compiled_params = _compiled_insert(row, alias, fields, returning)
+        if len(compiled_params) != len(params):  # not the shape this cache assumes: never cached
+            return sql, compiled_params
+        if len(_compiled) < _MOST_SHAPES:  # a handful in practice; a bound all the same
+            _compiled[key] = sql
+    return sql, params
+
+
+def _compiler(
+    row: models.Model, alias: str, fields: list[models.Field], returning: tuple[models.Field, ...]
+) -> SQLInsertCompiler:
+    query = InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    compiler = cast(SQLInsertCompiler, query.get_compiler(using=alias))
+    compiler.returning_fields = list(returning)
+    return compiler
+
+
+def _compiled_insert(
+    row: models.Model, alias: str, fields: list[models.Field], returning: tuple[models.Field, ...]
+) -> tuple[str, list[Any]]:
+    (sql, params), *_ = _compiler(row, alias, fields, returning).as_sql()
+    return sql, list(params)
 
 
 def _resolved(sql: str, params: Any, found: StandIns, quote: Callable[[str], str], meta: Any) -> tuple[str, list[Any]]:
