@@ -10,6 +10,7 @@ from guichet.accounts.adapter import AccountAdapter
 from guichet.accounts.admin import ApiTokenAdmin
 from guichet.accounts.forms import RegistrationForm
 from guichet.accounts.models import User, UserManager
+from guichet.config import broker
 from guichet.contracts import rules as contract_rules
 from guichet.core import context_processors as core_context_processors
 from guichet.core import countries, form_renderer, migration_ops, rows, signing, uploads, views
@@ -62,3 +63,5 @@ support_rules.sla_state
 redis_cache._KeptClients.get_client
 # Called by migrations (core 0017, support 0010), which vulture does not read.
 migration_ops.foreign_key_index_dropped
+# The method kombu's Redis channel calls for each command it sends (config/broker.py).
+broker.Channel.conn_or_acquire

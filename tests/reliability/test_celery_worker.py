@@ -88,15 +88,21 @@ def broker(redis_db: int) -> Iterator[str]:
     """This process sends tasks to Redis instead of running them eagerly, for the test only."""
     url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
     conf = celery_app.conf
-    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
+    saved = {
+        "broker_url": conf.broker_url,
+        "task_always_eager": conf.task_always_eager,
+        "broker_transport": conf.broker_transport,
+    }
     _forget_pooled_connections()
-    conf.broker_url, conf.task_always_eager = url, False
+    # The transport the settings choose for a Redis broker (config/broker.py), as in production.
+    conf.broker_url, conf.task_always_eager, conf.broker_transport = url, False, "guichet.config.broker:Transport"
     try:
         yield url
     finally:
         _close_pools_of(url)
         _forget_pooled_connections()
-        conf.broker_url, conf.task_always_eager = saved["broker_url"], saved["task_always_eager"]
+        for name, value in saved.items():
+            setattr(conf, name, value)
 
 
 @pytest.fixture
