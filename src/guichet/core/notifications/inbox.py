@@ -10,11 +10,11 @@ translated into the context itself (a status label, a long date) stay in the sen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import QuerySet
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -42,12 +42,21 @@ def recipient_for(address: str) -> models.Model | None:
 def email_choice(user_id: int, template: str) -> EmailChoice:
     if is_mandatory(template):
         return EmailChoice.EACH
-    chosen = (
-        NotificationPreference.objects.filter(user_id=user_id, category=category_of(template))
-        .values_list("email", flat=True)
-        .first()
-    )
-    return EmailChoice(chosen) if chosen else EmailChoice.EACH
+    # At most one row (unique per person and category), read as SQL: the ORM took ~0.6 ms of CPU
+    # to build this one-column read, three times what its round trip costs, once per new request
+    # (issue 17). The same statement on every database: the names are the model's own.
+    meta = NotificationPreference._meta
+    alias = router.db_for_read(NotificationPreference)
+    quote = connections[alias].ops.quote_name
+    columns = {field.name: cast(str, field.column) for field in meta.concrete_fields}
+    email, user, category = (quote(columns[name]) for name in ("email", "user", "category"))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {email} FROM {quote(meta.db_table)} WHERE {user} = %s AND {category} = %s",  # noqa: S608 (names)
+            [user_id, category_of(template)],
+        )
+        chosen = cursor.fetchone()
+    return EmailChoice(chosen[0]) if chosen and chosen[0] else EmailChoice.EACH
 
 
 def _path(url: str) -> str:
