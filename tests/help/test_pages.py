@@ -121,6 +121,20 @@ def test_suggestions_record_opens_and_later_submission(client) -> None:  # type:
     assert services.request_submitted_after_suggestions(request=request) == 1
 
 
+def test_a_session_that_opened_no_suggestion_marks_nothing(client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from django.test import RequestFactory
+
+    from guichet.help import services
+
+    client.get(url("help:suggest"), {"q": "copy of my invoice"})  # shown, not opened
+    session = client.session
+    session.save()  # a session of its own, as a signed-in reader's
+    request = RequestFactory().get("/")
+    request.session = session
+    with django_assert_num_queries(0):  # no UPDATE looking for rows it has none of
+        assert services.request_submitted_after_suggestions(request=request) == 0
+
+
 def test_check_answers_page_keeps_a_safe_next_link(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get(url("help:check"), {"q": "invoice copy", "next": "/en/access/"})
     assert response.context["next"] == "/en/access/" and response.context["results"]

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 from typing import Any, cast
 
 from django.db import connections, models, router, transaction
@@ -67,8 +68,10 @@ class StandIns:
     actual: dict[str, Any] = dataclass_field(default_factory=dict)  # field name -> value or SQL expression
     text: dict[str, str] = dataclass_field(default_factory=dict)  # field name -> stand-in text
 
+    @cached_property
     def texts(self) -> dict[str, str]:
-        """Each stand-in as it reads in a text or a JSON document (the id's too, in decimal)."""
+        """Each stand-in as it reads in a text or a JSON document (the id's too, in decimal); read
+        once the block's rows are built (`stand_in` gave every text), for each of their values."""
         return {**self.text, "pk": str(self.id)}
 
     def carried_by(self, value: Any) -> bool:
@@ -78,7 +81,7 @@ class StandIns:
         if isinstance(value, int):
             return value == self.id
         if isinstance(value, str):
-            return any(text in value for text in self.texts().values())
+            return any(text in value for text in self.texts.values())
         if isinstance(value, dict):
             return any(self.carried_by(item) for item in value.values())
         if isinstance(value, list | tuple):
@@ -92,7 +95,7 @@ class StandIns:
         if isinstance(value, int):
             return found["pk"] if value == self.id else value
         if isinstance(value, str):
-            for name, text in self.texts().items():
+            for name, text in self.texts.items():
                 if text in value:
                     value = value.replace(text, str(found[name]))
             return value
@@ -317,7 +320,7 @@ def _placeholder(param: Any, found: StandIns, quote: Callable[[str], str], meta:
     if isinstance(param, Jsonb):
         dumped = (param.dumps or json.dumps)(param.obj)
         text, cast_to = (dumped if isinstance(dumped, str) else dumped.decode()), "::jsonb"
-    texts = found.texts()
+    texts = found.texts
     if text is None or not any(stand_in in text for stand_in in texts.values()):
         kept.append(param)
         return "%s"
