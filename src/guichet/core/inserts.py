@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, cast
 
 from django.db import connections, models, router, transaction
@@ -259,13 +259,16 @@ def _insert_sql(row: models.Model, alias: str, returning: tuple[models.Field, ..
     """`row`'s INSERT (with `returning`) and its parameters, the text compiled once per shape."""
     connection = connections[alias]
     fields = _fields(row)
+    if _own_placeholders(type(row)):  # what the cache does not cover
+        return _compiled_insert(row, alias, fields, returning)
     values = [field.pre_save(row, add=True) for field in fields]  # as the compiler's `pre_save_val`
     compiler = None
-    shape: list[Any] = [type(row), alias, tuple(fields), returning]
+    # The fields follow from the model and whether the id is given (`_fields`); names hash faster.
+    shape: list[Any] = [type(row), alias, row.pk is None, tuple(field.attname for field in returning)]
     params: list[Any] = []
     for field, value in zip(fields, values, strict=True):
-        if isinstance(value, DatabaseDefault) or getattr(field, "get_placeholder_sql", None) is not None:
-            return _compiled_insert(row, alias, fields, returning)  # what the cache does not cover
+        if isinstance(value, DatabaseDefault):  # nor does this
+            return _compiled_insert(row, alias, fields, returning)
         if hasattr(value, "resolve_expression"):  # its SQL is part of the shape, its parameters are not
             compiler = compiler or _compiler(row, alias, fields, returning)
             expression_sql, expression_params = compiler.compile(compiler.prepare_value(field, value))
@@ -282,6 +285,12 @@ def _insert_sql(row: models.Model, alias: str, returning: tuple[models.Field, ..
         if len(_compiled) < _MOST_SHAPES:  # a handful in practice; a bound all the same
             _compiled[key] = sql
     return sql, params
+
+
+@cache
+def _own_placeholders(model: type[models.Model]) -> bool:
+    """Whether a field of `model` writes its values with SQL of its own (`get_placeholder_sql`)."""
+    return any(getattr(field, "get_placeholder_sql", None) is not None for field in model._meta.concrete_fields)
 
 
 def _compiler(
