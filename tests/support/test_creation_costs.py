@@ -33,8 +33,9 @@ POSTGRESQL = connection.vendor == "postgresql"
 TOGETHER = 1 if POSTGRESQL else 7
 NUMBER = 0 if POSTGRESQL else 1
 API_CREATE = 3 + NUMBER + TOGETHER
-# The form: the session and its user instead of the token, and the help suggestions it followed.
-FORM_CREATE = 8 + NUMBER + TOGETHER
+# The form: the session and its user instead of the token (the help suggestions' UPDATE only for a
+# session that opened one: help/services.py).
+FORM_CREATE = 7 + NUMBER + TOGETHER
 
 BODY = {"type": "general", "subject": "Une question", "description": "Le détail."}
 
