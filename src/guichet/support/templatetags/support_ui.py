@@ -100,7 +100,7 @@ def detail_items(item: Request) -> list[tuple[str, str]]:
 
 
 @register.filter
-def time_tag(value: datetime) -> SafeString:
+def moment_html(value: datetime) -> SafeString:
     """`<time datetime="{{ value|date:'c' }}">{{ value|when:"medium" }}</time>`, in the active zone
     (the page's `{% timezone %}`): both texts from `core.rows.zoned_texts`, kept once formatted."""
     iso, text = zoned_texts(value, timezone.get_current_timezone())
