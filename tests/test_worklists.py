@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import BadRequest
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -189,6 +191,29 @@ def test_request_form_suggests_only_the_organisations_own_numbers(
     # Typed text is still accepted and validated as before.
     invalid = client.post(new, {"type": "contracts", "contract_number": "no spaces allowed"})
     assert invalid.status_code == 400 and "letters, digits and dashes" in invalid.content.decode()
+
+
+def test_request_form_reads_the_suggestions_only_to_show_them(client: Client, org_a: Any, customer_a: User) -> None:
+    make_contract(org_a, number="BE-HW-2026-0101")
+    client.force_login(customer_a)
+    new = url("support:request_new")
+    # Shown again with its errors: the organisation's numbers are offered as on the first showing.
+    invalid = client.post(new, {"type": "contracts", "contract_number": "no spaces allowed"}).content.decode()
+    assert '<datalist id="suggest-contract_number">' in invalid and '<option value="BE-HW-2026-0101">' in invalid
+    sent = {
+        "type": "contracts",
+        "subject": "Contrat",
+        "description": "Une question sur le contrat.",
+        "priority": "normal",
+        "contact_name": "Alice",
+        "contact_email": customer_a.email,
+        "contract_number": "BE-HW-2026-0101",
+    }
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post(new, sent)
+    assert answer.status_code == 302
+    # A request sent shows no form: the contract numbers (up to 500) are not read.
+    assert not [query["sql"] for query in captured.captured_queries if '"contracts_contract"' in query["sql"]]
 
 
 def test_billing_console_disputes_sort_by_links_and_export(

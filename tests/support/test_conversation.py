@@ -50,13 +50,18 @@ def test_each_comment_has_its_own_files_and_each_reader_what_they_may_see(  # ty
     item = _talk(org_a, customer_a, agent_be, make_request, 3)
     with tenant_scope(org_a):
         conversation = selectors.conversation_of(item, include_internal=internal)
-        # The request's files: as attachments_of lists them, in the same order.
-        assert conversation.attachments == list(selectors.attachments_of(item, include_internal=internal))
+        # The request's files: as attachments_of lists them, in the same order, read as rows.
+        listed = selectors.attachments_of(item, include_internal=internal)
+        assert [file.pk for file in conversation.attachments] == list(listed.values_list("pk", flat=True))
+        assert conversation.attachments[0] == selectors.AttachmentRow(
+            *Attachment.objects.filter(pk=conversation.attachments[0].pk).values_list(*selectors.FILE_FIELDS).get()
+        )
         commented = [entry for entry in conversation.timeline if entry.comment is not None]
         assert commented
         for entry in commented:
             assert entry.comment is not None
-            assert list(entry.files) == list(Attachment.objects.filter(comment=entry.comment).order_by("created_at"))
+            own = Attachment.objects.filter(comment=entry.comment.pk).order_by("created_at")
+            assert [file.pk for file in entry.files] == list(own.values_list("pk", flat=True))
         names = {file.original_name for entry in commented for file in entry.files}
     assert ("n0.pdf" in names) is internal and "r0.pdf" in names
     assert [e.comment.body for e in commented if e.comment and e.comment.internal] == (

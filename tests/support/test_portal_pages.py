@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from guichet.core.models import OutboxMessage
 from guichet.core.tenancy import across_organisations, tenant_scope
 from guichet.support import services
+from guichet.support.forms import RequestForm
 from guichet.support.models import Attachment, Comment, Request, Status
 from tests.support.conftest import PDF, url
 
@@ -168,6 +169,17 @@ def test_each_type_validates_its_own_fields(client, customer_a, request_type, ba
     for name, value in good.items():
         if name != "subject":
             assert created.details[name] == value
+
+
+def test_each_form_has_its_own_type_fields() -> None:
+    """The type fields are built once per process (support/forms.py): what one form changes in its
+    fields (the applications its country offers, a datalist) stays that form's."""
+    romanian = RequestForm(request_type="account", country="RO")
+    belgian = RequestForm(request_type="account", country="BE")
+    assert "buytech" not in dict(romanian.fields["application"].choices)  # Buy Tech: Belgium only
+    assert "buytech" in dict(belgian.fields["application"].choices)
+    romanian.fields["application"].widget.attrs["list"] = "suggest-application"
+    assert "list" not in RequestForm(request_type="account", country="RO").fields["application"].widget.attrs
 
 
 def test_machine_type_must_have_four_characters(client, customer_a) -> None:  # type: ignore[no-untyped-def]

@@ -34,9 +34,11 @@ def suggestions(organisation: Organisation, field: str) -> list[str]:
     source = _sources.get(field)
     if source is None:
         return []
-    values = []
+    values: list[str] = []
+    seen: set[str] = set()  # not `value in values`: 500 values made that 125,000 comparisons
     for value in source(organisation):
-        if value and value not in values:
+        if value and value not in seen:
+            seen.add(value)
             values.append(value)
         if len(values) >= MAX_SUGGESTIONS:
             break

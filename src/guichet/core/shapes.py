@@ -26,6 +26,10 @@ What makes that safe:
   (so the marker compilation runs under a marker organisation, bound per request like the rest);
   without it the call is refused. Under `across_organisations()` no filter is added.
 
+`read(build, values, fields=…)` runs such a statement and returns its rows, converted as Django
+would have (the compiler's converters, kept with the shape); `instances(model, build, values,
+related=…)` makes a model's instances of them as `select_related` would (a request's pages).
+
 Kept per process, at most `KEPT` shapes (a shape is a few hundred bytes of SQL).
 """
 
@@ -38,8 +42,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django_scopes import get_scope
 
 log = logging.getLogger(__name__)
@@ -250,3 +255,112 @@ def _learn(
 def forget() -> None:
     """Forget every kept shape (tests)."""
     _kept.clear()
+
+
+# --- rows and model instances read through a kept shape -----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Converters:
+    """What Django applies to each selected column as it reads it (a JSON text decoded, SQLite's
+    dates parsed): the compiler's own converters, kept with the shape."""
+
+    at: tuple[tuple[int, tuple[Any, ...], Any], ...]  # position, converters, the column's expression
+
+
+def _converters_of(queryset: QuerySet[Any]) -> _Converters:
+    compiler = queryset.query.get_compiler(queryset.db)
+    compiler.setup_query()
+    found = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+    return _Converters(tuple((position, tuple(convs), expr) for position, (convs, expr) in found.items()))
+
+
+def _columns(fields: tuple[str, ...], limit: int | None) -> Finish:
+    def finish(queryset: QuerySet[Any]) -> tuple[QuerySet[Any], Hashable]:
+        selected = queryset.values_list(*fields)
+        selected = selected if limit is None else selected[:limit]
+        return selected, _converters_of(selected)
+
+    return finish
+
+
+def _run(
+    build: Build, values: Values, fields: tuple[str, ...], limit: int | None, **kept: Any
+) -> tuple[str, list[list[Any]]]:
+    try:
+        statement = bound(build, values, finish=_columns(fields, limit), key=("read", fields, limit), **kept)
+    except EmptyResultSet:  # a filter nothing can match (`pk__in=[]`): Django runs no statement either
+        return "", []
+    connection = connections[statement.db]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        rows = [list(row) for row in cursor.fetchall()]
+    converters = statement.extra
+    assert isinstance(converters, _Converters)
+    for row in rows:
+        for position, convs, expression in converters.at:
+            value = row[position]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            row[position] = value
+    return statement.db, rows
+
+
+def read(
+    build: Build,
+    values: Values,
+    *,
+    fields: tuple[str, ...],
+    limit: int | None = None,
+    required: tuple[str, ...] = (),
+    around: Around | None = None,
+) -> list[list[Any]]:
+    """The rows `build(values).values_list(*fields)[:limit]` reads, each a list of its values as Django
+    converts them: the statement built and compiled once per shape (`bound`), then only run."""
+    return _run(build, values, fields, limit, required=required, around=around)[1]
+
+
+def instances[M: Model](
+    model: type[M],
+    build: Build,
+    values: Values,
+    *,
+    related: tuple[str, ...] = (),
+    limit: int | None = None,
+    required: tuple[str, ...] = (),
+    around: Around | None = None,
+) -> list[M]:
+    """What `build(values).select_related(*related)[:limit]` gives (`related`: foreign keys of
+    `model`), read as `read` does: each model's every concrete column, each instance made with
+    `from_db`, each related one cached on its foreign key (None where an outer join found nothing)."""
+    joined = [(model._meta.get_field(name), _related_model(model, name)) for name in related]
+    fields = _attnames(model)
+    for name, (_field, target) in zip(related, joined, strict=True):
+        fields += tuple(f"{name}__{attname}" for attname in _attnames(target))
+    db, rows = _run(build, values, fields, limit, required=required, around=around)
+    made = []
+    for row in rows:
+        instance = _from_db(model, db, row, 0)
+        at = len(model._meta.concrete_fields)
+        for field, target in joined:
+            pk = row[at + target._meta.concrete_fields.index(target._meta.pk)]
+            field.set_cached_value(instance, None if pk is None else _from_db(target, db, row, at))  # type: ignore[union-attr]
+            at += len(target._meta.concrete_fields)
+        made.append(instance)
+    return made
+
+
+def _attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def _related_model(model: type[Model], name: str) -> type[Model]:
+    target = model._meta.get_field(name).related_model
+    if not isinstance(target, type) or not issubclass(target, Model):
+        raise TypeError(f"{model.__name__}.{name} is not a foreign key.")
+    return target
+
+
+def _from_db[M: Model](model: type[M], db: str, row: list[Any], at: int) -> M:
+    names = _attnames(model)
+    return model.from_db(db, names, row[at : at + len(names)])

@@ -157,7 +157,7 @@ def _name(user: User | None) -> str | None:
     return user.shown_as if user is not None else None
 
 
-def _attachment(attachment: Attachment) -> dict[str, Any]:
+def _attachment(attachment: Attachment | selectors.AttachmentRow) -> dict[str, Any]:
     return {
         "name": attachment.original_name,
         "content_type": attachment.content_type,
@@ -166,9 +166,11 @@ def _attachment(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _comment(comment: Comment, files: tuple[Attachment, ...]) -> dict[str, Any]:
+def _comment(
+    comment: Comment | selectors.CommentRow, author: str | None, files: tuple[selectors.AttachmentRow, ...]
+) -> dict[str, Any]:
     return {
-        "author": _name(comment.author),
+        "author": author,
         "body": comment.body,
         "created_at": comment.created_at,
         "attachments": [_attachment(a) for a in files],
@@ -239,16 +241,20 @@ def _detail(item: Request, *, submitted: services.Submitted | None = None) -> di
         attachments = [_attachment(a) for a in conversation.attachments]
     else:
         event = submitted.event
-        entries = [selectors.TimelineEntry(event.created_at, event.kind, event.actor, event.data, None, event.internal)]
+        entries = [
+            selectors.TimelineEntry(event.created_at, event.kind, _name(event.actor), event.data, None, event.internal)
+        ]
         attachments = []
     timeline = [
         {
             "at": entry.at,
             "kind": entry.kind,
-            "actor": _name(entry.actor),
+            "actor": entry.actor,
             # The comment's database id stays inside; its text travels in `comment`.
             "data": {key: value for key, value in entry.data.items() if key != "comment"},
-            "comment": _comment(entry.comment, entry.files) if entry.comment is not None else None,
+            "comment": _comment(entry.comment, entry.comment.author, entry.files)
+            if entry.comment is not None
+            else None,
         }
         for entry in entries
     ]
@@ -441,7 +447,7 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[st
         )
         item.refresh_from_db(fields=["status"])
         # A reply through the API carries no files (JSON only): nothing to read back.
-        return Status(201, {**_comment(comment, ()), "request_status": item.status})
+        return Status(201, {**_comment(comment, _name(comment.author), ()), "request_status": item.status})
 
 
 @router.get("request-types", response={200: list[RequestTypeOut], **ERRORS})

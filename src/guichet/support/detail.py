@@ -79,7 +79,6 @@ def timeline_rows(
     rows = []
     for entry in timeline:
         at_iso, at_text = zoned_texts(entry.at, zone)
-        actor = entry.actor.shown_as if entry.actor is not None else None
         files = tuple(
             FileRow(url_for(link, {"number": number, "pk": file.pk}), file.original_name, filesizeformat(file.size))
             for file in entry.files
@@ -87,7 +86,7 @@ def timeline_rows(
         comment = entry.comment.body if entry.comment is not None else None
         rows.append(
             TimelineRow(
-                entry.kind, entry.internal, at_iso, at_text, actor, _value(entry.kind, entry.data), comment, files
+                entry.kind, entry.internal, at_iso, at_text, entry.actor, _value(entry.kind, entry.data), comment, files
             )
         )
     return rows

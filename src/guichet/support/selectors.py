@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from django.db import connection
@@ -13,9 +15,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from guichet.accounts import jurisdiction
-from guichet.accounts.models import Organisation, User
+from guichet.accounts.models import Organisation, User, shown_name
+from guichet.core import shapes
 from guichet.core.calendar import BusinessCalendar, calendar_of
-from guichet.core.tenancy import across_organisations
+from guichet.core.tenancy import across_organisations, tenant_scope
 
 from . import rules, sla
 from .models import Attachment, CannedReply, Comment, Event, Request, Status
@@ -54,7 +57,7 @@ def _search(requests: QuerySet[Request], query: str) -> QuerySet[Request]:
 # --- customers ------------------------------------------------------------------------------
 
 
-def _visible(organisation: Organisation, questions_of: User | None) -> QuerySet[Request]:
+def _visible(organisation: Organisation | int, questions_of: User | int | None) -> QuerySet[Request]:
     """The organisation's requests; only `questions_of`'s own questions for someone without the grant."""
     requests = Request.objects.filter(organisation=organisation)
     if questions_of is not None:
@@ -73,28 +76,79 @@ def requests_of(
     return _search(requests, query).order_by("-created_at")
 
 
+# A request's pages read it with these (its organisation, its requester, its assignee), through a
+# statement compiled once per shape (core/shapes.py): compiling the 72 columns of four tables was a
+# fifth of the agent's page's CPU (bench/README.md, "The request pages, third pass").
+REQUEST_JOINS = ("organisation", "requester", "assignee")
+
+
+def _organisation_scope(values: shapes.Values) -> AbstractContextManager[None]:
+    return tenant_scope(values["organisation"])
+
+
+def _request_of_organisation(values: shapes.Values) -> QuerySet[Request]:
+    # The number is unique: nothing to sort.
+    return _visible(values["organisation"], values["questions_of"]).filter(number=values["number"]).order_by()
+
+
 def get_request_for(organisation: Organisation, number: str, *, questions_of: User | None = None) -> Request:
-    """One request by number; a request the reader may not see is a 404 like a missing one."""
-    request = (
-        _visible(organisation, questions_of)
-        .filter(number=number)
-        .select_related("organisation", "requester", "assignee")
-        .first()
+    """One request by number, with its organisation, requester and assignee; a request the reader
+    may not see (`_visible`) is a 404 like a missing one."""
+    values = {
+        "organisation": organisation.pk,
+        "number": number,
+        "questions_of": questions_of.pk if questions_of is not None else None,
+    }
+    found = shapes.instances(
+        Request,
+        _request_of_organisation,
+        values,
+        related=REQUEST_JOINS,
+        limit=1,
+        required=("organisation",),
+        around=_organisation_scope,
     )
-    if request is None:
+    if not found:
         raise Http404
-    return request
+    return found[0]
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRow:
+    """A comment as a request's pages and API print it."""
+
+    pk: int
+    body: str
+    created_at: datetime
+    internal: bool
+    author: str  # their name, else their address
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRow:
+    """A request's file as its pages and API list it."""
+
+    pk: int
+    comment_id: int | None
+    original_name: str
+    content_type: str
+    size: int
+    internal: bool
+    created_at: datetime
+
+
+FILE_FIELDS = ("id", "comment_id", "original_name", "content_type", "size", "internal", "created_at")
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     kind: str
-    actor: User | None
+    actor: str | None  # their name, else their address; None for the portal itself
     data: dict[str, object]
-    comment: Comment | None
+    comment: CommentRow | None
     internal: bool
-    files: tuple[Attachment, ...] = ()  # the comment's files, oldest first
+    files: tuple[AttachmentRow, ...] = ()  # the comment's files, oldest first
 
 
 def open_request_for(organisation: Organisation, number: str) -> Request | None:
@@ -107,61 +161,87 @@ def open_request_for(organisation: Organisation, number: str) -> Request | None:
 @dataclass(frozen=True)
 class Conversation:
     timeline: list[TimelineEntry]
-    attachments: list[Attachment]  # every file of the request the reader may see, oldest first
+    attachments: list[AttachmentRow]  # every file of the request the reader may see, oldest first
+
+
+# The conversation's reads, built from their values alone (core/shapes.py compiles each shape once).
+def _events(values: shapes.Values) -> QuerySet[Event]:
+    events = Event.objects.filter(organisation=values["organisation"], request=values["request"])
+    return events if values["internal"] else events.filter(internal=False)
+
+
+def _comments(values: shapes.Values) -> QuerySet[Comment]:
+    comments = Comment.objects.filter(
+        organisation=values["organisation"], request=values["request"], pk__in=values["comments"]
+    )
+    return comments if values["internal"] else comments.filter(internal=False)
+
+
+def _files(values: shapes.Values) -> QuerySet[Attachment]:
+    files = _attachments(values["organisation"], values["request"])
+    if not values["internal"]:
+        # The files this reader may list, and every file of a comment they may read (as the
+        # comment's own files were shown before: by their comment, whatever their flag).
+        files = files.filter(Q(internal=False) | Q(comment__in=values["comments"]))
+    return files
 
 
 def conversation_of(request: Request, *, include_internal: bool) -> Conversation:
     """Every event of the request, oldest first, with each comment's text and files beside it, and
     the request's files. The timeline shows the comments its events name, so those are the ones
     read (none, no query: a request nobody has answered yet); then the files, once, for both the
-    comments and the request's list of files. Two or three queries whatever their number."""
-    visible = Event.objects.filter(organisation=request.organisation, request=request).select_related("actor")
-    if not include_internal:
-        visible = visible.filter(internal=False)
-    events = list(visible)
-    named = {event.data["comment"] for event in events if isinstance(event.data.get("comment"), int)}
-    by_id: dict[int, Comment] = {}
+    comments and the request's list of files. Two or three queries whatever their number, each read
+    as columns (the names it prints), not model instances."""
+    values: dict[str, Any] = {
+        "organisation": request.organisation_id,
+        "request": request.pk,
+        "internal": include_internal,
+    }
+    read = partial(shapes.read, required=("organisation",), around=_organisation_scope)
+    events = read(_events, values, fields=EVENT_FIELDS)
+    named = sorted({data["comment"] for _at, _kind, data, *_rest in events if isinstance(data.get("comment"), int)})
+    by_id: dict[int, CommentRow] = {}
     if named:
-        comments = Comment.objects.filter(organisation=request.organisation, request=request, pk__in=named)
-        if not include_internal:
-            comments = comments.filter(internal=False)
-        by_id = {comment.pk: comment for comment in comments.select_related("author")}
-    files = attachments_of(request, include_internal=True)
-    if not include_internal:
-        # The files this reader may list, and every file of a comment they may read (as the
-        # comment's own files were shown before: by their comment, whatever their flag).
-        files = files.filter(Q(internal=False) | Q(comment__in=list(by_id)))
-    read = list(files)
-    of_comment: dict[int, list[Attachment]] = {}
-    for file in read:
+        comments = read(_comments, {**values, "comments": named}, fields=COMMENT_FIELDS)
+        for pk, body, at, internal, first, last, email in comments:
+            by_id[pk] = CommentRow(pk, body, at, internal, shown_name(first, last, email) or "")
+    files = [AttachmentRow(*row) for row in read(_files, {**values, "comments": list(by_id)}, fields=FILE_FIELDS)]
+    of_comment: dict[int, list[AttachmentRow]] = {}
+    for file in files:
         if file.comment_id is not None:
             of_comment.setdefault(file.comment_id, []).append(file)
     entries = []
-    for event in events:
-        named_id = event.data.get("comment")
+    for at, kind, data, internal, first, last, email in events:
+        named_id = data.get("comment")
         comment = by_id.get(named_id) if isinstance(named_id, int) else None
-        if "comment" in event.data and comment is None:
+        if "comment" in data and comment is None:
             continue  # an internal note hidden from this reader
         entries.append(
             TimelineEntry(
-                event.created_at,
-                event.kind,
-                event.actor,
-                event.data,
+                at,
+                kind,
+                shown_name(first, last, email),
+                data,
                 comment,
-                event.internal,
+                internal,
                 tuple(of_comment.get(comment.pk, ())) if comment is not None else (),
             )
         )
-    listed = read if include_internal else [file for file in read if not file.internal]
+    listed = files if include_internal else [file for file in files if not file.internal]
     return Conversation(entries, listed)
 
 
-def attachments_of(request: Request, *, include_internal: bool) -> QuerySet[Attachment]:
+EVENT_FIELDS = ("created_at", "kind", "data", "internal", "actor__first_name", "actor__last_name", "actor__email")
+COMMENT_FIELDS = ("id", "body", "created_at", "internal", "author__first_name", "author__last_name", "author__email")
+
+
+def _attachments(organisation: Organisation | int, request: Request | int) -> QuerySet[Attachment]:
     # Files sent together share their transaction's time on PostgreSQL: the id orders them as they came.
-    attachments = Attachment.objects.filter(organisation=request.organisation, request=request).order_by(
-        "created_at", "id"
-    )
+    return Attachment.objects.filter(organisation=organisation, request=request).order_by("created_at", "id")
+
+
+def attachments_of(request: Request, *, include_internal: bool) -> QuerySet[Attachment]:
+    attachments = _attachments(request.organisation_id, request)
     return attachments if include_internal else attachments.filter(internal=False)
 
 
@@ -237,14 +317,19 @@ def queue_for(staff: User, filters: QueueFilters, now: datetime | None = None) -
         return _search(requests, filters.query).order_by(*QUEUE_ORDERING)
 
 
+def _request_served(values: shapes.Values) -> QuerySet[Request]:
+    # The number is unique: no ordering to compile or sort (`.first()` ordered by the date).
+    return Request.objects.filter(values["served"], number=values["number"]).order_by()
+
+
 def get_request_for_staff(staff: User, number: str) -> Request:
+    """One request by number among those `staff` serves, with its organisation, requester and assignee."""
     with across_organisations():
-        # The number is unique: no ordering to compile or sort (`.first()` ordered by the date).
-        found = _staff_requests(staff).filter(number=number).select_related("organisation", "requester", "assignee")
-        request = next(iter(found.order_by()[:1]), None)
-    if request is None:
+        values = {"served": jurisdiction.served_by(staff), "number": number}
+        found = shapes.instances(Request, _request_served, values, related=REQUEST_JOINS, limit=1)
+    if not found:
         raise Http404
-    return request
+    return found[0]
 
 
 def agents_for(country: str) -> QuerySet[User]:

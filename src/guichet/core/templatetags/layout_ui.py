@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.template import Context
 from django.utils.safestring import SafeString
@@ -13,9 +15,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def link(name: str) -> str:
-    """`{% url name %}` for a view without arguments, from core.rows.url_for's cache."""
-    return url_for(name)
+def link(name: str, **kwargs: Any) -> str:
+    """`{% url name %}`, or `{% url name key=value … %}`, from core.rows.url_for's cache (one
+    `reverse()` per view, its arguments and language; a value other than letters, digits and `_.~-`
+    is reversed as `{% url %}` would)."""
+    return url_for(name, kwargs or None)
 
 
 @register.simple_tag(takes_context=True)

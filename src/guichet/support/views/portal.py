@@ -106,7 +106,6 @@ def request_new(request: CustomerRequest) -> HttpResponse:
         request_type=request_type,
         country=request.organisation.country,
     )
-    form.offer_suggestions(request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_submit(
@@ -133,6 +132,9 @@ def request_new(request: CustomerRequest) -> HttpResponse:
                 _("Request %(number)s sent. A confirmation is on its way by e-mail.") % {"number": created.number},
             )
             return HttpResponseRedirect(reverse("support:detail", kwargs={"number": created.number}))
+    # Only a form shown again offers the organisation's own references (up to 500 values a field,
+    # read from the contexts that own them): a request sent needs none.
+    form.offer_suggestions(request.organisation)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
