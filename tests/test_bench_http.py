@@ -153,3 +153,62 @@ def test_the_readme_table_replaces_its_own_block_only(bench: Any, tmp_path: Path
     assert "| bare_list | 100.0 | 1.00 |  | 4.0 | 1.0 |  |  | 10 | 20 |  | 0 | 1.0 |" in text
     assert text.startswith("intro\n<!-- bench/http: start -->")
     assert text.endswith("<!-- bench/http nginx: start -->\nnginx\n<!-- bench/http nginx: end -->\nafter\n")
+
+
+def test_ports_two_or_three_all_different(bench: Any) -> None:
+    assert bench.parse_ports("8141,8142") == (8141, 8142, None)
+    assert bench.parse_ports("8141, 8142, 8143") == (8141, 8142, 8143)
+    for wrong in ("8141", "8141,8141", "1,2,3,4"):
+        with pytest.raises(ValueError, match="two or three different ports"):
+            bench.parse_ports(wrong)
+
+
+def test_a_free_port_is_free(bench: Any) -> None:
+    import socket
+
+    with socket.socket() as taker:
+        taker.bind(("127.0.0.1", bench.free_port()))
+
+
+# What a row needs for its table cells, beside its req/s and ratios.
+CELLS = {
+    "cpu_ms": 4.0,
+    "db_cpu_ms": 1.0,
+    "p50_ms": 10.0,
+    "p99_ms": 20.0,
+    "queries": None,
+    "unexpected": 0,
+    "socket_errors": 0,
+    "foreign_cpu_pct": 1.0,
+}
+
+
+def test_detail_pages_over_the_helpdesk_ticket_view_of_the_same_run(bench: Any) -> None:
+    rows = [
+        {"scenario": "bare_list", "rps": 150.0, "ratio": 1.0},
+        {"scenario": "helpdesk_ticket_view", "rps": 40.0, "ratio": 0.25, "cpu_ms": 30.0},
+        # Measured while the machine was faster: its raw req/s flatters it, its ratio to the bare list does not.
+        {"scenario": "request_detail_agent", "rps": 120.0, "ratio": 0.6, "cpu_ms": 5.0},
+        {"scenario": "request_detail_customer", "rps": 100.0, "ratio": 0.75},
+        {"scenario": "console_queue", "rps": 130.0, "ratio": 0.9},
+    ]
+    bench.peer.versus(rows)
+    by_name = {row["scenario"]: row for row in rows}
+    assert by_name["request_detail_agent"]["vs_helpdesk_ticket_view"] == 3.0
+    assert by_name["request_detail_agent"]["vs_helpdesk_ticket_view_adjusted"] == 2.4
+    assert by_name["request_detail_agent"]["cpu_vs_helpdesk_ticket_view"] == 6.0
+    assert by_name["request_detail_customer"]["vs_helpdesk_ticket_view"] == 2.5
+    assert by_name["request_detail_customer"]["vs_helpdesk_ticket_view_adjusted"] == 3.0
+    assert "vs_helpdesk_ticket_view" not in by_name["console_queue"]
+    assert "vs_helpdesk_ticket_view" not in by_name["helpdesk_ticket_view"]
+    # Its column shows only when a row has the comparison.
+    assert bench.header(rows)[-1] == bench.PEER_COLUMN
+    assert bench.cells(by_name["request_detail_agent"] | CELLS, with_peer=True)[-1] == "3.00 (2.40)"
+    assert bench.cells(by_name["console_queue"] | CELLS, with_peer=True)[-1] == ""
+
+
+def test_without_the_helpdesk_nothing_is_compared(bench: Any) -> None:
+    rows = [{"scenario": "request_detail_agent", "rps": 120.0, "ratio": 0.6}]
+    bench.peer.versus(rows)
+    assert rows == [{"scenario": "request_detail_agent", "rps": 120.0, "ratio": 0.6}]
+    assert bench.PEER_COLUMN not in bench.header(rows)

@@ -24,6 +24,11 @@ What it does, in order:
    scenario's, from the same slices): the machine's speed drifts by up to 40 % within minutes, and
    a slice a few seconds from its bare slices shares their speed.
 
+With --helpdesk, django-helpdesk 2.6.1 (issue 17's peer, ../shared/bench/peer, as it is) runs too, from a
+work copy and a virtualenv under var/ made once (bench/http/peer.py), on BENCH_HTTP_PORTS' third port (default:
+a free one), 2 sync workers; its staff single ticket view is one more scenario, and the request detail
+pages' rows carry their req/s over its (`vs_helpdesk_ticket_view`).
+
 With --through-nginx, both projects answer through nginx (Debian's) as a scaled-out
 deployment would: Guichet as two instances of one worker each (the same two workers in
 all), the bare project as one instance of two workers, so both pay the same proxy hop.
@@ -32,6 +37,7 @@ all), the bare project as one instance of two workers, so both pay the same prox
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -55,6 +61,20 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+
+def _sibling(name: str) -> Any:
+    """A module next to this file (this one may itself be loaded by path: tests, bench/tails)."""
+    spec = importlib.util.spec_from_file_location(
+        f"bench_http_{name}", Path(__file__).resolve().with_name(f"{name}.py")
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+peer = _sibling("peer")  # django-helpdesk, the peer of issue 17 (--helpdesk)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PEER = ROOT.parent / "shared" / "bench" / "peer"
@@ -62,8 +82,25 @@ README = ROOT / "bench" / "README.md"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 GUICHET_CONFIG = "python:guichet.ops.gunicorn"  # the production gunicorn settings (docs/operations.md)
-# BENCH_HTTP_PORTS=8111,8112 when another run may hold the usual ports on a shared machine.
-GUICHET_PORT, BARE_PORT = (int(port) for port in os.environ.get("BENCH_HTTP_PORTS", "8101,8102").split(","))
+
+
+def parse_ports(text: str) -> tuple[int, int, int | None]:
+    """BENCH_HTTP_PORTS: Guichet's port, the bare project's and, optionally, django-helpdesk's (--helpdesk;
+    without it, a free port is taken when needed)."""
+    ports = [int(port) for port in text.split(",") if port.strip()]
+    if len(ports) not in (2, 3) or len(set(ports)) != len(ports):
+        raise ValueError(f"BENCH_HTTP_PORTS: two or three different ports, not {text!r}")
+    return ports[0], ports[1], ports[2] if len(ports) == 3 else None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# BENCH_HTTP_PORTS=8111,8112[,8113] when another run may hold the usual ports on a shared machine.
+GUICHET_PORT, BARE_PORT, HELPDESK_PORT = parse_ports(os.environ.get("BENCH_HTTP_PORTS", "8101,8102"))
 BENCH_BROKER = "redis://127.0.0.1:6379/10"  # this bench's own Redis database, emptied after a run
 BARE_DB = "perf_bare"  # the bare project's own settings name it (user perf, password perf)
 # Wide enough for the whole table when the output goes to a file (rich would wrap it at 80 columns).
@@ -180,8 +217,8 @@ def guichet_env(database_url: str) -> dict[str, str]:
     }
 
 
-def _psql(sql: str) -> str:
-    return _run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql]).strip()
+def _psql(sql: str, database: str = "postgres") -> str:
+    return _run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql]).strip()
 
 
 def ensure_database(name: str, owner: str = "postgres") -> None:
@@ -202,9 +239,16 @@ def prepare_bare() -> dict[str, str]:
 
 @contextmanager
 def gunicorn(
-    app: str, port: int, env: dict[str, str], cwd: Path, log: Path, workers: int = 2, config: str | None = None
+    app: str,
+    port: int,
+    env: dict[str, str],
+    cwd: Path,
+    log: Path,
+    workers: int = 2,
+    config: str | None = None,
+    executable: str = GUNICORN,  # django-helpdesk's: its own virtualenv's
 ) -> Iterator[int]:
-    command = [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    command = [executable, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
     probe = "/"  # the bare project's: any answer, a 404 too
     if config:  # Guichet's: the production settings and hooks (docs/operations.md)
         command += ["-c", config]
@@ -627,11 +671,24 @@ COLUMNS = (
     "queries",
 )
 COLUMNS_END = ("not as expected", "other CPU %")
+# --helpdesk: the detail pages' req/s over django-helpdesk's ticket view's, and (in brackets) the
+# same after each side's req/s is taken over its own bare slices (peer.versus).
+PEER_COLUMN = "vs helpdesk"
 
 
-def cells(row: dict[str, Any]) -> list[str]:
-    """A row's cells, in COLUMNS + COLUMNS_END order (the bare list's own row has no ratio to itself)."""
+def header(results: list[dict[str, Any]]) -> list[str]:
+    with_peer = any("vs_helpdesk_ticket_view" in row for row in results)
+    return [*COLUMNS, *COLUMNS_END, *([PEER_COLUMN] if with_peer else [])]
+
+
+def cells(row: dict[str, Any], with_peer: bool = False) -> list[str]:
+    """A row's cells, in header() order (the bare list's own row has no ratio to itself)."""
     compared = "ratio_min" in row
+    versus = ""
+    if "vs_helpdesk_ticket_view" in row:
+        versus = f"{row['vs_helpdesk_ticket_view']:.2f}"
+        if "vs_helpdesk_ticket_view_adjusted" in row:
+            versus += f" ({row['vs_helpdesk_ticket_view_adjusted']:.2f})"
     return [
         row["scenario"],
         f"{row['rps']:.1f}",
@@ -646,6 +703,7 @@ def cells(row: dict[str, Any]) -> list[str]:
         "" if row["queries"] is None else str(row["queries"]),
         str(row["unexpected"] + row["socket_errors"]),
         f"{row['foreign_cpu_pct']:.1f}",
+        *([versus] if with_peer else []),
     ]
 
 
@@ -655,10 +713,11 @@ def table(results: list[dict[str, Any]], ceiling: float, through_nginx: bool) ->
         title=f"HTTP, {how}, PostgreSQL — median ratio to the bare list's slices around each slice "
         f"(bare list {ceiling:.0f} req/s over the run)"
     )
-    for column in (*COLUMNS, *COLUMNS_END):
+    columns = header(results)
+    for column in columns:
         out.add_column(column, justify="left" if column == "scenario" else "right")
     for result in results:
-        out.add_row(*cells(result))
+        out.add_row(*cells(result, PEER_COLUMN in columns))
     return out
 
 
@@ -669,7 +728,7 @@ def write_readme(
     marker = "bench/http nginx" if through_nginx else "bench/http"
     start, end = f"<!-- {marker}: start -->", f"<!-- {marker}: end -->"
     how = " through nginx (Guichet: 2 instances of 1 worker; bare: 1 instance of 2)" if through_nginx else ""
-    header = [*COLUMNS, *COLUMNS_END]
+    columns = header(results)
     lines = [
         start,
         f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{how}, {plan}, "
@@ -678,10 +737,10 @@ def write_readme(
         "bare slices just before and after it (spread: lowest-highest); CPU ratio: the bare list's server "
         "CPU per request over the scenario's, without and with its PostgreSQL backends' (method above).",
         "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
     ]
-    lines += ["| " + " | ".join(cells(row)) + " |" for row in results]
+    lines += ["| " + " | ".join(cells(row, PEER_COLUMN in columns)) + " |" for row in results]
     lines.append(end)
     text = README.read_text()
     block = "\n".join(lines)
@@ -734,6 +793,21 @@ def start_servers(
         "bare": {stack.enter_context(gunicorn("bareproj.wsgi", bare, bare_env, PEER / "bare", logs / "bare.log"))},
         "proxy": {stack.enter_context(nginx({GUICHET_PORT: [first, second], BARE_PORT: [bare]}, logs))},
     }
+
+
+def start_helpdesk(stack: ExitStack, logs: Path) -> tuple[int, Scenario]:
+    """django-helpdesk 2.6.1 from the peer's harness (bench/http/peer.py: made when missing) under its own
+    gunicorn, 2 sync workers as the peer's run_all.sh; its staff logged in through its real /login/.
+    Returns its gunicorn and the scenario of its staff single ticket view."""
+    env = peer.prepare(_psql, dict(os.environ), lambda step: console.print(f"{step} …"))
+    port = HELPDESK_PORT or free_port()
+    log = logs / "helpdesk.log"
+    pid = stack.enter_context(
+        gunicorn("hdproj.wsgi", port, env, peer.WORK / "hd", log, executable=peer.gunicorn_path())
+    )
+    base = f"http://127.0.0.1:{port}"
+    session = peer.login(base, env)
+    return pid, Scenario(peer.SCENARIO, base + peer.TICKET_PATH, {"Cookie": f"sessionid={session}"}, side="helpdesk")
 
 
 def measure_all(
@@ -790,6 +864,11 @@ def main() -> None:
     parser.add_argument(
         "--through-nginx", action="store_true", help="both projects behind nginx; Guichet as 2 instances of 1 worker"
     )
+    parser.add_argument(
+        "--helpdesk",
+        action="store_true",
+        help="django-helpdesk 2.6.1's staff ticket view too (../shared/bench/peer), compared with the detail pages",
+    )
     args = parser.parse_args()
     if args.quick:
         args.slices, args.slice_seconds = 3, 2
@@ -807,9 +886,15 @@ def main() -> None:
     logs = Path(tempfile.mkdtemp(prefix="bench-http-"))
     with ExitStack() as stack:
         sides = start_servers(stack, database_url, bare_env, logs, args.through_nginx)
-        monitor = CpuMonitor(set().union(*sides.values()), {database_url.rsplit("/", 1)[1], BARE_DB})
+        databases = {database_url.rsplit("/", 1)[1], BARE_DB}
+        if args.helpdesk:
+            helpdesk, ticket_view = start_helpdesk(stack, logs)
+            sides["helpdesk"], databases = {helpdesk}, databases | {peer.DATABASE}
+            others.insert(0, ticket_view)  # measured first, the same way as every other scenario
+        monitor = CpuMonitor(set().union(*sides.values()), databases)
         monitor.start()
         results, bare_slices = measure_all(ceiling_list, others, sides, monitor, args)
+    peer.versus(results)
     empty_bench_queue()
     ceiling = results[0]["rps"]
     console.print(table(results, ceiling, args.through_nginx))
