@@ -88,6 +88,32 @@ def login(base_url: str, env: dict[str, str]) -> str:
     return output.split()[0]
 
 
+# The ticket view's queries, counted as the peer's count_queries.py does (a test Client, the staff
+# forced in, CaptureQueriesContext), for this page alone: its script also runs the slow pages and POSTs.
+COUNT = """
+import sys
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client()
+client.force_login(get_user_model().objects.get(username="staff"))
+client.get(sys.argv[1])  # the first request also fills the process's caches, as a warm worker's are
+with CaptureQueriesContext(connection) as queries:
+    assert client.get(sys.argv[1]).status_code == 200
+print(len(queries.captured_queries))
+"""
+
+
+def count_queries(env: dict[str, str]) -> int:
+    """SQL queries of one (warm) staff ticket view, in process."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "hdproj.settings", "PYTHONPATH": str(WORK / "hd")}
+    run = subprocess.run([python(), "-c", COUNT, TICKET_PATH], check=True, capture_output=True, text=True, env=env)
+    return int(run.stdout.split()[-1])
+
+
 def versus(rows: list[dict[str, float]], compared: tuple[str, ...] = COMPARED, reference: str = SCENARIO) -> None:
     """Add to each compared row its req/s over the helpdesk ticket view's in the same run
     (`vs_helpdesk_ticket_view`), and the same with each side's req/s first taken over the bare

@@ -104,7 +104,7 @@ GUICHET_PORT, BARE_PORT, HELPDESK_PORT = parse_ports(os.environ.get("BENCH_HTTP_
 BENCH_BROKER = "redis://127.0.0.1:6379/10"  # this bench's own Redis database, emptied after a run
 BARE_DB = "perf_bare"  # the bare project's own settings name it (user perf, password perf)
 # Wide enough for the whole table when the output goes to a file (rich would wrap it at 80 columns).
-console = Console(width=None if sys.stdout.isatty() else 160)
+console = Console(width=None if sys.stdout.isatty() else 180)
 
 
 # --- the machine's other work ----------------------------------------------------------------
@@ -807,7 +807,8 @@ def start_helpdesk(stack: ExitStack, logs: Path) -> tuple[int, Scenario]:
     )
     base = f"http://127.0.0.1:{port}"
     session = peer.login(base, env)
-    return pid, Scenario(peer.SCENARIO, base + peer.TICKET_PATH, {"Cookie": f"sessionid={session}"}, side="helpdesk")
+    cookie = {"Cookie": f"sessionid={session}"}
+    return pid, Scenario(peer.SCENARIO, base + peer.TICKET_PATH, cookie, peer.count_queries(env), side="helpdesk")
 
 
 def measure_all(
