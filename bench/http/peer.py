@@ -51,9 +51,9 @@ def prepare(psql: Psql, base_env: dict[str, str], step: Callable[[str], None]) -
     (WORK / "data").mkdir(exist_ok=True)
     if not (VENV / "bin" / "gunicorn").exists():
         step("helpdesk: virtualenv with the peer's pinned requirements (once)")
-        # The peer's report ran Python 3.11: the same when this machine has it.
-        base = shutil.which("python3.11") or sys.executable
-        subprocess.run([base, "-m", "venv", "--clear", str(VENV)], check=True)
+        # This project's Python: the peer's pins need 3.12 or later for some of their packages
+        # (Debian's python3.11 is 3.11.2), and its report's 3.11.7 is not on every machine.
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
         subprocess.run(
             [python(), "-m", "pip", "install", "-q", "-r", str(WORK / "requirements.lock.txt")],
             check=True,
