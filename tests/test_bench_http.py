@@ -212,3 +212,40 @@ def test_without_the_helpdesk_nothing_is_compared(bench: Any) -> None:
     bench.peer.versus(rows)
     assert rows == [{"scenario": "request_detail_agent", "rps": 120.0, "ratio": 0.6}]
     assert bench.PEER_COLUMN not in bench.header(rows)
+
+
+class FakePsql:
+    """psql's answers for the peer's set-up: which role and database exist, how many tickets."""
+
+    def __init__(self, *, database: bool, tickets: int) -> None:
+        self.database, self.tickets, self.sent = database, tickets, []
+
+    def __call__(self, sql: str, database: str) -> str:
+        self.sent.append(sql)
+        if "pg_roles" in sql:
+            return "1"
+        if "pg_database" in sql:
+            return "1" if self.database else ""
+        if "to_regclass" in sql:
+            return "helpdesk_ticket" if self.tickets else ""
+        if sql.startswith("SELECT count(*)"):
+            return str(self.tickets)
+        return ""
+
+
+@pytest.mark.parametrize(
+    ("database", "tickets", "dropped", "created"),
+    [
+        (False, 0, False, True),  # first run: created
+        (True, 0, False, False),  # created, not migrated yet: kept, seeded next
+        (True, 100_000, False, False),  # seeded: reused
+        (True, 40_000, True, True),  # an interrupted seeding: started again from empty
+    ],
+)
+def test_peer_database_is_created_once_and_a_partial_seed_is_dropped(
+    bench: Any, database: bool, tickets: int, dropped: bool, created: bool
+) -> None:
+    psql = FakePsql(database=database, tickets=tickets)
+    bench.peer.ensure_database(psql)
+    assert any(sql.startswith("DROP DATABASE perf_hd") for sql in psql.sent) is dropped
+    assert any(sql.startswith("CREATE DATABASE perf_hd") for sql in psql.sent) is created

@@ -58,10 +58,7 @@ def prepare(psql: Psql, base_env: dict[str, str], step: Callable[[str], None]) -
             [python(), "-m", "pip", "install", "-q", "-r", str(WORK / "requirements.lock.txt")],
             check=True,
         )
-    if not psql("SELECT 1 FROM pg_roles WHERE rolname='perf'", "postgres"):
-        psql("CREATE ROLE perf LOGIN PASSWORD 'perf' CREATEDB", "postgres")
-    if not psql(f"SELECT 1 FROM pg_database WHERE datname='{DATABASE}'", "postgres"):  # noqa: S608 (a constant)
-        psql(f"CREATE DATABASE {DATABASE} OWNER perf", "postgres")
+    ensure_database(psql)
     env = environment(base_env)
     if seeded(psql) < TICKETS:
         step(f"helpdesk: migrating and seeding {TICKETS:,} tickets (once, a few minutes)")
@@ -71,6 +68,20 @@ def prepare(psql: Psql, base_env: dict[str, str], step: Callable[[str], None]) -
         # As the peer's report: planner statistics before measuring.
         subprocess.run(["vacuumdb", "-h", "127.0.0.1", "-U", "postgres", "-q", "--analyze", "-d", DATABASE], check=True)
     return env
+
+
+def ensure_database(psql: Psql) -> None:
+    """The peer's role and database, created when missing; a partly seeded database dropped first."""
+    if not psql("SELECT 1 FROM pg_roles WHERE rolname='perf'", "postgres"):
+        psql("CREATE ROLE perf LOGIN PASSWORD 'perf' CREATEDB", "postgres")
+    exists = bool(psql(f"SELECT 1 FROM pg_database WHERE datname='{DATABASE}'", "postgres"))  # noqa: S608 (a constant)
+    if exists and 0 < seeded(psql) < TICKETS:
+        # An interrupted seeding: the peer's seed_hd.py only skips a complete set, so it would add a
+        # whole set to the part already there. Start again from an empty database.
+        psql(f"DROP DATABASE {DATABASE}", "postgres")
+        exists = False
+    if not exists:
+        psql(f"CREATE DATABASE {DATABASE} OWNER perf", "postgres")
 
 
 def seeded(psql: Psql) -> int:
