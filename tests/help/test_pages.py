@@ -7,10 +7,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
 from guichet.core.models import AuditEvent, SupportCentre
+from guichet.help import services
 from guichet.help.models import Article, ArticleTranslation, Feedback, SearchLog, SuggestionOpen
 from guichet.help.search_store import get_index
 
@@ -105,10 +107,6 @@ def test_htmx_search_returns_the_fragment_and_an_empty_state(client) -> None:  #
 
 
 def test_suggestions_record_opens_and_later_submission(client) -> None:  # type: ignore[no-untyped-def]
-    from django.test import RequestFactory
-
-    from guichet.help import services
-
     fragment = client.get(url("help:suggest"), {"q": "copy of my invoice"}).content.decode()
     assert url("help:suggestion", slug="invoice-copy") in fragment
     response = client.get(url("help:suggestion", slug="invoice-copy"), {"q": "copy of my invoice"})
@@ -122,10 +120,6 @@ def test_suggestions_record_opens_and_later_submission(client) -> None:  # type:
 
 
 def test_a_session_that_opened_no_suggestion_marks_nothing(client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    from django.test import RequestFactory
-
-    from guichet.help import services
-
     client.get(url("help:suggest"), {"q": "copy of my invoice"})  # shown, not opened
     session = client.session
     session.save()  # a session of its own, as a signed-in reader's
