@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.template import engines
 from django.utils import timezone, translation
 
-from guichet.core.templatetags.locale_ui import day, hour, money, when
+from guichet.core.templatetags.locale_ui import day, hour, moment_html, money, when
 from guichet.core.viewer import UTC as VIEWER_UTC
 from guichet.core.viewer import validate_time_zone, zone_of
 from tests.accounts.factories import OrganisationFactory, make_agent
@@ -55,6 +55,14 @@ def test_a_moment_is_shown_in_the_active_zone_never_utc() -> None:
         assert when(moment) == f"December 6, 2026, 6:30{NNBSP}AM"
     with translation.override("fr"), timezone.override(ZoneInfo("America/Toronto")):
         assert when(moment) == "6 décembre 2026, 09:30"
+
+
+def test_a_moment_as_html_carries_its_machine_time_and_its_text_in_the_active_zone() -> None:
+    moment = datetime(2026, 12, 6, 14, 30, tzinfo=UTC)
+    with translation.override("fr"), timezone.override(ZoneInfo("America/Toronto")):
+        assert moment_html(moment) == '<time datetime="2026-12-06T09:30:00-05:00">6 déc. 2026, 09:30</time>'
+    with translation.override("en"), timezone.override(ZoneInfo("Europe/Brussels")):
+        assert moment_html(moment) == f'<time datetime="2026-12-06T15:30:00+01:00">Dec 6, 2026, 3:30{NNBSP}PM</time>'
 
 
 def test_the_filters_are_builtins_of_every_template() -> None:

@@ -18,12 +18,12 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from django import template
 from django.utils import timezone, translation
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from guichet.core.addresses import HasPostalAddress, one_line
 from guichet.core.money import COUNTRY_OF_CURRENCY, format_money, locale_for
-from guichet.core.rows import datalist_options, kept_rows_html, moment, render_rows
+from guichet.core.rows import datalist_options, kept_rows_html, moment, render_rows, zoned_texts
 
 register = template.Library()
 
@@ -58,6 +58,15 @@ def when(value: date | datetime | str | None, style: str = "long") -> str:
             return text
     # Babel's patterns parsed once per language and style (core/rows.py): the same text, cheaper.
     return moment(value, style)
+
+
+@register.filter
+def moment_html(value: datetime) -> SafeString:
+    """`<time datetime="{{ value|date:'c' }}">{{ value|when:"medium" }}</time>` in the active zone
+    (the page's `{% timezone %}`), both texts kept once formatted (`core.rows.zoned_texts`): a page
+    that prints several moments at every view pays Babel's formatting once per moment and language."""
+    iso, text = zoned_texts(value, timezone.get_current_timezone())
+    return format_html('<time datetime="{}">{}</time>', iso, text)
 
 
 # A weekday with its day and month and no year ("lundi 7 décembre", "luni, 7 decembrie"): CLDR's

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.utils import timezone, translation
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Organisation
 from guichet.core.countries import get_centre
-from guichet.core.rows import CASE_STATUS_CSS, labels, zoned_texts
+from guichet.core.rows import CASE_STATUS_CSS, labels
 
 from .. import rows, rules
 from ..forms import RequestForm, _type_fields, question_form
@@ -97,14 +96,6 @@ def detail_items(item: Request) -> list[tuple[str, str]]:
             value = choices.get(value, value)
         rows.append((label, str(value)))
     return rows
-
-
-@register.filter
-def moment_html(value: datetime) -> SafeString:
-    """`<time datetime="{{ value|date:'c' }}">{{ value|when:"medium" }}</time>`, in the active zone
-    (the page's `{% timezone %}`): both texts from `core.rows.zoned_texts`, kept once formatted."""
-    iso, text = zoned_texts(value, timezone.get_current_timezone())
-    return format_html('<time datetime="{}">{}</time>', iso, text)
 
 
 @register.filter
