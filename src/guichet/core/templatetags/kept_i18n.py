@@ -1,4 +1,5 @@
-"""`{% translate %}` for the request pages, each constant text printed once per language.
+"""`{% translate %}` with each constant text printed once per language, for the pages viewed most
+(the request pages load it today).
 
 Loaded after `i18n` (`{% load i18n kept_i18n %}`), its `translate` replaces Django's in that template
 only: the same parsing (`do_translate`, so `makemessages` finds the texts as before) and, for a

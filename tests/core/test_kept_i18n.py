@@ -1,4 +1,4 @@
-"""support/templatetags/kept_i18n.py: its `translate` prints what Django's prints, in every language
+"""core/templatetags/kept_i18n.py: its `translate` prints what Django's prints, in every language
 and escaping, each constant text kept per language; anything else stays Django's node."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from django.template import Context, engines
 from django.templatetags.i18n import TranslateNode
 from django.utils import translation
 
-from guichet.support.templatetags.kept_i18n import KeptTranslateNode
+from guichet.core.templatetags.kept_i18n import KeptTranslateNode
 
 TEXT = (
     '{% translate "Description" %}|{% translate "50%% off" %}|{% translate word %}|'
