@@ -37,7 +37,6 @@ all), the bare project as one instance of two workers, so both pay the same prox
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -61,23 +60,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-
-def _sibling(name: str) -> Any:
-    """A module next to this file (this one may itself be loaded by path: tests, bench/tails)."""
-    spec = importlib.util.spec_from_file_location(
-        f"bench_http_{name}", Path(__file__).resolve().with_name(f"{name}.py")
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-peer = _sibling("peer")  # django-helpdesk, the peer of issue 17 (--helpdesk)
+# bench/http/peer.py (django-helpdesk, the peer of issue 17: --helpdesk), found however this file is
+# loaded (as a script, or by path from the tests and bench/tails).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import peer
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-PEER = ROOT.parent / "shared" / "bench" / "peer"
+PEER = peer.PEER  # ../shared/bench/peer: the bare ceiling project and django-helpdesk's harness
 README = ROOT / "bench" / "README.md"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
